@@ -1,0 +1,59 @@
+import { loadCityData, type CityData } from './city/loadCityData.js';
+import { syncCityData } from './city/syncCityData.js';
+import type { Config } from './config/loadConfig.js';
+import { migrate } from './db/migrate.js';
+import { openDatabase, type Database } from './db/openDatabase.js';
+import { createTranslator, type Translator } from './i18n/createTranslator.js';
+import type { InboxDeps } from './inbox/handleInbound.js';
+import { createLogger, type Logger } from './log/createLogger.js';
+
+/** The core's shared parts, built once per process. */
+export interface Core {
+  config: Config;
+  city: CityData;
+  db: Database;
+  translator: Translator;
+  logger: Logger;
+  clock: () => Date;
+  inbox: InboxDeps;
+  close(): Promise<void>;
+}
+
+/**
+ * Loads the city's data, opens the database (PostgreSQL or embedded PGlite), applies pending
+ * migrations, mirrors the catalogue and prepares the translator. Fails fast with a clear error.
+ */
+export async function boot(config: Config, options: { logger?: Logger; clock?: () => Date } = {}): Promise<Core> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? (() => new Date());
+  const city = loadCityData(config.cityDataDir);
+  const translator = await createTranslator();
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir });
+  try {
+    const { applied } = await migrate(db.sql);
+    if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+    await syncCityData(db.prisma, city);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  logger.debug({ database: db.kind, city: city.name }, 'core ready');
+  return {
+    config,
+    city,
+    db,
+    translator,
+    logger,
+    clock,
+    inbox: {
+      prisma: db.prisma,
+      city,
+      logger,
+      clock,
+      idleTimeoutMs: config.conversationIdleMs,
+      defaultLanguage: config.defaultLanguage,
+      maxChars: config.inboundMaxChars,
+    },
+    close: () => db.close(),
+  };
+}

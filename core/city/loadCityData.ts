@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const localized = z.object({ id: z.string().min(1), en: z.string().min(1) });
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
+
+/** A field a permit type asks for beyond the common applicant data (name, NIK, phone, email). */
+const permitFieldSchema = z.object({
+  key: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/),
+  label: localized,
+  minLength: z.number().int().positive().default(3),
+});
+
+const permitTypeSchema = z
+  .object({
+    code: z.string().min(1),
+    name: localized,
+    online: z.boolean(),
+    slaHours: z.number().int().positive().optional(),
+    slaWorkingDays: z.number().int().positive().optional(),
+    department: z.string().min(1),
+    requirements: z.array(z.string().min(1)).min(1),
+    keywords: z.array(z.string()).default([]),
+    fields: z.array(permitFieldSchema).default([]),
+  })
+  .refine((p) => (p.slaHours === undefined) !== (p.slaWorkingDays === undefined), {
+    message: 'exactly one of slaHours and slaWorkingDays is needed',
+  });
+
+const departmentsFileSchema = z.object({
+  departments: z
+    .array(z.object({ code: z.string().min(1), name: z.string().min(1), handles: z.array(z.string()) }))
+    .min(1),
+  complaintCategories: z
+    .array(z.object({ code: z.string().min(1), name: localized, slaWorkingDays: z.number().int().positive() }))
+    .min(1),
+});
+
+const cityFileSchema = z.object({
+  name: z.string().min(1),
+  timezone: z.string().min(1),
+  timezoneLabel: z.string().min(1),
+  office: z.object({ name: z.string(), address: z.string(), hours: localized, phone: z.string() }),
+  calendar: z.object({
+    workingWeekdays: z.array(z.number().int().min(0).max(6)).min(1),
+    holidays: z.array(z.object({ date: isoDate, name: z.string() })),
+  }),
+  sla: z.object({
+    reminderFractions: z.array(z.number().gt(0).lt(1)),
+    complaint: z.object({
+      verifyWorkingDays: z.number().int().positive(),
+      firstResponseWorkingDays: z.number().int().positive(),
+    }),
+  }),
+  pbb: z.object({
+    penaltyMonthlyRatePercent: z.number().min(0).max(100),
+    penaltyCapMonths: z.number().int().min(0),
+  }),
+});
+
+export type PermitTypeData = z.infer<typeof permitTypeSchema>;
+export type CityProfile = z.infer<typeof cityFileSchema>;
+
+/** Everything city-specific, read from CITY_DATA_DIR and validated at start. */
+export interface CityData extends CityProfile {
+  permitTypes: PermitTypeData[];
+  departments: Array<{ code: string; name: string; handles: string[] }>;
+  complaintCategories: Array<{
+    code: string;
+    name: { id: string; en: string };
+    slaWorkingDays: number;
+    /** The department whose `handles` lists `complaints:<code>`. */
+    department: string;
+  }>;
+}
+
+/** Thrown when a city data file is missing or invalid; names the file and the field. */
+export class CityDataError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CityDataError';
+  }
+}
+
+function readJson<T>(dir: string, file: string, schema: z.ZodType<T>): T {
+  const full = path.join(dir, file);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(full, 'utf8'));
+  } catch (error) {
+    throw new CityDataError(`${full}: cannot be read as JSON (${(error as Error).message})`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(file)'}: ${i.message}`);
+    throw new CityDataError(`${full} is invalid:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Loads and cross-checks the city's data files: city.json, departments.json, permit-types.json.
+ * @example const city = loadCityData(config.cityDataDir);
+ */
+export function loadCityData(dir: string): CityData {
+  const profile = readJson(dir, 'city.json', cityFileSchema);
+  const { departments, complaintCategories } = readJson(dir, 'departments.json', departmentsFileSchema);
+  const { permitTypes } = readJson(
+    dir,
+    'permit-types.json',
+    z.object({ permitTypes: z.array(permitTypeSchema).min(1) }),
+  );
+
+  const problems: string[] = [];
+  const departmentCodes = new Set(departments.map((d) => d.code));
+  const seen = new Set<string>();
+  for (const p of permitTypes) {
+    if (seen.has(p.code)) problems.push(`permit-types.json: duplicate code ${p.code}`);
+    seen.add(p.code);
+    if (!departmentCodes.has(p.department)) {
+      problems.push(`permit-types.json: ${p.code} names unknown department ${p.department}`);
+    }
+  }
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: profile.timezone });
+  } catch {
+    problems.push(`city.json: timezone ${profile.timezone} is not a known IANA zone`);
+  }
+  const categories = complaintCategories.map((c) => {
+    const owner = departments.find((d) => d.handles.includes(`complaints:${c.code}`));
+    if (!owner) problems.push(`departments.json: no department handles complaints:${c.code}`);
+    return { ...c, department: owner?.code ?? '' };
+  });
+  if (problems.length > 0)
+    throw new CityDataError(`City data in ${dir} is inconsistent:\n  - ${problems.join('\n  - ')}`);
+  return { ...profile, departments, permitTypes, complaintCategories: categories };
+}

@@ -1,0 +1,119 @@
+/**
+ * The contracts of the conversation core. Everything here is plain JSON-able data with nothing
+ * channel-specific in it: adapters in bots/ translate to and from these shapes.
+ */
+
+export const LANGUAGES = ['id', 'en'] as const;
+export type Lang = (typeof LANGUAGES)[number];
+
+export const CHANNELS = ['console', 'sms', 'telegram', 'whatsapp'] as const;
+export type ChannelName = (typeof CHANNELS)[number];
+
+/** A file a citizen sent, as the adapter fetched it. */
+export interface MediaRef {
+  mimeType: string;
+  /** Where the adapter can fetch the bytes from, or an already stored path. */
+  url: string;
+}
+
+/**
+ * What every channel adapter produces from a native update.
+ * @example { channel: 'sms', address: '6281234567890', externalId: 'SM123', receivedAt, text: 'pbb' }
+ */
+export interface InboundEvent {
+  channel: ChannelName;
+  /** Phone number (digits, country code first) for SMS and WhatsApp, chat id for Telegram. */
+  address: string;
+  /** The provider's id of this message, used to drop duplicates. */
+  externalId: string;
+  receivedAt: Date;
+  text?: string | undefined;
+  /** Id of a pressed button, when the channel has buttons. */
+  choice?: string | undefined;
+  /** The platform's "new conversation" signal (Telegram's /start). */
+  start?: boolean | undefined;
+  location?: { latitude: number; longitude: number } | undefined;
+  media?: MediaRef[] | undefined;
+  /** A phone number the platform vouches for: the SMS/WhatsApp sender, or a shared Telegram contact. */
+  phone?: string | undefined;
+}
+
+/** One translatable line: an i18n key and its parameters. */
+export interface Line {
+  key: string;
+  params?: Record<string, string | number>;
+}
+
+/** A choice offered to the citizen: a button on Telegram, a numbered line elsewhere. */
+export interface Option {
+  id: string;
+  label: Line;
+}
+
+/** One outbound message, still neutral: rendered per language and per channel at send time. */
+export interface Reply {
+  lines: Line[];
+  options?: Option[];
+}
+
+/** A PBB tax object as the core sees it, amounts in whole rupiah. */
+export interface TaxObjectView {
+  nop: string;
+  taxpayerName: string;
+  address: string;
+  bills: Array<{ year: number; amountDue: number; dueDate: string; paidAt: string | null }>;
+}
+
+/** Where the citizen is in the dialogue. */
+export type Flow =
+  { name: 'menu' } | { name: 'language' } | { name: 'pbb.askNop' } | { name: 'pbb.lookingUp'; nop: string };
+
+/** The whole conversation state of one citizen, stored as JSON. */
+export interface ConversationState {
+  v: 1;
+  lang: Lang;
+  flow: Flow;
+  /** Ids of the options last offered, so a typed "2" means the second of them. */
+  options: string[];
+  /** ISO time of the last message handled. */
+  lastActivityAt: string | null;
+}
+
+/** An event the step function handles: a citizen's message, or the answer to a query it asked for. */
+export type StepEvent =
+  | {
+      type: 'message';
+      text: string;
+      choice?: string | undefined;
+      start?: boolean | undefined;
+      location?: { latitude: number; longitude: number } | undefined;
+      media: MediaRef[];
+    }
+  | { type: 'pbb.result'; nop: string; taxObject: TaxObjectView | null };
+
+/**
+ * What the step function asks the executor to do. `query.*` effects are reads whose answers come
+ * back as the next StepEvent; the others are writes done in the same transaction as the new state.
+ */
+export type Effect = { type: 'query.pbb'; nop: string } | { type: 'citizen.setLanguage'; lang: Lang };
+
+/** The city facts the dialogue needs; a slice of CityData so tests can build it small. */
+export interface StepCity {
+  name: string;
+  office: { name: string; address: string; hours: { id: string; en: string }; phone: string };
+  timezone: string;
+  pbb: { penaltyMonthlyRatePercent: number; penaltyCapMonths: number };
+}
+
+/** Everything outside the state that a step may depend on. No clock, no I/O: time comes in here. */
+export interface StepContext {
+  now: Date;
+  city: StepCity;
+  idleTimeoutMs: number;
+}
+
+export interface StepResult {
+  state: ConversationState;
+  replies: Reply[];
+  effects: Effect[];
+}

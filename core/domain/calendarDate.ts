@@ -1,0 +1,23 @@
+/** Calendar dates (`YYYY-MM-DD`) as people in the city's time zone see them. */
+
+const isoByZone = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar date of an instant in a time zone: `localDate(now, 'Asia/Jakarta')` -> `2026-11-28`. */
+export function localDate(instant: Date, timeZone: string): string {
+  let format = isoByZone.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    isoByZone.set(timeZone, format);
+  }
+  return format.format(instant);
+}
+
+const displayByLang = {
+  id: new Intl.DateTimeFormat('id-ID', { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' }),
+  en: new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' }),
+};
+
+/** A calendar date for reading: `2026-08-31` -> `31 Agu 2026` (id) or `31 Aug 2026` (en). */
+export function formatDate(date: string, lang: 'id' | 'en'): string {
+  return displayByLang[lang].format(new Date(`${date}T00:00:00Z`)).replace(/\./g, '');
+}
