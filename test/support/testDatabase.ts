@@ -5,8 +5,8 @@ import { syncCityData } from '../../core/city/syncCityData.js';
 import { migrate } from '../../core/db/migrate.js';
 import { openDatabase, type Database } from '../../core/db/openDatabase.js';
 
-/** The PostgreSQL server tests create their throw-away databases on. */
-export const TEST_SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+/** The PostgreSQL server tests create their throw-away databases on (through its maintenance database). */
+export const TEST_SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 export const DB_KINDS = ['postgresql', 'pglite'] as const;
 export type DbKind = (typeof DB_KINDS)[number];
