@@ -51,6 +51,7 @@ export async function boot(config: Config, options: { logger?: Logger; clock?: (
       logger,
       clock,
       idleTimeoutMs: config.conversationIdleMs,
+      draftRetentionMs: config.draftRetentionMs,
       defaultLanguage: config.defaultLanguage,
       maxChars: config.inboundMaxChars,
     },

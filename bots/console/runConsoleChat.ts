@@ -38,7 +38,8 @@ export async function runConsoleChat(core: Core, options: ConsoleChatOptions): P
     const outcome = await handleInbound(core.inbox, {
       channel: 'console',
       address: options.from,
-      phone: options.from,
+      // An SMS or WhatsApp user's number is known to the platform; a plain console user's is not.
+      phone: options.surface === 'sms' || options.surface === 'whatsapp' ? options.from : undefined,
       externalId: randomUUID(),
       receivedAt: core.clock(),
       text,

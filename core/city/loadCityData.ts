@@ -53,6 +53,10 @@ const cityFileSchema = z.object({
       firstResponseWorkingDays: z.number().int().positive(),
     }),
   }),
+  privacy: z
+    .object({ showOfficerName: z.boolean() })
+    .default({ showOfficerName: false })
+    .describe('whether a citizen sees the name of the officer holding their case, or the role only'),
   pbb: z.object({
     penaltyMonthlyRatePercent: z.number().min(0).max(100),
     penaltyCapMonths: z.number().int().min(0),

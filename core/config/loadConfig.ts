@@ -42,6 +42,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEFAULT_LANGUAGE: z.enum(['id', 'en']).default('id'),
   CONVERSATION_IDLE_MINUTES: positiveInt(30),
+  DRAFT_RETENTION_HOURS: positiveInt(72),
   INBOUND_MAX_CHARS: positiveInt(1000),
 });
 
@@ -57,6 +58,7 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   defaultLanguage: 'id' | 'en';
   conversationIdleMs: number;
+  draftRetentionMs: number;
   inboundMaxChars: number;
 }
 
@@ -98,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     defaultLanguage: e.DEFAULT_LANGUAGE,
     conversationIdleMs: e.CONVERSATION_IDLE_MINUTES * 60_000,
+    draftRetentionMs: e.DRAFT_RETENTION_HOURS * 3_600_000,
     inboundMaxChars: e.INBOUND_MAX_CHARS,
   };
 }

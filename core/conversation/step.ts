@@ -1,10 +1,19 @@
 import { parseNop } from '../domain/nop.js';
 import { MENU_OPTIONS, menuReply } from './flows/menuFlow.js';
 import { onNopText, onPbbResult, startPbb } from './flows/pbbFlow.js';
+import {
+  draftOf,
+  onPermitBack,
+  onPermitChoice,
+  onPermitSubmitted,
+  onPermitText,
+  startPermit,
+} from './flows/permitFlow.js';
+import { lookUp, onCaseResult, onMyCases, onTrackText, startTrack } from './flows/trackFlow.js';
 import { normalizeText, parseIntent, parseNumberChoice, type Intent } from './parseIntent.js';
 import { line, message, option } from './replies.js';
 import { Turn } from './Turn.js';
-import type { ConversationState, Lang, StepContext, StepEvent, StepResult } from './types.js';
+import type { ConversationState, Lang, MediaRef, StepContext, StepEvent, StepResult } from './types.js';
 
 const LANGUAGE_OPTIONS = [option('lang.id', 'language.option.id'), option('lang.en', 'language.option.en')];
 const DIRECT_LANGUAGE: Record<string, Lang> = {
@@ -14,6 +23,7 @@ const DIRECT_LANGUAGE: Record<string, Lang> = {
   indonesia: 'id',
   'bahasa indonesia': 'id',
 };
+const RESUME_WORDS = new Set(['lanjutkan', 'lanjut', 'resume', 'continue']);
 
 /**
  * The conversation core: given a citizen's state and one event, returns the next state, the
@@ -22,152 +32,193 @@ const DIRECT_LANGUAGE: Record<string, Lang> = {
  */
 export function step(state: ConversationState, event: StepEvent, ctx: StepContext): StepResult {
   const turn = new Turn(state);
-  if (event.type === 'pbb.result') return onPbbResult(turn, event.nop, event.taxObject, ctx).result();
+  switch (event.type) {
+    case 'pbb.result':
+      return onPbbResult(turn, event.nop, event.taxObject, ctx).result();
+    case 'permit.submitted':
+      return onPermitSubmitted(turn, ctx, event.trackingNumber, event.deadlineAt).result();
+    case 'permit.refused':
+      return showMenu(turn, ctx, 'permit.refused').result();
+    case 'case.result':
+      return onCaseResult(turn, ctx, event.trackingNumber, event.view).result();
+    case 'cases.mine':
+      return onMyCases(turn, event.cases).result();
+    case 'message':
+      break;
+  }
 
-  const expired =
-    state.lastActivityAt !== null &&
-    state.flow.name !== 'menu' &&
-    ctx.now.getTime() - Date.parse(state.lastActivityAt) > ctx.idleTimeoutMs;
-  turn.state = { ...turn.state, lastActivityAt: ctx.now.toISOString() };
-  if (expired) {
-    // Start fresh: a bare number typed now was meant for a menu the citizen no longer sees.
+  if (isIdle(state, ctx)) {
+    // Start fresh, keeping a half-filled application to resume; a bare number typed now was
+    // meant for a menu the citizen no longer sees.
+    const draft = draftOf(turn);
+    if (draft) turn.state = { ...turn.state, parked: { draft, at: state.lastActivityAt! } };
     turn.go({ name: 'menu' }).notice(line('session.expired'));
     turn.state = { ...turn.state, options: [] };
   }
-  if (event.start)
-    return turn
-      .go({ name: 'menu' })
-      .say(menuReply('menu.welcome', { city: ctx.city.name }))
-      .result();
+  turn.state = { ...turn.state, lastActivityAt: ctx.now.toISOString() };
+  dropStaleParked(turn, ctx);
+  if (event.start) return showMenu(turn, ctx, 'menu.welcome', { city: ctx.city.name }).result();
 
   let choice = event.choice;
   const typedNumber = choice ? null : parseNumberChoice(event.text);
   if (typedNumber !== null) {
     choice = turn.state.options[typedNumber - 1];
     if (!choice) {
-      if (turn.state.options.length === 0) return showMenu(turn, 'menu.pickFromMenu').result();
+      if (turn.state.options.length === 0) return showMenu(turn, ctx, 'menu.pickFromMenu').result();
       return turn
         .say(message([line('input.badNumber', { number: typedNumber, max: turn.state.options.length })]))
         .result();
     }
   }
   if (choice) return onChoice(turn, choice, ctx).result();
-  return onText(turn, event.text, ctx).result();
+  return onText(turn, event.text, event.media, ctx).result();
 }
 
-function showMenu(turn: Turn, first?: string): Turn {
-  return turn.go({ name: 'menu' }).say(menuReply(first));
+function isIdle(state: ConversationState, ctx: StepContext): boolean {
+  return (
+    state.lastActivityAt !== null &&
+    state.flow.name !== 'menu' &&
+    ctx.now.getTime() - Date.parse(state.lastActivityAt) > ctx.idleTimeoutMs
+  );
+}
+
+function dropStaleParked(turn: Turn, ctx: StepContext): void {
+  const parked = turn.state.parked;
+  if (parked && ctx.now.getTime() - Date.parse(parked.at) > ctx.draftRetentionMs) {
+    turn.state = { ...turn.state, parked: null };
+  }
+}
+
+/** The main menu; a parked application adds a way back to it. */
+function showMenu(turn: Turn, ctx: StepContext, first?: string, params?: Record<string, string | number>): Turn {
+  const reply = menuReply(first, params);
+  const parked = turn.state.parked;
+  if (parked) {
+    const type = ctx.city.permitTypes.find((t) => t.code === parked.draft.code);
+    reply.lines.push(line('permit.parked', { name: type?.name[turn.state.lang] ?? parked.draft.code }));
+    reply.options = [...(reply.options ?? []), option('permit.resume', 'permit.option.resume')];
+  }
+  return turn.go({ name: 'menu' }).say(reply);
 }
 
 function onChoice(turn: Turn, choice: string, ctx: StepContext): Turn {
+  if (onPermitChoice(turn, ctx, choice)) return turn;
+  if (choice.startsWith('track.this:')) return lookUp(turn, choice.slice('track.this:'.length));
   switch (choice) {
     case 'menu.pbb':
     case 'pbb.again':
       return startPbb(turn);
-    case 'menu.permit':
     case 'menu.complaint':
+      return notYetByChat(turn, 'complaint', ctx);
     case 'menu.track':
-      return notYetByChat(turn, choice, ctx);
+      return startTrack(turn);
     case 'menu.language':
       return turn.go({ name: 'language' }).say(message([line('language.ask')], LANGUAGE_OPTIONS));
     case 'menu.help':
       return help(turn, ctx);
     case 'nav.menu':
-      return showMenu(turn);
+    case 'permit.cancel':
+      return showMenu(turn, ctx, choice === 'permit.cancel' ? 'nav.cancelled' : undefined);
     case 'lang.id':
     case 'lang.en':
-      return setLanguage(turn, choice === 'lang.id' ? 'id' : 'en');
+      return setLanguage(turn, ctx, choice === 'lang.id' ? 'id' : 'en');
     default:
-      // A button from an old message that no longer means anything.
-      return showMenu(turn, 'menu.pickFromMenu');
+      // A button from an old message that no longer means anything here.
+      return showMenu(turn, ctx, 'menu.pickFromMenu');
   }
 }
 
-function onText(turn: Turn, text: string, ctx: StepContext): Turn {
+function onText(turn: Turn, text: string, media: MediaRef[], ctx: StepContext): Turn {
   const intent = parseIntent(text);
-  const wasInFlow = turn.state.flow.name !== 'menu';
+  const flow = turn.state.flow.name;
   switch (intent) {
     case 'menu':
-      return showMenu(turn);
+      return showMenu(turn, ctx);
     case 'cancel':
-      return showMenu(turn, wasInFlow ? 'nav.cancelled' : undefined);
+      return showMenu(turn, ctx, flow !== 'menu' ? 'nav.cancelled' : undefined);
     case 'back':
-      // Every flow so far is one level deep, so back leads to the menu.
-      return showMenu(turn);
+      return onPermitBack(turn, ctx) ? turn : showMenu(turn, ctx);
     case 'help':
       return help(turn, ctx);
     case 'language': {
       const direct = DIRECT_LANGUAGE[normalizeText(text)];
-      return direct ? setLanguage(turn, direct) : onChoice(turn, 'menu.language', ctx);
+      return direct ? setLanguage(turn, ctx, direct) : onChoice(turn, 'menu.language', ctx);
     }
     default:
       break;
   }
+  // Steps that take free text (a name, an address) read it before any keyword does.
+  if (onPermitText(turn, ctx, text, media)) return turn;
 
-  switch (turn.state.flow.name) {
+  switch (flow) {
     case 'pbb.askNop':
     case 'pbb.lookingUp':
       if (onNopText(turn, text)) return turn;
       if (intent) return startService(turn, intent, text, ctx);
       return turn.say(message([line('pbb.askNopAgain')]));
+    case 'track.ask':
+    case 'track.lookingUp':
+      if (onTrackText(turn, text)) return turn;
+      if (intent && intent !== 'track') return startService(turn, intent, text, ctx);
+      return lookUp(turn, text);
     case 'language':
       return turn.say(message([line('language.ask')], LANGUAGE_OPTIONS));
-    case 'menu':
+    default:
+      if (turn.state.parked && RESUME_WORDS.has(normalizeText(text))) return onChoice(turn, 'permit.resume', ctx);
       if (intent) return startService(turn, intent, text, ctx);
       if (parseNop(text).ok) return startService(turn, 'pbb', text, ctx);
-      return showMenu(turn, 'menu.notUnderstood');
+      return showMenu(turn, ctx, 'menu.notUnderstood');
   }
 }
 
-/** Opens a service named by a keyword. "pbb 12.75..." goes straight to the lookup. */
+/** Opens a service named by a keyword: "pbb 12.75..." and "cek P48271635" go straight on. */
 function startService(turn: Turn, intent: Intent, text: string, ctx: StepContext): Turn {
   switch (intent) {
     case 'pbb':
       return onNopText(turn, text) ? turn : startPbb(turn);
     case 'permit':
-      return notYetByChat(turn, 'menu.permit', ctx);
+      return startPermit(turn, ctx, text);
     case 'complaint':
-      return notYetByChat(turn, 'menu.complaint', ctx);
+      return notYetByChat(turn, 'complaint', ctx);
     case 'track':
-      return notYetByChat(turn, 'menu.track', ctx);
+      return onTrackText(turn, text) ? turn : startTrack(turn);
     default:
-      return showMenu(turn);
+      return showMenu(turn, ctx);
   }
 }
 
 function help(turn: Turn, ctx: StepContext): Turn {
   const { office } = ctx.city;
-  return turn
-    .go({ name: 'menu' })
-    .say(
-      message(
-        [
-          line('help.body'),
-          line('help.office', {
-            office: office.name,
-            address: office.address,
-            hours: office.hours[turn.state.lang],
-            phone: office.phone,
-          }),
-        ],
-        MENU_OPTIONS,
-      ),
-    );
+  return turn.go({ name: 'menu' }).say(
+    message(
+      [
+        line('help.body'),
+        line('help.office', {
+          office: office.name,
+          address: office.address,
+          hours: office.hours[turn.state.lang],
+          phone: office.phone,
+        }),
+      ],
+      MENU_OPTIONS,
+    ),
+  );
 }
 
-function setLanguage(turn: Turn, lang: Lang): Turn {
+function setLanguage(turn: Turn, ctx: StepContext, lang: Lang): Turn {
   turn.state = { ...turn.state, lang };
-  return turn.do({ type: 'citizen.setLanguage', lang }).go({ name: 'menu' }).say(menuReply('language.changed'));
+  turn.do({ type: 'citizen.setLanguage', lang });
+  return showMenu(turn, ctx, 'language.changed');
 }
 
-/** Permits, complaints and tracking are not yet served by chat: say so and where to go instead. */
-function notYetByChat(turn: Turn, choice: string, ctx: StepContext): Turn {
+/** Complaints are not yet served by chat: say so and where to go instead. */
+function notYetByChat(turn: Turn, service: 'complaint', ctx: StepContext): Turn {
   const { office } = ctx.city;
   return turn.go({ name: 'menu' }).say(
     message(
       [
         line('service.notYetByChat', {
-          service: choice.replace('menu.', ''),
+          service,
           office: office.name,
           address: office.address,
           hours: office.hours[turn.state.lang],

@@ -1,3 +1,5 @@
+import type { CityData } from '../city/loadCityData.js';
+
 /**
  * The contracts of the conversation core. Everything here is plain JSON-able data with nothing
  * channel-specific in it: adapters in bots/ translate to and from these shapes.
@@ -64,9 +66,55 @@ export interface TaxObjectView {
   bills: Array<{ year: number; amountDue: number; dueDate: string; paidAt: string | null }>;
 }
 
+/**
+ * A half-filled permit application. `values` holds what was answered per form step
+ * ('name', 'nik', 'phone', 'email', 'documents', 'field:<key>'); an empty email means skipped.
+ */
+export interface PermitDraft {
+  code: string;
+  values: Record<string, string>;
+  /** Photos of documents received in the chat. */
+  documents: number;
+}
+
+/** A case as listed for its owner. */
+export interface CaseSummary {
+  kind: 'permit' | 'complaint';
+  trackingNumber: string;
+  title: { id: string; en: string };
+  status: string;
+}
+
+/** A case looked up by tracking number; `details` only for its owner. */
+export interface CaseView extends CaseSummary {
+  isOwner: boolean;
+  details?: {
+    department: string;
+    /** The officer holding it, when the city shows names; null when unassigned or hidden. */
+    officer: string | null;
+    submittedAt: string;
+    deadlineAt: string;
+    closedAt: string | null;
+    /** The SLA clock waits for the applicant (needs revision). */
+    paused: boolean;
+    events: Array<{ at: string; status: string; note: string | null }>;
+  };
+}
+
 /** Where the citizen is in the dialogue. */
 export type Flow =
-  { name: 'menu' } | { name: 'language' } | { name: 'pbb.askNop' } | { name: 'pbb.lookingUp'; nop: string };
+  | { name: 'menu' }
+  | { name: 'language' }
+  | { name: 'pbb.askNop' }
+  | { name: 'pbb.lookingUp'; nop: string }
+  | { name: 'permit.browse'; page: number; codes: string[] }
+  | { name: 'permit.detail'; code: string; codes: string[] }
+  | { name: 'permit.form'; draft: PermitDraft; at: string; editing: boolean }
+  | { name: 'permit.confirm'; draft: PermitDraft }
+  | { name: 'permit.edit'; draft: PermitDraft }
+  | { name: 'permit.submitting'; draft: PermitDraft }
+  | { name: 'track.ask' }
+  | { name: 'track.lookingUp' };
 
 /** The whole conversation state of one citizen, stored as JSON. */
 export interface ConversationState {
@@ -77,6 +125,8 @@ export interface ConversationState {
   options: string[];
   /** ISO time of the last message handled. */
   lastActivityAt: string | null;
+  /** An application left half-filled when the session went idle, kept for a while to resume. */
+  parked?: { draft: PermitDraft; at: string } | null;
 }
 
 /** An event the step function handles: a citizen's message, or the answer to a query it asked for. */
@@ -89,27 +139,37 @@ export type StepEvent =
       location?: { latitude: number; longitude: number } | undefined;
       media: MediaRef[];
     }
-  | { type: 'pbb.result'; nop: string; taxObject: TaxObjectView | null };
+  | { type: 'pbb.result'; nop: string; taxObject: TaxObjectView | null }
+  | { type: 'permit.submitted'; trackingNumber: string; deadlineAt: string }
+  | { type: 'permit.refused'; reason: string }
+  | { type: 'case.result'; trackingNumber: string; view: CaseView | null }
+  | { type: 'cases.mine'; cases: CaseSummary[] };
 
 /**
  * What the step function asks the executor to do. `query.*` effects are reads whose answers come
  * back as the next StepEvent; the others are writes done in the same transaction as the new state.
  */
-export type Effect = { type: 'query.pbb'; nop: string } | { type: 'citizen.setLanguage'; lang: Lang };
+export type Effect =
+  | { type: 'query.pbb'; nop: string }
+  | { type: 'query.case'; trackingNumber: string }
+  | { type: 'query.myCases' }
+  | { type: 'permit.submit'; draft: PermitDraft }
+  | { type: 'citizen.setLanguage'; lang: Lang };
 
-/** The city facts the dialogue needs; a slice of CityData so tests can build it small. */
-export interface StepCity {
-  name: string;
-  office: { name: string; address: string; hours: { id: string; en: string }; phone: string };
-  timezone: string;
-  pbb: { penaltyMonthlyRatePercent: number; penaltyCapMonths: number };
-}
+/** The city facts the dialogue needs. */
+export type StepCity = Pick<CityData, 'name' | 'office' | 'timezone' | 'timezoneLabel' | 'pbb' | 'permitTypes'>;
 
 /** Everything outside the state that a step may depend on. No clock, no I/O: time comes in here. */
 export interface StepContext {
   now: Date;
   city: StepCity;
   idleTimeoutMs: number;
+  /** How long a half-filled application is kept after the session went idle. */
+  draftRetentionMs: number;
+  /** What the channel the citizen writes on can carry. */
+  channel: { media: boolean };
+  /** The citizen's phone number when the channel vouches for it (SMS, WhatsApp). */
+  citizenPhone: string | null;
 }
 
 export interface StepResult {

@@ -21,3 +21,29 @@ const displayByLang = {
 export function formatDate(date: string, lang: 'id' | 'en'): string {
   return displayByLang[lang].format(new Date(`${date}T00:00:00Z`)).replace(/\./g, '');
 }
+
+const dateTimeByZone = new Map<string, Intl.DateTimeFormat>();
+
+/** An instant for reading in the city's zone: `28 Nov 2026 10.00` (id) or `28 Nov 2026 10:00` (en). */
+export function formatDateTime(instant: Date | string, lang: 'id' | 'en', timeZone: string): string {
+  const key = `${lang}/${timeZone}`;
+  let format = dateTimeByZone.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', {
+      timeZone,
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    dateTimeByZone.set(key, format);
+  }
+  return format
+    .format(typeof instant === 'string' ? new Date(instant) : instant)
+    .replace(/(\D{3,})\./g, '$1')
+    .replace(',', '')
+    .replace(' pukul', '')
+    .replace(' at', '');
+}

@@ -1,7 +1,20 @@
 import type { CityData } from '../city/loadCityData.js';
+import { CaseError } from '../cases/CaseError.js';
+import { findCaseView, listCitizenCases } from '../cases/findCases.js';
+import { submitPermit } from '../cases/permitService.js';
+import { CHANNEL_CAPABILITIES } from '../channels/capabilities.js';
 import { restoreState } from '../conversation/initialState.js';
 import { step } from '../conversation/step.js';
-import type { ConversationState, Effect, InboundEvent, Lang, Reply, StepEvent } from '../conversation/types.js';
+import type {
+  ConversationState,
+  Effect,
+  InboundEvent,
+  Lang,
+  PermitDraft,
+  Reply,
+  StepContext,
+  StepEvent,
+} from '../conversation/types.js';
 import { normalizePhone } from '../domain/phone.js';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../log/createLogger.js';
@@ -13,6 +26,7 @@ export interface InboxDeps {
   logger: Logger;
   clock: () => Date;
   idleTimeoutMs: number;
+  draftRetentionMs: number;
   defaultLanguage: Lang;
   /** Inbound text longer than this is cut before it is read. */
   maxChars: number;
@@ -84,7 +98,14 @@ async function handleInTransaction(
     SELECT "state" FROM "Conversation" WHERE "citizenId" = ${citizen.id}::uuid FOR UPDATE`;
   let state: ConversationState = restoreState(row?.state, citizen.language);
 
-  const ctx = { now, city: deps.city, idleTimeoutMs: deps.idleTimeoutMs };
+  const ctx: StepContext = {
+    now,
+    city: deps.city,
+    idleTimeoutMs: deps.idleTimeoutMs,
+    draftRetentionMs: deps.draftRetentionMs,
+    channel: { media: CHANNEL_CAPABILITIES[event.channel].media },
+    citizenPhone: event.phone ? normalizePhone(event.phone) : null,
+  };
   const replies: Reply[] = [];
   const writes: Effect[] = [];
   let next: StepEvent | null = {
@@ -101,10 +122,25 @@ async function handleInTransaction(
     replies.push(...result.replies);
     next = null;
     for (const effect of result.effects) {
-      if (effect.type === 'query.pbb') {
-        next = { type: 'pbb.result', nop: effect.nop, taxObject: await findTaxObject(tx, effect.nop) };
-      } else {
-        writes.push(effect);
+      switch (effect.type) {
+        case 'query.pbb':
+          next = { type: 'pbb.result', nop: effect.nop, taxObject: await findTaxObject(tx, effect.nop) };
+          break;
+        case 'query.case':
+          next = {
+            type: 'case.result',
+            trackingNumber: effect.trackingNumber,
+            view: await findCaseView(tx, deps.city, effect.trackingNumber, citizen.id),
+          };
+          break;
+        case 'query.myCases':
+          next = { type: 'cases.mine', cases: await listCitizenCases(tx, citizen.id) };
+          break;
+        case 'permit.submit':
+          next = await submitDraft(deps, tx, citizen.id, effect.draft, now);
+          break;
+        default:
+          writes.push(effect);
       }
     }
   }
@@ -136,6 +172,41 @@ async function handleInTransaction(
     outboxIds.push(out.id);
   }
   return { status: 'handled', citizenId: citizen.id, outboxIds, replies };
+}
+
+/** Files a confirmed draft; a refusal (a type no longer online, say) comes back as an event. */
+async function submitDraft(
+  deps: InboxDeps,
+  tx: Prisma.TransactionClient,
+  citizenId: string,
+  draft: PermitDraft,
+  now: Date,
+): Promise<StepEvent> {
+  try {
+    const { trackingNumber, deadlineAt } = await submitPermit(
+      tx,
+      deps.city,
+      {
+        citizenId,
+        typeCode: draft.code,
+        applicantName: draft.values.name ?? '',
+        nik: draft.values.nik ?? '',
+        phone: draft.values.phone ?? '',
+        email: draft.values.email || null,
+        fields: Object.fromEntries(
+          Object.entries(draft.values)
+            .filter(([k]) => k.startsWith('field:'))
+            .map(([k, v]) => [k.slice('field:'.length), v]),
+        ),
+      },
+      now,
+    );
+    deps.logger.info({ trackingNumber, type: draft.code }, 'permit application submitted');
+    return { type: 'permit.submitted', trackingNumber, deadlineAt: deadlineAt.toISOString() };
+  } catch (error) {
+    if (error instanceof CaseError) return { type: 'permit.refused', reason: error.code };
+    throw error;
+  }
 }
 
 /** The citizen behind a channel address; a phone number known from another channel links them. */

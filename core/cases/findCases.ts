@@ -1,0 +1,64 @@
+import type { CityData } from '../city/loadCityData.js';
+import type { CaseSummary, CaseView } from '../conversation/types.js';
+import type { Prisma } from '../generated/prisma/client.js';
+
+type Tx = Prisma.TransactionClient;
+
+/**
+ * A case by tracking number (with or without its kind letter) as its owner or a stranger may
+ * see it: a stranger gets the kind, title and status, never who filed it or the timeline.
+ */
+export async function findCaseView(
+  tx: Tx,
+  city: Pick<CityData, 'privacy'>,
+  trackingNumber: string,
+  viewerCitizenId: string,
+): Promise<CaseView | null> {
+  const digits = trackingNumber.replace(/^[A-Z]/, '');
+  const permit = await tx.permitApplication.findFirst({
+    where: trackingNumber.startsWith('A') ? { id: { in: [] } } : { trackingNumber: { endsWith: digits } },
+    include: {
+      permitType: true,
+      department: true,
+      assignedOfficer: true,
+      events: { orderBy: { id: 'asc' } },
+    },
+  });
+  if (!permit) return null;
+  const base: CaseView = {
+    kind: 'permit',
+    trackingNumber: permit.trackingNumber,
+    title: { id: permit.permitType.nameId, en: permit.permitType.nameEn },
+    status: permit.status,
+    isOwner: permit.citizenId === viewerCitizenId,
+  };
+  if (!base.isOwner) return base;
+  return {
+    ...base,
+    details: {
+      department: permit.department.name,
+      officer: city.privacy.showOfficerName ? (permit.assignedOfficer?.name ?? null) : null,
+      submittedAt: permit.submittedAt.toISOString(),
+      deadlineAt: permit.deadlineAt.toISOString(),
+      closedAt: permit.closedAt?.toISOString() ?? null,
+      paused: permit.status === 'needs_revision',
+      events: permit.events.map((e) => ({ at: e.createdAt.toISOString(), status: e.toStatus, note: e.note })),
+    },
+  };
+}
+
+/** A citizen's latest cases, newest first. */
+export async function listCitizenCases(tx: Tx, citizenId: string, limit = 5): Promise<CaseSummary[]> {
+  const permits = await tx.permitApplication.findMany({
+    where: { citizenId },
+    orderBy: { submittedAt: 'desc' },
+    take: limit,
+    include: { permitType: true },
+  });
+  return permits.map((p) => ({
+    kind: 'permit',
+    trackingNumber: p.trackingNumber,
+    title: { id: p.permitType.nameId, en: p.permitType.nameEn },
+    status: p.status,
+  }));
+}
