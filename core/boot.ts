@@ -54,6 +54,7 @@ export async function boot(config: Config, options: { logger?: Logger; clock?: (
       draftRetentionMs: config.draftRetentionMs,
       defaultLanguage: config.defaultLanguage,
       maxChars: config.inboundMaxChars,
+      floodPerMinute: config.inboundFloodPerMinute,
     },
     close: () => db.close(),
   };

@@ -3,7 +3,13 @@ import path from 'node:path';
 import { z } from 'zod';
 
 const localized = z.object({ id: z.string().min(1), en: z.string().min(1) });
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
+  .refine((d) => {
+    const date = new Date(`${d}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === d;
+  }, 'is not a real calendar date');
 
 /** A field a permit type asks for beyond the common applicant data (name, NIK, phone, email). */
 const permitFieldSchema = z.object({

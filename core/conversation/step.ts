@@ -58,6 +58,15 @@ export function step(state: ConversationState, event: StepEvent, ctx: StepContex
   turn.state = { ...turn.state, lastActivityAt: ctx.now.toISOString() };
   dropStaleParked(turn, ctx);
   if (event.start) return showMenu(turn, ctx, 'menu.welcome', { city: ctx.city.name }).result();
+  if (event.control === 'optOut') {
+    // The one message an opted-out number still gets: how to come back.
+    turn.do({ type: 'citizen.setSmsOptOut', optOut: true });
+    return turn.go({ name: 'menu' }).say(message([line('sms.optedOut')])).result();
+  }
+  if (event.control === 'optIn') {
+    turn.do({ type: 'citizen.setSmsOptOut', optOut: false });
+    return showMenu(turn, ctx, 'sms.optedIn').result();
+  }
 
   let choice = event.choice;
   const typedNumber = choice ? null : parseNumberChoice(event.text);

@@ -38,6 +38,8 @@ export interface InboundEvent {
   media?: MediaRef[] | undefined;
   /** A phone number the platform vouches for: the SMS/WhatsApp sender, or a shared Telegram contact. */
   phone?: string | undefined;
+  /** SMS STOP/BERHENTI (optOut) and MULAI/START (optIn), recognised by the adapter. */
+  control?: 'optOut' | 'optIn' | undefined;
 }
 
 /** One translatable line: an i18n key and its parameters. */
@@ -136,6 +138,7 @@ export type StepEvent =
       text: string;
       choice?: string | undefined;
       start?: boolean | undefined;
+      control?: 'optOut' | 'optIn' | undefined;
       location?: { latitude: number; longitude: number } | undefined;
       media: MediaRef[];
     }
@@ -154,7 +157,8 @@ export type Effect =
   | { type: 'query.case'; trackingNumber: string }
   | { type: 'query.myCases' }
   | { type: 'permit.submit'; draft: PermitDraft }
-  | { type: 'citizen.setLanguage'; lang: Lang };
+  | { type: 'citizen.setLanguage'; lang: Lang }
+  | { type: 'citizen.setSmsOptOut'; optOut: boolean };
 
 /** The city facts the dialogue needs. */
 export type StepCity = Pick<CityData, 'name' | 'office' | 'timezone' | 'timezoneLabel' | 'pbb' | 'permitTypes'>;

@@ -30,6 +30,8 @@ export interface InboxDeps {
   defaultLanguage: Lang;
   /** Inbound text longer than this is cut before it is read. */
   maxChars: number;
+  /** Messages a citizen may send per minute; past it they are told once to slow down. */
+  floodPerMinute: number;
 }
 
 export type InboundOutcome =
@@ -62,9 +64,38 @@ export async function handleInbound(deps: InboxDeps, event: InboundEvent): Promi
       if (error instanceof DuplicateInbound) return { status: 'duplicate' };
       // Two first messages from one new address race to create the citizen: the loser retries.
       if (isUniqueViolation(error) && attempt < 3) continue;
-      throw error;
+      return apologise(deps, event, error);
     }
   }
+}
+
+/**
+ * Something failed while handling a message (the transaction is rolled back): the citizen still
+ * gets an answer, and the message is marked handled so a provider's retry does not loop on it.
+ */
+async function apologise(deps: InboxDeps, event: InboundEvent, error: unknown): Promise<InboundOutcome> {
+  deps.logger.error({ err: error, channel: event.channel, address: event.address }, 'inbound message failed');
+  const replies: Reply[] = [{ lines: [{ key: 'error.generic' }] }];
+  return deps.prisma.$transaction(async (tx) => {
+    const identity = await tx.channelIdentity.findUnique({
+      where: { channel_address: { channel: event.channel, address: event.address } },
+      include: { citizen: true },
+    });
+    await tx.processedInbound.create({
+      data: { channel: event.channel, externalId: event.externalId, citizenId: identity?.citizenId ?? null },
+    });
+    const out = await tx.outboxMessage.create({
+      data: {
+        citizenId: identity?.citizenId ?? null,
+        channel: event.channel,
+        address: event.address,
+        language: identity?.citizen.language ?? deps.defaultLanguage,
+        replies: replies as unknown as Prisma.InputJsonValue,
+      },
+      select: { id: true },
+    });
+    return { status: 'handled', citizenId: identity?.citizenId ?? '', outboxIds: [out.id], replies };
+  });
 }
 
 async function handleInTransaction(
@@ -96,6 +127,19 @@ async function handleInTransaction(
   });
   const [row] = await tx.$queryRaw<Array<{ state: unknown }>>`
     SELECT "state" FROM "Conversation" WHERE "citizenId" = ${citizen.id}::uuid FOR UPDATE`;
+
+  // A flood from one number: told once to slow down, then nothing until the minute has passed.
+  const recent = await tx.processedInbound.count({
+    where: { citizenId: citizen.id, receivedAt: { gt: new Date(now.getTime() - 60_000) } },
+  });
+  if (recent > deps.floodPerMinute && event.control === undefined) {
+    deps.logger.warn({ channel: event.channel, address: event.address, recent }, 'inbound flood throttled');
+    if (recent > deps.floodPerMinute + 1)
+      return { status: 'handled', citizenId: citizen.id, outboxIds: [], replies: [] };
+    const slowDown: Reply[] = [{ lines: [{ key: 'flood.slowDown' }] }];
+    const ids = await writeOutbox(tx, citizen.id, event, citizen.language, slowDown, 'reply');
+    return { status: 'handled', citizenId: citizen.id, outboxIds: ids, replies: slowDown };
+  }
   let state: ConversationState = restoreState(row?.state, citizen.language);
 
   const ctx: StepContext = {
@@ -113,6 +157,7 @@ async function handleInTransaction(
     text: (event.text ?? '').slice(0, deps.maxChars),
     choice: event.choice,
     start: event.start,
+    control: event.control,
     location: event.location,
     media: event.media ?? [],
   };
@@ -150,28 +195,48 @@ async function handleInTransaction(
       case 'citizen.setLanguage':
         await tx.citizen.update({ where: { id: citizen.id }, data: { language: effect.lang } });
         break;
+      case 'citizen.setSmsOptOut':
+        await tx.citizen.update({ where: { id: citizen.id }, data: { smsOptOut: effect.optOut } });
+        deps.logger.info(
+          { channel: event.channel, address: event.address, optOut: effect.optOut },
+          'SMS opt-out changed',
+        );
+        break;
     }
   }
+  const optingOut = writes.some((e) => e.type === 'citizen.setSmsOptOut' && e.optOut);
   await tx.conversation.update({
     where: { citizenId: citizen.id },
     data: { state: state as unknown as Prisma.InputJsonValue, lastActivityAt: now },
   });
 
-  const outboxIds: string[] = [];
-  if (replies.length > 0) {
-    const out = await tx.outboxMessage.create({
-      data: {
-        citizenId: citizen.id,
-        channel: event.channel,
-        address: event.address,
-        language: state.lang,
-        replies: replies as unknown as Prisma.InputJsonValue,
-      },
-      select: { id: true },
-    });
-    outboxIds.push(out.id);
-  }
+  const kind = optingOut ? 'optOutConfirmation' : 'reply';
+  const outboxIds = await writeOutbox(tx, citizen.id, event, state.lang, replies, kind);
   return { status: 'handled', citizenId: citizen.id, outboxIds, replies };
+}
+
+/** The replies of one inbound message as one outbox row, answered on the channel it came from. */
+async function writeOutbox(
+  tx: Prisma.TransactionClient,
+  citizenId: string,
+  event: InboundEvent,
+  language: Lang,
+  replies: Reply[],
+  kind: 'reply' | 'optOutConfirmation',
+): Promise<string[]> {
+  if (replies.length === 0) return [];
+  const out = await tx.outboxMessage.create({
+    data: {
+      citizenId,
+      channel: event.channel,
+      address: event.address,
+      language,
+      kind,
+      replies: replies as unknown as Prisma.InputJsonValue,
+    },
+    select: { id: true },
+  });
+  return [out.id];
 }
 
 /** Files a confirmed draft; a refusal (a type no longer online, say) comes back as an event. */
@@ -215,11 +280,19 @@ async function findOrCreateCitizen(deps: InboxDeps, tx: Prisma.TransactionClient
     where: { channel_address: { channel: event.channel, address: event.address } },
     include: { citizen: true },
   });
+  const phone = event.phone ? normalizePhone(event.phone) : null;
   if (identity) {
     await tx.channelIdentity.update({ where: { id: identity.id }, data: { lastSeenAt: now } });
-    return identity.citizen;
+    if (!phone || identity.citizen.phone === phone) return identity.citizen;
+    // The platform now vouches for a phone number (a Telegram contact shared later): link this
+    // identity to the citizen who already has that number, or record it on this citizen.
+    const owner = await tx.citizen.findUnique({ where: { phone } });
+    if (!owner) return tx.citizen.update({ where: { id: identity.citizenId }, data: { phone } });
+    if (identity.citizen.phone) return identity.citizen;
+    await tx.channelIdentity.update({ where: { id: identity.id }, data: { citizenId: owner.id } });
+    deps.logger.info({ channel: event.channel, address: event.address }, 'channel identity linked by phone');
+    return owner;
   }
-  const phone = event.phone ? normalizePhone(event.phone) : null;
   const known = phone ? await tx.citizen.findUnique({ where: { phone } }) : null;
   const citizen = known ?? (await tx.citizen.create({ data: { language: deps.defaultLanguage, phone } }));
   await tx.channelIdentity.create({

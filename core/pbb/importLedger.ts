@@ -1,7 +1,8 @@
-import { parse } from 'csv-parse';
+import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { parseNop } from '../domain/nop.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
+import { parseCsvLine } from './parseCsvLine.js';
 
 /** The columns of a ledger, as in city/default/pbb-sppt-demo.csv. */
 export const LEDGER_COLUMNS = [
@@ -106,18 +107,15 @@ export async function importLedger(
   const seen = new Map<string, number>();
   let batch: LedgerRow[] = [];
 
-  const parser = input.pipe(
-    parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, skip_records_with_error: true }),
-  );
-  parser.on('skip', (error: Error & { lines?: number }) => {
-    summary.rejected.push({ line: error.lines ?? 0, reason: `unreadable CSV: ${error.message}` });
-  });
-
+  let lineNumber = 0;
   let header = true;
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+  for await (const raw of createInterface({ input, crlfDelay: Infinity })) {
+    lineNumber++;
+    const text = lineNumber === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+    if (text.trim() === '') continue;
     if (header) {
       header = false;
-      const names = record.map((h) => h.trim().toLowerCase());
+      const names = parseCsvLine(text).map((h) => h.trim().toLowerCase());
       if (LEDGER_COLUMNS.some((c, i) => names[i] !== c)) {
         throw new Error(`the first line must be the header ${LEDGER_COLUMNS.join(',')}`);
       }
@@ -125,14 +123,14 @@ export async function importLedger(
     }
     summary.read++;
     try {
-      const row = parseLedgerRecord(record, info.lines);
+      const row = parseLedgerRecord(parseCsvLine(text), lineNumber);
       const key = `${row.nop}/${row.year}`;
       const earlier = seen.get(key);
       if (earlier !== undefined) throw new Error(`NOP and year repeat line ${earlier}`);
       seen.set(key, row.line);
       batch.push(row);
     } catch (error) {
-      summary.rejected.push({ line: info.lines, reason: (error as Error).message });
+      summary.rejected.push({ line: lineNumber, reason: (error as Error).message });
     }
     if (batch.length >= batchSize) {
       await writeBatch(prisma, batch, summary);

@@ -1,0 +1,175 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CityDataError, loadCityData } from './loadCityData.js';
+
+const DEFAULT_DIR = 'city/default';
+type Json = Record<string, unknown>;
+type JsonFile = 'city.json' | 'departments.json' | 'permit-types.json';
+
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A copy of the default city in the system temp dir, with one file edited. */
+function brokenCity(file: JsonFile, edit: (data: Json) => void): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lk-city-'));
+  tempDirs.push(dir);
+  cpSync(DEFAULT_DIR, dir, { recursive: true });
+  const data = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Json;
+  edit(data);
+  writeFileSync(path.join(dir, file), JSON.stringify(data, null, 2));
+  return dir;
+}
+
+function errorOf(dir: string): CityDataError {
+  try {
+    loadCityData(dir);
+  } catch (error) {
+    expect(error).toBeInstanceOf(CityDataError);
+    expect((error as Error).name).toBe('CityDataError');
+    return error as CityDataError;
+  }
+  throw new Error(`loadCityData accepted ${dir}`);
+}
+
+interface PermitTypeJson {
+  code: string;
+  department: string;
+  slaHours?: number;
+  slaWorkingDays?: number;
+}
+const permitTypes = (data: Json) => data.permitTypes as PermitTypeJson[];
+const departments = (data: Json) => data.departments as Array<{ code: string; handles: string[] }>;
+
+describe('loadCityData', () => {
+  it('loads the default city: 42 permit types, 21 online, every complaint category routed', () => {
+    const city = loadCityData(DEFAULT_DIR);
+
+    expect(city.name).toBe('Kota Contoh');
+    expect(city.timezone).toBe('Asia/Jakarta');
+    expect(city.permitTypes).toHaveLength(42);
+    expect(city.permitTypes.filter((p) => p.online)).toHaveLength(21);
+    expect(new Set(city.permitTypes.map((p) => p.code)).size).toBe(42);
+    const departmentCodes = new Set(city.departments.map((d) => d.code));
+    for (const p of city.permitTypes) {
+      expect(departmentCodes.has(p.department), p.code).toBe(true);
+      expect((p.slaHours === undefined) !== (p.slaWorkingDays === undefined), p.code).toBe(true);
+    }
+    expect(city.complaintCategories.length).toBeGreaterThan(0);
+    for (const c of city.complaintCategories) {
+      const owner = city.departments.find((d) => d.code === c.department);
+      expect(owner?.handles, c.code).toContain(`complaints:${c.code}`);
+    }
+    expect(city.complaintCategories.find((c) => c.code === 'pajak')?.department).toBe('BAPENDA');
+    expect(city.permitTypes.find((p) => p.code === 'SIUP')).toMatchObject({ slaHours: 24, online: true });
+  });
+
+  it.each<{ label: string; file: JsonFile; edit: (data: Json) => void; says: RegExp[] }>([
+    {
+      label: 'a permit type naming an unknown department',
+      file: 'permit-types.json',
+      edit: (d) => {
+        permitTypes(d)[0]!.department = 'DINAS-HANTU';
+      },
+      says: [/permit-types\.json: SIUP names unknown department DINAS-HANTU/],
+    },
+    {
+      label: 'a permit type with both slaHours and slaWorkingDays',
+      file: 'permit-types.json',
+      edit: (d) => {
+        permitTypes(d)[0]!.slaWorkingDays = 3;
+      },
+      says: [/permit-types\.json is invalid/, /permitTypes\.0: exactly one of slaHours and slaWorkingDays is needed/],
+    },
+    {
+      label: 'a permit type with neither SLA',
+      file: 'permit-types.json',
+      edit: (d) => {
+        delete permitTypes(d)[1]!.slaHours;
+        delete permitTypes(d)[1]!.slaWorkingDays;
+      },
+      says: [/permit-types\.json is invalid/, /permitTypes\.1: exactly one of slaHours and slaWorkingDays/],
+    },
+    {
+      label: 'a duplicate permit code',
+      file: 'permit-types.json',
+      edit: (d) => {
+        permitTypes(d)[1]!.code = 'SIUP';
+      },
+      says: [/permit-types\.json: duplicate code SIUP/],
+    },
+    {
+      label: 'a holiday date not written YYYY-MM-DD',
+      file: 'city.json',
+      edit: (d) => {
+        (d.calendar as { holidays: Array<{ date: string }> }).holidays[2]!.date = '17-02-2026';
+      },
+      says: [/city\.json is invalid/, /calendar\.holidays\.2\.date: must be YYYY-MM-DD/],
+    },
+    {
+      label: 'an unknown time zone',
+      file: 'city.json',
+      edit: (d) => {
+        d.timezone = 'Asia/Medan';
+      },
+      says: [/city\.json: timezone Asia\/Medan is not a known IANA zone/],
+    },
+    {
+      label: 'a complaint category no department handles',
+      file: 'departments.json',
+      edit: (d) => {
+        for (const dept of departments(d)) dept.handles = dept.handles.filter((h) => h !== 'complaints:parkir');
+      },
+      says: [/departments\.json: no department handles complaints:parkir/],
+    },
+    {
+      label: 'a complaint category without an SLA',
+      file: 'departments.json',
+      edit: (d) => {
+        delete (d.complaintCategories as Array<Record<string, unknown>>)[0]!.slaWorkingDays;
+      },
+      says: [/departments\.json is invalid/, /complaintCategories\.0\.slaWorkingDays/],
+    },
+  ])('refuses $label, naming the file and field', ({ file, edit, says }) => {
+    const dir = brokenCity(file, edit);
+    const error = errorOf(dir);
+    for (const pattern of says) expect(error.message).toMatch(pattern);
+    expect(error.message).toContain(dir);
+  });
+
+  it('refuses a file that is not JSON, naming it', () => {
+    const dir = brokenCity('departments.json', () => undefined);
+    writeFileSync(path.join(dir, 'departments.json'), '{ "departments": [ { "code": "PUPR", } ] ');
+    const error = errorOf(dir);
+    expect(error.message).toContain(`${path.join(dir, 'departments.json')}: cannot be read as JSON`);
+  });
+
+  it('refuses a missing file, naming it', () => {
+    const dir = brokenCity('city.json', () => undefined);
+    rmSync(path.join(dir, 'permit-types.json'));
+    expect(errorOf(dir).message).toContain(`${path.join(dir, 'permit-types.json')}: cannot be read`);
+  });
+
+  it('lists every inconsistency at once', () => {
+    const dir = brokenCity('permit-types.json', (d) => {
+      permitTypes(d)[0]!.department = 'X1';
+      permitTypes(d)[5]!.department = 'X2';
+    });
+    const error = errorOf(dir);
+    expect(error.message).toMatch(/names unknown department X1/);
+    expect(error.message).toMatch(/names unknown department X2/);
+  });
+
+  // BUG: the holiday date is checked for its shape only (/^\d{4}-\d{2}-\d{2}$/), so an impossible
+  // date such as 2026-02-30 is accepted; it never matches a real day, so the holiday the city
+  // meant is silently counted as a working day by the SLA calendar (core/domain/deadline.ts).
+  it('refuses an impossible holiday date such as 2026-02-30', () => {
+    const dir = brokenCity('city.json', (d) => {
+      (d.calendar as { holidays: Array<{ date: string }> }).holidays[2]!.date = '2026-02-30';
+    });
+    expect(errorOf(dir).message).toMatch(/calendar\.holidays\.2\.date/);
+  });
+});

@@ -1,0 +1,199 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChannelSender, ChannelSenders, OutboundMessage } from '../channels/ChannelSender.js';
+import type { ChannelName, Lang, Reply } from '../conversation/types.js';
+import { createTranslator, type Translator } from '../i18n/createTranslator.js';
+import { captureLogger } from '../../test/support/silentLogger.js';
+import { createTestDatabase, DB_KINDS, type TestDatabase } from '../../test/support/testDatabase.js';
+import { OutboxRelay } from './OutboxRelay.js';
+
+const NOW = new Date('2026-11-28T03:00:00.000Z');
+
+/** The outside world: a provider that records what it was asked to send, or refuses. */
+class RecordingSender implements ChannelSender {
+  readonly sent: OutboundMessage[] = [];
+  constructor(private readonly behaviour: { fail?: string; delayMs?: number } = {}) {}
+
+  async send(message: OutboundMessage): Promise<{ providerMessageId?: string }> {
+    if (this.behaviour.delayMs) await new Promise((resolve) => setTimeout(resolve, this.behaviour.delayMs));
+    if (this.behaviour.fail) throw new Error(this.behaviour.fail);
+    this.sent.push(message);
+    return { providerMessageId: `prov-${this.sent.length}` };
+  }
+}
+
+const MENU_REPLY: Reply = {
+  lines: [{ key: 'menu.title' }],
+  options: [
+    { id: 'menu.pbb', label: { key: 'menu.option.pbb' } },
+    { id: 'menu.help', label: { key: 'menu.option.help' } },
+  ],
+};
+
+describe.each(DB_KINDS)('OutboxRelay on %s', (kind) => {
+  let db: TestDatabase;
+  let translator: Translator;
+  let logLines: string[];
+  let logger: ReturnType<typeof captureLogger>['logger'];
+  let serial = 0;
+
+  const relayWith = (senders: ChannelSenders, maxAttempts = 3) =>
+    new OutboxRelay({ prisma: db.prisma, senders, translator, logger, clock: () => NOW, maxAttempts });
+
+  /** A pending row at its own address, so tests do not see each other's rows. */
+  const addRow = async (
+    fields: { channel?: ChannelName; language?: Lang; createdAt?: Date; address?: string } = {},
+  ) => {
+    serial += 1;
+    return db.prisma.outboxMessage.create({
+      data: {
+        channel: fields.channel ?? 'telegram',
+        address: fields.address ?? `9000${kind === 'pglite' ? 1 : 2}${String(serial).padStart(5, '0')}`,
+        language: fields.language ?? 'id',
+        replies: [MENU_REPLY] as never,
+        ...(fields.createdAt ? { createdAt: fields.createdAt } : {}),
+      },
+    });
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase(kind);
+    translator = await createTranslator();
+    const captured = captureLogger();
+    logger = captured.logger;
+    logLines = captured.lines;
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it.each<{ language: Lang; title: string; option: string }>([
+    { language: 'id', title: 'Pilih layanan:', option: 'Cek PBB' },
+    { language: 'en', title: 'Choose a service:', option: 'Property tax (PBB)' },
+  ])('sends a pending row once, rendered in its language ($language), and marks it sent', async (c) => {
+    const sender = new RecordingSender();
+    const row = await addRow({ language: c.language });
+
+    expect(await relayWith({ telegram: sender }).deliver([row.id])).toEqual(['sent']);
+
+    expect(sender.sent).toEqual([
+      {
+        id: row.id,
+        channel: 'telegram',
+        address: row.address,
+        lang: c.language,
+        urgent: false,
+        replies: [
+          {
+            text: c.title,
+            options: [
+              { id: 'menu.pbb', label: c.option },
+              { id: 'menu.help', label: expect.any(String) },
+            ],
+          },
+        ],
+      },
+    ]);
+    const stored = await db.prisma.outboxMessage.findUniqueOrThrow({ where: { id: row.id } });
+    expect(stored).toMatchObject({
+      status: 'sent',
+      sentAt: NOW,
+      attempts: 1,
+      providerMessageId: 'prov-1',
+      lastError: null,
+    });
+  });
+
+  it('keeps a row whose send failed pending with the error, then marks it failed after maxAttempts', async () => {
+    const sender = new RecordingSender({ fail: 'provider said 503' });
+    const relay = relayWith({ telegram: sender }, 3);
+    const row = await addRow();
+
+    expect(await relay.deliver([row.id])).toEqual(['retry']);
+    expect(await db.prisma.outboxMessage.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastError: 'provider said 503',
+      sentAt: null,
+    });
+
+    expect(await relay.deliver([row.id])).toEqual(['retry']);
+    expect(await relay.deliver([row.id])).toEqual(['failed']);
+    expect(await db.prisma.outboxMessage.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      lastError: 'provider said 503',
+      sentAt: null,
+    });
+    // A failed row is kept for operators and not tried again.
+    expect(await relay.deliver([row.id])).toEqual(['skipped']);
+    expect((await db.prisma.outboxMessage.findUniqueOrThrow({ where: { id: row.id } })).attempts).toBe(3);
+
+    const warnings = logLines.filter((l) => l.includes('outbound send failed') && l.includes(row.id));
+    expect(warnings).toHaveLength(3);
+    expect(warnings.join('\n')).not.toContain(row.address);
+  });
+
+  it('leaves a row of a channel it has no sender for pending and untouched', async () => {
+    const sender = new RecordingSender();
+    const row = await addRow({ channel: 'whatsapp' });
+
+    expect(await relayWith({ telegram: sender }).deliver([row.id])).toEqual(['skipped']);
+
+    expect(sender.sent).toEqual([]);
+    expect(await db.prisma.outboxMessage.findUniqueOrThrow({ where: { id: row.id } })).toEqual(row);
+  });
+
+  it('drains pending rows of its channels oldest first, and leaves the others', async () => {
+    // Rows in the far past sort before every other test's rows; the limit keeps to these three.
+    const middle = await addRow({ channel: 'sms', createdAt: new Date('2001-01-02T00:00:00Z') });
+    const oldest = await addRow({ channel: 'sms', createdAt: new Date('2001-01-01T00:00:00Z') });
+    const newest = await addRow({ channel: 'sms', createdAt: new Date('2001-01-03T00:00:00Z') });
+    const elsewhere = await addRow({ channel: 'whatsapp', createdAt: new Date('2000-12-31T00:00:00Z') });
+    const sender = new RecordingSender();
+
+    expect(await relayWith({ sms: sender }).drainPending(3)).toBe(3);
+
+    expect(sender.sent.map((m) => m.id)).toEqual([oldest.id, middle.id, newest.id]);
+    const statuses = await db.prisma.outboxMessage.findMany({
+      where: { id: { in: [oldest.id, middle.id, newest.id, elsewhere.id] } },
+      select: { id: true, status: true },
+    });
+    expect(Object.fromEntries(statuses.map((s) => [s.id, s.status]))).toEqual({
+      [oldest.id]: 'sent',
+      [middle.id]: 'sent',
+      [newest.id]: 'sent',
+      [elsewhere.id]: 'pending',
+    });
+    // Nothing of its channels is left pending, so a second drain sends nothing.
+    expect(await relayWith({ sms: sender }).drainPending()).toBe(0);
+    expect(sender.sent).toHaveLength(3);
+  });
+
+  it('does not send an already sent row again', async () => {
+    const sender = new RecordingSender();
+    const relay = relayWith({ telegram: sender });
+    const row = await addRow();
+
+    expect(await relay.deliver([row.id, row.id])).toEqual(['sent', 'skipped']);
+    expect(await relay.deliver([row.id])).toEqual(['skipped']);
+
+    expect(sender.sent).toHaveLength(1);
+    expect((await db.prisma.outboxMessage.findUniqueOrThrow({ where: { id: row.id } })).attempts).toBe(1);
+  });
+
+  // BUG: deliverOne reads the row, sends, and only then marks it sent, with no claim in between
+  // (no `UPDATE ... WHERE status = 'pending'` or row lock). Two relays delivering the same row at
+  // once (drainPending after a restart while the live path delivers it, or two worker processes)
+  // both see it pending and both send it: the citizen gets the message twice.
+  it('sends a row once when two relays deliver it at the same time', async () => {
+    const sender = new RecordingSender({ delayMs: 50 });
+    const row = await addRow();
+
+    await Promise.all([
+      relayWith({ telegram: sender }).deliver([row.id]),
+      relayWith({ telegram: sender }).deliver([row.id]),
+    ]);
+
+    expect(sender.sent).toHaveLength(1);
+  });
+});

@@ -1,0 +1,228 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SETTING_NAMES } from '../core/config/loadConfig.js';
+import { openDatabase } from '../core/db/openDatabase.js';
+import { createTestDatabase, type TestDatabase } from './support/testDatabase.js';
+
+// End to end through the real command lines, as a city's operator and a citizen would use them.
+// Each run starts tsx and boots the core (2-5 s), so runs are few and timeouts generous.
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+const DEMO_CSV = 'city/default/pbb-sppt-demo.csv';
+const TIMEOUT = 60_000;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The environment of a fresh shell: none of LayanKota's settings, whatever the test runner has. */
+function cleanEnv(settings: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of [...SETTING_NAMES, 'TEST_DATABASE_URL']) delete env[name];
+  return { ...env, LOG_LEVEL: 'warn', ...settings };
+}
+
+function run(script: string, args: string[], settings: Record<string, string>, input = ''): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(TSX, [script, ...args], { cwd: ROOT, env: cleanEnv(settings), stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+const importPbb = (settings: Record<string, string>, file = DEMO_CSV) => run('core/pbb/importCli.ts', [file], settings);
+const chat = (settings: Record<string, string>, input: string, args = ['--channel', 'sms']) =>
+  run('bots/console/main.ts', args, settings, input);
+
+/** Every amount of NOP 12.75.040.003.009-1555.0 in the demo ledger, and what the chat says about it. */
+function expectDarmaBills(stdout: string): void {
+  expect(stdout).toContain('PBB NOP 12.75.040.003.009-1555.0');
+  expect(stdout).toContain('DA*** HU********');
+  expect(stdout).not.toContain('DARMA HUTAGALUNG');
+  expect(stdout).toContain('2023: Rp611.264, LUNAS 25 Jul 2023');
+  expect(stdout).toContain('2024: Rp636.115');
+  expect(stdout).toContain('2025: Rp660.965, LUNAS 24 Jun 2025');
+  expect(stdout).toContain('2026: Rp685.816');
+  expect(stdout).toContain('Total tagihan: Rp');
+}
+
+function tempDir(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'lk-cli-'));
+}
+
+describe('import and chat on the embedded database (no DATABASE_URL)', () => {
+  let dataDir: string;
+  let settings: Record<string, string>;
+
+  beforeAll(() => {
+    dataDir = tempDir();
+    settings = { DATA_DIR: dataDir };
+  });
+  afterAll(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it(
+    'imports the demo ledger',
+    async () => {
+      const result = await importPbb(settings);
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toMatch(/rows read: +6000\n/);
+      expect(result.stdout).toMatch(/inserted: +6000\n/);
+      expect(result.stdout).toMatch(/rejected: +0\n/);
+      expect(result.code).toBe(0);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'shows the bills of a NOP typed with dots and dash',
+    async () => {
+      const result = await chat(settings, 'pbb\n12.75.040.003.009-1555.0\n');
+      expect(result.stdout).toContain('Ketik NOP (18 digit)');
+      expectDarmaBills(result.stdout);
+      expect(result.stdout).toMatch(/\[SMS \d+ chars\]/);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'shows the same bills for the NOP typed as 18 bare digits',
+    async () => {
+      const result = await chat(settings, 'pbb\n127504000300915550\n');
+      expectDarmaBills(result.stdout);
+      expect(result.code).toBe(0);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'answers a 17-digit NOP and an unknown NOP clearly',
+    async () => {
+      const result = await chat(settings, 'pbb\n12750400030091555\n127504000300915551\n', ['--channel', 'console']);
+      expect(result.stdout).toContain('NOP harus 18 digit, yang Anda ketik 17 digit');
+      expect(result.stdout).toContain('NOP 12.75.040.003.009-1555.1 tidak ditemukan');
+      expect(result.stdout).not.toContain('Rp');
+      expect(result.code).toBe(0);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'imports the same ledger again without adding a row',
+    async () => {
+      const result = await importPbb(settings);
+      expect(result.stdout).toMatch(/inserted: +0\n/);
+      expect(result.stdout).toMatch(/updated: +0\n/);
+      expect(result.stdout).toMatch(/unchanged: +6000\n/);
+      expect(result.code).toBe(0);
+
+      // What the runs left behind, read as the next process would find it.
+      const db = await openDatabase({ pgliteDir: path.join(dataDir, 'pglite') });
+      try {
+        expect(await db.prisma.taxObject.count()).toBe(1500);
+        expect(await db.prisma.spptBill.count()).toBe(6000);
+        // Three chats from the same default --from number: one citizen, every reply delivered.
+        expect(await db.prisma.citizen.count()).toBe(1);
+        expect(await db.prisma.outboxMessage.count({ where: { status: { not: 'sent' } } })).toBe(0);
+        // 2 + 2 + 3 messages typed, one reply each.
+        expect(await db.prisma.outboxMessage.count()).toBe(7);
+      } finally {
+        await db.close();
+      }
+    },
+    TIMEOUT,
+  );
+});
+
+describe('import and chat on PostgreSQL (DATABASE_URL)', () => {
+  let db: TestDatabase;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('postgresql', { migrated: false });
+    dataDir = tempDir();
+  });
+  afterAll(async () => {
+    await db?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it(
+    'migrates, imports and answers a lookup',
+    async () => {
+      const settings = { DATABASE_URL: db.url!, DATA_DIR: dataDir };
+      const imported = await importPbb(settings);
+      expect(imported.stdout).toMatch(/inserted: +6000\n/);
+      expect(imported.code).toBe(0);
+
+      const result = await chat(settings, 'pbb\n12.75.040.003.009-1555.0\n');
+      expectDarmaBills(result.stdout);
+      expect(result.code).toBe(0);
+
+      expect(await db.prisma.spptBill.count()).toBe(6000);
+      expect(await db.prisma.outboxMessage.count({ where: { status: 'sent' } })).toBe(2);
+    },
+    TIMEOUT,
+  );
+});
+
+describe.concurrent('refusing bad input', () => {
+  let dataDir: string;
+  beforeAll(() => {
+    dataDir = tempDir();
+  });
+  afterAll(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it.each([
+    { name: 'PORT', value: 'abc' },
+    { name: 'ROLES', value: 'foo' },
+  ])(
+    'exits non-zero when $name=$value, naming the variable',
+    async ({ name, value }) => {
+      const result = await chat({ DATA_DIR: dataDir, [name]: value }, 'pbb\n');
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toContain('Invalid configuration');
+      expect(result.stderr).toContain(`${name}: `);
+      expect(result.stderr).toContain(`(got "${value}")`);
+      expect(result.stdout).toBe('');
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'exits 2 on --from notaphone, saying why',
+    async () => {
+      const result = await chat({ DATA_DIR: dataDir }, 'pbb\n', ['--from', 'notaphone']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('--from: "notaphone" is not a phone number');
+      expect(result.stderr).toContain('Usage:');
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'exits 2 when the ledger file cannot be read',
+    async () => {
+      const result = await importPbb({ DATA_DIR: dataDir }, 'no/such/ledger.csv');
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('Cannot read no/such/ledger.csv');
+    },
+    TIMEOUT,
+  );
+});
