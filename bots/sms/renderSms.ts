@@ -23,11 +23,17 @@ export function renderSms(reply: RenderedReply, options: SmsRenderOptions): stri
   if (text === '') return [];
   if (countSegments(text).segments <= 1) return [text];
 
-  // Markers take up to 6 characters, "(9/9) ", so each part's body is kept below 147.
-  const bodies = splitAtWords(text, PART_BUDGET - 6);
+  // Each part carries a marker "(i/n) "; its width depends on n, so split again until it fits.
+  let bodies: string[] = [];
+  for (let markerWidth = 6; ; markerWidth += 2) {
+    bodies = splitAtWords(text, PART_BUDGET - markerWidth);
+    if (`(${bodies.length}/${bodies.length}) `.length <= markerWidth) break;
+  }
   if (bodies.length > options.maxParts) {
+    const marker = `(${options.maxParts}/${options.maxParts}) `.length;
     bodies.length = options.maxParts;
-    bodies[bodies.length - 1] = `${splitAtWords(bodies[bodies.length - 1] ?? '', PART_BUDGET - 10)[0] ?? ''}...`;
+    bodies[bodies.length - 1] =
+      `${splitAtWords(bodies[bodies.length - 1] ?? '', PART_BUDGET - marker - 3)[0] ?? ''}...`;
   }
   return bodies.map((body, i) => `(${i + 1}/${bodies.length}) ${body}`);
 }
@@ -44,10 +50,13 @@ export function splitAtWords(text: string, budget: number): string[] {
     }
     if (current.trim()) parts.push(current.trim());
     current = word;
-    // A single word longer than a part (a URL, say) is cut hard.
+    // A single word longer than a part (a URL, say) is cut hard, counting GSM-7 units.
     while (countSegments(current).units > budget) {
-      parts.push(current.slice(0, budget));
-      current = current.slice(budget);
+      const chars = Array.from(current);
+      let cut = 0;
+      while (cut < chars.length && countSegments(chars.slice(0, cut + 1).join('')).units <= budget) cut++;
+      parts.push(chars.slice(0, cut).join(''));
+      current = chars.slice(cut).join('');
     }
   }
   if (current.trim()) parts.push(current.trim());

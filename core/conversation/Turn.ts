@@ -17,14 +17,14 @@ export class Turn {
     return this;
   }
 
-  /** Sends a message; its options become what a typed number refers to. */
+  /** Sends a message; its options (or none) become what a typed number refers to. */
   say(reply: Reply): this {
     if (this.notices.length > 0) {
       reply = { ...reply, lines: [...this.notices, ...reply.lines] };
       this.notices = [];
     }
     this.replies.push(reply);
-    this.state = { ...this.state, options: reply.options?.map((o) => o.id) ?? this.state.options };
+    this.state = { ...this.state, options: reply.options?.map((o) => o.id) ?? [] };
     return this;
   }
 
@@ -39,6 +39,8 @@ export class Turn {
   }
 
   result(): StepResult {
+    // A notice with no message to ride on (the step ended asking a query) goes out on its own.
+    if (this.notices.length > 0) this.replies.push({ lines: this.notices.splice(0) });
     return { state: this.state, replies: this.replies, effects: this.effects };
   }
 }

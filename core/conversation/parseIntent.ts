@@ -23,10 +23,10 @@ const COMMANDS: ReadonlyArray<[Intent, readonly string[]]> = [
 
 // Words that point to a service anywhere in a sentence, strongest first: "cek pbb" is PBB, not tracking.
 const SERVICE_WORDS: ReadonlyArray<[Intent, RegExp]> = [
-  ['pbb', /\b(pbb|sppt|nop|pajak|property tax|land tax|tax)\b/],
-  ['complaint', /\b(aduan|adu|mengadu|pengaduan|lapor\w*|keluh\w*|komplain|complain\w*)\b/],
-  ['permit', /\b(izin|ijin|perizinan|perijinan|permit\w*|licen[cs]e|siup)\b/],
-  ['track', /\b(cek|check|lacak|status|track\w*|pantau)\b/],
+  ['pbb', /\b(pbb|sppt|nop|pajak|property tax|land tax|tax)(nya)?\b/],
+  ['complaint', /\b(aduan|adu|mengadu|pengaduan|lapor\w*|keluh\w*|komplain|complain\w*)(nya)?\b/],
+  ['permit', /\b(izin|ijin|perizinan|perijinan|permit\w*|licen[cs]e|siup)(nya)?\b/],
+  ['track', /\b(cek|check|lacak|status|track\w*|pantau)(nya)?\b/],
 ];
 
 /**
@@ -34,7 +34,9 @@ const SERVICE_WORDS: ReadonlyArray<[Intent, RegExp]> = [
  * @example parseIntent('Mau bayar pajak bumi') // 'pbb'
  */
 export function parseIntent(text: string): Intent | null {
-  const normalized = normalizeText(text);
+  const whole = normalizeText(text);
+  // A lone "?" asks for help; elsewhere a question mark is just punctuation ("help?").
+  const normalized = whole === '?' ? whole : whole.replace(/\?/g, ' ').replace(/\s+/g, ' ').trim();
   if (normalized === '') return null;
   for (const [intent, words] of COMMANDS) {
     if (words.includes(normalized)) return intent;

@@ -61,7 +61,10 @@ export function step(state: ConversationState, event: StepEvent, ctx: StepContex
   if (event.control === 'optOut') {
     // The one message an opted-out number still gets: how to come back.
     turn.do({ type: 'citizen.setSmsOptOut', optOut: true });
-    return turn.go({ name: 'menu' }).say(message([line('sms.optedOut')])).result();
+    return turn
+      .go({ name: 'menu' })
+      .say(message([line('sms.optedOut')]))
+      .result();
   }
   if (event.control === 'optIn') {
     turn.do({ type: 'citizen.setSmsOptOut', optOut: false });
@@ -69,11 +72,12 @@ export function step(state: ConversationState, event: StepEvent, ctx: StepContex
   }
 
   let choice = event.choice;
+  // A bare number picks from the options on screen; "0" is the back command; where nothing is
+  // offered (the NOP prompt, say) the number is the step's own text to read.
   const typedNumber = choice ? null : parseNumberChoice(event.text);
-  if (typedNumber !== null) {
+  if (typedNumber !== null && typedNumber > 0 && turn.state.options.length > 0) {
     choice = turn.state.options[typedNumber - 1];
     if (!choice) {
-      if (turn.state.options.length === 0) return showMenu(turn, ctx, 'menu.pickFromMenu').result();
       return turn
         .say(message([line('input.badNumber', { number: typedNumber, max: turn.state.options.length })]))
         .result();

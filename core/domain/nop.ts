@@ -14,9 +14,20 @@ const NOP_LENGTH = 18;
 export function parseNop(text: string): NopParse {
   const runs = text.match(/\d[\d.\s\-/]*\d|\d/g);
   if (!runs) return { ok: false, reason: 'none' };
-  const digits = runs.map((r) => r.replace(/\D/g, '')).sort((a, b) => b.length - a.length)[0] ?? '';
-  if (digits.length === NOP_LENGTH) return { ok: true, nop: digits };
-  return { ok: false, reason: 'length', digits: digits.length };
+  let longest = '';
+  for (const run of runs) {
+    const digits = run.replace(/\D/g, '');
+    // "127504000300915550 2024": a NOP followed by a year. Whole groups that add up to exactly
+    // 18 digits from the start of the run are the NOP.
+    let prefix = '';
+    for (const group of run.split(/\s+/)) {
+      prefix += group.replace(/\D/g, '');
+      if (prefix.length === NOP_LENGTH) return { ok: true, nop: prefix };
+      if (prefix.length > NOP_LENGTH) break;
+    }
+    if (digits.length > longest.length) longest = digits;
+  }
+  return { ok: false, reason: 'length', digits: longest.length };
 }
 
 /** Writes 18 bare digits in the usual `PP.DD.KKK.LLL.BBB-NNNN.J` form. */

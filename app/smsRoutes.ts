@@ -1,0 +1,99 @@
+import express, { type Router } from 'express';
+import { parseAndroidInbound } from '../bots/sms/android/parseAndroidInbound.js';
+import { verifyAndroidSignature } from '../bots/sms/android/verifyAndroidSignature.js';
+import { parseTwilioInbound } from '../bots/sms/twilio/parseTwilioInbound.js';
+import { TWILIO_STATUS_MAPPING } from '../bots/sms/twilio/twilioStatusMapping.js';
+import { verifyTwilioSignature } from '../bots/sms/twilio/verifyTwilioSignature.js';
+import type { Core } from '../core/boot.js';
+import type { InboundEvent } from '../core/conversation/types.js';
+import { handleInbound } from '../core/inbox/handleInbound.js';
+import { recordDeliveryStatus } from '../core/outbox/recordDeliveryStatus.js';
+import type { Runtime } from './createRuntime.js';
+
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+
+/** Runs one inbound SMS through the core and hands its replies to the outbox. */
+async function receive(core: Core, runtime: Runtime, event: InboundEvent): Promise<void> {
+  const outcome = await handleInbound(core.inbox, event);
+  if (outcome.status === 'duplicate') {
+    core.logger.info({ channel: event.channel, externalId: event.externalId }, 'duplicate inbound ignored');
+    return;
+  }
+  await runtime.dispatcher.dispatch(outcome.outboxIds.map((id) => ({ id, channel: event.channel })));
+}
+
+/**
+ * The SMS webhooks of the configured provider. Every request is verified before anything is
+ * read or stored; a forged or unsigned one gets 403 and no effect.
+ */
+export function smsRoutes(core: Core, runtime: Runtime): Router {
+  const router = express.Router();
+  const { sms, publicBaseUrl } = core.config;
+
+  if (sms.provider === 'twilio') {
+    const form = express.urlencoded({ extended: false, limit: '64kb' });
+    const verified: express.RequestHandler = (req, res, next) => {
+      // Signed over the public URL Twilio called, which a proxy in front may have rewritten.
+      const url = `${publicBaseUrl}${req.originalUrl}`;
+      if (!verifyTwilioSignature(sms.authToken, req.header('x-twilio-signature'), url, req.body ?? {})) {
+        core.logger.warn({ path: req.path }, 'Twilio webhook with a bad signature refused');
+        res.status(403).type('text/plain').send('invalid signature');
+        return;
+      }
+      next();
+    };
+    router.post('/webhooks/twilio/sms', form, verified, async (req, res, next) => {
+      try {
+        const event = parseTwilioInbound(req.body as Record<string, string>, core.clock());
+        if (event) await receive(core, runtime, event);
+        res.type('text/xml').send(EMPTY_TWIML);
+      } catch (error) {
+        next(error);
+      }
+    });
+    router.post('/webhooks/twilio/status', form, verified, async (req, res, next) => {
+      try {
+        const body = req.body as Record<string, string>;
+        const sid = body.MessageSid ?? body.SmsSid;
+        const status = TWILIO_STATUS_MAPPING[body.MessageStatus ?? body.SmsStatus ?? ''];
+        if (sid && status) await recordDeliveryStatus(core.db.prisma, sid, status, body.ErrorCode);
+        res.status(204).end();
+      } catch (error) {
+        next(error);
+      }
+    });
+  }
+
+  if (sms.provider === 'android') {
+    router.post('/webhooks/android/sms', express.raw({ type: '*/*', limit: '64kb' }), async (req, res, next) => {
+      try {
+        const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        const signed = verifyAndroidSignature(
+          sms.signingKey,
+          raw,
+          req.header('x-signature'),
+          req.header('x-timestamp'),
+          core.clock().getTime(),
+        );
+        if (!signed) {
+          core.logger.warn({ path: req.path }, 'SMS gateway webhook with a bad signature refused');
+          res.status(403).type('text/plain').send('invalid signature');
+          return;
+        }
+        let body: unknown;
+        try {
+          body = JSON.parse(raw.toString('utf8'));
+        } catch {
+          res.status(400).type('text/plain').send('body is not JSON');
+          return;
+        }
+        const event = parseAndroidInbound(body, core.clock());
+        if (event) await receive(core, runtime, event);
+        res.status(200).json({ ok: true });
+      } catch (error) {
+        next(error);
+      }
+    });
+  }
+  return router;
+}

@@ -1,0 +1,104 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import twilio from 'twilio';
+import type RequestClient from 'twilio/lib/base/RequestClient.js';
+
+/** One message the fake Twilio API accepted. */
+export interface TwilioCall {
+  To: string;
+  From: string;
+  Body: string;
+  StatusCallback?: string;
+  sid: string;
+}
+
+/**
+ * A local stand-in for Twilio's REST API (the outside world): it accepts `Messages.json`
+ * posts, records them, and can be told to fail, like a provider having a bad day.
+ */
+export class FakeTwilioApi {
+  readonly calls: TwilioCall[] = [];
+  /** While set, every send is refused with this HTTP status. */
+  failWith: number | null = null;
+  refused = 0;
+  private server: Server | null = null;
+  private serial = 0;
+  baseUrl = '';
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      req.on('end', () => {
+        const match = /^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/.exec(req.url ?? '');
+        if (req.method !== 'POST' || !match) {
+          res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":20404,"message":"not found"}');
+          return;
+        }
+        if (this.failWith !== null) {
+          this.refused++;
+          res
+            .writeHead(this.failWith, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ code: 20500, message: 'fake outage', status: this.failWith }));
+          return;
+        }
+        const form = Object.fromEntries(new URLSearchParams(body));
+        const sid = `SM${String(++this.serial).padStart(32, '0')}`;
+        this.calls.push({
+          To: form.To ?? '',
+          From: form.From ?? '',
+          Body: form.Body ?? '',
+          StatusCallback: form.StatusCallback,
+          sid,
+        });
+        res
+          .writeHead(201, { 'content-type': 'application/json' })
+          .end(
+            JSON.stringify({
+              sid,
+              account_sid: match[1],
+              to: form.To,
+              from: form.From,
+              body: form.Body,
+              status: 'queued',
+            }),
+          );
+      });
+    });
+    this.server.listen(0, '127.0.0.1');
+    await once(this.server, 'listening');
+    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** The real twilio RequestClient, with Twilio's host swapped for this fake. */
+  httpClient(): twilio.RequestClient {
+    const base = (): string => this.baseUrl;
+    class LocalRequestClient extends twilio.RequestClient {
+      override request<T>(opts: RequestClient.RequestOptions<T>) {
+        return super.request<T>({ ...opts, uri: opts.uri.replace(/^https:\/\/api\.twilio\.com/, base()) });
+      }
+    }
+    return new LocalRequestClient();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.close();
+    await once(this.server, 'close');
+  }
+}
+
+/** Posts a form to one of our webhooks, signed as Twilio would sign it for `publicUrl`. */
+export async function postSignedTwilio(
+  publicUrl: string,
+  authToken: string,
+  form: Record<string, string>,
+  signature = twilio.getExpectedTwilioSignature(authToken, publicUrl, form),
+): Promise<Response> {
+  return fetch(publicUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+    body: new URLSearchParams(form).toString(),
+  });
+}

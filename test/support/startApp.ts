@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { ProviderOverrides } from '../../bots/registry.js';
+import { createRuntime, type Runtime } from '../../app/createRuntime.js';
+import { createWebApp } from '../../app/createWebApp.js';
+import { boot, type Core } from '../../core/boot.js';
+import { loadConfig } from '../../core/config/loadConfig.js';
+import { captureLogger } from './silentLogger.js';
+import { createTestDatabase, type TestDatabase } from './testDatabase.js';
+
+export interface TestApp {
+  core: Core;
+  runtime: Runtime;
+  db: TestDatabase;
+  baseUrl: string;
+  logLines: string[];
+  /** Moves the app's clock. */
+  clock: { now: Date };
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole app as production wires it (config from an environment, boot with migrations, the
+ * runtime with BullMQ on the real Redis, the express app on a free port), on a fresh PostgreSQL
+ * database. Only the providers' hosts are swapped for local fakes.
+ */
+export async function startApp(env: Record<string, string>, overrides: ProviderOverrides = {}): Promise<TestApp> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const db = await createTestDatabase('postgresql', { migrated: false });
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'lk-app-'));
+  const config = loadConfig({
+    DATABASE_URL: db.url!,
+    DATA_DIR: dataDir,
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    PUBLIC_BASE_URL: baseUrl,
+    LOG_LEVEL: 'debug',
+    ...env,
+  });
+  const { logger, lines } = captureLogger();
+  const clock = { now: new Date() };
+  const core = await boot(config, { logger, clock: () => clock.now });
+  const runtime = await createRuntime(core, {
+    overrides,
+    queuePrefix: `lktest-${randomBytes(4).toString('hex')}`,
+  });
+  runtime.startWorker();
+  server.on('request', createWebApp(core, runtime));
+  return {
+    core,
+    runtime,
+    db,
+    baseUrl,
+    logLines: lines,
+    clock,
+    async stop() {
+      server.close();
+      await runtime.close();
+      await core.close().catch(() => undefined);
+      await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until `check` returns a truthy value, polling; fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000): Promise<NonNullable<T>> {
+  const started = Date.now();
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
