@@ -14,9 +14,11 @@ export async function findCaseView(
   trackingNumber: string,
   viewerCitizenId: string,
 ): Promise<CaseView | null> {
-  const digits = trackingNumber.replace(/^[A-Z]/, '');
-  const permit = await tx.permitApplication.findFirst({
-    where: trackingNumber.startsWith('A') ? { id: { in: [] } } : { trackingNumber: { endsWith: digits } },
+  // Only a whole, well-formed number finds a case: never a guessable ending.
+  const m = /^([PA]?)(\d{8})$/.exec(trackingNumber);
+  if (!m || m[1] === 'A') return null;
+  const permit = await tx.permitApplication.findUnique({
+    where: { trackingNumber: `P${m[2]}` },
     include: {
       permitType: true,
       department: true,

@@ -28,10 +28,9 @@ export async function newTrackingNumber(tx: Tx, kind: 'permit' | 'complaint', ra
   for (;;) {
     const candidate = makeTrackingNumber(kind, random);
     const digits = candidate.slice(1);
-    const [permit, complaint] = await Promise.all([
-      tx.permitApplication.findFirst({ where: { trackingNumber: { endsWith: digits } }, select: { id: true } }),
-      tx.complaint.findFirst({ where: { trackingNumber: { endsWith: digits } }, select: { id: true } }),
-    ]);
+    // One query at a time: a transaction is one connection.
+    const permit = await tx.permitApplication.findUnique({ where: { trackingNumber: `P${digits}` }, select: { id: true } });
+    const complaint = await tx.complaint.findUnique({ where: { trackingNumber: `A${digits}` }, select: { id: true } });
     if (!permit && !complaint) return candidate;
   }
 }
@@ -107,7 +106,7 @@ export async function movePermit(prisma: PrismaClient, move: PermitMove) {
     }
     const data: Prisma.PermitApplicationUpdateInput = { status: move.to };
     if (move.to === 'needs_revision') data.slaPausedAt = move.now;
-    if (app.status === 'needs_revision' && app.slaPausedAt) {
+    if (app.status === 'needs_revision' && move.to === 'submitted' && app.slaPausedAt) {
       const waited = move.now.getTime() - app.slaPausedAt.getTime();
       data.slaPausedAt = null;
       data.deadlineAt = new Date(app.deadlineAt.getTime() + waited);

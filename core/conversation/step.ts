@@ -184,7 +184,7 @@ function onText(turn: Turn, text: string, media: MediaRef[], ctx: StepContext): 
   }
 }
 
-/** Opens a service named by a keyword: "pbb 12.75..." and "cek P48271635" go straight on. */
+/** Opens a service named by a keyword: "pbb 12.75..." and "cek P48271633" go straight on. */
 function startService(turn: Turn, intent: Intent, text: string, ctx: StepContext): Turn {
   switch (intent) {
     case 'pbb':

@@ -1,6 +1,6 @@
 /**
  * Tracking numbers for cases: a letter for the kind (P perizinan, A aduan), seven digits and a
- * Damm check digit, e.g. `P48271635`. Digits are easy on a feature-phone keypad and have no O/0
+ * Damm check digit, e.g. `P48271633`. Digits are easy on a feature-phone keypad and have no O/0
  * or I/1 confusion; the Damm digit catches every single mistyped digit and every swap of two
  * neighbours, so a typo is refused instead of finding someone else's case.
  */
@@ -34,7 +34,7 @@ export function dammDigit(digits: string): number {
 
 /**
  * Makes a tracking number from a kind and a random source of integers in [0, 1).
- * @example makeTrackingNumber('permit', Math.random) // 'P48271635'
+ * @example makeTrackingNumber('permit', Math.random) // 'P48271633'
  */
 export function makeTrackingNumber(kind: CaseKind, random: () => number): string {
   const letter = kind === 'permit' ? 'P' : 'A';
@@ -63,5 +63,5 @@ export function parseTrackingNumber(text: string): TrackingParse {
 /** Finds something shaped like a tracking number inside a sentence ("cek p4827 1635"). */
 export function findTrackingNumber(text: string): string | null {
   const m = /\b([PpAa]?[\s.-]?\d(?:[\s.-]?\d){7})\b/.exec(text);
-  return m ? m[1]! : null;
+  return m ? m[1]!.trim() : null;
 }

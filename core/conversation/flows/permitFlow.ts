@@ -18,6 +18,8 @@ const FILLER_WORDS = new Set(
     ' ',
   ),
 );
+// Common spellings people type, mapped to the catalogue's.
+const SPELLINGS: Record<string, string> = { praktek: 'praktik', prakter: 'praktik', ijin: 'izin', apotik: 'apotek' };
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 const PERSON_NAME = /^[\p{L}][\p{L} .,'-]{1,98}[\p{L}.]$/u;
 
@@ -37,7 +39,10 @@ export function searchPermitTypes(types: readonly PermitTypeData[], query: strin
   const normalized = normalizeText(query);
   const exact = types.find((t) => normalizeText(t.code) === normalized.replace(/^(izin|ijin|permit) /, ''));
   if (exact) return [exact];
-  const words = normalized.split(' ').filter((w) => w.length > 1 && !FILLER_WORDS.has(w));
+  const words = normalized
+    .split(' ')
+    .map((w) => SPELLINGS[w] ?? w)
+    .filter((w) => w.length > 1 && !FILLER_WORDS.has(w));
   if (words.length === 0) return [];
   return types.filter((t) => {
     const haystack = normalizeText([t.code, t.name.id, t.name.en, ...t.keywords].join(' '));
@@ -320,7 +325,8 @@ export function onPermitBack(turn: Turn, ctx: StepContext): boolean {
   if (flow.name === 'permit.edit') return (showSummary(turn, ctx, flow.draft), true);
   if (flow.name === 'permit.form') {
     if (flow.editing) return (showSummary(turn, ctx, flow.draft), true);
-    const steps = formSteps(typeOf(ctx, flow.draft.code)!, ctx);
+    // The phone step was never asked when the channel knew the number.
+    const steps = formSteps(typeOf(ctx, flow.draft.code)!, ctx).filter((s) => s !== 'phone' || !ctx.citizenPhone);
     const previous = steps[steps.indexOf(flow.at) - 1];
     if (previous) return (askStep(turn, ctx, flow.draft, previous, false), true);
     return (showDetail(turn, ctx, flow.draft.code, catalogueOrder(ctx)), true);
