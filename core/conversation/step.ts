@@ -78,9 +78,11 @@ export function step(state: ConversationState, event: StepEvent, ctx: StepContex
   if (typedNumber !== null && typedNumber > 0 && turn.state.options.length > 0) {
     choice = turn.state.options[typedNumber - 1];
     if (!choice) {
-      return turn
-        .say(message([line('input.badNumber', { number: typedNumber, max: turn.state.options.length })]))
-        .result();
+      // The options on screen stay what a number refers to: the hint asks for one of them.
+      const onScreen = turn.state.options;
+      turn.say(message([line('input.badNumber', { number: typedNumber, max: onScreen.length })]));
+      turn.state = { ...turn.state, options: onScreen };
+      return turn.result();
     }
   }
   if (choice) return onChoice(turn, choice, ctx).result();
