@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { loadCityData, type CityData } from './city/loadCityData.js';
+import { fetchMedia } from './media/storeMedia.js';
 import { syncCityData } from './city/syncCityData.js';
 import type { Config } from './config/loadConfig.js';
 import { migrate } from './db/migrate.js';
@@ -55,6 +57,8 @@ export async function boot(config: Config, options: { logger?: Logger; clock?: (
       defaultLanguage: config.defaultLanguage,
       maxChars: config.inboundMaxChars,
       floodPerMinute: config.inboundFloodPerMinute,
+      mediaDir: path.join(config.dataDir, 'media'),
+      fetchMedia,
     },
     close: () => db.close(),
   };

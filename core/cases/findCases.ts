@@ -1,6 +1,7 @@
 import type { CityData } from '../city/loadCityData.js';
 import type { CaseSummary, CaseView } from '../conversation/types.js';
 import type { Prisma } from '../generated/prisma/client.js';
+import { COMPLAINT_OPEN_STATUSES } from './complaintLifecycle.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -16,7 +17,11 @@ export async function findCaseView(
 ): Promise<CaseView | null> {
   // Only a whole, well-formed number finds a case: never a guessable ending.
   const m = /^([PA]?)(\d{8})$/.exec(trackingNumber);
-  if (!m || m[1] === 'A') return null;
+  if (!m) return null;
+  if (m[1] !== 'P') {
+    const complaint = await findComplaintView(tx, city, `A${m[2]}`, viewerCitizenId);
+    if (complaint || m[1] === 'A') return complaint;
+  }
   const permit = await tx.permitApplication.findUnique({
     where: { trackingNumber: `P${m[2]}` },
     include: {
@@ -49,6 +54,43 @@ export async function findCaseView(
   };
 }
 
+async function findComplaintView(
+  tx: Tx,
+  city: Pick<CityData, 'privacy'>,
+  trackingNumber: string,
+  viewerCitizenId: string,
+): Promise<CaseView | null> {
+  const complaint = await tx.complaint.findUnique({
+    where: { trackingNumber },
+    include: { category: true, department: true, assignedOfficer: true, events: { orderBy: { id: 'asc' } } },
+  });
+  if (!complaint) return null;
+  const base: CaseView = {
+    kind: 'complaint',
+    trackingNumber: complaint.trackingNumber,
+    title: { id: complaint.category.nameId, en: complaint.category.nameEn },
+    status: complaint.status,
+    isOwner: complaint.citizenId === viewerCitizenId,
+  };
+  if (!base.isOwner) return base;
+  const actions: CaseView['actions'] = [];
+  if (COMPLAINT_OPEN_STATUSES.includes(complaint.status)) actions.push('addInfo');
+  if (complaint.status === 'done' && complaint.rating === null) actions.push('rate');
+  return {
+    ...base,
+    actions,
+    details: {
+      department: complaint.department.name,
+      officer: city.privacy.showOfficerName ? (complaint.assignedOfficer?.name ?? null) : null,
+      submittedAt: complaint.createdAt.toISOString(),
+      deadlineAt: complaint.deadlineAt.toISOString(),
+      closedAt: complaint.closedAt?.toISOString() ?? null,
+      paused: false,
+      events: complaint.events.map((e) => ({ at: e.createdAt.toISOString(), status: e.toStatus, note: e.note })),
+    },
+  };
+}
+
 /** A citizen's latest cases, newest first. */
 export async function listCitizenCases(tx: Tx, citizenId: string, limit = 5): Promise<CaseSummary[]> {
   const permits = await tx.permitApplication.findMany({
@@ -57,10 +99,29 @@ export async function listCitizenCases(tx: Tx, citizenId: string, limit = 5): Pr
     take: limit,
     include: { permitType: true },
   });
-  return permits.map((p) => ({
-    kind: 'permit',
-    trackingNumber: p.trackingNumber,
-    title: { id: p.permitType.nameId, en: p.permitType.nameEn },
-    status: p.status,
-  }));
+  const complaints = await tx.complaint.findMany({
+    where: { citizenId },
+    orderBy: { createdAt: 'desc' },
+    take: limit,
+    include: { category: true },
+  });
+  return [
+    ...permits.map((p) => ({
+      kind: 'permit' as const,
+      at: p.submittedAt,
+      trackingNumber: p.trackingNumber,
+      title: { id: p.permitType.nameId, en: p.permitType.nameEn },
+      status: p.status as string,
+    })),
+    ...complaints.map((c) => ({
+      kind: 'complaint' as const,
+      at: c.createdAt,
+      trackingNumber: c.trackingNumber,
+      title: { id: c.category.nameId, en: c.category.nameEn },
+      status: c.status as string,
+    })),
+  ]
+    .sort((a, b) => b.at.getTime() - a.at.getTime())
+    .slice(0, limit)
+    .map(({ at: _at, ...summary }) => summary);
 }

@@ -29,7 +29,10 @@ export async function newTrackingNumber(tx: Tx, kind: 'permit' | 'complaint', ra
     const candidate = makeTrackingNumber(kind, random);
     const digits = candidate.slice(1);
     // One query at a time: a transaction is one connection.
-    const permit = await tx.permitApplication.findUnique({ where: { trackingNumber: `P${digits}` }, select: { id: true } });
+    const permit = await tx.permitApplication.findUnique({
+      where: { trackingNumber: `P${digits}` },
+      select: { id: true },
+    });
     const complaint = await tx.complaint.findUnique({ where: { trackingNumber: `A${digits}` }, select: { id: true } });
     if (!permit && !complaint) return candidate;
   }

@@ -9,6 +9,13 @@ import {
   onPermitText,
   startPermit,
 } from './flows/permitFlow.js';
+import {
+  onComplaintBack,
+  onComplaintChoice,
+  onComplaintEvent,
+  onComplaintText,
+  startComplaint,
+} from './flows/complaintFlow.js';
 import { lookUp, onCaseResult, onMyCases, onTrackText, startTrack } from './flows/trackFlow.js';
 import { normalizeText, parseIntent, parseNumberChoice, type Intent } from './parseIntent.js';
 import { line, message, option } from './replies.js';
@@ -43,6 +50,12 @@ export function step(state: ConversationState, event: StepEvent, ctx: StepContex
       return onCaseResult(turn, ctx, event.trackingNumber, event.view).result();
     case 'cases.mine':
       return onMyCases(turn, event.cases).result();
+    case 'complaint.submitted':
+    case 'complaint.duplicateFound':
+    case 'complaint.added':
+    case 'complaint.rated':
+    case 'complaint.refused':
+      return onComplaintEvent(turn, ctx, event).result();
     case 'message':
       break;
   }
@@ -86,7 +99,7 @@ export function step(state: ConversationState, event: StepEvent, ctx: StepContex
     }
   }
   if (choice) return onChoice(turn, choice, ctx).result();
-  return onText(turn, event.text, event.media, ctx).result();
+  return onText(turn, event.text, event.media, event.location, ctx).result();
 }
 
 function isIdle(state: ConversationState, ctx: StepContext): boolean {
@@ -117,14 +130,12 @@ function showMenu(turn: Turn, ctx: StepContext, first?: string, params?: Record<
 }
 
 function onChoice(turn: Turn, choice: string, ctx: StepContext): Turn {
-  if (onPermitChoice(turn, ctx, choice)) return turn;
+  if (onPermitChoice(turn, ctx, choice) || onComplaintChoice(turn, ctx, choice)) return turn;
   if (choice.startsWith('track.this:')) return lookUp(turn, choice.slice('track.this:'.length));
   switch (choice) {
     case 'menu.pbb':
     case 'pbb.again':
       return startPbb(turn);
-    case 'menu.complaint':
-      return notYetByChat(turn, 'complaint', ctx);
     case 'menu.track':
       return startTrack(turn);
     case 'menu.language':
@@ -132,8 +143,10 @@ function onChoice(turn: Turn, choice: string, ctx: StepContext): Turn {
     case 'menu.help':
       return help(turn, ctx);
     case 'nav.menu':
+      return showMenu(turn, ctx);
     case 'permit.cancel':
-      return showMenu(turn, ctx, choice === 'permit.cancel' ? 'nav.cancelled' : undefined);
+    case 'complaint.cancel':
+      return showMenu(turn, ctx, 'nav.cancelled');
     case 'lang.id':
     case 'lang.en':
       return setLanguage(turn, ctx, choice === 'lang.id' ? 'id' : 'en');
@@ -143,7 +156,13 @@ function onChoice(turn: Turn, choice: string, ctx: StepContext): Turn {
   }
 }
 
-function onText(turn: Turn, text: string, media: MediaRef[], ctx: StepContext): Turn {
+function onText(
+  turn: Turn,
+  text: string,
+  media: MediaRef[],
+  location: { latitude: number; longitude: number } | undefined,
+  ctx: StepContext,
+): Turn {
   const intent = parseIntent(text);
   const flow = turn.state.flow.name;
   switch (intent) {
@@ -152,7 +171,7 @@ function onText(turn: Turn, text: string, media: MediaRef[], ctx: StepContext): 
     case 'cancel':
       return showMenu(turn, ctx, flow !== 'menu' ? 'nav.cancelled' : undefined);
     case 'back':
-      return onPermitBack(turn, ctx) ? turn : showMenu(turn, ctx);
+      return onPermitBack(turn, ctx) || onComplaintBack(turn, ctx) ? turn : showMenu(turn, ctx);
     case 'help':
       return help(turn, ctx);
     case 'language': {
@@ -163,7 +182,7 @@ function onText(turn: Turn, text: string, media: MediaRef[], ctx: StepContext): 
       break;
   }
   // Steps that take free text (a name, an address) read it before any keyword does.
-  if (onPermitText(turn, ctx, text, media)) return turn;
+  if (onPermitText(turn, ctx, text, media) || onComplaintText(turn, ctx, text, media, location)) return turn;
 
   switch (flow) {
     case 'pbb.askNop':
@@ -194,7 +213,7 @@ function startService(turn: Turn, intent: Intent, text: string, ctx: StepContext
     case 'permit':
       return startPermit(turn, ctx, text);
     case 'complaint':
-      return notYetByChat(turn, 'complaint', ctx);
+      return startComplaint(turn, ctx, text);
     case 'track':
       return onTrackText(turn, text) ? turn : startTrack(turn);
     default:
@@ -224,22 +243,4 @@ function setLanguage(turn: Turn, ctx: StepContext, lang: Lang): Turn {
   turn.state = { ...turn.state, lang };
   turn.do({ type: 'citizen.setLanguage', lang });
   return showMenu(turn, ctx, 'language.changed');
-}
-
-/** Complaints are not yet served by chat: say so and where to go instead. */
-function notYetByChat(turn: Turn, service: 'complaint', ctx: StepContext): Turn {
-  const { office } = ctx.city;
-  return turn.go({ name: 'menu' }).say(
-    message(
-      [
-        line('service.notYetByChat', {
-          service,
-          office: office.name,
-          address: office.address,
-          hours: office.hours[turn.state.lang],
-        }),
-      ],
-      MENU_OPTIONS,
-    ),
-  );
 }

@@ -79,6 +79,17 @@ export interface PermitDraft {
   documents: number;
 }
 
+/** A complaint being filed. Photos are SHA-256 hashes of files the executor already stored. */
+export interface ComplaintDraft {
+  category?: string;
+  description?: string;
+  place?: { text: string | null; latitude: number | null; longitude: number | null };
+  photos: string[];
+  /** The citizen said they have no (more) photos. */
+  photosDone?: boolean;
+  anonymous?: boolean;
+}
+
 /** A case as listed for its owner. */
 export interface CaseSummary {
   kind: 'permit' | 'complaint';
@@ -90,6 +101,8 @@ export interface CaseSummary {
 /** A case looked up by tracking number; `details` only for its owner. */
 export interface CaseView extends CaseSummary {
   isOwner: boolean;
+  /** What its owner may do now: add information to an open complaint, rate a finished one. */
+  actions?: Array<'addInfo' | 'rate'>;
   details?: {
     department: string;
     /** The officer holding it, when the city shows names; null when unassigned or hidden. */
@@ -103,6 +116,9 @@ export interface CaseView extends CaseSummary {
   };
 }
 
+/** The steps of filing a complaint, in order. */
+export type ComplaintStep = 'category' | 'description' | 'place' | 'photos' | 'anonymous';
+
 /** Where the citizen is in the dialogue. */
 export type Flow =
   | { name: 'menu' }
@@ -115,6 +131,13 @@ export type Flow =
   | { name: 'permit.confirm'; draft: PermitDraft }
   | { name: 'permit.edit'; draft: PermitDraft }
   | { name: 'permit.submitting'; draft: PermitDraft }
+  | { name: 'complaint.form'; draft: ComplaintDraft; at: ComplaintStep }
+  | { name: 'complaint.confirm'; draft: ComplaintDraft }
+  | { name: 'complaint.submitting'; draft: ComplaintDraft }
+  | { name: 'complaint.duplicate'; draft: ComplaintDraft; trackingNumber: string }
+  | { name: 'complaint.adding'; trackingNumber: string }
+  | { name: 'complaint.rating'; trackingNumber: string }
+  | { name: 'complaint.ratingComment'; trackingNumber: string; rating: number }
   | { name: 'track.ask' }
   | { name: 'track.lookingUp' };
 
@@ -146,6 +169,11 @@ export type StepEvent =
   | { type: 'permit.submitted'; trackingNumber: string; deadlineAt: string }
   | { type: 'permit.refused'; reason: string }
   | { type: 'case.result'; trackingNumber: string; view: CaseView | null }
+  | { type: 'complaint.submitted'; trackingNumber: string; deadlineAt: string; department: string }
+  | { type: 'complaint.duplicateFound'; trackingNumber: string }
+  | { type: 'complaint.added'; trackingNumber: string }
+  | { type: 'complaint.rated'; trackingNumber: string; reopened: boolean }
+  | { type: 'complaint.refused'; trackingNumber: string | null }
   | { type: 'cases.mine'; cases: CaseSummary[] };
 
 /**
@@ -157,11 +185,17 @@ export type Effect =
   | { type: 'query.case'; trackingNumber: string }
   | { type: 'query.myCases' }
   | { type: 'permit.submit'; draft: PermitDraft }
+  | { type: 'complaint.submit'; draft: ComplaintDraft; allowDuplicate: boolean }
+  | { type: 'complaint.addInfo'; trackingNumber: string; text: string | null; photos: string[] }
+  | { type: 'complaint.rate'; trackingNumber: string; rating: number; comment: string | null }
   | { type: 'citizen.setLanguage'; lang: Lang }
   | { type: 'citizen.setSmsOptOut'; optOut: boolean };
 
 /** The city facts the dialogue needs. */
-export type StepCity = Pick<CityData, 'name' | 'office' | 'timezone' | 'timezoneLabel' | 'pbb' | 'permitTypes'>;
+export type StepCity = Pick<
+  CityData,
+  'name' | 'office' | 'timezone' | 'timezoneLabel' | 'pbb' | 'permitTypes' | 'complaintCategories'
+>;
 
 /** Everything outside the state that a step may depend on. No clock, no I/O: time comes in here. */
 export interface StepContext {

@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { COMPLAINT_STATUSES } from '../cases/complaintLifecycle.js';
+import { PERMIT_STATUSES } from '../cases/permitLifecycle.js';
 import { describe, expect, it } from 'vitest';
 import { defaultCity } from '../../test/support/testDatabase.js';
 import { formSteps } from '../conversation/flows/permitFlow.js';
@@ -255,28 +257,33 @@ describe('every key the code names exists in both languages', () => {
     expect(unmatched).toEqual([]);
   });
 
-  it('every $t(prefix.{{param}}) nesting in a text has its targets', () => {
+  it('every $t(...) nesting with {{params}} in a text has targets in the same language', () => {
     const nestings = LANGS.flatMap((l) =>
       [...locales[l]].flatMap(([key, text]) =>
-        [...text.matchAll(/\$t\(([\w.]+)\.\{\{(\w+)\}\}\)/g)].map((m) => ({ lang: l, key, prefix: m[1] ?? '' })),
+        [...text.matchAll(/\$t\(([\w.{}]+)\)/g)]
+          .map((m) => m[1] ?? '')
+          .filter((target) => target.includes('{{'))
+          .map((target) => ({ lang: l, key, target })),
       ),
     );
     expect(nestings.map((n) => `${n.lang}: ${n.key}`)).toEqual(
-      expect.arrayContaining(['id: service.notYetByChat', 'en: service.notYetByChat']),
+      expect.arrayContaining(['id: track.status', 'en: track.status', 'id: track.event', 'en: track.mine.item']),
     );
     for (const n of nestings) {
+      const pattern = new RegExp(`^${n.target.replace(/\./g, '\\.').replace(/\{\{\w+\}\}/g, '[^.]+')}$`);
       expect(
-        [...locales[n.lang].keys()].filter((k) => k.startsWith(`${n.prefix}.`)),
+        [...locales[n.lang].keys()].filter((k) => pattern.test(k)),
         `${n.lang}: ${n.key}`,
       ).not.toEqual([]);
     }
   });
 
-  it('service.notYetByChat has a service.name for every service step.ts passes it', () => {
-    const source = readFileSync(path.join(ROOT, 'core/conversation/step.ts'), 'utf8');
-    const services = [...new Set([...source.matchAll(/notYetByChat\(turn, '(\w+)'/g)].map((m) => m[1] ?? ''))];
-    expect(services.length).toBeGreaterThan(0);
-    expect(missingKeys(services.map((s) => `service.name.${s}`))).toEqual([]);
+  it('every status of both lifecycles has a label in both languages', () => {
+    const statuses = [
+      ...PERMIT_STATUSES.map((s) => `status.permit.${s}`),
+      ...COMPLAINT_STATUSES.map((s) => `status.complaint.${s}`),
+    ];
+    expect(missingKeys(statuses)).toEqual([]);
   });
 
   it('the keys dynamic lines are built into exist', () => {
@@ -372,18 +379,13 @@ describe('rendered replies have no leftover placeholders or raw keys', () => {
     expect(problems).toEqual([]);
   });
 
-  it.each([
-    { lang: 'id', name: 'pengaduan' },
-    { lang: 'en', name: 'complaints' },
-  ] as const)('service.notYetByChat names the service in $lang', async ({ lang, name }) => {
+  it.each(LANGS)('a complaint starts with the category question in %s, every category named', async (lang) => {
     const translator = await createTranslator();
     const { replies } = step({ ...initialState(lang), options: [] }, message('pengaduan'), ctx);
-    const first = replies[0]?.lines[0];
-    expect(first?.key).toBe('service.notYetByChat');
-    const text = first ? translator.t(lang, first) : '';
-    expect(text).toContain(` ${name} `);
-    expect(text).toContain(defaultCity.office.name);
-    expect(text).toContain(defaultCity.office.hours[lang]);
+    const reply = replies[0];
+    expect(reply?.lines.map((l) => l.key)).toEqual(['complaint.ask.category']);
+    const labels = (reply?.options ?? []).map((o) => translator.t(lang, o.label));
+    expect(labels).toEqual(defaultCity.complaintCategories.map((c) => c.name[lang]));
   });
 
   it('the check would catch an unresolved placeholder', async () => {

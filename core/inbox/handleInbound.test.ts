@@ -1,3 +1,6 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fetchMedia } from '../media/storeMedia.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationState, InboundEvent, Reply } from '../conversation/types.js';
 import { captureLogger } from '../../test/support/silentLogger.js';
@@ -35,6 +38,8 @@ describe.each(DB_KINDS)('handleInbound on %s', (kind) => {
       defaultLanguage: 'id',
       maxChars: 1000,
       floodPerMinute: 12,
+      mediaDir: path.join(tmpdir(), `lk-media-${kind}-${process.pid}`),
+      fetchMedia,
     };
   });
   afterAll(async () => {

@@ -1,15 +1,19 @@
 import type { CityData } from '../city/loadCityData.js';
 import { CaseError } from '../cases/CaseError.js';
+import { addComplaintInfo, findDuplicateComplaint, rateComplaint, submitComplaint } from '../cases/complaintService.js';
 import { findCaseView, listCitizenCases } from '../cases/findCases.js';
+import { storeMedia, type MediaFetcher } from '../media/storeMedia.js';
 import { submitPermit } from '../cases/permitService.js';
 import { CHANNEL_CAPABILITIES } from '../channels/capabilities.js';
 import { restoreState } from '../conversation/initialState.js';
 import { step } from '../conversation/step.js';
 import type {
+  ComplaintDraft,
   ConversationState,
   Effect,
   InboundEvent,
   Lang,
+  MediaRef,
   PermitDraft,
   Reply,
   StepContext,
@@ -32,6 +36,10 @@ export interface InboxDeps {
   maxChars: number;
   /** Messages a citizen may send per minute; past it they are told once to slow down. */
   floodPerMinute: number;
+  /** Where photos are kept, by content hash. */
+  mediaDir: string;
+  /** Fetches the bytes of a photo a channel received. */
+  fetchMedia: MediaFetcher;
 }
 
 export type InboundOutcome =
@@ -54,9 +62,13 @@ export async function handleInbound(deps: InboxDeps, event: InboundEvent): Promi
   });
   if (seen) return { status: 'duplicate' };
 
+  // Photos are fetched and kept before the transaction: network time never holds a lock, and a
+  // stored file is harmless if the message later fails.
+  const media = await keepMedia(deps, event);
+  const kept = { ...event, media };
   for (let attempt = 1; ; attempt++) {
     try {
-      return await prisma.$transaction((tx) => handleInTransaction(deps, tx, event), {
+      return await prisma.$transaction((tx) => handleInTransaction(deps, tx, kept), {
         timeout: 15_000,
         maxWait: 10_000,
       });
@@ -98,6 +110,29 @@ async function apologise(deps: InboxDeps, event: InboundEvent, error: unknown): 
   });
 }
 
+/** Stores each photo by content hash and hands the core `sha256:<hash>` references. */
+async function keepMedia(deps: InboxDeps, event: InboundEvent): Promise<MediaRef[]> {
+  const kept: MediaRef[] = [];
+  for (const ref of event.media ?? []) {
+    try {
+      const bytes = await deps.fetchMedia(ref);
+      const file = await storeMedia(deps.mediaDir, bytes, ref.mimeType);
+      await deps.prisma.mediaFile.upsert({
+        where: { sha256: file.sha256 },
+        create: { sha256: file.sha256, path: file.path, mimeType: ref.mimeType, sizeBytes: file.sizeBytes },
+        update: {},
+      });
+      kept.push({ mimeType: ref.mimeType, url: `sha256:${file.sha256}` });
+    } catch (error) {
+      deps.logger.warn(
+        { channel: event.channel, address: event.address, reason: (error as Error).message },
+        'photo not kept',
+      );
+    }
+  }
+  return kept;
+}
+
 async function handleInTransaction(
   deps: InboxDeps,
   tx: Prisma.TransactionClient,
@@ -129,9 +164,11 @@ async function handleInTransaction(
     SELECT "state" FROM "Conversation" WHERE "citizenId" = ${citizen.id}::uuid FOR UPDATE`;
 
   // A flood from one number: told once to slow down, then nothing until the minute has passed.
-  const recent = await tx.processedInbound.count({
-    where: { citizenId: citizen.id, receivedAt: { gt: new Date(now.getTime() - 60_000) } },
-  });
+  const recent = CHANNEL_CAPABILITIES[event.channel].throttled
+    ? await tx.processedInbound.count({
+        where: { citizenId: citizen.id, receivedAt: { gt: new Date(now.getTime() - 60_000) } },
+      })
+    : 0;
   if (recent > deps.floodPerMinute && event.control === undefined) {
     deps.logger.warn({ channel: event.channel, address: event.address, recent }, 'inbound flood throttled');
     if (recent > deps.floodPerMinute + 1)
@@ -183,6 +220,21 @@ async function handleInTransaction(
           break;
         case 'permit.submit':
           next = await submitDraft(deps, tx, citizen.id, effect.draft, now);
+          break;
+        case 'complaint.submit':
+          next = await submitComplaintDraft(deps, tx, citizen.id, effect.draft, effect.allowDuplicate, now);
+          break;
+        case 'complaint.addInfo':
+          next = await refusedAs(effect.trackingNumber, async () => {
+            await addComplaintInfo(tx, { ...effect, citizenId: citizen.id }, now);
+            return { type: 'complaint.added', trackingNumber: effect.trackingNumber };
+          });
+          break;
+        case 'complaint.rate':
+          next = await refusedAs(effect.trackingNumber, async () => {
+            const { reopened } = await rateComplaint(tx, { ...effect, citizenId: citizen.id }, now);
+            return { type: 'complaint.rated', trackingNumber: effect.trackingNumber, reopened };
+          });
           break;
         default:
           writes.push(effect);
@@ -237,6 +289,52 @@ async function writeOutbox(
     select: { id: true },
   });
   return [out.id];
+}
+
+/** A refused complaint operation (closed, not the citizen's) comes back as an event, not an error. */
+async function refusedAs(trackingNumber: string, run: () => Promise<StepEvent>): Promise<StepEvent> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof CaseError) return { type: 'complaint.refused', trackingNumber };
+    throw error;
+  }
+}
+
+/** Files a confirmed complaint, unless it looks like one filed within the day: then asks first. */
+async function submitComplaintDraft(
+  deps: InboxDeps,
+  tx: Prisma.TransactionClient,
+  citizenId: string,
+  draft: ComplaintDraft,
+  allowDuplicate: boolean,
+  now: Date,
+): Promise<StepEvent> {
+  const submission = {
+    citizenId,
+    categoryCode: draft.category ?? '',
+    description: draft.description ?? '',
+    locationText: draft.place?.text ?? null,
+    latitude: draft.place?.latitude ?? null,
+    longitude: draft.place?.longitude ?? null,
+    anonymous: draft.anonymous ?? false,
+    photos: draft.photos,
+  };
+  if (!allowDuplicate) {
+    const duplicate = await findDuplicateComplaint(tx, submission, now);
+    if (duplicate) return { type: 'complaint.duplicateFound', trackingNumber: duplicate };
+  }
+  return refusedAs('', async () => {
+    const filed = await submitComplaint(tx, deps.city, submission, now);
+    const department = deps.city.departments.find((d) => d.code === filed.departmentCode)?.name ?? filed.departmentCode;
+    deps.logger.info({ trackingNumber: filed.trackingNumber, category: submission.categoryCode }, 'complaint filed');
+    return {
+      type: 'complaint.submitted',
+      trackingNumber: filed.trackingNumber,
+      deadlineAt: filed.deadlineAt.toISOString(),
+      department,
+    };
+  });
 }
 
 /** Files a confirmed draft; a refusal (a type no longer online, say) comes back as an event. */

@@ -58,7 +58,7 @@ function where(state: ConversationState): string {
 
 function draftIn(state: ConversationState): PermitDraft | null {
   const flow = state.flow;
-  return 'draft' in flow ? flow.draft : null;
+  return 'draft' in flow && 'code' in flow.draft ? flow.draft : null;
 }
 
 const linesOf = (result: StepResult) => result.replies.flatMap((r) => r.lines);

@@ -94,5 +94,10 @@ export function onCaseResult(turn: Turn, ctx: StepContext, trackingNumber: strin
     const params = { at: at(e.at), kind: view.kind, status: e.status };
     lines.push(e.note ? line('track.eventNote', { ...params, note: e.note }) : line('track.event', params));
   }
-  return turn.say(message(lines, [NAV_MENU]));
+  const options = [];
+  if (view.actions?.includes('addInfo'))
+    options.push(option(`complaint.more:${view.trackingNumber}`, 'complaint.option.more'));
+  if (view.actions?.includes('rate'))
+    options.push(option(`complaint.rate:${view.trackingNumber}`, 'complaint.option.rate'));
+  return turn.say(message(lines, [...options, NAV_MENU]));
 }

@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { MediaRef } from '../conversation/types.js';
+
+/** Fetches the bytes behind a media reference: data: URLs, local files, or http(s). */
+export type MediaFetcher = (ref: MediaRef) => Promise<Buffer>;
+
+/** The default fetcher: `data:` and `file:` here, http(s) with a timeout and a size cap. */
+export const fetchMedia: MediaFetcher = async (ref) => {
+  if (ref.url.startsWith('data:')) {
+    const comma = ref.url.indexOf(',');
+    const meta = ref.url.slice(5, comma);
+    const payload = ref.url.slice(comma + 1);
+    return meta.endsWith(';base64') ? Buffer.from(payload, 'base64') : Buffer.from(decodeURIComponent(payload));
+  }
+  if (ref.url.startsWith('file:')) return readFile(new URL(ref.url));
+  if (/^https?:/.test(ref.url)) {
+    const response = await fetch(ref.url, { signal: AbortSignal.timeout(20_000) });
+    if (!response.ok) throw new Error(`media fetch answered ${response.status}`);
+    return Buffer.from(await response.arrayBuffer());
+  }
+  throw new Error('media reference of an unknown kind');
+};
+
+const MAX_BYTES = 10 * 1024 * 1024;
+const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
+
+/**
+ * Keeps a file by the SHA-256 of its content under `dir/ab/abcdef....ext`, so the same photo sent
+ * twice is stored once and survives the chat platform's link expiring. Returns its hash.
+ */
+export async function storeMedia(
+  dir: string,
+  bytes: Buffer,
+  mimeType: string,
+): Promise<{ sha256: string; path: string; sizeBytes: number }> {
+  if (bytes.length === 0) throw new Error('empty file');
+  if (bytes.length > MAX_BYTES) throw new Error('file larger than 10 MB');
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const file = path.join(dir, sha256.slice(0, 2), `${sha256}.${EXTENSIONS[mimeType] ?? 'bin'}`);
+  const exists = await stat(file).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) {
+    await mkdir(path.dirname(file), { recursive: true });
+    // Written under a temporary name and renamed, so a crash never leaves half a file at the final name.
+    const temporary = `${file}.${process.pid}.tmp`;
+    await writeFile(temporary, bytes);
+    await rename(temporary, file);
+  }
+  return { sha256, path: file, sizeBytes: bytes.length };
+}
