@@ -1,20 +1,33 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { importLedger } from '../core/pbb/importLedger.js';
 import { createReadStream } from 'node:fs';
 import { countSegments } from '../bots/sms/gsm7.js';
-import { FakeTwilioApi, postSignedTwilio } from './support/fakeTwilio.js';
+import { submitPermit } from '../core/cases/permitService.js';
+import { FakeTwilioApi, postSignedTwilio, type TwilioCall } from './support/fakeTwilio.js';
 import { eventually, startApp, type TestApp } from './support/startApp.js';
 
 const AUTH_TOKEN = 'test-auth-token-0123456789abcdef';
 const ACCOUNT_SID = `AC${'1'.repeat(32)}`;
 const FROM = '+15005550006';
 const CITIZEN = '+6281234567890';
+const NIK = '1275014501900007';
 let serial = 0;
 const sid = () => `SM${String(++serial).padStart(32, 'a')}`;
 
 describe('SMS through Twilio: real SDK against a local fake of its API, signed webhooks', () => {
   const api = new FakeTwilioApi();
   let app: TestApp;
+  /** Every SMS the fake accepted in this file, for the checks at the end. */
+  const everySms: TwilioCall[] = [];
+  /** Every number that wrote in, so the log check can look for each one. */
+  const numbers = new Set<string>([CITIZEN]);
+  let numberSerial = 0;
+  /** A number no test has used yet: its citizen, conversation and flood window are fresh. */
+  const freshNumber = () => {
+    const number = `+62813${String(++numberSerial).padStart(7, '0')}`;
+    numbers.add(number);
+    return number;
+  };
 
   const inbound = (body: string, from = CITIZEN, messageSid = sid()) =>
     postSignedTwilio(`${app.baseUrl}/webhooks/twilio/sms`, AUTH_TOKEN, {
@@ -24,6 +37,52 @@ describe('SMS through Twilio: real SDK against a local fake of its API, signed w
       To: FROM,
       Body: body,
     });
+
+  const prisma = () => app.core.db.prisma;
+  const digitsOf = (number: string) => number.replace(/\D/g, '');
+  const callsTo = (number: string) => api.calls.filter((c) => c.To === number);
+  /** The words of some SMS, part markers "(1/3)" dropped, to search in. */
+  const textOf = (calls: TwilioCall[]) => calls.map((c) => c.Body.replace(/^\(\d+\/\d+\) /, '')).join(' ');
+  const outboxIdsFor = async (number: string) =>
+    (await prisma().outboxMessage.findMany({ where: { address: digitsOf(number) }, select: { id: true } })).map(
+      (r) => r.id,
+    );
+
+  /** Sends one SMS and returns the id of the one outbox row written in answer. */
+  async function send(body: string, number: string): Promise<string> {
+    const before = new Set(await outboxIdsFor(number));
+    const res = await inbound(body, number);
+    expect(res.status).toBe(200);
+    const fresh = (await outboxIdsFor(number)).filter((id) => !before.has(id));
+    expect(fresh).toHaveLength(1);
+    const [id] = fresh;
+    if (!id) throw new Error('no outbox row was written');
+    return id;
+  }
+
+  /** Waits until an outbox row is no longer pending (sent, failed or suppressed) and returns it. */
+  const finished = (id: string) =>
+    eventually(async () => {
+      const row = await prisma().outboxMessage.findUniqueOrThrow({ where: { id } });
+      return row.status === 'pending' ? null : row;
+    });
+
+  /** Writes a notification for a citizen as the case services do, and hands it to the outbox. */
+  async function notify(citizenId: string, number: string): Promise<string> {
+    const row = await prisma().outboxMessage.create({
+      data: {
+        citizenId,
+        channel: 'sms',
+        address: digitsOf(number),
+        language: 'id',
+        kind: 'notification',
+        replies: [{ lines: [{ key: 'menu.title' }] }],
+      },
+      select: { id: true },
+    });
+    await app.runtime.dispatcher.dispatch([{ id: row.id, channel: 'sms' }]);
+    return row.id;
+  }
 
   beforeAll(async () => {
     await api.start();
@@ -49,6 +108,11 @@ describe('SMS through Twilio: real SDK against a local fake of its API, signed w
   beforeEach(() => {
     api.calls.length = 0;
     api.failWith = null;
+    // The app's clock stands still; move it past the flood window so each test starts afresh.
+    app.clock.now = new Date(app.clock.now.getTime() + 61_000);
+  });
+  afterEach(() => {
+    everySms.push(...api.calls);
   });
 
   it('answers a PBB lookup by SMS with the bills, To the citizen From the city number, within the part cap', async () => {
@@ -101,5 +165,272 @@ describe('SMS through Twilio: real SDK against a local fake of its API, signed w
     expect(rows).toBe(1);
     const helpCalls = api.calls.filter((c) => c.Body.includes('LayanKota melayani'));
     expect(helpCalls).toHaveLength(1);
+  });
+
+  it('tells the applicant the status of their permit by SMS, and refuses a tracking number with a typo', async () => {
+    const phone = digitsOf(CITIZEN);
+    const citizen = await prisma().citizen.upsert({ where: { phone }, create: { phone }, update: {} });
+    const filed = await prisma().$transaction((tx) =>
+      submitPermit(
+        tx,
+        app.core.city,
+        {
+          citizenId: citizen.id,
+          typeCode: 'SIUP',
+          applicantName: 'Siti Rahmawati Nasution',
+          nik: NIK,
+          phone,
+          email: null,
+          fields: { businessName: 'Toko Maju Jaya' },
+        },
+        app.clock.now,
+      ),
+    );
+    // Whatever an earlier test left the conversation at, start from the menu.
+    await finished(await send('MENU', CITIZEN));
+
+    let seen = callsTo(CITIZEN).length;
+    const status = await finished(await send(`CEK ${filed.trackingNumber}`, CITIZEN));
+    expect(status.status).toBe('sent');
+    const answer = textOf(callsTo(CITIZEN).slice(seen));
+    expect(answer).toContain(filed.trackingNumber);
+    expect(answer).toContain('Status: Diajukan');
+    // The SMS number is the applicant's, so they see the details, not only the status.
+    expect(answer).toContain('Ditangani:');
+    expect(answer).not.toContain('tidak valid');
+
+    // One digit changed: the check digit refuses it rather than finding someone else's case.
+    const digit = Number(filed.trackingNumber[4]);
+    const typo = `${filed.trackingNumber.slice(0, 4)}${(digit + 1) % 10}${filed.trackingNumber.slice(5)}`;
+    seen = callsTo(CITIZEN).length;
+    await finished(await send(`CEK ${typo}`, CITIZEN));
+    const refusal = textOf(callsTo(CITIZEN).slice(seen));
+    expect(refusal).toContain(`Nomor ${typo} tidak valid`);
+    expect(refusal).not.toContain('Diajukan');
+  });
+
+  it('retries a refused send, then marks the row failed and keeps it; the next message goes out', async () => {
+    const number = freshNumber();
+    api.failWith = 500;
+    const refusedBefore = api.refused;
+    const failing = await send('bantuan', number);
+    const failed = await finished(failing);
+    expect(failed.status).toBe('failed');
+    expect(failed.attempts).toBe(3);
+    expect(failed.lastError).toContain('fake outage');
+    expect(api.refused - refusedBefore).toBe(3);
+    expect(callsTo(number)).toHaveLength(0);
+
+    api.failWith = null;
+    const next = await finished(await send('MENU', number));
+    expect(next.status).toBe('sent');
+    expect(next.attempts).toBe(1);
+    const delivered = callsTo(number);
+    expect(delivered.length).toBeGreaterThan(0);
+    expect(next.providerMessageId).toBe(delivered.map((c) => c.sid).join(','));
+    // The failed row stays for operators to see, and is not sent behind their back.
+    expect(await prisma().outboxMessage.findUniqueOrThrow({ where: { id: failing } })).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+    });
+    expect(textOf(delivered)).not.toContain('LayanKota melayani');
+  });
+
+  it('delivers a row whose first attempt was refused once the provider is back', async () => {
+    const number = freshNumber();
+    api.failWith = 503;
+    const id = await send('MENU', number);
+    await eventually(async () => (await prisma().outboxMessage.findUniqueOrThrow({ where: { id } })).attempts >= 1);
+    api.failWith = null;
+    const row = await finished(id);
+    expect(row.status).toBe('sent');
+    expect(row.attempts).toBeGreaterThanOrEqual(2);
+    expect(row.attempts).toBeLessThanOrEqual(3);
+    const delivered = callsTo(number);
+    expect(textOf(delivered)).toContain('Pilih layanan');
+    expect(row.providerMessageId).toBe(delivered.map((c) => c.sid).join(','));
+  });
+
+  describe('delivery reports', () => {
+    const statusUrl = () => `${app.baseUrl}/webhooks/twilio/status`;
+    const report = (number: string, form: Record<string, string>, signature?: string) =>
+      postSignedTwilio(
+        statusUrl(),
+        AUTH_TOKEN,
+        { AccountSid: ACCOUNT_SID, From: FROM, To: number, ...form },
+        signature,
+      );
+    const deliveryStatusOf = async (id: string) =>
+      (await prisma().outboxMessage.findUniqueOrThrow({ where: { id } })).deliveryStatus;
+    const sidsOf = async (id: string) => {
+      const row = await finished(id);
+      expect(row.status).toBe('sent');
+      return (row.providerMessageId ?? '').split(',').filter(Boolean);
+    };
+
+    it('records delivered and undelivered (with the error code) from signed callbacks; a forged one changes nothing', async () => {
+      const number = freshNumber();
+      const menu = await send('MENU', number);
+      const [menuSid] = await sidsOf(menu);
+      if (!menuSid) throw new Error('the menu reply has no provider id');
+      const delivered = await report(number, { MessageSid: menuSid, MessageStatus: 'delivered' });
+      expect(delivered.status).toBe(204);
+      expect(await deliveryStatusOf(menu)).toBe('delivered');
+
+      const forged = await report(
+        number,
+        { MessageSid: menuSid, MessageStatus: 'undelivered', ErrorCode: '30003' },
+        'Zm9yZ2VkIHNpZ25hdHVyZQ==',
+      );
+      expect(forged.status).toBe(403);
+      const unsigned = await fetch(statusUrl(), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ MessageSid: menuSid, MessageStatus: 'failed' }).toString(),
+      });
+      expect(unsigned.status).toBe(403);
+      expect(await deliveryStatusOf(menu)).toBe('delivered');
+
+      const other = await send('bantuan', number);
+      const [firstPart, secondPart] = await sidsOf(other);
+      if (!firstPart || !secondPart) throw new Error('the help reply should take more than one SMS');
+      const undelivered = await report(number, {
+        MessageSid: secondPart,
+        MessageStatus: 'undelivered',
+        ErrorCode: '30003',
+      });
+      expect(undelivered.status).toBe(204);
+      expect(await deliveryStatusOf(other)).toBe('failed: 30003');
+      // Of several parts, the one that failed is what an operator must see.
+      await report(number, { MessageSid: firstPart, MessageStatus: 'delivered' });
+      expect(await deliveryStatusOf(other)).toBe('failed: 30003');
+      expect(await deliveryStatusOf(menu)).toBe('delivered');
+    });
+
+    // PRODUCT BUG (core/outbox/recordDeliveryStatus.ts): Twilio does not promise status
+    // callbacks arrive in order; a late 'sent' after 'delivered' overwrites it with 'sent'.
+    it('keeps delivered when a late sent callback arrives after it', async () => {
+      const number = freshNumber();
+      const menu = await send('MENU', number);
+      const [menuSid] = await sidsOf(menu);
+      if (!menuSid) throw new Error('the menu reply has no provider id');
+      await report(number, { MessageSid: menuSid, MessageStatus: 'delivered' });
+      expect(await deliveryStatusOf(menu)).toBe('delivered');
+      expect((await report(number, { MessageSid: menuSid, MessageStatus: 'sent' })).status).toBe(204);
+      expect(await deliveryStatusOf(menu)).toBe('delivered');
+    });
+  });
+
+  describe('STOP and MULAI', () => {
+    it('STOP gets one confirmation naming MULAI, then nothing by SMS until MULAI', async () => {
+      const number = freshNumber();
+      const confirmation = await finished(await send('STOP', number));
+      expect(confirmation).toMatchObject({ status: 'sent', kind: 'optOutConfirmation' });
+      const citizen = await prisma().citizen.findUniqueOrThrow({ where: { phone: digitsOf(number) } });
+      expect(citizen.smsOptOut).toBe(true);
+      expect(callsTo(number)).toHaveLength(1);
+      expect(callsTo(number)[0]?.Body).toContain('MULAI');
+
+      const notification = await finished(await notify(citizen.id, number));
+      expect(notification.status).toBe('suppressed');
+      const reply = await finished(await send('bantuan', number));
+      expect(reply.status).toBe('suppressed');
+      expect(callsTo(number)).toHaveLength(1);
+
+      const back = await finished(await send('MULAI', number));
+      expect(back.status).toBe('sent');
+      expect((await prisma().citizen.findUniqueOrThrow({ where: { id: citizen.id } })).smsOptOut).toBe(false);
+      expect(textOf(callsTo(number).slice(1))).toContain('SMS dari LayanKota aktif kembali');
+
+      const sentCount = callsTo(number).length;
+      const later = await finished(await notify(citizen.id, number));
+      expect(later.status).toBe('sent');
+      const afterwards = callsTo(number).slice(sentCount);
+      expect(textOf(afterwards)).toBe('Pilih layanan:');
+    });
+
+    it.each([' stop ', 'Berhenti', 'STOP.'])('%j opts out as STOP does', async (body) => {
+      const number = freshNumber();
+      const confirmation = await finished(await send(body, number));
+      expect(confirmation).toMatchObject({ status: 'sent', kind: 'optOutConfirmation' });
+      expect((await prisma().citizen.findUniqueOrThrow({ where: { phone: digitsOf(number) } })).smsOptOut).toBe(true);
+      expect(callsTo(number)).toHaveLength(1);
+      expect(callsTo(number)[0]?.Body).toContain('MULAI');
+    });
+  });
+
+  it.each([
+    { body: 'pbb 12.75.040.003.009-1555.0', expected: 'Rp636.115' },
+    { body: 'PBB   127504000300915550', expected: 'Rp636.115' },
+    { body: 'izin', expected: 'Pilih jenis izin' },
+    { body: 'IZIN', expected: 'Pilih jenis izin' },
+    { body: 'bantuan', expected: 'LayanKota melayani' },
+    { body: 'HELP', expected: 'LayanKota melayani' },
+    // Complaints are filed by chat now: a one-shot ADUAN goes straight to choosing the category.
+    { body: 'aduan jalan rusak di depan pasar', expected: 'Balas 1 Jalan rusak' },
+  ])('answers the one-shot keyword $body with $expected', async ({ body, expected }) => {
+    const number = freshNumber();
+    const row = await finished(await send(body, number));
+    expect(row.status).toBe('sent');
+    expect(textOf(callsTo(number))).toContain(expected);
+  });
+
+  it.each([
+    { label: 'a 2,000-character message', body: 'Selamat pagi bapak dan ibu petugas. '.repeat(56).slice(0, 2000) },
+    { label: 'an empty body', body: '' },
+    { label: 'only emoji', body: '🙏🙏' },
+    { label: 'replacement characters from broken UTF-8', body: '\uFFFD\uFFFD' },
+  ])('answers $label with the menu hint, in GSM-7 SMS of at most 160 characters', async ({ body }) => {
+    const number = freshNumber();
+    const errorsBefore = app.logLines.filter((l) => (JSON.parse(l) as { level: number }).level >= 50).length;
+    const row = await finished(await send(body, number));
+    expect(row.status).toBe('sent');
+    const calls = callsTo(number);
+    const text = textOf(calls);
+    expect(text).toContain('belum kami pahami');
+    expect(text).toContain('Balas 1 Ajukan izin');
+    for (const call of calls) {
+      expect(countSegments(call.Body).encoding).toBe('GSM-7');
+      expect(call.Body.length).toBeLessThanOrEqual(160);
+    }
+    const errorsAfter = app.logLines.filter((l) => (JSON.parse(l) as { level: number }).level >= 50).length;
+    expect(errorsAfter).toBe(errorsBefore);
+  });
+
+  it('answers a flood once with a request to slow down, and the messages after it not at all', async () => {
+    const number = freshNumber();
+    for (let i = 1; i <= 15; i++) expect((await inbound('bantuan', number)).status).toBe(200);
+    const rows = await prisma().outboxMessage.findMany({
+      where: { address: digitsOf(number) },
+      orderBy: { createdAt: 'asc' },
+      select: { id: true },
+    });
+    expect(rows).toHaveLength(13);
+    for (const row of rows) expect((await finished(row.id)).status).toBe('sent');
+    const calls = callsTo(number);
+    expect(calls.filter((c) => c.Body.includes('terlalu banyak'))).toHaveLength(1);
+    expect(calls.filter((c) => c.Body.includes('LayanKota melayani'))).toHaveLength(12);
+    expect(calls.at(-1)?.Body).toContain('terlalu banyak');
+  });
+
+  it('sent only GSM-7 SMS of at most 160 characters in this whole file', () => {
+    expect(everySms.length).toBeGreaterThan(50);
+    for (const sms of everySms) {
+      expect(countSegments(sms.Body).encoding).toBe('GSM-7');
+      expect(sms.Body.length).toBeLessThanOrEqual(160);
+    }
+  });
+
+  it('never logged the auth token, the NIK or a whole phone number', () => {
+    expect(app.logLines.length).toBeGreaterThan(0);
+    expect(app.logLines.some((l) => l.includes('*********7890'))).toBe(true);
+    for (const logged of app.logLines) {
+      expect(logged).not.toContain(AUTH_TOKEN);
+      expect(logged).not.toContain(NIK);
+      for (const number of numbers) {
+        expect(logged).not.toContain(number);
+        expect(logged).not.toContain(digitsOf(number));
+      }
+    }
   });
 });

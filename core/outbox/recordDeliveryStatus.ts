@@ -1,5 +1,7 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 
+const RANK: Record<string, number> = { queued: 0, sent: 1, delivered: 2, failed: 3 };
+
 /**
  * Records a provider's delivery report on the outbox row that holds its message id. A row
  * whose message was not delivered stays visible to operators with the provider's reason.
@@ -24,8 +26,11 @@ export async function recordDeliveryStatus(
     select: { id: true, deliveryStatus: true },
   });
   if (!row) return false;
-  // Of several parts, a failure is what an operator must see.
-  if (row.deliveryStatus?.startsWith('failed') && status !== 'failed') return true;
+  // Reports may arrive out of order: a status never moves back (queued < sent < delivered), and
+  // of several parts a failure is what an operator must see.
+  const current = row.deliveryStatus?.split(':')[0] ?? '';
+  if (current === 'failed' && status !== 'failed') return true;
+  if ((RANK[current] ?? -1) >= (RANK[status] ?? 0)) return true;
   await prisma.outboxMessage.update({
     where: { id: row.id },
     data: { deliveryStatus: detail ? `${status}: ${detail}`.slice(0, 200) : status },
