@@ -95,39 +95,42 @@ export interface PermitMove {
  * deadline moves on by the time it waited.
  */
 export async function movePermit(prisma: PrismaClient, move: PermitMove) {
-  return prisma.$transaction(async (tx) => {
-    const [locked] = await tx.$queryRaw<Array<{ id: string }>>`
+  return prisma.$transaction((tx) => movePermitIn(tx, move));
+}
+
+/** The same, inside the caller's transaction. */
+export async function movePermitIn(tx: Tx, move: PermitMove) {
+  const [locked] = await tx.$queryRaw<Array<{ id: string }>>`
       SELECT "id" FROM "PermitApplication" WHERE "trackingNumber" = ${move.trackingNumber} FOR UPDATE`;
-    if (!locked) throw new CaseError('not_found', `no permit application ${move.trackingNumber}`);
-    const app = await tx.permitApplication.findUniqueOrThrow({ where: { id: locked.id } });
-    if (!canMovePermit(app.status, move.to)) {
-      throw new CaseError('invalid_transition', `a permit cannot go from ${app.status} to ${move.to}`);
-    }
-    const note = move.note?.trim() || null;
-    if (!note && PERMIT_NOTE_REQUIRED.includes(move.to)) {
-      throw new CaseError('note_required', `moving to ${move.to} needs a note`);
-    }
-    const data: Prisma.PermitApplicationUpdateInput = { status: move.to };
-    if (move.to === 'needs_revision') data.slaPausedAt = move.now;
-    if (app.status === 'needs_revision' && move.to === 'submitted' && app.slaPausedAt) {
-      const waited = move.now.getTime() - app.slaPausedAt.getTime();
-      data.slaPausedAt = null;
-      data.deadlineAt = new Date(app.deadlineAt.getTime() + waited);
-      data.deadlineVersion = { increment: 1 };
-    }
-    if (move.to === 'done' || move.to === 'rejected') data.closedAt = move.now;
-    const updated = await tx.permitApplication.update({ where: { id: app.id }, data });
-    await tx.permitEvent.create({
-      data: {
-        applicationId: app.id,
-        actorType: move.actor.type,
-        actorId: move.actor.id ?? null,
-        fromStatus: app.status,
-        toStatus: move.to,
-        note,
-        createdAt: move.now,
-      },
-    });
-    return updated;
+  if (!locked) throw new CaseError('not_found', `no permit application ${move.trackingNumber}`);
+  const app = await tx.permitApplication.findUniqueOrThrow({ where: { id: locked.id } });
+  if (!canMovePermit(app.status, move.to)) {
+    throw new CaseError('invalid_transition', `a permit cannot go from ${app.status} to ${move.to}`);
+  }
+  const note = move.note?.trim() || null;
+  if (!note && PERMIT_NOTE_REQUIRED.includes(move.to)) {
+    throw new CaseError('note_required', `moving to ${move.to} needs a note`);
+  }
+  const data: Prisma.PermitApplicationUpdateInput = { status: move.to };
+  if (move.to === 'needs_revision') data.slaPausedAt = move.now;
+  if (app.status === 'needs_revision' && move.to === 'submitted' && app.slaPausedAt) {
+    const waited = move.now.getTime() - app.slaPausedAt.getTime();
+    data.slaPausedAt = null;
+    data.deadlineAt = new Date(app.deadlineAt.getTime() + waited);
+    data.deadlineVersion = { increment: 1 };
+  }
+  if (move.to === 'done' || move.to === 'rejected') data.closedAt = move.now;
+  const updated = await tx.permitApplication.update({ where: { id: app.id }, data });
+  await tx.permitEvent.create({
+    data: {
+      applicationId: app.id,
+      actorType: move.actor.type,
+      actorId: move.actor.id ?? null,
+      fromStatus: app.status,
+      toStatus: move.to,
+      note,
+      createdAt: move.now,
+    },
   });
+  return updated;
 }

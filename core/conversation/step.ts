@@ -50,6 +50,12 @@ export function step(state: ConversationState, event: StepEvent, ctx: StepContex
       return onCaseResult(turn, ctx, event.trackingNumber, event.view).result();
     case 'cases.mine':
       return onMyCases(turn, event.cases).result();
+    case 'case.citizenReplied':
+      if (event.forwarded) {
+        return turn.say(message([line('officer.forwardedToOfficer', { trackingNumber: event.trackingNumber })])).result();
+      }
+      turn.state = { ...turn.state, thread: null };
+      return showMenu(turn, ctx, 'menu.notUnderstood').result();
     case 'complaint.submitted':
     case 'complaint.duplicateFound':
     case 'complaint.added':
@@ -201,6 +207,11 @@ function onText(
       if (turn.state.parked && RESUME_WORDS.has(normalizeText(text))) return onChoice(turn, 'permit.resume', ctx);
       if (intent) return startService(turn, intent, text, ctx);
       if (parseNop(text).ok) return startService(turn, 'pbb', text, ctx);
+      // An officer wrote to this citizen: free text is the answer to them.
+      if (turn.state.thread && text.trim().length > 0) {
+        const { trackingNumber, officerId } = turn.state.thread;
+        return turn.do({ type: 'case.citizenReply', trackingNumber, officerId, text: text.trim() });
+      }
       return showMenu(turn, ctx, 'menu.notUnderstood');
   }
 }

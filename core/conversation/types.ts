@@ -8,7 +8,7 @@ import type { CityData } from '../city/loadCityData.js';
 export const LANGUAGES = ['id', 'en'] as const;
 export type Lang = (typeof LANGUAGES)[number];
 
-export const CHANNELS = ['console', 'sms', 'telegram', 'whatsapp'] as const;
+export const CHANNELS = ['console', 'sms', 'telegram', 'whatsapp', 'email'] as const;
 export type ChannelName = (typeof CHANNELS)[number];
 
 /** A file a citizen sent, as the adapter fetched it. */
@@ -152,6 +152,8 @@ export interface ConversationState {
   lastActivityAt: string | null;
   /** An application left half-filled when the session went idle, kept for a while to resume. */
   parked?: { draft: PermitDraft; at: string } | null;
+  /** Set when an officer wrote to the citizen: their next free text goes back to that officer. */
+  thread?: { trackingNumber: string; officerId: string } | null;
 }
 
 /** An event the step function handles: a citizen's message, or the answer to a query it asked for. */
@@ -174,7 +176,8 @@ export type StepEvent =
   | { type: 'complaint.added'; trackingNumber: string }
   | { type: 'complaint.rated'; trackingNumber: string; reopened: boolean }
   | { type: 'complaint.refused'; trackingNumber: string | null }
-  | { type: 'cases.mine'; cases: CaseSummary[] };
+  | { type: 'cases.mine'; cases: CaseSummary[] }
+  | { type: 'case.citizenReplied'; trackingNumber: string; forwarded: boolean };
 
 /**
  * What the step function asks the executor to do. `query.*` effects are reads whose answers come
@@ -188,6 +191,7 @@ export type Effect =
   | { type: 'complaint.submit'; draft: ComplaintDraft; allowDuplicate: boolean }
   | { type: 'complaint.addInfo'; trackingNumber: string; text: string | null; photos: string[] }
   | { type: 'complaint.rate'; trackingNumber: string; rating: number; comment: string | null }
+  | { type: 'case.citizenReply'; trackingNumber: string; officerId: string; text: string }
   | { type: 'citizen.setLanguage'; lang: Lang }
   | { type: 'citizen.setSmsOptOut'; optOut: boolean };
 

@@ -3,11 +3,18 @@ import { CaseError } from '../cases/CaseError.js';
 import { addComplaintInfo, findDuplicateComplaint, rateComplaint, submitComplaint } from '../cases/complaintService.js';
 import { findCaseView, listCitizenCases } from '../cases/findCases.js';
 import { storeMedia, type MediaFetcher } from '../media/storeMedia.js';
+import type { StatusChanged } from '../cases/changeCaseStatus.js';
+import { writeNotification } from '../notify/writeNotification.js';
+import { findOfficerCase } from '../officers/caseLookup.js';
+import { handleOfficerMessage, notifyDepartment } from '../officers/handleOfficerMessage.js';
+import { parseOfficerCommand } from '../officers/parseOfficerCommand.js';
+import type { SlaCase } from '../sla/planTimers.js';
 import { submitPermit } from '../cases/permitService.js';
 import { CHANNEL_CAPABILITIES } from '../channels/capabilities.js';
 import { restoreState } from '../conversation/initialState.js';
 import { step } from '../conversation/step.js';
 import type {
+  ChannelName,
   ComplaintDraft,
   ConversationState,
   Effect,
@@ -43,7 +50,20 @@ export interface InboxDeps {
 }
 
 export type InboundOutcome =
-  { status: 'handled'; citizenId: string; outboxIds: string[]; replies: Reply[] } | { status: 'duplicate' };
+  | {
+      status: 'handled';
+      citizenId: string;
+      /** Rows answering on the channel the message came from. */
+      outboxIds: string[];
+      replies: Reply[];
+      /** Rows to other people or channels (officers told of a new case, a citizen's answer). */
+      notifications?: Array<{ id: string; channel: ChannelName }>;
+      /** Status changes an officer made, whose SLA timers move. */
+      changes?: StatusChanged[];
+      /** Cases opened by this message, whose SLA timers start. */
+      opened?: SlaCase[];
+    }
+  | { status: 'duplicate' };
 
 // A step answers a query with another step; a dialogue never needs more than a few in a row.
 const MAX_STEPS_PER_MESSAGE = 5;
@@ -61,6 +81,22 @@ export async function handleInbound(deps: InboxDeps, event: InboundEvent): Promi
     where: { channel_externalId: { channel: event.channel, externalId: event.externalId } },
   });
   if (seen) return { status: 'duplicate' };
+
+  // Officers write from their linked chat account; anyone else typing an officer command is refused.
+  const officer = await prisma.officer.findUnique({
+    where: { channel_address: { channel: event.channel, address: event.address } },
+  });
+  const command = parseOfficerCommand(event.text ?? '', event.choice);
+  if ((officer?.active || command) && !(await markProcessed(deps, event))) return { status: 'duplicate' };
+  if (officer?.active) return handleFromOfficer(deps, officer, event);
+  if (command?.name === 'register') return registerOfficer(deps, event, command.args[0] ?? '');
+  if (command) {
+    deps.logger.warn(
+      { channel: event.channel, address: event.address, command: command.name },
+      'officer command from a stranger refused',
+    );
+    return answerDirectly(deps, event, [{ lines: [{ key: 'officer.notOfficer' }] }]);
+  }
 
   // Photos are fetched and kept before the transaction: network time never holds a lock, and a
   // stored file is harmless if the message later fails.
@@ -108,6 +144,71 @@ async function apologise(deps: InboxDeps, event: InboundEvent, error: unknown): 
     });
     return { status: 'handled', citizenId: identity?.citizenId ?? '', outboxIds: [out.id], replies };
   });
+}
+
+/** Records an inbound id outside a citizen's dialogue; false when it was seen already. */
+async function markProcessed(deps: InboxDeps, event: InboundEvent): Promise<boolean> {
+  try {
+    await deps.prisma.processedInbound.create({
+      data: { channel: event.channel, externalId: event.externalId, receivedAt: deps.clock() },
+    });
+    return true;
+  } catch (error) {
+    if (isUniqueViolation(error)) return false;
+    throw error;
+  }
+}
+
+/** An answer written straight to the address a message came from, outside any dialogue. */
+async function answerDirectly(deps: InboxDeps, event: InboundEvent, replies: Reply[]): Promise<InboundOutcome> {
+  const row = await deps.prisma.outboxMessage.create({
+    data: {
+      channel: event.channel,
+      address: event.address,
+      language: deps.defaultLanguage,
+      replies: replies as unknown as Prisma.InputJsonValue,
+    },
+    select: { id: true },
+  });
+  return { status: 'handled', citizenId: '', outboxIds: [row.id], replies };
+}
+
+async function handleFromOfficer(
+  deps: InboxDeps,
+  officer: NonNullable<Awaited<ReturnType<InboxDeps['prisma']['officer']['findUnique']>>>,
+  event: InboundEvent,
+): Promise<InboundOutcome> {
+  const outcome = await handleOfficerMessage(deps, officer, (event.text ?? '').slice(0, deps.maxChars), event.choice);
+  const answered = await answerDirectly(deps, event, outcome.replies);
+  if (answered.status !== 'handled') return answered;
+  return { ...answered, notifications: outcome.outbox, changes: outcome.changes };
+}
+
+/** "/daftar <code>": links the officer invited with that code to this chat account, once. */
+async function registerOfficer(deps: InboxDeps, event: InboundEvent, code: string): Promise<InboundOutcome> {
+  const invited = code
+    ? await deps.prisma.officer.findUnique({ where: { inviteCode: code.trim().toUpperCase() } })
+    : null;
+  if (!invited || !invited.active) {
+    deps.logger.warn({ channel: event.channel, address: event.address }, 'officer invitation code refused');
+    return answerDirectly(deps, event, [{ lines: [{ key: 'officer.badInvite' }] }]);
+  }
+  await deps.prisma.officer.update({
+    where: { id: invited.id },
+    data: { channel: event.channel, address: event.address, inviteCode: null },
+  });
+  deps.logger.info(
+    { officerId: invited.id, channel: event.channel, address: event.address },
+    'officer linked to chat account',
+  );
+  return answerDirectly(deps, event, [
+    {
+      lines: [
+        { key: 'officer.registered', params: { name: invited.name, role: invited.role } },
+        { key: 'officer.help' },
+      ],
+    },
+  ]);
 }
 
 /** Stores each photo by content hash and hands the core `sha256:<hash>` references. */
@@ -189,6 +290,8 @@ async function handleInTransaction(
   };
   const replies: Reply[] = [];
   const writes: Effect[] = [];
+  const notifications: Array<{ id: string; channel: ChannelName }> = [];
+  const opened: SlaCase[] = [];
   let next: StepEvent | null = {
     type: 'message',
     text: (event.text ?? '').slice(0, deps.maxChars),
@@ -219,10 +322,22 @@ async function handleInTransaction(
           next = { type: 'cases.mine', cases: await listCitizenCases(tx, citizen.id) };
           break;
         case 'permit.submit':
-          next = await submitDraft(deps, tx, citizen.id, effect.draft, now);
+          next = await submitDraft(deps, tx, citizen.id, effect.draft, now, notifications, opened);
           break;
         case 'complaint.submit':
-          next = await submitComplaintDraft(deps, tx, citizen.id, effect.draft, effect.allowDuplicate, now);
+          next = await submitComplaintDraft(
+            deps,
+            tx,
+            citizen.id,
+            effect.draft,
+            effect.allowDuplicate,
+            now,
+            notifications,
+            opened,
+          );
+          break;
+        case 'case.citizenReply':
+          next = await forwardToOfficer(tx, deps, citizen.id, effect, now, notifications);
           break;
         case 'complaint.addInfo':
           next = await refusedAs(effect.trackingNumber, async () => {
@@ -264,7 +379,7 @@ async function handleInTransaction(
 
   const kind = optingOut ? 'optOutConfirmation' : 'reply';
   const outboxIds = await writeOutbox(tx, citizen.id, event, state.lang, replies, kind);
-  return { status: 'handled', citizenId: citizen.id, outboxIds, replies };
+  return { status: 'handled', citizenId: citizen.id, outboxIds, replies, notifications, opened };
 }
 
 /** The replies of one inbound message as one outbox row, answered on the channel it came from. */
@@ -291,6 +406,52 @@ async function writeOutbox(
   return [out.id];
 }
 
+/** A citizen's answer to an officer: an event on the case and a message to that officer, while the case is open. */
+async function forwardToOfficer(
+  tx: Prisma.TransactionClient,
+  deps: InboxDeps,
+  citizenId: string,
+  reply: { trackingNumber: string; officerId: string; text: string },
+  now: Date,
+  notifications: Array<{ id: string; channel: ChannelName }>,
+): Promise<StepEvent> {
+  const found = await findOfficerCase(tx, deps.city, reply.trackingNumber);
+  const officer = await tx.officer.findUnique({ where: { id: reply.officerId } });
+  if (!found || !found.open || found.citizenId !== citizenId || !officer?.channel || !officer.address) {
+    return { type: 'case.citizenReplied', trackingNumber: reply.trackingNumber, forwarded: false };
+  }
+  const event = {
+    actorType: 'citizen' as const,
+    actorId: citizenId,
+    note: `Balasan warga: ${reply.text}`,
+    createdAt: now,
+  };
+  if (found.kind === 'permit') {
+    const status = found.status as Prisma.PermitEventCreateInput['toStatus'];
+    await tx.permitEvent.create({ data: { ...event, applicationId: found.id, fromStatus: status, toStatus: status } });
+  } else {
+    const status = found.status as Prisma.ComplaintEventCreateInput['toStatus'];
+    await tx.complaintEvent.create({ data: { ...event, complaintId: found.id, fromStatus: status, toStatus: status } });
+  }
+  notifications.push(
+    await writeNotification(tx, {
+      channel: officer.channel,
+      address: officer.address,
+      language: 'id',
+      officerId: officer.id,
+      replies: [
+        {
+          lines: [
+            { key: 'officer.citizenAnswered', params: { trackingNumber: found.trackingNumber, text: reply.text } },
+          ],
+          options: [{ id: `off.timeline:${found.trackingNumber}`, label: { key: 'officer.option.timeline' } }],
+        },
+      ],
+    }),
+  );
+  return { type: 'case.citizenReplied', trackingNumber: reply.trackingNumber, forwarded: true };
+}
+
 /** A refused complaint operation (closed, not the citizen's) comes back as an event, not an error. */
 async function refusedAs(trackingNumber: string, run: () => Promise<StepEvent>): Promise<StepEvent> {
   try {
@@ -309,6 +470,8 @@ async function submitComplaintDraft(
   draft: ComplaintDraft,
   allowDuplicate: boolean,
   now: Date,
+  notifications: Array<{ id: string; channel: ChannelName }>,
+  opened: SlaCase[],
 ): Promise<StepEvent> {
   const submission = {
     citizenId,
@@ -328,6 +491,14 @@ async function submitComplaintDraft(
     const filed = await submitComplaint(tx, deps.city, submission, now);
     const department = deps.city.departments.find((d) => d.code === filed.departmentCode)?.name ?? filed.departmentCode;
     deps.logger.info({ trackingNumber: filed.trackingNumber, category: submission.categoryCode }, 'complaint filed');
+    opened.push({ kind: 'complaint', id: filed.id, startedAt: now, deadlineAt: filed.deadlineAt, deadlineVersion: 0 });
+    const category = deps.city.complaintCategories.find((c) => c.code === submission.categoryCode);
+    notifications.push(
+      ...(await notifyDepartment(tx, filed.departmentCode, {
+        trackingNumber: filed.trackingNumber,
+        title: category?.name.id ?? submission.categoryCode,
+      })),
+    );
     return {
       type: 'complaint.submitted',
       trackingNumber: filed.trackingNumber,
@@ -344,9 +515,11 @@ async function submitDraft(
   citizenId: string,
   draft: PermitDraft,
   now: Date,
+  notifications: Array<{ id: string; channel: ChannelName }>,
+  opened: SlaCase[],
 ): Promise<StepEvent> {
   try {
-    const { trackingNumber, deadlineAt } = await submitPermit(
+    const { id, trackingNumber, deadlineAt } = await submitPermit(
       tx,
       deps.city,
       {
@@ -365,6 +538,11 @@ async function submitDraft(
       now,
     );
     deps.logger.info({ trackingNumber, type: draft.code }, 'permit application submitted');
+    const type = deps.city.permitTypes.find((t) => t.code === draft.code);
+    opened.push({ kind: 'permit', id, startedAt: now, deadlineAt, deadlineVersion: 0 });
+    notifications.push(
+      ...(await notifyDepartment(tx, type?.department ?? '', { trackingNumber, title: type?.name.id ?? draft.code })),
+    );
     return { type: 'permit.submitted', trackingNumber, deadlineAt: deadlineAt.toISOString() };
   } catch (error) {
     if (error instanceof CaseError) return { type: 'permit.refused', reason: error.code };

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MediaRef } from '../conversation/types.js';
@@ -6,13 +6,27 @@ import type { MediaRef } from '../conversation/types.js';
 /** Fetches the bytes behind a media reference: data: URLs, local files, or http(s). */
 export type MediaFetcher = (ref: MediaRef) => Promise<Buffer>;
 
+/** Percent-decoding to bytes, not to UTF-8 text: a data: URL may carry any binary. */
+function percentDecode(text: string): Buffer {
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '%' && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else {
+      bytes.push(...Buffer.from(text[i]!, 'utf8'));
+    }
+  }
+  return Buffer.from(bytes);
+}
+
 /** The default fetcher: `data:` and `file:` here, http(s) with a timeout and a size cap. */
 export const fetchMedia: MediaFetcher = async (ref) => {
   if (ref.url.startsWith('data:')) {
     const comma = ref.url.indexOf(',');
     const meta = ref.url.slice(5, comma);
     const payload = ref.url.slice(comma + 1);
-    return meta.endsWith(';base64') ? Buffer.from(payload, 'base64') : Buffer.from(decodeURIComponent(payload));
+    return meta.endsWith(';base64') ? Buffer.from(payload, 'base64') : percentDecode(payload);
   }
   if (ref.url.startsWith('file:')) return readFile(new URL(ref.url));
   if (/^https?:/.test(ref.url)) {
@@ -46,7 +60,7 @@ export async function storeMedia(
   if (!exists) {
     await mkdir(path.dirname(file), { recursive: true });
     // Written under a temporary name and renamed, so a crash never leaves half a file at the final name.
-    const temporary = `${file}.${process.pid}.tmp`;
+    const temporary = `${file}.${randomUUID()}.tmp`;
     await writeFile(temporary, bytes);
     await rename(temporary, file);
   }

@@ -10,7 +10,10 @@ const MIN_DESCRIPTION_CHARS = 15;
 const MIN_DESCRIPTION_WORDS = 3;
 const MIN_PLACE_CHARS = 5;
 // Words that only say "a complaint" ("aduan", "mau lapor") and are dropped from a one-shot text.
-const LEADING_KEYWORDS = /^\s*(aduan|adu|pengaduan|lapor|laporan|keluhan|complaint|komplain)\b[\s:,.-]*/i;
+const LEADING_KEYWORDS =
+  /^\s*((mau|ingin|saya|sy|mo|pengen|want to|i)\s+)*(aduan|adu|mengadu|pengaduan|lapor|laporan|melaporkan|keluhan|complaint|komplain)\b[\s:,.-]*/i;
+const SAME_WORDS = new Set(['sama', 'same', 'ya', 'yes', 'iya']);
+const DIFFERENT_WORDS = new Set(['beda', 'berbeda', 'different', 'baru', 'new', 'tidak', 'no']);
 
 function steps(ctx: StepContext): ComplaintStep[] {
   return ['category', 'description', 'place', ...(ctx.channel.media ? (['photos'] as const) : []), 'anonymous'];
@@ -86,11 +89,16 @@ function categoryFromText(ctx: StepContext, text: string): string | null {
     .split(' ')
     .filter((w) => w.length > 2);
   if (words.length === 0) return null;
-  const hits = ctx.city.complaintCategories.filter((c) => {
-    const names = normalizeText(`${c.code} ${c.name.id} ${c.name.en}`);
-    return words.some((w) => names.includes(w));
-  });
-  return hits.length === 1 ? hits[0]!.code : null;
+  // The category sharing the most words wins ("jalan rusak" is Jalan rusak, not Lampu jalan mati).
+  const scored = ctx.city.complaintCategories
+    .map((c) => {
+      const names = normalizeText(`${c.code} ${c.name.id} ${c.name.en}`).split(' ');
+      return { code: c.code, score: words.filter((w) => names.some((n) => n.startsWith(w))).length };
+    })
+    .filter((s) => s.score > 0)
+    .sort((a, b) => b.score - a.score);
+  if (scored.length === 0) return null;
+  return scored.length === 1 || scored[0]!.score > scored[1]!.score ? scored[0]!.code : null;
 }
 
 function showSummary(turn: Turn, ctx: StepContext, draft: ComplaintDraft): Turn {
@@ -123,6 +131,11 @@ function showSummary(turn: Turn, ctx: StepContext, draft: ComplaintDraft): Turn 
 
 function storedPhotos(media: MediaRef[]): string[] {
   return media.filter((m) => m.url.startsWith('sha256:')).map((m) => m.url.slice('sha256:'.length));
+}
+
+/** The draft's photos with new ones added, each photo once. */
+function withPhotos(draft: ComplaintDraft, photos: string[]): ComplaintDraft {
+  return { ...draft, photos: [...new Set([...draft.photos, ...photos])] };
 }
 
 /** Handles a choice of the complaint flow; false when the id is not the flow's. */
@@ -197,7 +210,7 @@ export function onComplaintText(
       const photos = storedPhotos(media);
       if (photos.length > 0 && (at === 'photos' || at === 'description' || at === 'place')) {
         // Photos are welcome whenever they come; they do not answer the question asked.
-        const updated = { ...draft, photos: [...draft.photos, ...photos] };
+        const updated = withPhotos(draft, photos);
         if (at !== 'photos')
           return (ask(turn, ctx, updated, at, line('complaint.photoReceived', { count: updated.photos.length })), true);
         turn.go({ name: 'complaint.form', draft: updated, at });
@@ -249,6 +262,22 @@ export function onComplaintText(
     }
     case 'complaint.confirm':
       return (showSummary(turn, ctx, flow.draft), true);
+    case 'complaint.duplicate': {
+      // The two buttons, typed as words.
+      const word = normalizeText(value);
+      if (SAME_WORDS.has(word)) return onComplaintChoice(turn, ctx, 'complaint.same');
+      if (DIFFERENT_WORDS.has(word)) return onComplaintChoice(turn, ctx, 'complaint.different');
+      turn.say(
+        message(
+          [line('complaint.duplicate', { trackingNumber: flow.trackingNumber })],
+          [
+            option('complaint.same', 'complaint.option.same'),
+            option('complaint.different', 'complaint.option.different'),
+          ],
+        ),
+      );
+      return true;
+    }
     case 'complaint.adding': {
       const photos = storedPhotos(media);
       if (value.length < 3 && photos.length === 0) {

@@ -1,0 +1,96 @@
+import type { CityData } from '../city/loadCityData.js';
+import type { ChannelName } from '../conversation/types.js';
+import { parseTrackingNumber } from '../domain/trackingNumber.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { notifyStatusChange } from '../notify/notifyStatusChange.js';
+import type { SlaCase } from '../sla/planTimers.js';
+import { CaseError, type Actor } from './CaseError.js';
+import { COMPLAINT_OPEN_STATUSES, type ComplaintStatus } from './complaintLifecycle.js';
+import { moveComplaintIn } from './complaintService.js';
+import { PERMIT_OPEN_STATUSES, type PermitStatus } from './permitLifecycle.js';
+import { movePermitIn } from './permitService.js';
+
+export interface StatusChange {
+  trackingNumber: string;
+  to: PermitStatus | ComplaintStatus;
+  actor: Actor;
+  note?: string | undefined;
+  /** For a complaint forwarded to another department. */
+  departmentCode?: string | undefined;
+  now: Date;
+}
+
+export interface StatusChanged {
+  kind: 'permit' | 'complaint';
+  trackingNumber: string;
+  status: string;
+  /** The case's SLA clock after the change, and whether it still runs. */
+  sla: SlaCase & { running: boolean };
+  /** Notifications written with the change, to hand to the outbox. */
+  outbox: Array<{ id: string; channel: ChannelName }>;
+}
+
+/**
+ * Moves a permit or complaint to a new status and tells the citizen, in one transaction: the
+ * one entry point for officers, the SLA worker and the API. The caller dispatches `outbox` and
+ * reschedules the SLA timers from `sla`.
+ */
+export async function changeCaseStatus(prisma: PrismaClient, city: CityData, change: StatusChange): Promise<StatusChanged> {
+  const parsed = parseTrackingNumber(change.trackingNumber);
+  if (!parsed.ok || parsed.kind === null) throw new CaseError('not_found', `not a tracking number: ${change.trackingNumber}`);
+  const trackingNumber = parsed.trackingNumber;
+  return prisma.$transaction(async (tx) => {
+    if (parsed.kind === 'permit') {
+      const app = await movePermitIn(tx, { ...change, trackingNumber, to: change.to as PermitStatus });
+      const type = city.permitTypes.find((t) => t.code === app.permitTypeCode);
+      const outbox = await notifyStatusChange(tx, {
+        kind: 'permit',
+        trackingNumber,
+        title: type?.name ?? { id: app.permitTypeCode, en: app.permitTypeCode },
+        status: app.status,
+        citizenId: app.citizenId,
+        note: change.note?.trim() || null,
+        email: app.email,
+      });
+      return {
+        kind: 'permit',
+        trackingNumber,
+        status: app.status,
+        outbox,
+        sla: {
+          kind: 'permit',
+          id: app.id,
+          startedAt: app.submittedAt,
+          deadlineAt: app.deadlineAt,
+          deadlineVersion: app.deadlineVersion,
+          running: PERMIT_OPEN_STATUSES.includes(app.status),
+        },
+      };
+    }
+    const complaint = await moveComplaintIn(tx, { ...change, trackingNumber, to: change.to as ComplaintStatus });
+    const category = city.complaintCategories.find((c) => c.code === complaint.categoryCode);
+    const outbox = await notifyStatusChange(tx, {
+      kind: 'complaint',
+      trackingNumber,
+      title: category?.name ?? { id: complaint.categoryCode, en: complaint.categoryCode },
+      status: complaint.status,
+      citizenId: complaint.citizenId,
+      note: change.note?.trim() || null,
+      email: null,
+    });
+    return {
+      kind: 'complaint',
+      trackingNumber,
+      status: complaint.status,
+      outbox,
+      sla: {
+        kind: 'complaint',
+        id: complaint.id,
+        startedAt: complaint.createdAt,
+        deadlineAt: complaint.deadlineAt,
+        deadlineVersion: complaint.deadlineVersion,
+        running: COMPLAINT_OPEN_STATUSES.includes(complaint.status),
+      },
+    };
+  });
+}

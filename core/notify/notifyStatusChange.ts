@@ -1,0 +1,72 @@
+import type { CaseSummary, ChannelName, Line } from '../conversation/types.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { writeNotification } from './writeNotification.js';
+
+/** Final statuses: the citizen also hears of them by SMS and email. */
+const FINAL = new Set(['done', 'rejected', 'not_authority']);
+
+/**
+ * Tells a citizen that their case changed status, on the channel they last wrote from; a final
+ * status also by SMS (to their number) and by email (when one is known), as the origin city did:
+ * "when the permit is done the applicant is told by email and SMS". Runs in the caller's
+ * transaction, so the notification exists exactly when the change does.
+ */
+export async function notifyStatusChange(
+  tx: Prisma.TransactionClient,
+  change: CaseSummary & { citizenId: string; note: string | null; email: string | null },
+): Promise<Array<{ id: string; channel: ChannelName }>> {
+  const citizen = await tx.citizen.findUnique({
+    where: { id: change.citizenId },
+    include: { identities: { orderBy: { lastSeenAt: 'desc' } } },
+  });
+  if (!citizen) return [];
+  const lang = citizen.language;
+  const params = {
+    trackingNumber: change.trackingNumber,
+    title: change.title[lang],
+    kind: change.kind,
+    status: change.status,
+  };
+  const lines: Line[] = [{ key: 'notify.status', params }];
+  if (change.note) lines.push({ key: 'notify.note', params: { ...params, note: change.note } });
+  const replies = [{ lines }];
+  const written = [];
+  const latest = citizen.identities.find((i) => i.channel !== 'console') ?? citizen.identities[0];
+  if (latest) {
+    written.push(
+      await writeNotification(tx, {
+        channel: latest.channel,
+        address: latest.address,
+        language: lang,
+        replies,
+        citizenId: citizen.id,
+      }),
+    );
+  }
+  if (!FINAL.has(change.status)) return written;
+  if (citizen.phone && latest?.channel !== 'sms') {
+    written.push(
+      await writeNotification(tx, {
+        channel: 'sms',
+        address: citizen.phone,
+        language: lang,
+        replies,
+        citizenId: citizen.id,
+      }),
+    );
+  }
+  const email = change.email ?? citizen.email;
+  if (email) {
+    written.push(
+      await writeNotification(tx, {
+        channel: 'email',
+        address: email,
+        language: lang,
+        citizenId: citizen.id,
+        // The first reply of an email row is its subject.
+        replies: [{ lines: [{ key: 'notify.emailSubject', params }] }, ...replies],
+      }),
+    );
+  }
+  return written;
+}

@@ -1,0 +1,147 @@
+import type { CityData } from '../city/loadCityData.js';
+import { COMPLAINT_OPEN_STATUSES } from '../cases/complaintLifecycle.js';
+import { PERMIT_OPEN_STATUSES } from '../cases/permitLifecycle.js';
+import { parseTrackingNumber } from '../domain/trackingNumber.js';
+import type { Prisma } from '../generated/prisma/client.js';
+
+type Db = Pick<Prisma.TransactionClient, 'permitApplication' | 'complaint' | 'officer'>;
+
+/** A case as an officer works it, permit or complaint alike. */
+export interface OfficerCase {
+  kind: 'permit' | 'complaint';
+  id: string;
+  trackingNumber: string;
+  title: string;
+  status: string;
+  open: boolean;
+  departmentCode: string;
+  citizenId: string;
+  anonymous: boolean;
+  deadlineAt: Date;
+  submittedAt: Date;
+  holderName: string | null;
+  description: string | null;
+}
+
+function fromPermit(
+  city: CityData,
+  p: Prisma.PermitApplicationGetPayload<{ include: { assignedOfficer: true } }>,
+): OfficerCase {
+  return {
+    kind: 'permit',
+    id: p.id,
+    trackingNumber: p.trackingNumber,
+    title: city.permitTypes.find((t) => t.code === p.permitTypeCode)?.name.id ?? p.permitTypeCode,
+    status: p.status,
+    open: PERMIT_OPEN_STATUSES.includes(p.status),
+    departmentCode: p.departmentCode,
+    citizenId: p.citizenId,
+    anonymous: false,
+    deadlineAt: p.deadlineAt,
+    submittedAt: p.submittedAt,
+    holderName: p.assignedOfficer?.name ?? null,
+    description: null,
+  };
+}
+
+function fromComplaint(
+  city: CityData,
+  c: Prisma.ComplaintGetPayload<{ include: { assignedOfficer: true } }>,
+): OfficerCase {
+  return {
+    kind: 'complaint',
+    id: c.id,
+    trackingNumber: c.trackingNumber,
+    title: city.complaintCategories.find((k) => k.code === c.categoryCode)?.name.id ?? c.categoryCode,
+    status: c.status,
+    open: COMPLAINT_OPEN_STATUSES.includes(c.status),
+    departmentCode: c.departmentCode,
+    citizenId: c.citizenId,
+    anonymous: c.anonymous,
+    deadlineAt: c.deadlineAt,
+    submittedAt: c.createdAt,
+    holderName: c.assignedOfficer?.name ?? null,
+    description: c.description,
+  };
+}
+
+/** A case by its tracking number (letter optional), or null. */
+export async function findOfficerCase(db: Db, city: CityData, typed: string): Promise<OfficerCase | null> {
+  const parsed = parseTrackingNumber(typed);
+  if (!parsed.ok) return null;
+  const digits = parsed.trackingNumber.replace(/^[PA]/, '');
+  if (parsed.kind !== 'complaint') {
+    const p = await db.permitApplication.findUnique({
+      where: { trackingNumber: `P${digits}` },
+      include: { assignedOfficer: true },
+    });
+    if (p) return fromPermit(city, p);
+  }
+  if (parsed.kind !== 'permit') {
+    const c = await db.complaint.findUnique({
+      where: { trackingNumber: `A${digits}` },
+      include: { assignedOfficer: true },
+    });
+    if (c) return fromComplaint(city, c);
+  }
+  return null;
+}
+
+/** Open cases of some departments (all when null), the nearest deadline first. */
+export async function openCases(
+  db: Db,
+  city: CityData,
+  departments: string[] | null,
+  limit: number,
+): Promise<OfficerCase[]> {
+  const department = departments ? { departmentCode: { in: departments } } : {};
+  const permits = await db.permitApplication.findMany({
+    where: { status: { in: [...PERMIT_OPEN_STATUSES] }, ...department },
+    include: { assignedOfficer: true },
+    orderBy: { deadlineAt: 'asc' },
+    take: limit,
+  });
+  const complaints = await db.complaint.findMany({
+    where: { status: { in: [...COMPLAINT_OPEN_STATUSES] }, ...department },
+    include: { assignedOfficer: true },
+    orderBy: { deadlineAt: 'asc' },
+    take: limit,
+  });
+  return [...permits.map((p) => fromPermit(city, p)), ...complaints.map((c) => fromComplaint(city, c))]
+    .sort((a, b) => a.deadlineAt.getTime() - b.deadlineAt.getTime())
+    .slice(0, limit);
+}
+
+/** Cases matching the last digits of the citizen's phone, or words of a description or applicant name. */
+export async function searchCases(
+  db: Db & Pick<Prisma.TransactionClient, 'citizen'>,
+  city: CityData,
+  departments: string[] | null,
+  query: string,
+  limit: number,
+): Promise<OfficerCase[]> {
+  const department = departments ? { departmentCode: { in: departments } } : {};
+  const digits = query.replace(/\D/g, '');
+  const byPhone = /^\d{4,}$/.test(query.replace(/[\s-]/g, ''));
+  const citizens = byPhone
+    ? await db.citizen.findMany({ where: { phone: { endsWith: digits } }, select: { id: true }, take: 50 })
+    : [];
+  const citizenIds = citizens.map((c) => c.id);
+  const permits = await db.permitApplication.findMany({
+    where: byPhone
+      ? { citizenId: { in: citizenIds }, ...department }
+      : { ...department, applicantName: { contains: query, mode: 'insensitive' } },
+    include: { assignedOfficer: true },
+    orderBy: { submittedAt: 'desc' },
+    take: limit,
+  });
+  const complaints = await db.complaint.findMany({
+    where: byPhone
+      ? { citizenId: { in: citizenIds }, anonymous: false, ...department }
+      : { ...department, description: { contains: query, mode: 'insensitive' } },
+    include: { assignedOfficer: true },
+    orderBy: { createdAt: 'desc' },
+    take: limit,
+  });
+  return [...permits.map((p) => fromPermit(city, p)), ...complaints.map((c) => fromComplaint(city, c))].slice(0, limit);
+}

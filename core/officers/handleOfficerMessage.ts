@@ -1,0 +1,400 @@
+import type { CityData } from '../city/loadCityData.js';
+import { CaseError } from '../cases/CaseError.js';
+import { changeCaseStatus, type StatusChanged } from '../cases/changeCaseStatus.js';
+import type { ChannelName, Line, Option, Reply } from '../conversation/types.js';
+import { formatDateTime } from '../domain/calendarDate.js';
+import { maskPhone } from '../domain/mask.js';
+import type { Officer, Prisma, PrismaClient } from '../generated/prisma/client.js';
+import type { Logger } from '../log/createLogger.js';
+import { writeNotification } from '../notify/writeNotification.js';
+import { canAct, canSee } from './authorize.js';
+import { findOfficerCase, openCases, searchCases, type OfficerCase } from './caseLookup.js';
+import { parseOfficerCommand, textAfter } from './parseOfficerCommand.js';
+
+export interface OfficerDeps {
+  prisma: PrismaClient;
+  city: CityData;
+  logger: Logger;
+  clock: () => Date;
+}
+
+export interface OfficerOutcome {
+  /** The answer to the officer. */
+  replies: Reply[];
+  /** Other rows written (to citizens, other officers), to hand to the outbox. */
+  outbox: Array<{ id: string; channel: ChannelName }>;
+  /** Status changes made, so the caller can move their SLA timers. */
+  changes: StatusChanged[];
+}
+
+// Status words officers type, in both languages, to the lifecycle's names.
+const STATUS_WORDS: Record<string, string> = {
+  verifikasi: 'verified',
+  verified: 'verified',
+  terverifikasi: 'verified',
+  proses: 'in_process',
+  diproses: 'in_process',
+  process: 'in_process',
+  in_process: 'in_process',
+  perbaikan: 'needs_revision',
+  revisi: 'needs_revision',
+  revision: 'needs_revision',
+  needs_revision: 'needs_revision',
+  disposisi: 'dispositioned',
+  dispositioned: 'dispositioned',
+  selesai: 'done',
+  done: 'done',
+  tolak: 'rejected',
+  ditolak: 'rejected',
+  rejected: 'rejected',
+  bukan: 'not_authority',
+  not_authority: 'not_authority',
+};
+
+const say = (lines: Line[], options?: Option[]): OfficerOutcome => ({
+  replies: [options && options.length > 0 ? { lines, options } : { lines }],
+  outbox: [],
+  changes: [],
+});
+const line = (key: string, params?: Line['params']): Line => (params ? { key, params } : { key });
+
+/** The departments an officer sees: their own, or all for the inspectorate and admins. */
+function visibleDepartments(officer: Officer): string[] | null {
+  if (officer.role === 'inspectorate' || officer.role === 'admin') return null;
+  return officer.departmentCode ? [officer.departmentCode] : [];
+}
+
+/**
+ * An officer's message from their linked chat account: the department's queue, claiming,
+ * replying to the citizen, moving a case, the timeline, search. Authorisation is decided here,
+ * in the core; every action is an event with the officer as actor.
+ */
+export async function handleOfficerMessage(
+  deps: OfficerDeps,
+  officer: Officer,
+  text: string,
+  choice?: string,
+): Promise<OfficerOutcome> {
+  const command = parseOfficerCommand(text, choice);
+  if (!command || command.name === 'help') return say([line('officer.help')]);
+  if (command.name === 'register') return say([line('officer.alreadyRegistered', { name: officer.name })]);
+  if (command.name === 'queue') return queue(deps, officer);
+  if (command.name === 'search') return search(deps, officer, command.rest);
+
+  const typed = command.args[0] ?? '';
+  const found = await findOfficerCase(deps.prisma, deps.city, typed);
+  if (!found) return say([line('officer.notFound', { trackingNumber: typed.slice(0, 20) })]);
+  if (!canSee(officer, found.departmentCode)) {
+    deps.logger.warn(
+      { officerId: officer.id, trackingNumber: found.trackingNumber, command: command.name },
+      'officer refused: other department',
+    );
+    return say([line('officer.notYours', { trackingNumber: found.trackingNumber })]);
+  }
+  if (command.name === 'timeline') return timeline(deps, found);
+  if (!canAct(officer, found.departmentCode)) {
+    deps.logger.warn(
+      { officerId: officer.id, trackingNumber: found.trackingNumber, command: command.name },
+      'officer refused: read only',
+    );
+    return say([line('officer.readOnly', { trackingNumber: found.trackingNumber })]);
+  }
+  try {
+    switch (command.name) {
+      case 'claim':
+        return await claim(deps, officer, found);
+      case 'reply':
+        return await reply(deps, officer, found, textAfter(command.rest, 1));
+      case 'status':
+        return await move(
+          deps,
+          officer,
+          found,
+          STATUS_WORDS[(command.args[1] ?? '').toLowerCase()],
+          textAfter(command.rest, 2),
+        );
+      case 'done':
+        return await move(deps, officer, found, 'done', textAfter(command.rest, 1));
+      case 'reject':
+        return await move(
+          deps,
+          officer,
+          found,
+          found.kind === 'complaint' && /bukan/i.test(command.args[1] ?? '') ? 'not_authority' : 'rejected',
+          textAfter(command.rest, 1),
+        );
+      case 'forward':
+        return await forward(deps, officer, found, (command.args[1] ?? '').toUpperCase(), textAfter(command.rest, 2));
+      default:
+        return say([line('officer.help')]);
+    }
+  } catch (error) {
+    if (!(error instanceof CaseError)) throw error;
+    return say([line(`officer.refused.${error.code}`, { trackingNumber: found.trackingNumber })]);
+  }
+}
+
+async function queue(deps: OfficerDeps, officer: Officer): Promise<OfficerOutcome> {
+  const cases = await openCases(deps.prisma, deps.city, visibleDepartments(officer), 10);
+  if (cases.length === 0) return say([line('officer.queueEmpty')]);
+  const now = deps.clock().getTime();
+  const lines = [line('officer.queueTitle', { count: cases.length })];
+  for (const c of cases) {
+    const hours = Math.round((c.deadlineAt.getTime() - now) / 3_600_000);
+    lines.push(
+      line(hours >= 0 ? 'officer.queueItem' : 'officer.queueItemOverdue', {
+        trackingNumber: c.trackingNumber,
+        title: c.title,
+        status: c.status,
+        kind: c.kind,
+        hours: Math.abs(hours),
+        holder: c.holderName ?? '-',
+      }),
+    );
+  }
+  const options = cases
+    .filter((c) => !c.holderName)
+    .slice(0, 4)
+    .map((c) => ({
+      id: `off.claim:${c.trackingNumber}`,
+      label: line('officer.option.claim', { trackingNumber: c.trackingNumber }),
+    }));
+  return say(lines, options);
+}
+
+async function search(deps: OfficerDeps, officer: Officer, query: string): Promise<OfficerOutcome> {
+  if (query.trim().length < 3) return say([line('officer.searchHow')]);
+  const direct = await findOfficerCase(deps.prisma, deps.city, query.trim());
+  const cases = direct
+    ? [direct]
+    : await searchCases(deps.prisma, deps.city, visibleDepartments(officer), query.trim(), 10);
+  const visible = cases.filter((c) => canSee(officer, c.departmentCode));
+  if (visible.length === 0) return say([line('officer.searchNone')]);
+  return say([
+    line('officer.searchTitle', { count: visible.length }),
+    ...visible.map((c) =>
+      line('officer.searchItem', { trackingNumber: c.trackingNumber, title: c.title, kind: c.kind, status: c.status }),
+    ),
+  ]);
+}
+
+async function recordNote(
+  tx: Prisma.TransactionClient,
+  officer: Officer,
+  c: OfficerCase,
+  note: string,
+  now: Date,
+): Promise<void> {
+  const data = { actorType: 'officer' as const, actorId: officer.id, note, createdAt: now };
+  if (c.kind === 'permit') {
+    const status = c.status as Prisma.PermitEventCreateInput['toStatus'];
+    await tx.permitEvent.create({ data: { ...data, applicationId: c.id, fromStatus: status, toStatus: status } });
+  } else {
+    const status = c.status as Prisma.ComplaintEventCreateInput['toStatus'];
+    await tx.complaintEvent.create({ data: { ...data, complaintId: c.id, fromStatus: status, toStatus: status } });
+  }
+}
+
+async function claim(deps: OfficerDeps, officer: Officer, c: OfficerCase): Promise<OfficerOutcome> {
+  if (!c.open) return say([line('officer.refused.invalid_transition', { trackingNumber: c.trackingNumber })]);
+  const now = deps.clock();
+  await deps.prisma.$transaction(async (tx) => {
+    if (c.kind === 'permit')
+      await tx.permitApplication.update({ where: { id: c.id }, data: { assignedOfficerId: officer.id } });
+    else await tx.complaint.update({ where: { id: c.id }, data: { assignedOfficerId: officer.id } });
+    await recordNote(tx, officer, c, `Diambil oleh ${officer.name}`, now);
+  });
+  return say(
+    [line('officer.claimed', { trackingNumber: c.trackingNumber, title: c.title })],
+    [{ id: `off.timeline:${c.trackingNumber}`, label: line('officer.option.timeline') }],
+  );
+}
+
+async function reply(deps: OfficerDeps, officer: Officer, c: OfficerCase, text: string): Promise<OfficerOutcome> {
+  if (!text) return say([line('officer.replyHow')]);
+  if (!c.open) return say([line('officer.refused.invalid_transition', { trackingNumber: c.trackingNumber })]);
+  const now = deps.clock();
+  const outbox = await deps.prisma.$transaction(async (tx) => {
+    const citizen = await tx.citizen.findUniqueOrThrow({
+      where: { id: c.citizenId },
+      include: { identities: { orderBy: { lastSeenAt: 'desc' } }, conversation: true },
+    });
+    const identity = citizen.identities.find((i) => i.channel !== 'console') ?? citizen.identities[0];
+    await recordNote(tx, officer, c, `Balasan petugas: ${text}`, now);
+    if (!identity) return [];
+    // What a citizen sees of the officer, name or role only, is the city's choice.
+    const said = deps.city.privacy.showOfficerName
+      ? line('officer.toCitizenNamed', { trackingNumber: c.trackingNumber, name: officer.name, text })
+      : line('officer.toCitizen', { trackingNumber: c.trackingNumber, text });
+    const row = await writeNotification(tx, {
+      channel: identity.channel,
+      address: identity.address,
+      language: citizen.language,
+      citizenId: citizen.id,
+      replies: [
+        {
+          lines: [said, line('officer.toCitizenHint')],
+        },
+      ],
+    });
+    // The citizen's next free text goes back to this officer while the case is open.
+    const state = (citizen.conversation?.state ?? {}) as Record<string, unknown>;
+    if (citizen.conversation) {
+      await tx.conversation.update({
+        where: { citizenId: citizen.id },
+        data: {
+          state: {
+            ...state,
+            thread: { trackingNumber: c.trackingNumber, officerId: officer.id },
+          } as Prisma.InputJsonValue,
+        },
+      });
+    }
+    return [row];
+  });
+  return { ...say([line('officer.replySent', { trackingNumber: c.trackingNumber })]), outbox };
+}
+
+async function move(
+  deps: OfficerDeps,
+  officer: Officer,
+  c: OfficerCase,
+  to: string | undefined,
+  note: string,
+): Promise<OfficerOutcome> {
+  if (!to) return say([line('officer.statusHow')]);
+  const changed = await changeCaseStatus(deps.prisma, deps.city, {
+    trackingNumber: c.trackingNumber,
+    to: to as never,
+    actor: { type: 'officer', id: officer.id },
+    note: note || undefined,
+    now: deps.clock(),
+  });
+  return {
+    replies: [
+      { lines: [line('officer.moved', { trackingNumber: c.trackingNumber, kind: c.kind, status: changed.status })] },
+    ],
+    outbox: changed.outbox,
+    changes: [changed],
+  };
+}
+
+async function forward(
+  deps: OfficerDeps,
+  officer: Officer,
+  c: OfficerCase,
+  department: string,
+  note: string,
+): Promise<OfficerOutcome> {
+  if (c.kind !== 'complaint') return say([line('officer.forwardPermit')]);
+  if (!deps.city.departments.some((d) => d.code === department)) return say([line('officer.forwardHow')]);
+  const changed = await changeCaseStatus(deps.prisma, deps.city, {
+    trackingNumber: c.trackingNumber,
+    to: 'dispositioned',
+    departmentCode: department,
+    actor: { type: 'officer', id: officer.id },
+    note: note || `Diteruskan ke ${department}`,
+    now: deps.clock(),
+  });
+  const told = await deps.prisma.$transaction((tx) =>
+    notifyDepartment(tx, department, { trackingNumber: c.trackingNumber, title: c.title }, 'officer.forwardedToYou'),
+  );
+  return {
+    replies: [{ lines: [line('officer.forwarded', { trackingNumber: c.trackingNumber, department })] }],
+    outbox: [...changed.outbox, ...told],
+    changes: [changed],
+  };
+}
+
+async function timeline(deps: OfficerDeps, c: OfficerCase): Promise<OfficerOutcome> {
+  const { prisma, city } = deps;
+  const events =
+    c.kind === 'permit'
+      ? await prisma.permitEvent.findMany({ where: { applicationId: c.id }, orderBy: { id: 'asc' } })
+      : await prisma.complaintEvent.findMany({ where: { complaintId: c.id }, orderBy: { id: 'asc' } });
+  const citizen = await prisma.citizen.findUnique({ where: { id: c.citizenId } });
+  const at = (d: Date) => formatDateTime(d, 'id', city.timezone);
+  const lines = [
+    line('officer.timelineHeader', {
+      trackingNumber: c.trackingNumber,
+      title: c.title,
+      kind: c.kind,
+      status: c.status,
+      deadline: at(c.deadlineAt),
+    }),
+    // An anonymous complainant stays unknown to officers (SP4N-LAPOR!).
+    c.anonymous
+      ? line('officer.reporterHidden')
+      : line('officer.reporter', {
+          name: citizen?.fullName ?? '-',
+          phone: citizen?.phone ? maskPhone(citizen.phone) : '-',
+        }),
+  ];
+  if (c.description) lines.push(line('officer.description', { text: c.description }));
+  for (const e of events) {
+    lines.push(
+      line(e.note ? 'officer.eventNote' : 'officer.event', {
+        at: at(e.createdAt),
+        kind: c.kind,
+        status: e.toStatus,
+        actor: e.actorType,
+        note: e.note ?? '',
+      }),
+    );
+  }
+  const options: Option[] = c.open
+    ? [
+        {
+          id: `off.claim:${c.trackingNumber}`,
+          label: line('officer.option.claim', { trackingNumber: c.trackingNumber }),
+        },
+        { id: `off.done:${c.trackingNumber}`, label: line('officer.option.done') },
+      ]
+    : [];
+  return say(lines, options);
+}
+
+/**
+ * Tells a department's officers of a new or forwarded case, with buttons to take or view it.
+ * Runs in the caller's transaction.
+ */
+export async function notifyDepartment(
+  tx: Prisma.TransactionClient,
+  departmentCode: string,
+  c: { trackingNumber: string; title: string },
+  key = 'officer.newCase',
+): Promise<Array<{ id: string; channel: ChannelName }>> {
+  const officers = await tx.officer.findMany({
+    where: {
+      departmentCode,
+      active: true,
+      role: { in: ['officer', 'supervisor'] },
+      channel: { not: null },
+      address: { not: null },
+    },
+  });
+  const written = [];
+  for (const o of officers) {
+    written.push(
+      await writeNotification(tx, {
+        channel: o.channel!,
+        address: o.address!,
+        language: 'id',
+        officerId: o.id,
+        replies: [
+          {
+            lines: [line(key, { trackingNumber: c.trackingNumber, title: c.title, department: departmentCode })],
+            options: [
+              {
+                id: `off.claim:${c.trackingNumber}`,
+                label: line('officer.option.claim', { trackingNumber: c.trackingNumber }),
+              },
+              { id: `off.timeline:${c.trackingNumber}`, label: line('officer.option.timeline') },
+            ],
+          },
+        ],
+      }),
+    );
+  }
+  return written;
+}
