@@ -40,6 +40,18 @@ export default tseslint.config(
     },
   },
   {
+    // The Command Center's browser scripts: plain ES modules, no build step.
+    files: ['web/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'fetch', 'EventSource', 'URLSearchParams', 'setInterval', 'clearInterval'].map(
+          (name) => [name, 'readonly'],
+        ),
+      ),
+    },
+  },
+  {
     files: ['.puppeteerrc.cjs'],
     languageOptions: { globals: { module: 'writable' }, sourceType: 'commonjs' },
   },

@@ -1,7 +1,10 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Core } from '../core/boot.js';
+import { commandCenterRoutes } from './commandCenter/commandCenterRoutes.js';
 import type { Runtime } from './createRuntime.js';
 import { smsRoutes } from './smsRoutes.js';
+import { telegramRoutes } from './telegramRoutes.js';
+import { whatsappCloudRoutes } from './whatsappCloudRoutes.js';
 
 /**
  * The web role's HTTP application: health, the channels' webhooks; the Command Center mounts here.
@@ -19,6 +22,9 @@ export function createWebApp(core: Core, runtime: Runtime): Express {
     }
   });
   app.use(smsRoutes(core, runtime));
+  app.use(telegramRoutes(core, runtime));
+  app.use(whatsappCloudRoutes(core, runtime));
+  app.use(commandCenterRoutes(core, runtime));
   const onError: ErrorRequestHandler = (error, req, res, _next) => {
     core.logger.error({ err: error, path: req.path }, 'request failed');
     res.status(500).type('text/plain').send('internal error');

@@ -5,22 +5,11 @@ import { parseTwilioInbound } from '../bots/sms/twilio/parseTwilioInbound.js';
 import { TWILIO_STATUS_MAPPING } from '../bots/sms/twilio/twilioStatusMapping.js';
 import { verifyTwilioSignature } from '../bots/sms/twilio/verifyTwilioSignature.js';
 import type { Core } from '../core/boot.js';
-import type { InboundEvent } from '../core/conversation/types.js';
-import { handleInbound } from '../core/inbox/handleInbound.js';
 import { recordDeliveryStatus } from '../core/outbox/recordDeliveryStatus.js';
 import type { Runtime } from './createRuntime.js';
+import { receiveInbound } from './receiveInbound.js';
 
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
-
-/** Runs one inbound SMS through the core and hands its replies to the outbox. */
-async function receive(core: Core, runtime: Runtime, event: InboundEvent): Promise<void> {
-  const outcome = await handleInbound(core.inbox, event);
-  if (outcome.status === 'duplicate') {
-    core.logger.info({ channel: event.channel, externalId: event.externalId }, 'duplicate inbound ignored');
-    return;
-  }
-  await runtime.dispatcher.dispatch(outcome.outboxIds.map((id) => ({ id, channel: event.channel })));
-}
 
 /**
  * The SMS webhooks of the configured provider. Every request is verified before anything is
@@ -45,7 +34,7 @@ export function smsRoutes(core: Core, runtime: Runtime): Router {
     router.post('/webhooks/twilio/sms', form, verified, async (req, res, next) => {
       try {
         const event = parseTwilioInbound(req.body as Record<string, string>, core.clock());
-        if (event) await receive(core, runtime, event);
+        if (event) await receiveInbound(core, runtime, event);
         res.type('text/xml').send(EMPTY_TWIML);
       } catch (error) {
         next(error);
@@ -88,7 +77,7 @@ export function smsRoutes(core: Core, runtime: Runtime): Router {
           return;
         }
         const event = parseAndroidInbound(body, core.clock());
-        if (event) await receive(core, runtime, event);
+        if (event) await receiveInbound(core, runtime, event);
         res.status(200).json({ ok: true });
       } catch (error) {
         next(error);

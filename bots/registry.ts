@@ -1,9 +1,15 @@
-import type { ChannelSenders } from '../core/channels/ChannelSender.js';
-import type { SmsConfig } from '../core/config/loadConfig.js';
+import { Telegram } from 'telegraf';
+import type { ChannelSender, ChannelSenders } from '../core/channels/ChannelSender.js';
+import type { SmsConfig, TelegramConfig, WhatsAppConfig } from '../core/config/loadConfig.js';
 import type { Translator } from '../core/i18n/createTranslator.js';
+import { fetchMedia, type MediaFetcher } from '../core/media/storeMedia.js';
 import { createAndroidTextSender } from './sms/android/createAndroidTextSender.js';
 import { createSmsSender, type SendSmsText } from './sms/createSmsSender.js';
 import { createTwilioTextSender, type TwilioSenderOptions } from './sms/twilio/createTwilioTextSender.js';
+import { createTelegramFileFetcher } from './telegram/createTelegramFileFetcher.js';
+import { createTelegramSender } from './telegram/createTelegramSender.js';
+import { createCloudSender } from './whatsapp/cloud/createCloudSender.js';
+import { createWhatsAppWebSender, type WhatsAppWebSendingClient } from './whatsapp/web/createWhatsAppWebSender.js';
 
 /** Hooks at the network edge, for tests to reach local fakes of the providers. */
 export interface ProviderOverrides {
@@ -13,7 +19,13 @@ export interface ProviderOverrides {
 
 export interface ChannelSetup {
   sms: SmsConfig;
+  /** Null when the city has no Telegram bot. */
+  telegram: TelegramConfig | null;
   publicBaseUrl: string | undefined;
+  cityName: string;
+  whatsapp: WhatsAppConfig;
+  /** The whatsapp-web.js session this process holds (the bot role, WHATSAPP_MODE=web); only it can send. */
+  whatsappWebClient?: WhatsAppWebSendingClient | undefined;
   translator: Translator;
   overrides?: ProviderOverrides;
 }
@@ -50,10 +62,58 @@ export function createChannelSenders(setup: ChannelSetup): ChannelSenders {
   const senders: ChannelSenders = {};
   const sms = smsTextSender(setup);
   if (sms) senders.sms = createSmsSender(sms, setup.translator, setup.sms.maxParts);
+  if (setup.telegram) {
+    senders.telegram = createTelegramSender({
+      telegram: new Telegram(setup.telegram.token, { apiRoot: `${setup.telegram.apiRoot}/` }),
+      translator: setup.translator,
+      cityName: setup.cityName,
+    });
+  }
+  const whatsapp = whatsappSender(setup);
+  if (whatsapp) senders.whatsapp = whatsapp;
   return senders;
+}
+
+/** Whether this process can send on WhatsApp: by the Cloud API, or holding the WhatsApp Web session. */
+function canSendWhatsApp(setup: ChannelSetup): boolean {
+  return setup.whatsapp.mode === 'cloud' || (setup.whatsapp.mode === 'web' && Boolean(setup.whatsappWebClient));
+}
+
+/** WhatsApp through the Cloud API, or through the WhatsApp Web session when this process holds it. */
+function whatsappSender(setup: ChannelSetup): ChannelSender | null {
+  const { whatsapp } = setup;
+  if (whatsapp.mode === 'cloud') {
+    return createCloudSender({
+      apiRoot: whatsapp.apiRoot,
+      phoneNumberId: whatsapp.phoneNumberId,
+      token: whatsapp.token,
+      notificationTemplate: whatsapp.notificationTemplate,
+      translator: setup.translator,
+      fetch: setup.overrides?.fetch,
+    });
+  }
+  if (whatsapp.mode === 'web' && setup.whatsappWebClient) return createWhatsAppWebSender(setup.whatsappWebClient);
+  return null;
 }
 
 /** Messages per second each configured channel accepts (provider and sending number). */
 export function channelRates(setup: ChannelSetup): Partial<Record<keyof ChannelSenders, number>> {
-  return setup.sms.provider === 'none' ? {} : { sms: setup.sms.ratePerSecond };
+  return {
+    ...(setup.sms.provider === 'none' ? {} : { sms: setup.sms.ratePerSecond }),
+    ...(setup.telegram ? { telegram: setup.telegram.ratePerSecond } : {}),
+    ...(canSendWhatsApp(setup) ? { whatsapp: setup.whatsapp.ratePerSecond } : {}),
+  };
+}
+
+/**
+ * Fetches the bytes behind a media reference for the core to keep: a channel's own references
+ * (`tg-file:<file_id>`) through that channel's API, anything else (data:, file:, http) as the
+ * core does.
+ */
+export function createMediaFetcher(telegram: TelegramConfig | null): MediaFetcher {
+  const telegramFile = telegram
+    ? createTelegramFileFetcher(new Telegram(telegram.token, { apiRoot: `${telegram.apiRoot}/` }))
+    : null;
+  return (ref) =>
+    telegramFile && ref.url.startsWith('tg-file:') ? telegramFile(ref.url.slice('tg-file:'.length)) : fetchMedia(ref);
 }

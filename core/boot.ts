@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { loadCityData, type CityData } from './city/loadCityData.js';
-import { fetchMedia } from './media/storeMedia.js';
+import { fetchMedia, type MediaFetcher } from './media/storeMedia.js';
 import { syncCityData } from './city/syncCityData.js';
 import type { Config } from './config/loadConfig.js';
 import { migrate } from './db/migrate.js';
@@ -25,7 +25,11 @@ export interface Core {
  * Loads the city's data, opens the database (PostgreSQL or embedded PGlite), applies pending
  * migrations, mirrors the catalogue and prepares the translator. Fails fast with a clear error.
  */
-export async function boot(config: Config, options: { logger?: Logger; clock?: () => Date } = {}): Promise<Core> {
+export async function boot(
+  config: Config,
+  /** `fetchMedia` also reads the channels' own media references (Telegram's `tg-file:`, say). */
+  options: { logger?: Logger; clock?: () => Date; fetchMedia?: MediaFetcher } = {},
+): Promise<Core> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? (() => new Date());
   const city = loadCityData(config.cityDataDir);
@@ -58,7 +62,7 @@ export async function boot(config: Config, options: { logger?: Logger; clock?: (
       maxChars: config.inboundMaxChars,
       floodPerMinute: config.inboundFloodPerMinute,
       mediaDir: path.join(config.dataDir, 'media'),
-      fetchMedia,
+      fetchMedia: options.fetchMedia ?? fetchMedia,
     },
     close: () => db.close(),
   };

@@ -11,4 +11,6 @@ export const CHANNEL_CAPABILITIES: Readonly<
   sms: { media: false, location: false, throttled: true },
   telegram: { media: true, location: true, throttled: true },
   whatsapp: { media: true, location: true, throttled: true },
+  // Outbound only: notifications and escalations.
+  email: { media: false, location: false, throttled: true },
 };

@@ -58,11 +58,40 @@ const cityFileSchema = z.object({
       verifyWorkingDays: z.number().int().positive(),
       firstResponseWorkingDays: z.number().int().positive(),
     }),
+    /** Who hears of a missed deadline: level 0 at the deadline, each next level after its further hours. */
+    escalation: z
+      .array(
+        z.object({
+          label: localized,
+          afterHours: z.number().min(0),
+          emails: z.array(z.string().email()),
+          phones: z.array(z.string().regex(/^\d{8,15}$/, 'must be digits with the country code, e.g. 6281234567890')),
+        }),
+      )
+      .min(1),
+    digest: z.object({ cron: z.string().min(9) }),
+  }),
+  notifications: z.object({
+    /** No SMS notification is sent between these local times unless it is urgent. */
+    quietHours: z.object({ start: z.string().regex(/^\d{2}:\d{2}$/), end: z.string().regex(/^\d{2}:\d{2}$/) }),
   }),
   privacy: z
     .object({ showOfficerName: z.boolean() })
     .default({ showOfficerName: false })
     .describe('whether a citizen sees the name of the officer holding their case, or the role only'),
+  /** The area the Command Center's complaint map shows (WGS84 degrees); unset: the complaints' own extent. */
+  map: z
+    .object({
+      bounds: z
+        .object({
+          south: z.number().min(-90).max(90),
+          west: z.number().min(-180).max(180),
+          north: z.number().min(-90).max(90),
+          east: z.number().min(-180).max(180),
+        })
+        .refine((b) => b.south < b.north && b.west < b.east, 'south must be below north and west left of east'),
+    })
+    .optional(),
   pbb: z.object({
     penaltyMonthlyRatePercent: z.number().min(0).max(100),
     penaltyCapMonths: z.number().int().min(0),

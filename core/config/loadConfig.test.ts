@@ -32,7 +32,10 @@ describe('loadConfig', () => {
       inboundFloodPerMinute: 12,
       publicBaseUrl: undefined,
       sms: { provider: 'none', ratePerSecond: 1, maxParts: 3 },
+      whatsapp: { mode: 'none', ratePerSecond: 20 },
+      telegram: null,
       outbox: { maxAttempts: 5, retryBaseMs: 2000 },
+      commandCenter: { sessionSecret: undefined, open311ApiKeys: [], tvWallToken: undefined },
     });
   });
 
@@ -59,6 +62,14 @@ describe('loadConfig', () => {
         ANDROID_SMS_GATEWAY_USERNAME: 'sms',
         ANDROID_SMS_GATEWAY_PASSWORD: 'pass-word',
         ANDROID_SMS_GATEWAY_SIGNING_KEY: 'signing-key-1',
+        WHATSAPP_MODE: 'web',
+        WHATSAPP_RATE_PER_SECOND: '2',
+        CHROMIUM_PATH: '/opt/chromium/chrome',
+        TELEGRAM_BOT_TOKEN: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw',
+        TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/',
+        TELEGRAM_MODE: 'webhook',
+        TELEGRAM_WEBHOOK_SECRET: 'tg-webhook-secret-0123',
+        TELEGRAM_RATE_PER_SECOND: '10',
         OUTBOX_MAX_ATTEMPTS: '3',
         OUTBOX_RETRY_BASE_MS: '500',
       }),
@@ -86,7 +97,21 @@ describe('loadConfig', () => {
         password: 'pass-word',
         signingKey: 'signing-key-1',
       },
+      whatsapp: {
+        mode: 'web',
+        ratePerSecond: 2,
+        chromiumPath: '/opt/chromium/chrome',
+        sessionDir: '/var/lib/layankota/whatsapp',
+      },
+      telegram: {
+        mode: 'webhook',
+        token: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw',
+        apiRoot: 'http://127.0.0.1:8081',
+        webhookSecret: 'tg-webhook-secret-0123',
+        ratePerSecond: 10,
+      },
       outbox: { maxAttempts: 3, retryBaseMs: 500 },
+      commandCenter: { sessionSecret: undefined, open311ApiKeys: [], tvWallToken: undefined },
     });
   });
 
@@ -140,6 +165,68 @@ describe('loadConfig', () => {
     const android = configErrorOf({ SMS_PROVIDER: 'android', ANDROID_SMS_GATEWAY_URL: 'http://192.0.2.10:8080' });
     expect(android.problems).toHaveLength(3);
     expect(configErrorOf({ TWILIO_ACCOUNT_SID: 'XX123' }).problems[0]).toMatch(/^TWILIO_ACCOUNT_SID: /);
+  });
+
+  it('reads the WhatsApp Cloud API settings, with the Graph API root by default', () => {
+    expect(
+      loadConfig({
+        WHATSAPP_MODE: 'cloud',
+        WHATSAPP_CLOUD_TOKEN: 'EAAG-cloud-token-0123456789',
+        WHATSAPP_CLOUD_PHONE_NUMBER_ID: '106540352242922',
+        WHATSAPP_CLOUD_APP_SECRET: '0123456789abcdef0123456789abcdef',
+        WHATSAPP_CLOUD_VERIFY_TOKEN: 'verify-me-please',
+        WHATSAPP_NOTIFICATION_TEMPLATE: 'layankota_update',
+      }).whatsapp,
+    ).toEqual({
+      mode: 'cloud',
+      ratePerSecond: 20,
+      token: 'EAAG-cloud-token-0123456789',
+      phoneNumberId: '106540352242922',
+      appSecret: '0123456789abcdef0123456789abcdef',
+      verifyToken: 'verify-me-please',
+      apiRoot: 'https://graph.facebook.com/v21.0',
+      notificationTemplate: 'layankota_update',
+    });
+  });
+
+  it('asks for the Cloud API credentials when WHATSAPP_MODE=cloud, and never repeats a secret', () => {
+    const error = configErrorOf({ WHATSAPP_MODE: 'cloud', WHATSAPP_CLOUD_APP_SECRET: 'tiny-secret' });
+    expect(error.problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'WHATSAPP_CLOUD_APP_SECRET',
+      'WHATSAPP_CLOUD_PHONE_NUMBER_ID',
+      'WHATSAPP_CLOUD_TOKEN',
+      'WHATSAPP_CLOUD_VERIFY_TOKEN',
+    ]);
+    expect(error.message).toContain('is required when WHATSAPP_MODE=cloud');
+    expect(error.message).not.toContain('tiny-secret');
+    expect(configErrorOf({ WHATSAPP_MODE: 'both' }).problems[0]).toMatch(/^WHATSAPP_MODE: /);
+    expect(configErrorOf({ WHATSAPP_NOTIFICATION_TEMPLATE: 'Kabar LayanKota' }).problems[0]).toMatch(
+      /^WHATSAPP_NOTIFICATION_TEMPLATE: must be a template name/,
+    );
+  });
+
+  it('turns Telegram on with a bot token: long polling on the Bot API of Telegram by default', () => {
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw' }).telegram).toEqual({
+      mode: 'polling',
+      token: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw',
+      apiRoot: 'https://api.telegram.org',
+      ratePerSecond: 25,
+    });
+    // Without a token the other Telegram settings change nothing.
+    expect(loadConfig({ TELEGRAM_MODE: 'webhook' }).telegram).toBeNull();
+  });
+
+  it('asks for the webhook secret and public URL when TELEGRAM_MODE=webhook, and never repeats a token', () => {
+    const missing = configErrorOf({
+      TELEGRAM_BOT_TOKEN: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw',
+      TELEGRAM_MODE: 'webhook',
+    });
+    expect(missing.problems.map((p) => p.split(':')[0]).sort()).toEqual(['PUBLIC_BASE_URL', 'TELEGRAM_WEBHOOK_SECRET']);
+    expect(missing.message).toContain('is required when TELEGRAM_MODE=webhook');
+    const bad = configErrorOf({ TELEGRAM_BOT_TOKEN: 'not-a-bot-token', TELEGRAM_WEBHOOK_SECRET: 'short secret' });
+    expect(bad.problems.map((p) => p.split(':')[0]).sort()).toEqual(['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET']);
+    expect(bad.message).not.toContain('not-a-bot-token');
+    expect(bad.message).not.toContain('short secret');
   });
 
   it('never repeats a token or password in an error', () => {

@@ -6,11 +6,7 @@ export const ROLE_NAMES = ['web', 'worker', 'bot'] as const;
 export type Role = (typeof ROLE_NAMES)[number];
 
 const digits = z.string().trim().regex(/^\d+$/, 'must be a whole number');
-const positiveInt = (fallback: number) =>
-  digits
-    .transform(Number)
-    .pipe(z.number().int().positive())
-    .default(fallback);
+const positiveInt = (fallback: number) => digits.transform(Number).pipe(z.number().int().positive()).default(fallback);
 
 const envShape = z.object({
   DATABASE_URL: z
@@ -69,8 +65,65 @@ const envShape = z.object({
   ANDROID_SMS_GATEWAY_USERNAME: z.string().min(1).optional(),
   ANDROID_SMS_GATEWAY_PASSWORD: z.string().min(1).optional(),
   ANDROID_SMS_GATEWAY_SIGNING_KEY: z.string().min(8).optional(),
+  WHATSAPP_MODE: z.enum(['none', 'web', 'cloud']).default('none'),
+  WHATSAPP_RATE_PER_SECOND: z.coerce.number().positive().default(20),
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  WHATSAPP_CLOUD_TOKEN: z.string().min(16, 'is too short to be a Graph API access token').optional(),
+  WHATSAPP_CLOUD_PHONE_NUMBER_ID: z
+    .string()
+    .regex(/^\d+$/, 'must be the numeric phone number id shown in WhatsApp Manager')
+    .optional(),
+  WHATSAPP_CLOUD_APP_SECRET: z.string().min(16, 'is too short to be a Meta app secret').optional(),
+  WHATSAPP_CLOUD_VERIFY_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
+  WHATSAPP_CLOUD_API_ROOT: z
+    .string()
+    .url('must be an http(s) URL such as https://graph.facebook.com/v21.0')
+    .transform((u) => u.replace(/\/+$/, ''))
+    .default('https://graph.facebook.com/v21.0'),
+  WHATSAPP_NOTIFICATION_TEMPLATE: z
+    .string()
+    .regex(/^[a-z0-9_]+$/, 'must be a template name: lower-case letters, digits and _')
+    .optional(),
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .trim()
+    .regex(/^\d+:[\w-]{30,}$/, 'must look like 123456789:AA... as BotFather gives it')
+    .optional(),
+  TELEGRAM_API_ROOT: z
+    .string()
+    .url('must be an http(s) URL such as https://api.telegram.org')
+    .transform((u) => u.replace(/\/+$/, ''))
+    .default('https://api.telegram.org'),
+  TELEGRAM_MODE: z.enum(['polling', 'webhook']).default('polling'),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16 to 256 characters of A-Z, a-z, 0-9, _ and -')
+    .optional(),
+  TELEGRAM_RATE_PER_SECOND: z.coerce.number().positive().default(25),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  EMAIL_FROM: z.string().min(3).default('LayanKota <layankota@localhost>'),
+  SLA_RECONCILE_MINUTES: positiveInt(10),
   OUTBOX_MAX_ATTEMPTS: positiveInt(5),
   OUTBOX_RETRY_BASE_MS: positiveInt(2000),
+  NODE_ENV: z.string().optional(),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters, e.g. from openssl rand -hex 32').optional(),
+  OPEN311_API_KEYS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[A-Za-z0-9_-]{16,}$/, 'each key must be 16 or more of A-Z, a-z, 0-9, _ and -'))),
+  TV_WALL_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{24,}$/, 'must be 24 or more characters of A-Z, a-z, 0-9, _ and -')
+    .optional(),
 });
 
 const envSchema = envShape.superRefine((e, ctx) => {
@@ -93,6 +146,21 @@ const envSchema = envShape.superRefine((e, ctx) => {
       'when SMS_PROVIDER=android',
     );
   }
+  if (e.WHATSAPP_MODE === 'cloud') {
+    need(
+      [
+        'WHATSAPP_CLOUD_TOKEN',
+        'WHATSAPP_CLOUD_PHONE_NUMBER_ID',
+        'WHATSAPP_CLOUD_APP_SECRET',
+        'WHATSAPP_CLOUD_VERIFY_TOKEN',
+      ],
+      'when WHATSAPP_MODE=cloud',
+    );
+  }
+  if (e.NODE_ENV === 'production') need(['SESSION_SECRET'], 'when NODE_ENV=production');
+  if (e.TELEGRAM_BOT_TOKEN !== undefined && e.TELEGRAM_MODE === 'webhook') {
+    need(['TELEGRAM_WEBHOOK_SECRET', 'PUBLIC_BASE_URL'], 'when TELEGRAM_MODE=webhook');
+  }
 });
 
 /** Every setting LayanKota reads from the environment, validated. */
@@ -112,7 +180,24 @@ export interface Config {
   inboundFloodPerMinute: number;
   publicBaseUrl: string | undefined;
   sms: SmsConfig;
+  whatsapp: WhatsAppConfig;
+  /** Null when TELEGRAM_BOT_TOKEN is unset: the Telegram channel is off. */
+  telegram: TelegramConfig | null;
   outbox: { maxAttempts: number; retryBaseMs: number };
+  /** Email for notifications and escalations; off when SMTP_URL is unset. */
+  email: { smtpUrl: string; from: string } | null;
+  slaReconcileMs: number;
+  commandCenter: CommandCenterConfig;
+}
+
+/**
+ * The Command Center's secrets: the key that signs officers' session cookies (unset: a random
+ * one per process start), the Open311 clients' API keys, and the TV wall's token (unset: open).
+ */
+export interface CommandCenterConfig {
+  sessionSecret: string | undefined;
+  open311ApiKeys: string[];
+  tvWallToken: string | undefined;
 }
 
 /** Which SMS provider a city uses, and its credentials. */
@@ -120,6 +205,33 @@ export type SmsConfig = { ratePerSecond: number; maxParts: number } & (
   | { provider: 'none' }
   | { provider: 'twilio'; accountSid: string; authToken: string; from: string }
   | { provider: 'android'; baseUrl: string; username: string; password: string; signingKey: string }
+);
+
+/**
+ * How the city reaches WhatsApp: a phone's WhatsApp Web session (whatsapp-web.js, logged in by
+ * QR code) or the Cloud API of a verified WhatsApp Business number.
+ */
+export type WhatsAppConfig = { ratePerSecond: number } & (
+  | { mode: 'none' }
+  | { mode: 'web'; chromiumPath: string; sessionDir: string }
+  | {
+      mode: 'cloud';
+      token: string;
+      phoneNumberId: string;
+      appSecret: string;
+      verifyToken: string;
+      apiRoot: string;
+      /** Approved template sent instead of a message outside the 24-hour window; none means such a send fails. */
+      notificationTemplate: string | undefined;
+    }
+);
+
+/**
+ * The city's Telegram bot: its token, the Bot API server (Telegram's own or a self-hosted one),
+ * and how updates arrive: long polling, or a webhook at PUBLIC_BASE_URL/webhooks/telegram.
+ */
+export type TelegramConfig = { token: string; apiRoot: string; ratePerSecond: number } & (
+  { mode: 'polling' } | { mode: 'webhook'; webhookSecret: string }
 );
 
 /** Thrown when the environment is invalid; the message names each variable and what is wrong. */
@@ -165,7 +277,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     inboundFloodPerMinute: e.INBOUND_FLOOD_PER_MINUTE,
     publicBaseUrl: e.PUBLIC_BASE_URL,
     sms: smsConfig(e),
+    whatsapp: whatsappConfig(e, dataDir),
+    telegram: telegramConfig(e),
     outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, retryBaseMs: e.OUTBOX_RETRY_BASE_MS },
+    email: e.SMTP_URL ? { smtpUrl: e.SMTP_URL, from: e.EMAIL_FROM } : null,
+    slaReconcileMs: e.SLA_RECONCILE_MINUTES * 60_000,
+    commandCenter: {
+      sessionSecret: e.SESSION_SECRET,
+      open311ApiKeys: e.OPEN311_API_KEYS,
+      tvWallToken: e.TV_WALL_TOKEN,
+    },
   };
 }
 
@@ -192,6 +313,35 @@ function smsConfig(e: z.infer<typeof envSchema>): SmsConfig {
     default:
       return { ...limits, provider: 'none' };
   }
+}
+
+function whatsappConfig(e: z.infer<typeof envSchema>, dataDir: string): WhatsAppConfig {
+  const ratePerSecond = e.WHATSAPP_RATE_PER_SECOND;
+  switch (e.WHATSAPP_MODE) {
+    case 'web':
+      return { ratePerSecond, mode: 'web', chromiumPath: e.CHROMIUM_PATH, sessionDir: path.join(dataDir, 'whatsapp') };
+    case 'cloud':
+      return {
+        ratePerSecond,
+        mode: 'cloud',
+        token: e.WHATSAPP_CLOUD_TOKEN!,
+        phoneNumberId: e.WHATSAPP_CLOUD_PHONE_NUMBER_ID!,
+        appSecret: e.WHATSAPP_CLOUD_APP_SECRET!,
+        verifyToken: e.WHATSAPP_CLOUD_VERIFY_TOKEN!,
+        apiRoot: e.WHATSAPP_CLOUD_API_ROOT,
+        notificationTemplate: e.WHATSAPP_NOTIFICATION_TEMPLATE,
+      };
+    default:
+      return { ratePerSecond, mode: 'none' };
+  }
+}
+
+function telegramConfig(e: z.infer<typeof envSchema>): TelegramConfig | null {
+  if (e.TELEGRAM_BOT_TOKEN === undefined) return null;
+  const bot = { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT, ratePerSecond: e.TELEGRAM_RATE_PER_SECOND };
+  return e.TELEGRAM_MODE === 'webhook'
+    ? { ...bot, mode: 'webhook', webhookSecret: e.TELEGRAM_WEBHOOK_SECRET! }
+    : { ...bot, mode: 'polling' };
 }
 
 /** Names of every environment variable read; a test checks the README documents each one. */

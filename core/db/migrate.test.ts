@@ -343,6 +343,14 @@ describe.each(DB_KINDS)('migrate on %s', (kind) => {
         }),
       () => p.outboxMessage.findFirstOrThrow({ where: { citizenId: citizen.id } }),
     );
+    await roundTrip(
+      'OfficerLoginCode',
+      () =>
+        p.officerLoginCode.create({
+          data: { officerId: officer.id, codeHash: 'a'.repeat(64), attempts: 1, expiresAt: at, usedAt: at, createdAt: at },
+        }),
+      () => p.officerLoginCode.findFirstOrThrow({ where: { officerId: officer.id } }),
+    );
 
     expect([...written].sort()).toEqual(Object.values(Prisma.ModelName).sort());
   });

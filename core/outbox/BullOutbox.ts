@@ -1,8 +1,8 @@
-import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { DelayedError, Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { ChannelName } from '../conversation/types.js';
 import type { Logger } from '../log/createLogger.js';
 import type { OutboxDispatcher } from './OutboxDispatcher.js';
-import type { OutboxRelay } from './OutboxRelay.js';
+import { DeferUntil, type OutboxRelay } from './OutboxRelay.js';
 
 export interface BullOutboxOptions {
   connection: ConnectionOptions;
@@ -63,12 +63,25 @@ export class BullOutbox implements OutboxDispatcher {
         perSecond >= 1
           ? { max: Math.floor(perSecond), duration: 1000 }
           : { max: 1, duration: Math.round(1000 / perSecond) };
-      const worker = new Worker(queueName(channel), async (job) => relay.attempt((job.data as { id: string }).id), {
-        connection: this.options.connection,
-        prefix: this.options.prefix,
-        limiter,
-        concurrency: 1,
-      });
+      const worker = new Worker(
+        queueName(channel),
+        async (job, token) => {
+          try {
+            return await relay.attempt((job.data as { id: string }).id);
+          } catch (error) {
+            if (!(error instanceof DeferUntil)) throw error;
+            // Quiet hours: the job waits, without using up an attempt.
+            await job.moveToDelayed(error.until.getTime(), token);
+            throw new DelayedError();
+          }
+        },
+        {
+          connection: this.options.connection,
+          prefix: this.options.prefix,
+          limiter,
+          concurrency: 1,
+        },
+      );
       worker.on('error', (error) => this.options.logger.error({ err: error, channel }, 'outbox worker error'));
       this.workers.push(worker);
     }

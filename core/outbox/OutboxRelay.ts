@@ -3,6 +3,7 @@ import type { Reply } from '../conversation/types.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Translator } from '../i18n/createTranslator.js';
 import type { Logger } from '../log/createLogger.js';
+import { quietUntil } from '../notify/quietHours.js';
 
 export interface OutboxRelayDeps {
   prisma: PrismaClient;
@@ -12,11 +13,21 @@ export interface OutboxRelayDeps {
   clock: () => Date;
   /** Attempts before a row is marked failed (it stays visible to operators). */
   maxAttempts: number;
+  /** No SMS notification between these local times unless it is urgent. */
+  quietHours?: { start: string; end: string; timeZone: string } | undefined;
 }
 
 const CLAIM_TTL_MS = 5 * 60_000;
 
-export type DeliveryOutcome = 'sent' | 'failed' | 'retry' | 'skipped' | 'suppressed';
+export type DeliveryOutcome = 'sent' | 'failed' | 'retry' | 'skipped' | 'suppressed' | 'deferred';
+
+/** Thrown by `attempt` for an SMS notification in quiet hours: try again at `until`. */
+export class DeferUntil extends Error {
+  override name = 'DeferUntil';
+  constructor(readonly until: Date) {
+    super(`deferred until ${until.toISOString()}`);
+  }
+}
 
 /** Thrown by `attempt` when a send failed and should be tried again later (BullMQ retries it). */
 export class RetryLater extends Error {
@@ -70,6 +81,14 @@ export class OutboxRelay {
     const sender = senders[row.channel];
     if (!sender) return 'skipped';
     const now = this.deps.clock();
+    const quiet = this.deps.quietHours;
+    if (quiet && row.channel === 'sms' && row.kind === 'notification' && !row.urgent) {
+      const until = quietUntil(now, quiet, quiet.timeZone);
+      if (until) {
+        if (throwToRetry) throw new DeferUntil(until);
+        return 'deferred';
+      }
+    }
     // Claim the row: of two relays reaching it at once, only one sends. A claim older than
     // CLAIM_TTL_MS belongs to a process that died mid-send and may be taken over.
     const claim = await prisma.outboxMessage.updateMany({

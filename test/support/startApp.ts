@@ -5,9 +5,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { ProviderOverrides } from '../../bots/registry.js';
-import { createRuntime, type Runtime } from '../../app/createRuntime.js';
+import { createMediaFetcher, type ProviderOverrides } from '../../bots/registry.js';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../../app/createRuntime.js';
 import { createWebApp } from '../../app/createWebApp.js';
+import { startBotRole } from '../../app/startBotRole.js';
 import { boot, type Core } from '../../core/boot.js';
 import { loadConfig } from '../../core/config/loadConfig.js';
 import { captureLogger } from './silentLogger.js';
@@ -26,10 +27,15 @@ export interface TestApp {
 
 /**
  * The whole app as production wires it (config from an environment, boot with migrations, the
- * runtime with BullMQ on the real Redis, the express app on a free port), on a fresh PostgreSQL
- * database. Only the providers' hosts are swapped for local fakes.
+ * runtime with BullMQ on the real Redis, the express app on a free port, the bot role's channel
+ * connections), on a fresh PostgreSQL database. Only the providers' hosts are swapped for local fakes.
  */
-export async function startApp(env: Record<string, string>, overrides: ProviderOverrides = {}): Promise<TestApp> {
+export async function startApp(
+  env: Record<string, string>,
+  overrides: ProviderOverrides = {},
+  /** The bot role's whatsapp-web.js client, built by the test and never initialized. */
+  runtimeOptions: Pick<RuntimeOptions, 'whatsappWebClient'> = {},
+): Promise<TestApp> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -46,13 +52,15 @@ export async function startApp(env: Record<string, string>, overrides: ProviderO
   });
   const { logger, lines } = captureLogger();
   const clock = { now: new Date() };
-  const core = await boot(config, { logger, clock: () => clock.now });
+  const core = await boot(config, { logger, clock: () => clock.now, fetchMedia: createMediaFetcher(config.telegram) });
   const runtime = await createRuntime(core, {
+    ...runtimeOptions,
     overrides,
     queuePrefix: `lktest-${randomBytes(4).toString('hex')}`,
   });
   runtime.startWorker();
   server.on('request', createWebApp(core, runtime));
+  const stopBot = await startBotRole(core, runtime);
   return {
     core,
     runtime,
@@ -61,6 +69,7 @@ export async function startApp(env: Record<string, string>, overrides: ProviderO
     logLines: lines,
     clock,
     async stop() {
+      await stopBot();
       server.close();
       await runtime.close();
       await core.close().catch(() => undefined);

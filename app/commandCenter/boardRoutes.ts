@@ -1,0 +1,152 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import path from 'node:path';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import type { Core } from '../../core/boot.js';
+import type { Lang } from '../../core/conversation/types.js';
+import type { Officer } from '../../core/generated/prisma/client.js';
+import type { ClockState } from '../../web/slaClock.js';
+import type { ChangeFeed } from './ChangeFeed.js';
+import { computeBoardStats } from './computeBoardStats.js';
+import { listBoardCases, toTvCase, type BoardCase } from './listBoardCases.js';
+import { openApiDocument } from './openApiDocument.js';
+import { departmentsOf, viewerScope } from './viewerScope.js';
+
+/** The board's static files: plain HTML, CSS and JavaScript, no build step. */
+export const WEB_DIR = path.resolve(import.meta.dirname, '../../web');
+
+/** Open event streams one process keeps at most; a wall of TVs fits well within. */
+const MAX_STREAMS = 200;
+const HEARTBEAT_MS = 25_000;
+
+export interface BoardOptions {
+  officerOf: (req: Request) => Promise<Officer | null>;
+  feed: ChangeFeed;
+  /** Unset: the TV wall is open (it shows no personal data). */
+  tvWallToken: string | undefined;
+}
+
+const CLOCK_STATES: readonly ClockState[] = ['on_time', 'close', 'overdue', 'paused'];
+
+// Scripts, styles and data only from this server; no framing; no referrer (the TV token is in the URL).
+const securityHeaders: RequestHandler = (_req, res, next) => {
+  res.setHeader(
+    'Content-Security-Policy',
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  );
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('X-Frame-Options', 'DENY');
+  next();
+};
+
+const noStore: RequestHandler = (_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};
+
+function sameSecret(given: unknown, expected: string): boolean {
+  if (typeof given !== 'string') return false;
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+/**
+ * The board's pages and the JSON behind them: `/board` for signed-in officers, `/board/tv` for
+ * the wall, `/api/cases`, `/api/stats`, `/api/board/tv`, `/api/events` (server-sent events)
+ * and `/api/openapi.json`.
+ */
+export function boardRoutes(core: Core, options: BoardOptions): Router {
+  const router = express.Router();
+  const prisma = core.db.prisma;
+  let streams = 0;
+
+  const tvAllowed = (req: Request) => !options.tvWallToken || sameSecret(req.query.token, options.tvWallToken);
+  const langOf = (req: Request): Lang =>
+    req.query.lang === 'en' || req.query.lang === 'id' ? req.query.lang : core.config.defaultLanguage;
+  const notSignedIn = (res: Response) => res.status(401).json({ error: 'not_signed_in', message: 'Silakan masuk.' });
+  const query = (req: Request, name: string) => (typeof req.query[name] === 'string' ? req.query[name] : undefined);
+
+  router.use(['/board', '/api'], securityHeaders);
+  router.use('/api', noStore);
+
+  router.get('/api/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+
+  router.get('/api/cases', async (req, res) => {
+    const officer = await options.officerOf(req);
+    if (!officer) return void notSignedIn(res);
+    const kind = query(req, 'kind');
+    const clock = query(req, 'clock');
+    const now = core.clock();
+    let cases: BoardCase[] = await listBoardCases(prisma, {
+      departments: departmentsOf(viewerScope(officer), query(req, 'department')),
+      kind: kind === 'permit' || kind === 'complaint' ? kind : undefined,
+      now,
+      lang: langOf(req),
+      translator: core.translator,
+    });
+    if (clock && (CLOCK_STATES as readonly string[]).includes(clock)) cases = cases.filter((c) => c.clock.state === clock);
+    res.json({ now: now.toISOString(), cases });
+  });
+
+  router.get('/api/stats', async (req, res) => {
+    const officer = await options.officerOf(req);
+    if (!officer) return void notSignedIn(res);
+    const now = core.clock();
+    const lang = langOf(req);
+    const departments = departmentsOf(viewerScope(officer));
+    const openCases = await listBoardCases(prisma, { departments, now, lang, translator: core.translator });
+    const stats = await computeBoardStats(prisma, core.city, { departments, openCases, now, lang });
+    res.json({ now: now.toISOString(), city: core.city.name, ...stats });
+  });
+
+  router.get('/api/board/tv', async (req, res) => {
+    if (!tvAllowed(req)) {
+      res.status(403).json({ error: 'forbidden', message: 'Token TV salah.' });
+      return;
+    }
+    const now = core.clock();
+    const cases = await listBoardCases(prisma, { departments: null, now, lang: langOf(req), translator: core.translator });
+    res.json({ now: now.toISOString(), city: core.city.name, cases: cases.map(toTvCase) });
+  });
+
+  router.get('/api/events', async (req, res) => {
+    const allowed = (req.query.token !== undefined && tvAllowed(req)) || (await options.officerOf(req)) !== null;
+    if (!allowed) return void notSignedIn(res);
+    if (streams >= MAX_STREAMS) {
+      res.status(503).json({ error: 'busy', message: 'Terlalu banyak layar terbuka.' });
+      return;
+    }
+    streams++;
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store, no-transform',
+      Connection: 'keep-alive',
+      // nginx and friends would otherwise hold events back.
+      'X-Accel-Buffering': 'no',
+    });
+    const send = (event: string, version: number) => res.write(`event: ${event}\ndata: {"version":${version}}\n\n`);
+    res.write('retry: 3000\n\n');
+    const unsubscribe = options.feed.subscribe((version) => send('change', version));
+    send('hello', options.feed.version);
+    const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+    heartbeat.unref();
+    req.on('close', () => {
+      streams--;
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
+  });
+
+  router.get('/board', (_req, res) => res.sendFile(path.join(WEB_DIR, 'board.html')));
+  router.get('/board/tv', (req, res) => {
+    if (!tvAllowed(req)) {
+      res.status(403).type('text/plain').send('Token TV salah atau tidak ada.');
+      return;
+    }
+    res.sendFile(path.join(WEB_DIR, 'tv.html'));
+  });
+  router.use('/board/assets', express.static(WEB_DIR, { index: false, maxAge: '5m' }));
+  return router;
+}

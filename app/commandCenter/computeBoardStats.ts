@@ -1,0 +1,183 @@
+import type { CityData } from '../../core/city/loadCityData.js';
+import { COMPLAINT_OPEN_STATUSES } from '../../core/cases/complaintLifecycle.js';
+import type { Lang } from '../../core/conversation/types.js';
+import { localDate } from '../../core/domain/calendarDate.js';
+import { Prisma, type PrismaClient } from '../../core/generated/prisma/client.js';
+import { slaClock } from '../../web/slaClock.js';
+import type { BoardCase } from './listBoardCases.js';
+
+/** The figures of one department (OPD). */
+export interface DepartmentFigures {
+  code: string;
+  name: string;
+  open: number;
+  overdue: number;
+  close: number;
+  /** Cases ever closed (done, rejected, not its authority). */
+  closed: number;
+  /** Median hours from filing to closing over the closed cases; null before the first. */
+  medianHoursToFinish: number | null;
+  /** Mean complaint rating, 1 to 5; null before the first rating. */
+  satisfaction: number | null;
+  ratings: number;
+}
+
+export interface MapPoint {
+  trackingNumber: string;
+  title: string;
+  latitude: number;
+  longitude: number;
+  state: 'on_time' | 'close' | 'overdue' | 'paused' | 'closed';
+}
+
+export interface BoardStats {
+  departments: DepartmentFigures[];
+  /** Cases filed per day (city time), oldest first. */
+  perDay: Array<{ date: string; permits: number; complaints: number }>;
+  map: {
+    /** The city's area from city.json, else the points' own extent; null with nothing to show. */
+    bounds: { south: number; west: number; north: number; east: number } | null;
+    points: MapPoint[];
+  };
+}
+
+export interface StatsQuery {
+  departments: string[] | null;
+  /** The open cases already listed for the same scope. */
+  openCases: BoardCase[];
+  now: Date;
+  lang: Lang;
+  days?: number;
+}
+
+const MAP_RECENT_DAYS = 30;
+const MAP_LIMIT = 1000;
+
+/** Per-department figures, cases per day and the complaint map, for what a viewer may see. */
+export async function computeBoardStats(prisma: PrismaClient, city: CityData, q: StatsQuery): Promise<BoardStats> {
+  const days = q.days ?? 14;
+  const inDepartments = q.departments
+    ? q.departments.length > 0
+      ? Prisma.sql`AND "departmentCode" IN (${Prisma.join(q.departments)})`
+      : Prisma.sql`AND false`
+    : Prisma.empty;
+
+  const finished = await prisma.$queryRaw<Array<{ department: string; median: number | null; closed: number }>>`
+    SELECT "departmentCode" AS department,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) AS median,
+           count(*)::int AS closed
+    FROM (
+      SELECT "departmentCode", (EXTRACT(EPOCH FROM ("closedAt" - "submittedAt")) / 3600)::float8 AS hours
+      FROM "PermitApplication" WHERE "closedAt" IS NOT NULL ${inDepartments}
+      UNION ALL
+      SELECT "departmentCode", (EXTRACT(EPOCH FROM ("closedAt" - "createdAt")) / 3600)::float8
+      FROM "Complaint" WHERE "closedAt" IS NOT NULL ${inDepartments}
+    ) c
+    GROUP BY "departmentCode"`;
+  const ratings = await prisma.complaint.groupBy({
+    by: ['departmentCode'],
+    where: { rating: { not: null }, ...(q.departments ? { departmentCode: { in: q.departments } } : {}) },
+    _avg: { rating: true },
+    _count: { rating: true },
+  });
+
+  const shown = new Set(q.departments ?? []);
+  if (!q.departments) {
+    for (const d of city.departments) {
+      if (d.handles.some((h) => h === 'permits' || h.startsWith('complaints:'))) shown.add(d.code);
+    }
+    for (const c of q.openCases) shown.add(c.departmentCode);
+    for (const f of finished) shown.add(f.department);
+  }
+  const departments = city.departments
+    .filter((d) => shown.has(d.code))
+    .map((d): DepartmentFigures => {
+      const open = q.openCases.filter((c) => c.departmentCode === d.code);
+      const done = finished.find((f) => f.department === d.code);
+      const rated = ratings.find((r) => r.departmentCode === d.code);
+      return {
+        code: d.code,
+        name: d.name,
+        open: open.length,
+        overdue: open.filter((c) => c.clock.state === 'overdue').length,
+        close: open.filter((c) => c.clock.state === 'close').length,
+        closed: done?.closed ?? 0,
+        medianHoursToFinish: done?.median === null || done?.median === undefined ? null : round1(Number(done.median)),
+        satisfaction: rated?._avg.rating === null || rated?._avg.rating === undefined ? null : round1(rated._avg.rating),
+        ratings: rated?._count.rating ?? 0,
+      };
+    });
+
+  return {
+    departments,
+    perDay: await casesPerDay(prisma, city.timezone, q.now, days, inDepartments),
+    map: await complaintMap(prisma, city, q),
+  };
+}
+
+async function casesPerDay(
+  prisma: PrismaClient,
+  timeZone: string,
+  now: Date,
+  days: number,
+  inDepartments: Prisma.Sql,
+): Promise<BoardStats['perDay']> {
+  const dates = Array.from({ length: days }, (_, i) => localDate(new Date(now.getTime() - (days - 1 - i) * 86_400_000), timeZone));
+  const since = new Date(now.getTime() - (days + 1) * 86_400_000);
+  const rows = await prisma.$queryRaw<Array<{ kind: string; day: string; n: number }>>`
+    SELECT 'permit' AS kind, to_char("submittedAt" AT TIME ZONE ${timeZone}, 'YYYY-MM-DD') AS day, count(*)::int AS n
+    FROM "PermitApplication" WHERE "submittedAt" >= ${since} ${inDepartments} GROUP BY 2
+    UNION ALL
+    SELECT 'complaint', to_char("createdAt" AT TIME ZONE ${timeZone}, 'YYYY-MM-DD'), count(*)::int
+    FROM "Complaint" WHERE "createdAt" >= ${since} ${inDepartments} GROUP BY 2`;
+  const count = (kind: string, date: string) => rows.find((r) => r.kind === kind && r.day === date)?.n ?? 0;
+  return dates.map((date) => ({ date, permits: count('permit', date), complaints: count('complaint', date) }));
+}
+
+async function complaintMap(prisma: PrismaClient, city: CityData, q: StatsQuery): Promise<BoardStats['map']> {
+  const rows = await prisma.complaint.findMany({
+    where: {
+      latitude: { not: null },
+      longitude: { not: null },
+      ...(q.departments ? { departmentCode: { in: q.departments } } : {}),
+      OR: [
+        { status: { in: [...COMPLAINT_OPEN_STATUSES] } },
+        { createdAt: { gte: new Date(q.now.getTime() - MAP_RECENT_DAYS * 86_400_000) } },
+      ],
+    },
+    include: { category: true },
+    orderBy: { createdAt: 'desc' },
+    take: MAP_LIMIT,
+  });
+  const points = rows.map(
+    (c): MapPoint => ({
+      trackingNumber: c.trackingNumber,
+      title: q.lang === 'en' ? c.category.nameEn : c.category.nameId,
+      latitude: c.latitude!,
+      longitude: c.longitude!,
+      state: COMPLAINT_OPEN_STATUSES.includes(c.status)
+        ? slaClock({ startedAt: c.createdAt, deadlineAt: c.deadlineAt }, q.now.getTime()).state
+        : 'closed',
+    }),
+  );
+  return { bounds: city.map?.bounds ?? extentOf(points), points };
+}
+
+/** The points' extent with a margin, so a lone point is not drawn on the edge. */
+function extentOf(points: MapPoint[]): BoardStats['map']['bounds'] {
+  if (points.length === 0) return null;
+  const lats = points.map((p) => p.latitude);
+  const lons = points.map((p) => p.longitude);
+  const pad = (min: number, max: number) => Math.max((max - min) * 0.1, 0.005);
+  const [south, north, west, east] = [Math.min(...lats), Math.max(...lats), Math.min(...lons), Math.max(...lons)];
+  return {
+    south: south - pad(south, north),
+    north: north + pad(south, north),
+    west: west - pad(west, east),
+    east: east + pad(west, east),
+  };
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}

@@ -1,0 +1,158 @@
+import { COMPLAINT_OPEN_STATUSES } from '../../core/cases/complaintLifecycle.js';
+import type { Lang } from '../../core/conversation/types.js';
+import type { PrismaClient } from '../../core/generated/prisma/client.js';
+import type { Translator } from '../../core/i18n/createTranslator.js';
+import { slaClock, type SlaClock } from '../../web/slaClock.js';
+
+/** Permit statuses shown on the board: the running ones and the one waiting for the applicant. */
+const PERMIT_BOARD_STATUSES = ['submitted', 'verified', 'in_process', 'needs_revision'] as const;
+const DESCRIPTION_CHARS = 280;
+
+/** An open case as officers see it on the board. No contact data of the citizen. */
+export interface BoardCase {
+  kind: 'permit' | 'complaint';
+  trackingNumber: string;
+  /** The permit type or complaint category, in the board's language. */
+  title: string;
+  typeCode: string;
+  departmentCode: string;
+  departmentName: string;
+  status: string;
+  statusLabel: string;
+  startedAt: string;
+  deadlineAt: string;
+  /** Set while the clock stands still (a permit waiting for the applicant's corrections). */
+  pausedAt: string | null;
+  clock: SlaClock;
+  holder: { id: string; name: string } | null;
+  /** A complaint's words, cut short; null for permits. */
+  description: string | null;
+  place: string | null;
+  latitude: number | null;
+  longitude: number | null;
+}
+
+/** The same case for the TV wall: nothing that could name or locate a citizen. */
+export interface TvCase {
+  kind: BoardCase['kind'];
+  trackingNumber: string;
+  title: string;
+  departmentCode: string;
+  departmentName: string;
+  status: string;
+  statusLabel: string;
+  startedAt: string;
+  deadlineAt: string;
+  pausedAt: string | null;
+  clock: SlaClock;
+}
+
+export interface BoardQuery {
+  /** Null: every department. */
+  departments: string[] | null;
+  kind?: BoardCase['kind'] | undefined;
+  now: Date;
+  lang: Lang;
+  translator: Translator;
+  limit?: number;
+}
+
+const CLOCK_ORDER: Record<SlaClock['state'], number> = { overdue: 0, close: 1, on_time: 2, paused: 3 };
+
+/**
+ * Every open permit and complaint in the given departments with its SLA clock, most urgent
+ * first: overdue (longest overdue first), then close, then on time, paused last.
+ */
+export async function listBoardCases(prisma: PrismaClient, q: BoardQuery): Promise<BoardCase[]> {
+  const limit = q.limit ?? 2000;
+  const inDepartments = q.departments ? { departmentCode: { in: q.departments } } : {};
+  const nowMs = q.now.getTime();
+  const label = (kind: string, status: string) => q.translator.t(q.lang, { key: `status.${kind}.${status}` });
+  const holder = (o: { id: string; name: string } | null) => (o ? { id: o.id, name: o.name } : null);
+
+  const permits =
+    q.kind === 'complaint'
+      ? []
+      : await prisma.permitApplication.findMany({
+          where: { status: { in: [...PERMIT_BOARD_STATUSES] }, ...inDepartments },
+          include: { permitType: true, department: true, assignedOfficer: true },
+          orderBy: { deadlineAt: 'asc' },
+          take: limit,
+        });
+  const complaints =
+    q.kind === 'permit'
+      ? []
+      : await prisma.complaint.findMany({
+          where: { status: { in: [...COMPLAINT_OPEN_STATUSES] }, ...inDepartments },
+          include: { category: true, department: true, assignedOfficer: true },
+          orderBy: { deadlineAt: 'asc' },
+          take: limit,
+        });
+
+  const cases: BoardCase[] = [
+    ...permits.map((p): BoardCase => {
+      const pausedAt = p.status === 'needs_revision' ? (p.slaPausedAt ?? p.updatedAt) : null;
+      return {
+        kind: 'permit',
+        trackingNumber: p.trackingNumber,
+        title: q.lang === 'en' ? p.permitType.nameEn : p.permitType.nameId,
+        typeCode: p.permitTypeCode,
+        departmentCode: p.departmentCode,
+        departmentName: p.department.name,
+        status: p.status,
+        statusLabel: label('permit', p.status),
+        startedAt: p.submittedAt.toISOString(),
+        deadlineAt: p.deadlineAt.toISOString(),
+        pausedAt: pausedAt?.toISOString() ?? null,
+        clock: slaClock({ startedAt: p.submittedAt, deadlineAt: p.deadlineAt, pausedAt }, nowMs),
+        holder: holder(p.assignedOfficer),
+        description: null,
+        place: null,
+        latitude: null,
+        longitude: null,
+      };
+    }),
+    ...complaints.map(
+      (c): BoardCase => ({
+        kind: 'complaint',
+        trackingNumber: c.trackingNumber,
+        title: q.lang === 'en' ? c.category.nameEn : c.category.nameId,
+        typeCode: c.categoryCode,
+        departmentCode: c.departmentCode,
+        departmentName: c.department.name,
+        status: c.status,
+        statusLabel: label('complaint', c.status),
+        startedAt: c.createdAt.toISOString(),
+        deadlineAt: c.deadlineAt.toISOString(),
+        pausedAt: null,
+        clock: slaClock({ startedAt: c.createdAt, deadlineAt: c.deadlineAt }, nowMs),
+        holder: holder(c.assignedOfficer),
+        description:
+          c.description.length > DESCRIPTION_CHARS ? `${c.description.slice(0, DESCRIPTION_CHARS - 3)}...` : c.description,
+        place: c.locationText,
+        latitude: c.latitude,
+        longitude: c.longitude,
+      }),
+    ),
+  ];
+  return cases
+    .sort((a, b) => CLOCK_ORDER[a.clock.state] - CLOCK_ORDER[b.clock.state] || a.clock.msLeft - b.clock.msLeft)
+    .slice(0, limit);
+}
+
+/** Keeps only what the TV wall may show: field by field, so nothing new slips through. */
+export function toTvCase(c: BoardCase): TvCase {
+  return {
+    kind: c.kind,
+    trackingNumber: c.trackingNumber,
+    title: c.title,
+    departmentCode: c.departmentCode,
+    departmentName: c.departmentName,
+    status: c.status,
+    statusLabel: c.statusLabel,
+    startedAt: c.startedAt,
+    deadlineAt: c.deadlineAt,
+    pausedAt: c.pausedAt,
+    clock: c.clock,
+  };
+}

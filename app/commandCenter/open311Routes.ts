@@ -1,0 +1,184 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import express, { type Request, type Response, type Router } from 'express';
+import type { Core } from '../../core/boot.js';
+import { COMPLAINT_OPEN_STATUSES } from '../../core/cases/complaintLifecycle.js';
+import { submitComplaint } from '../../core/cases/complaintService.js';
+import { normalizePhone } from '../../core/domain/phone.js';
+import type { Prisma } from '../../core/generated/prisma/client.js';
+
+const DEFAULT_DAYS = 90;
+const MAX_RESULTS = 1000;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+type Fields = Record<string, unknown>;
+
+/** Open311's error answer: a list of `{code, description}`. */
+function fail(res: Response, code: number, description: string): void {
+  res.status(code).json([{ code, description }]);
+}
+
+function matchesAnyKey(given: unknown, keys: readonly string[]): boolean {
+  if (typeof given !== 'string' || given.length === 0) return false;
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  const mine = digest(given);
+  // Every key is compared, so the time taken does not tell which one nearly matched.
+  return keys.map((k) => timingSafeEqual(mine, digest(k))).includes(true);
+}
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() !== '' ? value.trim() : typeof value === 'number' ? String(value) : undefined;
+
+function coordinate(value: unknown, limit: number): number | null | 'invalid' {
+  const raw = text(value);
+  if (raw === undefined) return null;
+  const n = Number(raw);
+  return Number.isFinite(n) && Math.abs(n) <= limit ? n : 'invalid';
+}
+
+/**
+ * Open311 GeoReport v2 for complaints (pengaduan), under /open311/v2: the categories as
+ * services, the complaints as requests (without the reporter's personal data, and without the
+ * free-text description and place, which citizens often fill with it), and filing a complaint
+ * with an API key from OPEN311_API_KEYS.
+ */
+export function open311Routes(core: Core, apiKeys: readonly string[]): Router {
+  const router = express.Router();
+  const prisma = core.db.prisma;
+  const { city } = core;
+  const departmentName = (code: string) => city.departments.find((d) => d.code === code)?.name ?? code;
+
+  router.get('/services.json', (_req, res) => {
+    res.json(
+      city.complaintCategories.map((c) => ({
+        service_code: c.code,
+        service_name: c.name.id,
+        description: `${c.name.id} (${c.name.en}). Batas waktu ${c.slaWorkingDays} hari kerja.`,
+        metadata: false,
+        type: 'realtime',
+        keywords: [c.code, c.name.id, c.name.en].join(', '),
+        group: departmentName(c.department),
+      })),
+    );
+  });
+
+  const toRequest = (c: Prisma.ComplaintGetPayload<{ include: { category: true } }>) => ({
+    service_request_id: c.trackingNumber,
+    status: COMPLAINT_OPEN_STATUSES.includes(c.status) ? 'open' : 'closed',
+    service_code: c.categoryCode,
+    service_name: c.category.nameId,
+    agency_responsible: departmentName(c.departmentCode),
+    requested_datetime: c.createdAt.toISOString(),
+    updated_datetime: c.updatedAt.toISOString(),
+    expected_datetime: c.deadlineAt.toISOString(),
+    lat: c.latitude,
+    long: c.longitude,
+  });
+
+  router.get('/requests.json', async (req, res) => {
+    const q = req.query;
+    const where: Prisma.ComplaintWhereInput = {};
+    const ids = text(q.service_request_id);
+    if (ids) where.trackingNumber = { in: ids.split(',').map((s) => s.trim().toUpperCase()) };
+    const serviceCode = text(q.service_code);
+    if (serviceCode) where.categoryCode = serviceCode;
+    const status = text(q.status);
+    if (status === 'open') where.status = { in: [...COMPLAINT_OPEN_STATUSES] };
+    else if (status === 'closed') where.status = { notIn: [...COMPLAINT_OPEN_STATUSES] };
+    else if (status !== undefined) return fail(res, 400, 'status must be open or closed');
+    const dates: Record<'start_date' | 'end_date', Date | undefined> = { start_date: undefined, end_date: undefined };
+    for (const name of ['start_date', 'end_date'] as const) {
+      const raw = text(q[name]);
+      if (raw === undefined) continue;
+      const at = new Date(raw);
+      if (Number.isNaN(at.getTime())) return fail(res, 400, `${name} must be an ISO 8601 date and time`);
+      dates[name] = at;
+    }
+    const start =
+      dates.start_date ?? (dates.end_date || ids ? undefined : new Date(core.clock().getTime() - DEFAULT_DAYS * 86_400_000));
+    if (start || dates.end_date) where.createdAt = { ...(start ? { gte: start } : {}), ...(dates.end_date ? { lte: dates.end_date } : {}) };
+    const rows = await prisma.complaint.findMany({
+      where,
+      include: { category: true },
+      orderBy: { createdAt: 'desc' },
+      take: MAX_RESULTS,
+    });
+    res.json(rows.map(toRequest));
+  });
+
+  router.get('/requests/:id.json', async (req, res) => {
+    const row = await prisma.complaint.findUnique({
+      where: { trackingNumber: String(req.params.id).trim().toUpperCase() },
+      include: { category: true },
+    });
+    if (!row) return fail(res, 404, `no request ${req.params.id}`);
+    res.json([toRequest(row)]);
+  });
+
+  router.post(
+    '/requests.json',
+    express.urlencoded({ extended: false, limit: '32kb' }),
+    express.json({ limit: '32kb' }),
+    async (req: Request, res: Response) => {
+      const f = (req.body ?? {}) as Fields;
+      if (!matchesAnyKey(f.api_key ?? req.query.api_key, apiKeys)) return fail(res, 403, 'api_key is missing or not valid');
+      const category = city.complaintCategories.find((c) => c.code === text(f.service_code));
+      if (!category) return fail(res, 400, 'service_code is missing or not one of services.json');
+      const description = text(f.description)?.replace(/\s+/g, ' ');
+      if (!description || description.length < 10 || description.length > 4000) {
+        return fail(res, 400, 'description is required, 10 to 4000 characters');
+      }
+      const lat = coordinate(f.lat, 90);
+      const long = coordinate(f.long, 180);
+      if (lat === 'invalid' || long === 'invalid' || (lat === null) !== (long === null)) {
+        return fail(res, 400, 'lat and long must both be given as decimal degrees');
+      }
+      const address = text(f.address_string)?.slice(0, 300) ?? null;
+      if (lat === null && !address) return fail(res, 400, 'a location is required: lat and long, or address_string');
+      const email = text(f.email);
+      if (email && (!EMAIL.test(email) || email.length > 200)) return fail(res, 400, 'email is not valid');
+      const rawPhone = text(f.phone);
+      const phone = rawPhone ? normalizePhone(rawPhone) : null;
+      if (rawPhone && !phone) return fail(res, 400, 'phone is not valid');
+      const fullName = [text(f.first_name), text(f.last_name)].filter(Boolean).join(' ').slice(0, 200) || null;
+
+      const now = core.clock();
+      const filed = await prisma.$transaction(async (tx) => {
+        const known = phone ? await tx.citizen.findUnique({ where: { phone } }) : null;
+        const citizen = known
+          ? await tx.citizen.update({
+              where: { id: known.id },
+              data: { email: known.email ?? email ?? null, fullName: known.fullName ?? fullName },
+            })
+          : await tx.citizen.create({
+              data: { language: core.config.defaultLanguage, phone, email: email ?? null, fullName },
+            });
+        return submitComplaint(
+          tx,
+          city,
+          {
+            citizenId: citizen.id,
+            categoryCode: category.code,
+            description,
+            locationText: address,
+            latitude: lat,
+            longitude: long,
+            // Nobody named: the department sees no reporter.
+            anonymous: fullName === null,
+            photos: [],
+          },
+          now,
+        );
+      });
+      core.logger.info({ trackingNumber: filed.trackingNumber, category: category.code, via: 'open311' }, 'complaint filed');
+      res.status(201).json([
+        {
+          service_request_id: filed.trackingNumber,
+          service_notice: `Nomor pelacakan ${filed.trackingNumber}. Ditangani ${departmentName(filed.departmentCode)}, batas waktu ${filed.deadlineAt.toISOString()}.`,
+          account_id: null,
+        },
+      ]);
+    },
+  );
+
+  return router;
+}

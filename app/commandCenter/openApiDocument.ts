@@ -1,0 +1,487 @@
+/**
+ * The OpenAPI 3.1 description of the Command Center's JSON API and the Open311 GeoReport v2
+ * endpoints, served at /api/openapi.json. test/commandCenterApi.test.ts and
+ * test/open311.test.ts validate the real responses against its schemas.
+ */
+
+const nullable = (type: string, extra: Record<string, unknown> = {}) => ({ type: [type, 'null'], ...extra });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: unknown, description: string) => ({ description, content: { 'application/json': { schema } } });
+const error = (description: string) => json(ref('Error'), description);
+const open311Error = (description: string) => json(ref('Open311Errors'), description);
+
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'LayanKota Command Center API',
+    version: '1.0.0',
+    description:
+      'The JSON behind the Command Center board (officers signed in with a one-time code sent by the bot), the TV wall (no personal data), live change events, and Open311 GeoReport v2 for complaints.',
+  },
+  servers: [{ url: '/' }],
+  tags: [
+    { name: 'login', description: 'One-time codes sent to the officer by the bot, and the session cookie.' },
+    { name: 'board', description: 'Cases, SLA clocks and figures; what an officer sees follows their role.' },
+    { name: 'open311', description: 'Open311 GeoReport v2 for complaints (pengaduan).' },
+  ],
+  paths: {
+    '/api/openapi.json': {
+      get: { summary: 'This document', responses: { '200': json({ type: 'object' }, 'The OpenAPI document') } },
+    },
+    '/api/login/request': {
+      post: {
+        tags: ['login'],
+        summary: 'Ask for a sign-in code',
+        description:
+          'If an active officer with a linked chat account has this phone number or chat address, a 6-digit code valid for 10 minutes is sent there. The answer is the same either way.',
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: ref('LoginRequest') } },
+        },
+        responses: { '202': json(ref('LoginRequested'), 'Accepted'), '400': error('No handle given') },
+      },
+    },
+    '/api/login/verify': {
+      post: {
+        tags: ['login'],
+        summary: 'Sign in with the code',
+        description: 'Five tries per code. Sets the HttpOnly, SameSite=Strict session cookie.',
+        requestBody: { required: true, content: { 'application/json': { schema: ref('LoginVerify') } } },
+        responses: {
+          '200': {
+            ...json(ref('Me'), 'Signed in'),
+            headers: { 'Set-Cookie': { schema: { type: 'string' }, description: 'lk_session=...; HttpOnly; SameSite=Strict' } },
+          },
+          '400': error('Handle or code missing'),
+          '401': error('Wrong, expired or used-up code'),
+        },
+      },
+    },
+    '/api/logout': {
+      post: { tags: ['login'], summary: 'Sign out', responses: { '204': { description: 'Cookie cleared' } } },
+    },
+    '/api/me': {
+      get: {
+        tags: ['login'],
+        summary: 'The signed-in officer',
+        security: [{ session: [] }],
+        responses: { '200': json(ref('Me'), 'Signed in'), '401': error('Not signed in') },
+      },
+    },
+    '/api/cases': {
+      get: {
+        tags: ['board'],
+        summary: 'Open cases with their SLA clocks, most urgent first',
+        description:
+          'Officers and supervisors see their department, the Inspectorate and admins every department.',
+        security: [{ session: [] }],
+        parameters: [
+          { name: 'kind', in: 'query', schema: { enum: ['permit', 'complaint'] } },
+          { name: 'department', in: 'query', schema: { type: 'string' } },
+          { name: 'clock', in: 'query', schema: { enum: ['on_time', 'close', 'overdue', 'paused'] } },
+          { name: 'lang', in: 'query', schema: { enum: ['id', 'en'] } },
+        ],
+        responses: { '200': json(ref('CaseList'), 'Open cases'), '401': error('Not signed in') },
+      },
+    },
+    '/api/stats': {
+      get: {
+        tags: ['board'],
+        summary: 'Figures per department, cases per day, the complaint map',
+        security: [{ session: [] }],
+        parameters: [{ name: 'lang', in: 'query', schema: { enum: ['id', 'en'] } }],
+        responses: { '200': json(ref('Stats'), 'Figures'), '401': error('Not signed in') },
+      },
+    },
+    '/api/board/tv': {
+      get: {
+        tags: ['board'],
+        summary: 'The TV wall: every open case, without personal data',
+        description: 'Open without TV_WALL_TOKEN; with it, the token is required.',
+        security: [{}, { tvToken: [] }],
+        parameters: [{ name: 'token', in: 'query', schema: { type: 'string' } }],
+        responses: { '200': json(ref('TvBoard'), 'The wall'), '403': error('Wrong or missing token') },
+      },
+    },
+    '/api/events': {
+      get: {
+        tags: ['board'],
+        summary: 'Server-sent events: `hello` on connect, `change` when cases change',
+        description: 'For a signed-in officer, or the TV wall (with its token when one is set).',
+        security: [{ session: [] }, { tvToken: [] }],
+        parameters: [{ name: 'token', in: 'query', schema: { type: 'string' } }],
+        responses: {
+          '200': {
+            description: 'An event stream; each event carries {"version": n}',
+            content: { 'text/event-stream': { schema: { type: 'string' } } },
+          },
+          '401': error('Neither signed in nor the TV wall'),
+        },
+      },
+    },
+    '/open311/v2/services.json': {
+      get: {
+        tags: ['open311'],
+        summary: 'The complaint categories',
+        responses: { '200': json({ type: 'array', items: ref('Open311Service') }, 'Services') },
+      },
+    },
+    '/open311/v2/requests.json': {
+      get: {
+        tags: ['open311'],
+        summary: 'Complaints, newest first (default: the last 90 days, at most 1000)',
+        parameters: [
+          { name: 'service_request_id', in: 'query', schema: { type: 'string' }, description: 'Comma list' },
+          { name: 'service_code', in: 'query', schema: { type: 'string' } },
+          { name: 'status', in: 'query', schema: { enum: ['open', 'closed'] } },
+          { name: 'start_date', in: 'query', schema: { type: 'string', format: 'date-time' } },
+          { name: 'end_date', in: 'query', schema: { type: 'string', format: 'date-time' } },
+        ],
+        responses: {
+          '200': json({ type: 'array', items: ref('Open311Request') }, 'Requests'),
+          '400': open311Error('A parameter is invalid'),
+        },
+      },
+      post: {
+        tags: ['open311'],
+        summary: 'File a complaint',
+        security: [{ open311Key: [] }],
+        requestBody: {
+          required: true,
+          content: {
+            'application/x-www-form-urlencoded': { schema: ref('Open311NewRequest') },
+            'application/json': { schema: ref('Open311NewRequest') },
+          },
+        },
+        responses: {
+          '201': json({ type: 'array', items: ref('Open311Created'), minItems: 1, maxItems: 1 }, 'Filed'),
+          '400': open311Error('A field is missing or invalid'),
+          '403': open311Error('Missing or wrong api_key'),
+        },
+      },
+    },
+    '/open311/v2/requests/{id}.json': {
+      get: {
+        tags: ['open311'],
+        summary: 'One complaint by its tracking number',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          '200': json({ type: 'array', items: ref('Open311Request'), minItems: 1, maxItems: 1 }, 'The request'),
+          '404': open311Error('No such request'),
+        },
+      },
+    },
+  },
+  components: {
+    securitySchemes: {
+      session: { type: 'apiKey', in: 'cookie', name: 'lk_session' },
+      tvToken: { type: 'apiKey', in: 'query', name: 'token' },
+      open311Key: { type: 'apiKey', in: 'query', name: 'api_key', description: 'Also accepted as a form field.' },
+    },
+    schemas: {
+      Error: {
+        type: 'object',
+        required: ['error', 'message'],
+        additionalProperties: false,
+        properties: { error: { type: 'string' }, message: { type: 'string' } },
+      },
+      LoginRequest: {
+        type: 'object',
+        required: ['handle'],
+        properties: { handle: { type: 'string', minLength: 3, maxLength: 100, description: 'Phone number or chat address' } },
+      },
+      LoginVerify: {
+        type: 'object',
+        required: ['handle', 'code'],
+        properties: { handle: { type: 'string' }, code: { type: 'string', pattern: '^\\d{6}$' } },
+      },
+      LoginRequested: {
+        type: 'object',
+        required: ['status', 'message'],
+        additionalProperties: false,
+        properties: { status: { const: 'sent' }, message: { type: 'string' } },
+      },
+      Me: {
+        type: 'object',
+        required: ['id', 'name', 'role', 'departmentCode', 'departmentName', 'sees'],
+        additionalProperties: false,
+        properties: {
+          id: { type: 'string', format: 'uuid' },
+          name: { type: 'string' },
+          role: { enum: ['officer', 'supervisor', 'inspectorate', 'admin'] },
+          departmentCode: nullable('string'),
+          departmentName: nullable('string'),
+          sees: { enum: ['department', 'all'] },
+        },
+      },
+      SlaClock: {
+        type: 'object',
+        required: ['state', 'msLeft', 'fractionLeft'],
+        additionalProperties: false,
+        properties: {
+          state: { enum: ['on_time', 'close', 'overdue', 'paused'] },
+          msLeft: { type: 'number', description: 'Negative when overdue' },
+          fractionLeft: { type: 'number' },
+        },
+      },
+      TvCase: {
+        type: 'object',
+        required: [
+          'kind',
+          'trackingNumber',
+          'title',
+          'departmentCode',
+          'departmentName',
+          'status',
+          'statusLabel',
+          'startedAt',
+          'deadlineAt',
+          'pausedAt',
+          'clock',
+        ],
+        additionalProperties: false,
+        properties: {
+          kind: { enum: ['permit', 'complaint'] },
+          trackingNumber: { type: 'string', pattern: '^[PA]\\d{8}$' },
+          title: { type: 'string' },
+          departmentCode: { type: 'string' },
+          departmentName: { type: 'string' },
+          status: { type: 'string' },
+          statusLabel: { type: 'string' },
+          startedAt: { type: 'string', format: 'date-time' },
+          deadlineAt: { type: 'string', format: 'date-time' },
+          pausedAt: nullable('string', { format: 'date-time' }),
+          clock: ref('SlaClock'),
+        },
+      },
+      BoardCase: {
+        type: 'object',
+        required: [
+          'kind',
+          'trackingNumber',
+          'title',
+          'typeCode',
+          'departmentCode',
+          'departmentName',
+          'status',
+          'statusLabel',
+          'startedAt',
+          'deadlineAt',
+          'pausedAt',
+          'clock',
+          'holder',
+          'description',
+          'place',
+          'latitude',
+          'longitude',
+        ],
+        additionalProperties: false,
+        properties: {
+          kind: { enum: ['permit', 'complaint'] },
+          trackingNumber: { type: 'string', pattern: '^[PA]\\d{8}$' },
+          title: { type: 'string' },
+          typeCode: { type: 'string' },
+          departmentCode: { type: 'string' },
+          departmentName: { type: 'string' },
+          status: { type: 'string' },
+          statusLabel: { type: 'string' },
+          startedAt: { type: 'string', format: 'date-time' },
+          deadlineAt: { type: 'string', format: 'date-time' },
+          pausedAt: nullable('string', { format: 'date-time' }),
+          clock: ref('SlaClock'),
+          holder: {
+            oneOf: [
+              {
+                type: 'object',
+                required: ['id', 'name'],
+                additionalProperties: false,
+                properties: { id: { type: 'string', format: 'uuid' }, name: { type: 'string' } },
+              },
+              { type: 'null' },
+            ],
+          },
+          description: nullable('string'),
+          place: nullable('string'),
+          latitude: nullable('number'),
+          longitude: nullable('number'),
+        },
+      },
+      CaseList: {
+        type: 'object',
+        required: ['now', 'cases'],
+        additionalProperties: false,
+        properties: { now: { type: 'string', format: 'date-time' }, cases: { type: 'array', items: ref('BoardCase') } },
+      },
+      TvBoard: {
+        type: 'object',
+        required: ['now', 'city', 'cases'],
+        additionalProperties: false,
+        properties: {
+          now: { type: 'string', format: 'date-time' },
+          city: { type: 'string' },
+          cases: { type: 'array', items: ref('TvCase') },
+        },
+      },
+      DepartmentFigures: {
+        type: 'object',
+        required: ['code', 'name', 'open', 'overdue', 'close', 'closed', 'medianHoursToFinish', 'satisfaction', 'ratings'],
+        additionalProperties: false,
+        properties: {
+          code: { type: 'string' },
+          name: { type: 'string' },
+          open: { type: 'integer', minimum: 0 },
+          overdue: { type: 'integer', minimum: 0 },
+          close: { type: 'integer', minimum: 0 },
+          closed: { type: 'integer', minimum: 0 },
+          medianHoursToFinish: nullable('number', { minimum: 0 }),
+          satisfaction: nullable('number', { minimum: 1, maximum: 5 }),
+          ratings: { type: 'integer', minimum: 0 },
+        },
+      },
+      Stats: {
+        type: 'object',
+        required: ['now', 'city', 'departments', 'perDay', 'map'],
+        additionalProperties: false,
+        properties: {
+          now: { type: 'string', format: 'date-time' },
+          city: { type: 'string' },
+          departments: { type: 'array', items: ref('DepartmentFigures') },
+          perDay: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['date', 'permits', 'complaints'],
+              additionalProperties: false,
+              properties: {
+                date: { type: 'string', format: 'date' },
+                permits: { type: 'integer', minimum: 0 },
+                complaints: { type: 'integer', minimum: 0 },
+              },
+            },
+          },
+          map: {
+            type: 'object',
+            required: ['bounds', 'points'],
+            additionalProperties: false,
+            properties: {
+              bounds: {
+                oneOf: [
+                  {
+                    type: 'object',
+                    required: ['south', 'west', 'north', 'east'],
+                    additionalProperties: false,
+                    properties: {
+                      south: { type: 'number' },
+                      west: { type: 'number' },
+                      north: { type: 'number' },
+                      east: { type: 'number' },
+                    },
+                  },
+                  { type: 'null' },
+                ],
+              },
+              points: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['trackingNumber', 'title', 'latitude', 'longitude', 'state'],
+                  additionalProperties: false,
+                  properties: {
+                    trackingNumber: { type: 'string' },
+                    title: { type: 'string' },
+                    latitude: { type: 'number', minimum: -90, maximum: 90 },
+                    longitude: { type: 'number', minimum: -180, maximum: 180 },
+                    state: { enum: ['on_time', 'close', 'overdue', 'paused', 'closed'] },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      Open311Service: {
+        type: 'object',
+        required: ['service_code', 'service_name', 'description', 'metadata', 'type', 'keywords', 'group'],
+        additionalProperties: false,
+        properties: {
+          service_code: { type: 'string' },
+          service_name: { type: 'string' },
+          description: { type: 'string' },
+          metadata: { const: false },
+          type: { const: 'realtime' },
+          keywords: { type: 'string' },
+          group: { type: 'string' },
+        },
+      },
+      Open311Request: {
+        type: 'object',
+        description: "No personal data: neither the reporter's contact nor the free-text description or place.",
+        required: [
+          'service_request_id',
+          'status',
+          'service_code',
+          'service_name',
+          'agency_responsible',
+          'requested_datetime',
+          'updated_datetime',
+          'expected_datetime',
+          'lat',
+          'long',
+        ],
+        additionalProperties: false,
+        properties: {
+          service_request_id: { type: 'string' },
+          status: { enum: ['open', 'closed'] },
+          service_code: { type: 'string' },
+          service_name: { type: 'string' },
+          agency_responsible: { type: 'string' },
+          requested_datetime: { type: 'string', format: 'date-time' },
+          updated_datetime: { type: 'string', format: 'date-time' },
+          expected_datetime: { type: 'string', format: 'date-time' },
+          lat: nullable('number'),
+          long: nullable('number'),
+        },
+      },
+      Open311NewRequest: {
+        type: 'object',
+        required: ['api_key', 'service_code', 'description'],
+        properties: {
+          api_key: { type: 'string' },
+          service_code: { type: 'string' },
+          description: { type: 'string', minLength: 10, maxLength: 4000 },
+          lat: { type: ['number', 'string'] },
+          long: { type: ['number', 'string'] },
+          address_string: { type: 'string' },
+          email: { type: 'string', format: 'email' },
+          phone: { type: 'string' },
+          first_name: { type: 'string' },
+          last_name: { type: 'string' },
+          device_id: { type: 'string' },
+          account_id: { type: 'string' },
+          media_url: { type: 'string' },
+        },
+        description: 'lat and long, or address_string, are required.',
+      },
+      Open311Created: {
+        type: 'object',
+        required: ['service_request_id', 'service_notice', 'account_id'],
+        additionalProperties: false,
+        properties: {
+          service_request_id: { type: 'string' },
+          service_notice: { type: 'string' },
+          account_id: { type: 'null' },
+        },
+      },
+      Open311Errors: {
+        type: 'array',
+        minItems: 1,
+        items: {
+          type: 'object',
+          required: ['code', 'description'],
+          additionalProperties: false,
+          properties: { code: { type: 'integer' }, description: { type: 'string' } },
+        },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,62 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/** The name of the Command Center's session cookie. */
+export const SESSION_COOKIE = 'lk_session';
+/** How long a sign-in lasts: one working day and a bit. */
+export const SESSION_TTL_MS = 12 * 3_600_000;
+
+/** What a session cookie says: which officer, until when (epoch ms). */
+export interface SessionClaims {
+  sub: string;
+  exp: number;
+}
+
+const mac = (secret: string, payload: string) => createHmac('sha256', secret).update(payload).digest();
+
+/**
+ * A signed, stateless session token: `base64url(claims).base64url(HMAC-SHA256)`. Whether the
+ * officer is still active is checked on every request, so deactivating one ends their session.
+ * @example const token = signSession({ sub: officer.id, exp: now + SESSION_TTL_MS }, secret);
+ */
+export function signSession(claims: SessionClaims, secret: string): string {
+  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
+  return `${payload}.${mac(secret, payload).toString('base64url')}`;
+}
+
+/** The claims of a token whose signature holds and that has not expired at `nowMs`, else null. */
+export function readSession(token: string | undefined, secret: string, nowMs: number): SessionClaims | null {
+  if (!token) return null;
+  const [payload, signature, extra] = token.split('.');
+  if (!payload || !signature || extra !== undefined) return null;
+  const expected = mac(secret, payload);
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Partial<SessionClaims>;
+    if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number' || claims.exp <= nowMs) return null;
+    return { sub: claims.sub, exp: claims.exp };
+  } catch {
+    return null;
+  }
+}
+
+/** One cookie's value from a Cookie header. */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return undefined;
+}
+
+/** The Set-Cookie value: HttpOnly, SameSite=Strict, Secure on HTTPS; an empty value clears it. */
+export function sessionCookieHeader(token: string, options: { secure: boolean; maxAgeMs: number }): string {
+  return [
+    `${SESSION_COOKIE}=${token}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Strict',
+    `Max-Age=${Math.max(0, Math.floor(options.maxAgeMs / 1000))}`,
+    ...(options.secure ? ['Secure'] : []),
+  ].join('; ');
+}

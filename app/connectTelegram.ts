@@ -1,0 +1,20 @@
+import { createTelegramReceiver, type TelegramReceiver } from '../bots/telegram/createTelegramReceiver.js';
+import type { Core } from '../core/boot.js';
+import type { Runtime } from './createRuntime.js';
+import { receiveInbound } from './receiveInbound.js';
+
+/**
+ * The Telegram receiver of this process, its updates going through the core's inbox like every
+ * channel's; null when TELEGRAM_BOT_TOKEN is unset.
+ */
+export function connectTelegram(core: Core, runtime: Runtime): TelegramReceiver | null {
+  const telegram = core.config.telegram;
+  if (!telegram) return null;
+  return createTelegramReceiver({
+    token: telegram.token,
+    apiRoot: telegram.apiRoot,
+    logger: core.logger,
+    clock: core.clock,
+    receive: (event) => receiveInbound(core, runtime, event),
+  });
+}

@@ -1,0 +1,35 @@
+/** What to do about a refused Cloud API send. */
+export type CloudErrorAction = 'retryLater' | 'useTemplate' | 'failed';
+
+/**
+ * Graph API error codes of the WhatsApp Cloud API, mapped to what the sender does. A plain
+ * lookup table, as courier keeps one per provider; a code not listed fails the send.
+ */
+export const CLOUD_ERROR_MAPPING: Readonly<Record<number, CloudErrorAction>> = {
+  // Throughput of the sending number reached.
+  130429: 'retryLater',
+  // Rate limit of the WhatsApp Business account.
+  80007: 'retryLater',
+  // Too many messages to this one number in a short time.
+  131056: 'retryLater',
+  // Spam rate limit: the number's quality is low; sending later may pass.
+  131048: 'retryLater',
+  // Temporary service errors.
+  1: 'retryLater',
+  2: 'retryLater',
+  131000: 'retryLater',
+  // Re-engagement: more than 24 hours since the citizen last wrote; only an approved template may go out.
+  131047: 'useTemplate',
+  // Undeliverable: not on WhatsApp, an old app, or the terms not accepted.
+  131026: 'failed',
+  // Meta chose not to deliver it (marketing limits).
+  131049: 'failed',
+  // The recipient is the sending number itself.
+  131021: 'failed',
+  // Access token expired or revoked: an operator must renew WHATSAPP_CLOUD_TOKEN.
+  190: 'failed',
+  // Template missing, not approved in that language, or its parameters do not match.
+  132000: 'failed',
+  132001: 'failed',
+  132012: 'failed',
+};

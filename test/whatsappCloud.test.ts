@@ -1,0 +1,180 @@
+import { createHmac } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { importLedger } from '../core/pbb/importLedger.js';
+import { FakeGraphApi, graphText } from './support/fakeGraphApi.js';
+import { eventually, startApp, type TestApp } from './support/startApp.js';
+
+const TOKEN = 'EAAGm0PX4ZCpsBAtestcloudtoken0123456789';
+const APP_SECRET = '5f1c8a2b9e7d4c3a1b0f9e8d7c6b5a49';
+const VERIFY_TOKEN = 'layankota-verify-2026';
+const PHONE_NUMBER_ID = '106540352242922';
+const TEMPLATE = 'layankota_kabar';
+const CITIZEN = '6281234567890';
+let serial = 0;
+
+/** A webhook body as Meta posts it for one message from the citizen. */
+function webhook(message: Record<string, unknown>, from = CITIZEN): string {
+  return JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: '102290129340398',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '6281199990000', phone_number_id: PHONE_NUMBER_ID },
+              contacts: [{ profile: { name: 'Darma' }, wa_id: from }],
+              messages: [{ from, id: `wamid.IN${++serial}`, timestamp: '1764320000', ...message }],
+            },
+          },
+        ],
+      },
+    ],
+  });
+}
+const text = (body: string) => webhook({ type: 'text', text: { body } });
+const sign = (raw: string, secret = APP_SECRET) => `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
+
+describe('WhatsApp Cloud API: signed webhooks, replies through a local fake of the Graph API', () => {
+  const graph = new FakeGraphApi();
+  let app: TestApp;
+
+  const post = (raw: string, signature: string | null = sign(raw)) =>
+    fetch(`${app.baseUrl}/webhooks/whatsapp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature-256': signature } : {}) },
+      body: raw,
+    });
+
+  beforeAll(async () => {
+    await graph.start();
+    app = await startApp({
+      WHATSAPP_MODE: 'cloud',
+      WHATSAPP_CLOUD_TOKEN: TOKEN,
+      WHATSAPP_CLOUD_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
+      WHATSAPP_CLOUD_APP_SECRET: APP_SECRET,
+      WHATSAPP_CLOUD_VERIFY_TOKEN: VERIFY_TOKEN,
+      WHATSAPP_CLOUD_API_ROOT: `${graph.baseUrl}/v21.0`,
+      WHATSAPP_NOTIFICATION_TEMPLATE: TEMPLATE,
+      OUTBOX_MAX_ATTEMPTS: '3',
+      OUTBOX_RETRY_BASE_MS: '100',
+    });
+    await importLedger(app.core.db.prisma, createReadStream('city/default/pbb-sppt-demo.csv'));
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await graph.stop();
+  });
+  beforeEach(() => {
+    graph.calls.length = 0;
+    graph.refuseFreeFormWith = null;
+  });
+
+  it('answers a correctly signed webhook: the reply is posted to /<phone number id>/messages with the bearer token', async () => {
+    expect((await post(text('pbb'))).status).toBe(200);
+    await eventually(() => graph.calls.some((c) => graphText(c).includes('NOP')));
+    expect((await post(text('12.75.040.003.009-1555.0'))).status).toBe(200);
+    const answer = await eventually(() => graph.calls.find((c) => graphText(c).includes('Rp636.115')));
+
+    for (const call of graph.calls) {
+      expect(call.path).toBe(`/v21.0/${PHONE_NUMBER_ID}/messages`);
+      expect(call.authorization).toBe(`Bearer ${TOKEN}`);
+      expect(call.body.to).toBe(CITIZEN);
+    }
+    // Two choices under the bills: reply buttons.
+    expect(answer.body).toMatchObject({ type: 'interactive', interactive: { type: 'button' } });
+    const row = await app.core.db.prisma.outboxMessage.findFirstOrThrow({ where: { providerMessageId: answer.id } });
+    expect(row).toMatchObject({ channel: 'whatsapp', address: CITIZEN, status: 'sent' });
+  });
+
+  it('reads a pressed button as the option it stands for', async () => {
+    await post(
+      webhook({
+        type: 'interactive',
+        interactive: { type: 'button_reply', button_reply: { id: 'nav.menu', title: 'Menu utama' } },
+      }),
+    );
+    // The main menu has more than 3 choices: a list.
+    const menu = await eventually(() => graph.calls.find((c) => c.body.interactive?.type === 'list'));
+    expect(graphText(menu)).toContain('Pilih layanan');
+  });
+
+  it('refuses a wrongly signed or unsigned webhook with 403 and stores nothing', async () => {
+    const before = await app.core.db.prisma.processedInbound.count();
+    const citizens = await app.core.db.prisma.citizen.count();
+    const raw = text('pbb');
+    const forged = await post(raw, sign(raw, 'not-the-app-secret-0000000000000'));
+    expect(forged.status).toBe(403);
+    const tampered = await post(raw.replace('pbb', 'izin'), sign(raw));
+    expect(tampered.status).toBe(403);
+    expect((await post(webhook({ type: 'text', text: { body: 'pbb' } }, '6289999999999'), null)).status).toBe(403);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await app.core.db.prisma.processedInbound.count()).toBe(before);
+    expect(await app.core.db.prisma.citizen.count()).toBe(citizens);
+    expect(graph.calls).toEqual([]);
+  });
+
+  it('answers the subscription challenge only for the verify token', async () => {
+    const url = (token: string) =>
+      `${app.baseUrl}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(token)}&hub.challenge=1158201444`;
+    const ok = await fetch(url(VERIFY_TOKEN));
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe('1158201444');
+    expect((await fetch(url('guessed-token'))).status).toBe(403);
+  });
+
+  it('outside the 24-hour window (131047) sends the configured template instead', async () => {
+    graph.refuseFreeFormWith = 131047;
+    await post(text('bantuan'));
+    const template = await eventually(() => graph.calls.find((c) => c.body.type === 'template'));
+    expect(template.body.template).toMatchObject({ name: TEMPLATE, language: { code: 'id' } });
+    expect(JSON.stringify(template.body.template?.components)).toContain('LayanKota melayani');
+    const row = await app.core.db.prisma.outboxMessage.findFirstOrThrow({ where: { providerMessageId: template.id } });
+    expect(row.status).toBe('sent');
+  });
+
+  it('records delivery reports, a failure with its code', async () => {
+    await post(text('menu'));
+    const sent = await eventually(() => graph.calls.find((c) => c.id));
+    const report = (status: string, errors?: unknown[]) =>
+      JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: '102290129340398',
+            changes: [
+              {
+                field: 'messages',
+                value: {
+                  messaging_product: 'whatsapp',
+                  metadata: { display_phone_number: '6281199990000', phone_number_id: PHONE_NUMBER_ID },
+                  statuses: [{ id: sent.id, status, timestamp: '1764320100', recipient_id: CITIZEN, errors }],
+                },
+              },
+            ],
+          },
+        ],
+      });
+    const deliveryOf = async () =>
+      (await app.core.db.prisma.outboxMessage.findFirstOrThrow({ where: { providerMessageId: sent.id } }))
+        .deliveryStatus;
+    await eventually(
+      async () => (await app.core.db.prisma.outboxMessage.count({ where: { providerMessageId: sent.id } })) > 0,
+    );
+    expect((await post(report('delivered'))).status).toBe(200);
+    expect(await deliveryOf()).toBe('delivered');
+    await post(report('failed', [{ code: 131026, title: 'Message undeliverable' }]));
+    expect(await deliveryOf()).toBe('failed: 131026 Message undeliverable');
+  });
+
+  it('never logs the token, the app secret or the whole phone number', () => {
+    const log = app.logLines.join('\n');
+    expect(app.logLines.length).toBeGreaterThan(0);
+    expect(log).not.toContain(TOKEN);
+    expect(log).not.toContain(APP_SECRET);
+    expect(log).not.toContain(CITIZEN);
+  });
+});

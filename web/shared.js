@@ -1,0 +1,201 @@
+// What the board and the TV wall share: drawing case cards with their SLA clocks, the live
+// connection, and small DOM helpers. Data is only ever put in the page as text, never as HTML.
+import { slaClock } from './slaClock.js';
+
+/** Words and a shape per clock state: colour is never the only sign. */
+export const CLOCK_LABELS = {
+  on_time: { label: 'TEPAT WAKTU', mark: '\u25CF' },
+  close: { label: 'HAMPIR HABIS', mark: '\u25B2' },
+  overdue: { label: 'TERLAMBAT', mark: '\u25A0' },
+  paused: { label: 'DITUNDA', mark: '\u2016' },
+};
+
+/**
+ * An element with attributes and children (strings become text nodes).
+ * @param {string} tag
+ * @param {Record<string, string | number | boolean | null | undefined>} [attrs]
+ * @param {Array<Node | string | null | undefined | false>} [children]
+ */
+export function el(tag, attrs = {}, children = []) {
+  const node = document.createElement(tag);
+  setAttributes(node, attrs);
+  for (const child of children) if (child !== null && child !== undefined && child !== false) node.append(child);
+  return node;
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** An SVG element with attributes and children. */
+export function svg(tag, attrs = {}, children = []) {
+  const node = document.createElementNS(SVG_NS, tag);
+  setAttributes(node, attrs);
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+
+function setAttributes(node, attrs) {
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    node.setAttribute(name, value === true ? '' : String(value));
+  }
+}
+
+/** "2 hari 3 jam", "3 jam 12 mnt", "12 mnt", "40 dtk". */
+export function formatDuration(ms) {
+  const s = Math.floor(Math.abs(ms) / 1000);
+  const days = Math.floor(s / 86400);
+  const hours = Math.floor((s % 86400) / 3600);
+  const minutes = Math.floor((s % 3600) / 60);
+  if (days > 0) return `${days} hari ${hours} jam`;
+  if (hours > 0) return `${hours} jam ${minutes} mnt`;
+  if (minutes > 0) return `${minutes} mnt`;
+  return `${s} dtk`;
+}
+
+/** The words under a clock: time left, time overdue, or where a paused clock stopped. */
+export function clockText(clock) {
+  if (clock.state === 'paused') return `berhenti, sisa ${formatDuration(clock.msLeft)}`;
+  return clock.msLeft <= 0 ? `lewat ${formatDuration(clock.msLeft)}` : `sisa ${formatDuration(clock.msLeft)}`;
+}
+
+/** Clock time corrected by the server's clock, so every screen counts down alike. */
+let serverOffsetMs = 0;
+export function syncServerTime(serverNowIso) {
+  serverOffsetMs = Date.parse(serverNowIso) - Date.now();
+}
+export function serverNow() {
+  return Date.now() + serverOffsetMs;
+}
+
+/**
+ * A case card. `c` is a case of /api/cases or /api/board/tv; officers' extras (holder,
+ * description, place) are drawn only when present.
+ */
+export function caseCard(c, options = {}) {
+  const clock = slaClock(c, serverNow());
+  const { label, mark } = CLOCK_LABELS[clock.state];
+  const card = el(
+    'article',
+    {
+      class: `case clock-${clock.state}`,
+      'data-tracking': c.trackingNumber,
+      'data-started': c.startedAt,
+      'data-deadline': c.deadlineAt,
+      'data-paused': c.pausedAt ?? '',
+      'data-clock': clock.state,
+    },
+    [
+      el('div', { class: 'case-head' }, [
+        el('span', { class: 'tn' }, [c.trackingNumber]),
+        el('span', { class: 'badge' }, [el('span', { class: 'mark', 'aria-hidden': 'true' }, [mark]), ` ${label}`]),
+      ]),
+      el('div', { class: 'case-title' }, [c.title]),
+      el('div', { class: 'case-status' }, [c.statusLabel, options.showDepartment ? ` \u00B7 ${c.departmentCode}` : null]),
+      el('div', { class: 'case-time' }, [clockText(clock)]),
+      'holder' in c ? el('div', { class: 'case-holder' }, [c.holder ? `Dipegang: ${c.holder.name}` : 'Belum dipegang']) : null,
+      c.place ? el('div', { class: 'case-place' }, [c.place]) : null,
+      c.description ? el('p', { class: 'case-description' }, [c.description]) : null,
+    ],
+  );
+  return card;
+}
+
+/** Moves every drawn clock on: state, colour, label and time left, once a second. */
+export function tickClocks(root = document) {
+  for (const card of root.querySelectorAll('[data-deadline]')) {
+    const clock = slaClock(
+      { startedAt: card.dataset.started, deadlineAt: card.dataset.deadline, pausedAt: card.dataset.paused || null },
+      serverNow(),
+    );
+    if (card.dataset.clock !== clock.state) {
+      card.classList.remove(`clock-${card.dataset.clock}`);
+      card.classList.add(`clock-${clock.state}`);
+      card.dataset.clock = clock.state;
+      const { label, mark } = CLOCK_LABELS[clock.state];
+      const badge = card.querySelector('.badge');
+      if (badge) badge.replaceChildren(el('span', { class: 'mark', 'aria-hidden': 'true' }, [mark]), ` ${label}`);
+    }
+    const time = card.querySelector('.case-time');
+    if (time) time.textContent = clockText(clock);
+  }
+  const now = document.getElementById('now');
+  if (now) {
+    now.textContent = new Date(serverNow()).toLocaleTimeString('id-ID', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  }
+}
+
+/** Count tiles: open, overdue, close, on time. */
+export function drawTiles(container, cases) {
+  const count = (state) => cases.filter((c) => c.clock.state === state).length;
+  const tile = (cls, value, label) =>
+    el('div', { class: `tile ${cls}` }, [el('span', { class: 'tile-value' }, [String(value)]), el('span', { class: 'tile-label' }, [label])]);
+  container.replaceChildren(
+    tile('tile-open', cases.length, 'Terbuka'),
+    tile('clock-overdue', count('overdue'), 'Terlambat'),
+    tile('clock-close', count('close'), 'Hampir habis'),
+    tile('clock-on_time', count('on_time'), 'Tepat waktu'),
+  );
+}
+
+/** Cards grouped in one column per department, most urgent first within each. */
+export function drawDepartments(container, cases, options = {}) {
+  const byDepartment = new Map();
+  for (const c of cases) {
+    if (!byDepartment.has(c.departmentCode)) byDepartment.set(c.departmentCode, { name: c.departmentName, cases: [] });
+    byDepartment.get(c.departmentCode).cases.push(c);
+  }
+  const limit = options.limit ?? Infinity;
+  const columns = [...byDepartment.entries()]
+    .sort((a, b) => b[1].cases.length - a[1].cases.length)
+    .map(([code, d]) =>
+      el('section', { class: 'department', 'data-department': code }, [
+        el('h3', {}, [el('span', { class: 'dept-code' }, [code]), ' ', el('span', { class: 'dept-name' }, [d.name])]),
+        ...d.cases.slice(0, limit).map((c) => caseCard(c, options)),
+        d.cases.length > limit ? el('p', { class: 'more' }, [`+${d.cases.length - limit} kasus lain`]) : null,
+      ]),
+    );
+  container.replaceChildren(...(columns.length > 0 ? columns : [el('p', { class: 'empty' }, ['Tidak ada kasus terbuka.'])]));
+}
+
+/**
+ * Listens to /api/events and calls `refresh` on connect and on each change, showing the state
+ * of the connection in `liveEl`. EventSource reconnects by itself after a drop.
+ */
+export function listenForChanges(url, refresh, liveEl) {
+  const source = new EventSource(url);
+  const show = (state, text) => {
+    liveEl.dataset.state = state;
+    liveEl.textContent = text;
+  };
+  const load = () => Promise.resolve(refresh()).catch(() => show('off', 'Gagal memuat, mencoba lagi...'));
+  show('connecting', 'Menghubungkan...');
+  source.addEventListener('hello', () => {
+    show('live', 'LANGSUNG');
+    load();
+  });
+  source.addEventListener('change', load);
+  source.addEventListener('error', () => show('off', 'Terputus, mencoba lagi...'));
+  return source;
+}
+
+/** Runs `task` one at a time; a call during a run makes one more run afterwards. */
+export function serialized(task) {
+  let running = false;
+  let again = false;
+  const run = async () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        await task();
+      } while (again);
+    } finally {
+      running = false;
+    }
+  };
+  return run;
+}
