@@ -46,6 +46,7 @@ export async function createRuntime(core: Core, options: RuntimeOptions = {}): P
     publicBaseUrl: config.publicBaseUrl,
     cityName: core.city.name,
     whatsapp: config.whatsapp,
+    email: config.email,
     whatsappWebClient: options.whatsappWebClient,
     translator: core.translator,
     overrides: options.overrides,

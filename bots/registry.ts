@@ -1,3 +1,4 @@
+import { createEmailSender } from './email/createEmailSender.js';
 import { Telegram } from 'telegraf';
 import type { ChannelSender, ChannelSenders } from '../core/channels/ChannelSender.js';
 import type { SmsConfig, TelegramConfig, WhatsAppConfig } from '../core/config/loadConfig.js';
@@ -24,6 +25,8 @@ export interface ChannelSetup {
   publicBaseUrl: string | undefined;
   cityName: string;
   whatsapp: WhatsAppConfig;
+  /** SMTP for notifications and escalations; null when the city sends no email. */
+  email?: { smtpUrl: string; from: string } | null;
   /** The whatsapp-web.js session this process holds (the bot role, WHATSAPP_MODE=web); only it can send. */
   whatsappWebClient?: WhatsAppWebSendingClient | undefined;
   translator: Translator;
@@ -71,6 +74,7 @@ export function createChannelSenders(setup: ChannelSetup): ChannelSenders {
   }
   const whatsapp = whatsappSender(setup);
   if (whatsapp) senders.whatsapp = whatsapp;
+  if (setup.email) senders.email = createEmailSender(setup.email);
   return senders;
 }
 
@@ -102,6 +106,7 @@ export function channelRates(setup: ChannelSetup): Partial<Record<keyof ChannelS
     ...(setup.sms.provider === 'none' ? {} : { sms: setup.sms.ratePerSecond }),
     ...(setup.telegram ? { telegram: setup.telegram.ratePerSecond } : {}),
     ...(canSendWhatsApp(setup) ? { whatsapp: setup.whatsapp.ratePerSecond } : {}),
+    ...(setup.email ? { email: 10 } : {}),
   };
 }
 

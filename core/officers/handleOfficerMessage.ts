@@ -7,6 +7,8 @@ import { maskPhone } from '../domain/mask.js';
 import type { Officer, Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../log/createLogger.js';
 import { writeNotification } from '../notify/writeNotification.js';
+import { COMPLAINT_TRANSITIONS } from '../cases/complaintLifecycle.js';
+import { PERMIT_TRANSITIONS } from '../cases/permitLifecycle.js';
 import { canAct, canSee } from './authorize.js';
 import { findOfficerCase, openCases, searchCases, type OfficerCase } from './caseLookup.js';
 import { parseOfficerCommand, textAfter } from './parseOfficerCommand.js';
@@ -130,7 +132,20 @@ export async function handleOfficerMessage(
     }
   } catch (error) {
     if (!(error instanceof CaseError)) throw error;
-    return say([line(`officer.refused.${error.code}`, { trackingNumber: found.trackingNumber })]);
+    const refused = line(`officer.refused.${error.code}`, { trackingNumber: found.trackingNumber });
+    if (error.code !== 'invalid_transition') return say([refused]);
+    // Say what can come next, so the officer is not left guessing the lifecycle.
+    const next = (found.kind === 'permit' ? PERMIT_TRANSITIONS : COMPLAINT_TRANSITIONS)[
+      found.status as never
+    ] as readonly string[];
+    return say([
+      refused,
+      line('officer.nextStatuses', {
+        kind: found.kind,
+        status: found.status,
+        next: next.length > 0 ? next.join(', ') : '-',
+      }),
+    ]);
   }
 }
 

@@ -1,0 +1,115 @@
+import { randomInt } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { boot } from '../boot.js';
+import { CHANNELS } from '../conversation/types.js';
+import { ConfigError, loadConfig } from '../config/loadConfig.js';
+import { maskPhone } from '../domain/mask.js';
+
+const USAGE = `Usage:
+  npm run officer -- add --name "Budi Santoso" --role officer|supervisor|inspectorate|admin [--department PUPR]
+                         [--channel telegram --address <chat id>] [--email x@kota.go.id] [--phone 62812...]
+  npm run officer -- list
+  npm run officer -- deactivate <officer id>
+
+Without --channel/--address the officer gets an invitation code to send to the bot once: /daftar <code>.
+The link is always to the officer's chat account, never to a typed name.`;
+
+const ROLES = ['officer', 'supervisor', 'inspectorate', 'admin'] as const;
+// No 0/O or 1/I/L, so a code read over the phone is typed right.
+const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+
+function inviteCode(): string {
+  return Array.from({ length: 8 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
+}
+
+async function main(): Promise<number> {
+  const [verb, ...rest] = process.argv.slice(2);
+  if (!verb || verb === '--help' || verb === '-h') {
+    console.log(USAGE);
+    return verb ? 0 : 2;
+  }
+  const core = await boot(loadConfig());
+  try {
+    const { prisma } = core.db;
+    if (verb === 'list') {
+      const officers = await prisma.officer.findMany({ orderBy: [{ departmentCode: 'asc' }, { name: 'asc' }] });
+      for (const o of officers) {
+        const link =
+          o.channel && o.address ? `${o.channel}:${maskPhone(o.address)}` : o.inviteCode ? 'invited' : 'unlinked';
+        console.log(
+          `${o.id}  ${o.active ? 'active  ' : 'inactive'}  ${o.role.padEnd(12)} ${(o.departmentCode ?? '-').padEnd(12)} ${link.padEnd(24)} ${o.name}`,
+        );
+      }
+      return 0;
+    }
+    if (verb === 'deactivate') {
+      const id = rest[0];
+      if (!id) return (console.error(USAGE), 2);
+      await prisma.officer.update({ where: { id }, data: { active: false } });
+      console.log(`Officer ${id} deactivated.`);
+      return 0;
+    }
+    if (verb !== 'add') return (console.error(USAGE), 2);
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        name: { type: 'string' },
+        role: { type: 'string' },
+        department: { type: 'string' },
+        channel: { type: 'string' },
+        address: { type: 'string' },
+        email: { type: 'string' },
+        phone: { type: 'string' },
+      },
+    });
+    const role = values.role as (typeof ROLES)[number];
+    const problems: string[] = [];
+    if (!values.name?.trim()) problems.push('--name is required');
+    if (!ROLES.includes(role)) problems.push(`--role must be one of ${ROLES.join(', ')}`);
+    if ((role === 'officer' || role === 'supervisor') && !values.department)
+      problems.push(`--department is required for an ${role}`);
+    if (values.department && !core.city.departments.some((d) => d.code === values.department)) {
+      problems.push(`--department ${values.department} is not in the city's departments.json`);
+    }
+    if (Boolean(values.channel) !== Boolean(values.address)) problems.push('--channel and --address go together');
+    if (values.channel && !(CHANNELS as readonly string[]).includes(values.channel))
+      problems.push(`--channel must be one of ${CHANNELS.join(', ')}`);
+    if (problems.length > 0) {
+      console.error(`${problems.join('\n')}\n\n${USAGE}`);
+      return 2;
+    }
+    const linked = Boolean(values.channel && values.address);
+    const officer = await prisma.officer.create({
+      data: {
+        name: values.name!.trim(),
+        role,
+        departmentCode: values.department ?? null,
+        channel: linked ? (values.channel as (typeof CHANNELS)[number]) : null,
+        address: linked ? values.address! : null,
+        email: values.email ?? null,
+        phone: values.phone ?? null,
+        inviteCode: linked ? null : inviteCode(),
+      },
+    });
+    console.log(
+      `Officer ${officer.name} (${officer.role}${officer.departmentCode ? `, ${officer.departmentCode}` : ''}) added: ${officer.id}`,
+    );
+    if (officer.inviteCode)
+      console.log(
+        `Invitation code: ${officer.inviteCode}  (the officer sends "/daftar ${officer.inviteCode}" to the bot once)`,
+      );
+    return 0;
+  } finally {
+    await core.close();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof ConfigError ? error.message : `officer: ${(error as Error).message}`);
+    process.exitCode = 1;
+  },
+);
