@@ -35,6 +35,8 @@ describe('loadConfig', () => {
       whatsapp: { mode: 'none', ratePerSecond: 20 },
       telegram: null,
       outbox: { maxAttempts: 5, retryBaseMs: 2000 },
+      email: null,
+      slaReconcileMs: 10 * 60_000,
       commandCenter: { sessionSecret: undefined, open311ApiKeys: [], tvWallToken: undefined },
     });
   });
@@ -71,6 +73,9 @@ describe('loadConfig', () => {
         TELEGRAM_WEBHOOK_SECRET: 'tg-webhook-secret-0123',
         TELEGRAM_RATE_PER_SECOND: '10',
         OUTBOX_MAX_ATTEMPTS: '3',
+        SMTP_URL: 'smtps://mailer:secret@mail.kota.go.id:465',
+        EMAIL_FROM: 'LayanKota <layanan@kota.go.id>',
+        SLA_RECONCILE_MINUTES: '5',
         OUTBOX_RETRY_BASE_MS: '500',
       }),
     ).toEqual({
@@ -111,6 +116,8 @@ describe('loadConfig', () => {
         ratePerSecond: 10,
       },
       outbox: { maxAttempts: 3, retryBaseMs: 500 },
+      email: { smtpUrl: 'smtps://mailer:secret@mail.kota.go.id:465', from: 'LayanKota <layanan@kota.go.id>' },
+      slaReconcileMs: 5 * 60_000,
       commandCenter: { sessionSecret: undefined, open311ApiKeys: [], tvWallToken: undefined },
     });
   });
