@@ -347,10 +347,36 @@ describe.each(DB_KINDS)('migrate on %s', (kind) => {
       'OfficerLoginCode',
       () =>
         p.officerLoginCode.create({
-          data: { officerId: officer.id, codeHash: 'a'.repeat(64), attempts: 1, expiresAt: at, usedAt: at, createdAt: at },
+          data: {
+            officerId: officer.id,
+            codeHash: 'a'.repeat(64),
+            attempts: 1,
+            expiresAt: at,
+            usedAt: at,
+            createdAt: at,
+          },
         }),
       () => p.officerLoginCode.findFirstOrThrow({ where: { officerId: officer.id } }),
     );
+
+    await roundTrip(
+      'SlaNotice',
+      () =>
+        p.slaNotice.create({
+          data: {
+            timerId: `sla.complaint.${citizen.id}.v0.escalation.0`,
+            caseKind: 'complaint',
+            caseId: citizen.id,
+            kind: 'escalation',
+            firedAt: at,
+          },
+        }),
+      () => p.slaNotice.findFirstOrThrow({ where: { caseId: citizen.id } }),
+    );
+    // The email channel added by a later migration is a value the enum takes.
+    await p.outboxMessage.create({
+      data: { channel: 'email', address: 'inspektorat@kota.example', language: 'id', replies: [] },
+    });
 
     expect([...written].sort()).toEqual(Object.values(Prisma.ModelName).sort());
   });

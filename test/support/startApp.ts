@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -45,6 +45,8 @@ export async function startApp(
   const config = loadConfig({
     DATABASE_URL: db.url!,
     DATA_DIR: dataDir,
+    // Tests run at any hour: the default city without quiet hours, unless a test brings its own city.
+    CITY_DATA_DIR: cityWithoutQuietHours(dataDir),
     REDIS_URL: 'redis://127.0.0.1:6379',
     PUBLIC_BASE_URL: baseUrl,
     LOG_LEVEL: 'debug',
@@ -77,6 +79,23 @@ export async function startApp(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A copy of city/default whose quiet hours are empty, so SMS notifications do not wait for the
+ * morning when the suite happens to run at night (Jakarta time). Quiet hours have tests of their own.
+ */
+export function cityWithoutQuietHours(dir: string): string {
+  const city = path.join(dir, 'city');
+  mkdirSync(city, { recursive: true });
+  for (const file of ['departments.json', 'permit-types.json'])
+    copyFileSync(path.join('city/default', file), path.join(city, file));
+  const profile = JSON.parse(readFileSync('city/default/city.json', 'utf8')) as {
+    notifications: { quietHours: unknown };
+  };
+  profile.notifications.quietHours = { start: '00:00', end: '00:00' };
+  writeFileSync(path.join(city, 'city.json'), JSON.stringify(profile));
+  return city;
 }
 
 /** Waits until `check` returns a truthy value, polling; fails after `timeoutMs`. */
