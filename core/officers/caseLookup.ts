@@ -19,8 +19,11 @@ export interface OfficerCase {
   anonymous: boolean;
   deadlineAt: Date;
   submittedAt: Date;
+  holderId: string | null;
   holderName: string | null;
   description: string | null;
+  /** Bumped when the deadline moves; SLA timers of another version are stale. */
+  deadlineVersion: number;
 }
 
 function fromPermit(
@@ -39,8 +42,10 @@ function fromPermit(
     anonymous: false,
     deadlineAt: p.deadlineAt,
     submittedAt: p.submittedAt,
+    holderId: p.assignedOfficerId,
     holderName: p.assignedOfficer?.name ?? null,
     description: null,
+    deadlineVersion: p.deadlineVersion,
   };
 }
 
@@ -60,8 +65,10 @@ function fromComplaint(
     anonymous: c.anonymous,
     deadlineAt: c.deadlineAt,
     submittedAt: c.createdAt,
+    holderId: c.assignedOfficerId,
     holderName: c.assignedOfficer?.name ?? null,
     description: c.description,
+    deadlineVersion: c.deadlineVersion,
   };
 }
 
@@ -85,6 +92,21 @@ export async function findOfficerCase(db: Db, city: CityData, typed: string): Pr
     if (c) return fromComplaint(city, c);
   }
   return null;
+}
+
+/** A case by its id, or null. */
+export async function findCaseById(
+  db: Db,
+  city: CityData,
+  kind: 'permit' | 'complaint',
+  id: string,
+): Promise<OfficerCase | null> {
+  if (kind === 'permit') {
+    const p = await db.permitApplication.findUnique({ where: { id }, include: { assignedOfficer: true } });
+    return p ? fromPermit(city, p) : null;
+  }
+  const c = await db.complaint.findUnique({ where: { id }, include: { assignedOfficer: true } });
+  return c ? fromComplaint(city, c) : null;
 }
 
 /** Open cases of some departments (all when null), the nearest deadline first. */
