@@ -53,7 +53,7 @@ const COMMAND = /^\/(\w+)(?:@\w+)?(?:\s+([\s\S]*))?$/;
  * A Telegram update as a neutral event, or null when it is not a citizen writing to the bot in a
  * private chat (channel posts, group chats, edited messages, bots, service messages, inline
  * queries). Telegram's quirks are settled here:
- * - `/start` is the "new conversation" signal; other commands read as the word (`/bantuan` -> `bantuan`);
+ * - `/start` is the "new conversation" signal; other commands keep their slash, minus the bot's name;
  * - a pressed inline button is a choice whose id is the button's callback data;
  * - a photo (or an image sent as a file) is a media reference `tg-file:<file_id>`, its caption the text;
  * - a contact the user shares of themself is a phone number Telegram vouches for, and also reads
@@ -82,7 +82,9 @@ export function parseTelegramUpdate(body: unknown, receivedAt: Date): InboundEve
   if (typeof message.text === 'string') {
     const command = COMMAND.exec(message.text.trim());
     if (command?.[1]?.toLowerCase() === 'start') return { ...event, start: true, text: command[2]?.trim() ?? '' };
-    if (command) return { ...event, text: [command[1], command[2]?.trim()].filter(Boolean).join(' ') };
+    // Other commands keep their slash, without the bot's name: "/balas@KotaBot A1 ok" is "/balas A1 ok".
+    // The core reads "/bantuan" as the word, and knows an officer command by its slash.
+    if (command) return { ...event, text: [`/${command[1]}`, command[2]?.trim()].filter(Boolean).join(' ') };
     return { ...event, text: message.text };
   }
   const text = message.caption ?? '';

@@ -232,7 +232,7 @@ async function reply(deps: OfficerDeps, officer: Officer, c: OfficerCase, text: 
   const outbox = await deps.prisma.$transaction(async (tx) => {
     const citizen = await tx.citizen.findUniqueOrThrow({
       where: { id: c.citizenId },
-      include: { identities: { orderBy: { lastSeenAt: 'desc' } }, conversation: true },
+      include: { identities: { orderBy: { lastSeenAt: 'desc' } } },
     });
     const identity = citizen.identities.find((i) => i.channel !== 'console') ?? citizen.identities[0];
     await recordNote(tx, officer, c, `Balasan petugas: ${text}`, now);
@@ -252,14 +252,20 @@ async function reply(deps: OfficerDeps, officer: Officer, c: OfficerCase, text: 
         },
       ],
     });
-    // The citizen's next free text goes back to this officer while the case is open.
-    const state = (citizen.conversation?.state ?? {}) as Record<string, unknown>;
-    if (citizen.conversation) {
+    // The citizen's next free text goes back to this officer while the case is open: they are
+    // brought back to the menu, where free text is read as the answer. The row lock keeps a
+    // message of theirs arriving at this moment from overwriting the thread.
+    const [locked] = await tx.$queryRaw<Array<{ state: unknown }>>`
+      SELECT "state" FROM "Conversation" WHERE "citizenId" = ${citizen.id}::uuid FOR UPDATE`;
+    if (locked) {
+      const state = (locked.state ?? {}) as Record<string, unknown>;
       await tx.conversation.update({
         where: { citizenId: citizen.id },
         data: {
           state: {
             ...state,
+            flow: { name: 'menu' },
+            options: [],
             thread: { trackingNumber: c.trackingNumber, officerId: officer.id },
           } as Prisma.InputJsonValue,
         },

@@ -39,6 +39,8 @@ export async function requestLoginCode(
   return prisma.$transaction(async (tx) => {
     const officer = await findOfficerByHandle(tx, request.handle);
     if (!officer?.channel || !officer.address) return { status: 'unknown' };
+    // One request per officer at a time, so parallel requests cannot slip past the hourly cap.
+    await tx.$queryRaw`SELECT "id" FROM "Officer" WHERE "id" = ${officer.id}::uuid FOR UPDATE`;
     const lastHour = await tx.officerLoginCode.count({
       where: { officerId: officer.id, createdAt: { gt: new Date(now.getTime() - 3_600_000) } },
     });
