@@ -111,10 +111,19 @@ function drawPerDay(container, perDay) {
       svg('rect', { x, y: y(d.permits), width: w, height: y(0) - y(d.permits), class: 'bar-permit' }, [
         svg('title', {}, [document.createTextNode(label)]),
       ]),
-      svg('rect', { x, y: y(d.permits + d.complaints), width: w, height: y(d.permits) - y(d.permits + d.complaints), class: 'bar-complaint' }, [
-        svg('title', {}, [document.createTextNode(label)]),
-      ]),
-      i % 2 === perDay.length % 2 || i === perDay.length - 1
+      svg(
+        'rect',
+        {
+          x,
+          y: y(d.permits + d.complaints),
+          width: w,
+          height: y(d.permits) - y(d.permits + d.complaints),
+          class: 'bar-complaint',
+        },
+        [svg('title', {}, [document.createTextNode(label)])],
+      ),
+      // Every other day is labelled, counting back from today, so today always is.
+      (perDay.length - 1 - i) % 2 === 0
         ? svg('text', { x: x + w / 2, y: height - 10, class: 'axis-label', 'text-anchor': 'middle' }, [
             document.createTextNode(`${d.date.slice(8, 10)}/${d.date.slice(5, 7)}`),
           ])
@@ -122,13 +131,26 @@ function drawPerDay(container, perDay) {
     ];
   });
   container.replaceChildren(
-    svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': 'Kasus masuk per hari', class: 'per-day' }, [
-      svg('line', { x1: pad.left, y1: y(0), x2: width - pad.right, y2: y(0), class: 'axis' }),
-      svg('text', { x: pad.left - 6, y: y(max) + 5, class: 'axis-label', 'text-anchor': 'end' }, [document.createTextNode(String(max))]),
-      svg('text', { x: pad.left - 6, y: y(0), class: 'axis-label', 'text-anchor': 'end' }, [document.createTextNode('0')]),
-      ...bars,
+    svg(
+      'svg',
+      { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': 'Kasus masuk per hari', class: 'per-day' },
+      [
+        svg('line', { x1: pad.left, y1: y(0), x2: width - pad.right, y2: y(0), class: 'axis' }),
+        svg('text', { x: pad.left - 6, y: y(max) + 5, class: 'axis-label', 'text-anchor': 'end' }, [
+          document.createTextNode(String(max)),
+        ]),
+        svg('text', { x: pad.left - 6, y: y(0), class: 'axis-label', 'text-anchor': 'end' }, [
+          document.createTextNode('0'),
+        ]),
+        ...bars,
+      ],
+    ),
+    el('p', { class: 'legend' }, [
+      el('span', { class: 'key key-permit' }),
+      ' Izin ',
+      el('span', { class: 'key key-complaint' }),
+      ' Pengaduan',
     ]),
-    el('p', { class: 'legend' }, [el('span', { class: 'key key-permit' }), ' Izin ', el('span', { class: 'key key-complaint' }), ' Pengaduan']),
   );
 }
 
@@ -149,14 +171,21 @@ function drawMap(container, map) {
     svg('line', { x1: (width * i) / 4, y1: 0, x2: (width * i) / 4, y2: height, class: 'grid' }),
     svg('line', { x1: 0, y1: (height * i) / 4, x2: width, y2: (height * i) / 4, class: 'grid' }),
   ]);
-  const inside = map.points.filter((p) => p.latitude >= south && p.latitude <= north && p.longitude >= west && p.longitude <= east);
+  const inside = map.points.filter(
+    (p) => p.latitude >= south && p.latitude <= north && p.longitude >= west && p.longitude <= east,
+  );
   const dots = inside.map((p) => {
-    const title = svg('title', {}, [document.createTextNode(`${p.trackingNumber} ${p.title} (${p.state === 'closed' ? 'selesai' : CLOCK_LABELS[p.state].label})`)]);
+    const title = svg('title', {}, [
+      document.createTextNode(
+        `${p.trackingNumber} ${p.title} (${p.state === 'closed' ? 'selesai' : CLOCK_LABELS[p.state].label})`,
+      ),
+    ]);
     const cx = x(p.longitude);
     const cy = y(p.latitude);
     const attrs = { class: `dot dot-${p.state}`, 'data-tracking': p.trackingNumber };
     if (p.state === 'overdue') return svg('rect', { ...attrs, x: cx - 6, y: cy - 6, width: 12, height: 12 }, [title]);
-    if (p.state === 'close') return svg('path', { ...attrs, d: `M${cx},${cy - 7} L${cx + 7},${cy + 6} L${cx - 7},${cy + 6} Z` }, [title]);
+    if (p.state === 'close')
+      return svg('path', { ...attrs, d: `M${cx},${cy - 7} L${cx + 7},${cy + 6} L${cx - 7},${cy + 6} Z` }, [title]);
     return svg('circle', { ...attrs, cx, cy, r: 6 }, [title]);
   });
   const outside = map.points.length - inside.length;
@@ -169,7 +198,7 @@ function drawMap(container, map) {
     el('p', { class: 'legend' }, [
       `${inside.length} titik`,
       outside > 0 ? `, ${outside} di luar batas kota` : '',
-      ` \u00B7 ${north.toFixed(2)}\u00B0 / ${south.toFixed(2)}\u00B0 LU-LS, ${west.toFixed(2)}\u00B0-${east.toFixed(2)}\u00B0 BT`,
+      ` \u00B7 lintang ${south.toFixed(2)} s/d ${north.toFixed(2)}, bujur ${west.toFixed(2)} s/d ${east.toFixed(2)}`,
     ]),
   );
 }

@@ -90,9 +90,14 @@ export function caseCard(c, options = {}) {
         el('span', { class: 'badge' }, [el('span', { class: 'mark', 'aria-hidden': 'true' }, [mark]), ` ${label}`]),
       ]),
       el('div', { class: 'case-title' }, [c.title]),
-      el('div', { class: 'case-status' }, [c.statusLabel, options.showDepartment ? ` \u00B7 ${c.departmentCode}` : null]),
+      el('div', { class: 'case-status' }, [
+        c.statusLabel,
+        options.showDepartment ? ` \u00B7 ${c.departmentCode}` : null,
+      ]),
       el('div', { class: 'case-time' }, [clockText(clock)]),
-      'holder' in c ? el('div', { class: 'case-holder' }, [c.holder ? `Dipegang: ${c.holder.name}` : 'Belum dipegang']) : null,
+      'holder' in c
+        ? el('div', { class: 'case-holder' }, [c.holder ? `Dipegang: ${c.holder.name}` : 'Belum dipegang'])
+        : null,
       c.place ? el('div', { class: 'case-place' }, [c.place]) : null,
       c.description ? el('p', { class: 'case-description' }, [c.description]) : null,
     ],
@@ -120,7 +125,11 @@ export function tickClocks(root = document) {
   }
   const now = document.getElementById('now');
   if (now) {
-    now.textContent = new Date(serverNow()).toLocaleTimeString('id-ID', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    now.textContent = new Date(serverNow()).toLocaleTimeString('id-ID', {
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
   }
 }
 
@@ -128,7 +137,10 @@ export function tickClocks(root = document) {
 export function drawTiles(container, cases) {
   const count = (state) => cases.filter((c) => c.clock.state === state).length;
   const tile = (cls, value, label) =>
-    el('div', { class: `tile ${cls}` }, [el('span', { class: 'tile-value' }, [String(value)]), el('span', { class: 'tile-label' }, [label])]);
+    el('div', { class: `tile ${cls}` }, [
+      el('span', { class: 'tile-value' }, [String(value)]),
+      el('span', { class: 'tile-label' }, [label]),
+    ]);
   container.replaceChildren(
     tile('tile-open', cases.length, 'Terbuka'),
     tile('clock-overdue', count('overdue'), 'Terlambat'),
@@ -154,7 +166,9 @@ export function drawDepartments(container, cases, options = {}) {
         d.cases.length > limit ? el('p', { class: 'more' }, [`+${d.cases.length - limit} kasus lain`]) : null,
       ]),
     );
-  container.replaceChildren(...(columns.length > 0 ? columns : [el('p', { class: 'empty' }, ['Tidak ada kasus terbuka.'])]));
+  container.replaceChildren(
+    ...(columns.length > 0 ? columns : [el('p', { class: 'empty' }, ['Tidak ada kasus terbuka.'])]),
+  );
 }
 
 /**

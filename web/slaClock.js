@@ -16,10 +16,11 @@ export function slaClock(c, nowMs) {
   const deadline = new Date(c.deadlineAt).getTime();
   const at = c.pausedAt ? new Date(c.pausedAt).getTime() : nowMs;
   const msLeft = deadline - at;
-  const fractionLeft = Math.round((msLeft / Math.max(1, deadline - start)) * 1000) / 1000;
+  const fraction = msLeft / Math.max(1, deadline - start);
   let state = 'on_time';
   if (c.pausedAt) state = 'paused';
   else if (msLeft <= 0) state = 'overdue';
-  else if (fractionLeft < CLOSE_FRACTION) state = 'close';
-  return { state, msLeft, fractionLeft };
+  else if (fraction < CLOSE_FRACTION) state = 'close';
+  // Rounded for showing only: the state above is decided on the exact share.
+  return { state, msLeft, fractionLeft: Math.round(fraction * 1000) / 1000 || 0 };
 }

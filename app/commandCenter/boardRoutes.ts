@@ -86,7 +86,8 @@ export function boardRoutes(core: Core, options: BoardOptions): Router {
       lang: langOf(req),
       translator: core.translator,
     });
-    if (clock && (CLOCK_STATES as readonly string[]).includes(clock)) cases = cases.filter((c) => c.clock.state === clock);
+    if (clock && (CLOCK_STATES as readonly string[]).includes(clock))
+      cases = cases.filter((c) => c.clock.state === clock);
     res.json({ now: now.toISOString(), cases });
   });
 
@@ -107,7 +108,12 @@ export function boardRoutes(core: Core, options: BoardOptions): Router {
       return;
     }
     const now = core.clock();
-    const cases = await listBoardCases(prisma, { departments: null, now, lang: langOf(req), translator: core.translator });
+    const cases = await listBoardCases(prisma, {
+      departments: null,
+      now,
+      lang: langOf(req),
+      translator: core.translator,
+    });
     res.json({ now: now.toISOString(), city: core.city.name, cases: cases.map(toTvCase) });
   });
 

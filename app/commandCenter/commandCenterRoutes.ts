@@ -30,7 +30,10 @@ export function commandCenterRoutes(core: Core, runtime: Runtime, options: Comma
   const feed = new ChangeFeed(() => readCaseMark(core.db.prisma), options.pollMs ?? 1000, core.logger);
   const router = express.Router();
   router.use(
-    loginRoutes(core, runtime, { secret: sessionSecret, secure: core.config.publicBaseUrl?.startsWith('https://') ?? false }),
+    loginRoutes(core, runtime, {
+      secret: sessionSecret,
+      secure: core.config.publicBaseUrl?.startsWith('https://') ?? false,
+    }),
   );
   router.use(
     boardRoutes(core, {
@@ -39,6 +42,6 @@ export function commandCenterRoutes(core: Core, runtime: Runtime, options: Comma
       tvWallToken: settings.tvWallToken,
     }),
   );
-  router.use('/open311/v2', open311Routes(core, settings.open311ApiKeys));
+  router.use('/open311/v2', open311Routes(core, runtime, settings.open311ApiKeys));
   return router;
 }

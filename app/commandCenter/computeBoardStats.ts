@@ -103,7 +103,8 @@ export async function computeBoardStats(prisma: PrismaClient, city: CityData, q:
         close: open.filter((c) => c.clock.state === 'close').length,
         closed: done?.closed ?? 0,
         medianHoursToFinish: done?.median === null || done?.median === undefined ? null : round1(Number(done.median)),
-        satisfaction: rated?._avg.rating === null || rated?._avg.rating === undefined ? null : round1(rated._avg.rating),
+        satisfaction:
+          rated?._avg.rating === null || rated?._avg.rating === undefined ? null : round1(rated._avg.rating),
         ratings: rated?._count.rating ?? 0,
       };
     });
@@ -122,7 +123,9 @@ async function casesPerDay(
   days: number,
   inDepartments: Prisma.Sql,
 ): Promise<BoardStats['perDay']> {
-  const dates = Array.from({ length: days }, (_, i) => localDate(new Date(now.getTime() - (days - 1 - i) * 86_400_000), timeZone));
+  const dates = Array.from({ length: days }, (_, i) =>
+    localDate(new Date(now.getTime() - (days - 1 - i) * 86_400_000), timeZone),
+  );
   const since = new Date(now.getTime() - (days + 1) * 86_400_000);
   const rows = await prisma.$queryRaw<Array<{ kind: string; day: string; n: number }>>`
     SELECT 'permit' AS kind, to_char("submittedAt" AT TIME ZONE ${timeZone}, 'YYYY-MM-DD') AS day, count(*)::int AS n
@@ -149,17 +152,15 @@ async function complaintMap(prisma: PrismaClient, city: CityData, q: StatsQuery)
     orderBy: { createdAt: 'desc' },
     take: MAP_LIMIT,
   });
-  const points = rows.map(
-    (c): MapPoint => ({
-      trackingNumber: c.trackingNumber,
-      title: q.lang === 'en' ? c.category.nameEn : c.category.nameId,
-      latitude: c.latitude!,
-      longitude: c.longitude!,
-      state: COMPLAINT_OPEN_STATUSES.includes(c.status)
-        ? slaClock({ startedAt: c.createdAt, deadlineAt: c.deadlineAt }, q.now.getTime()).state
-        : 'closed',
-    }),
-  );
+  const points = rows.map((c): MapPoint => ({
+    trackingNumber: c.trackingNumber,
+    title: q.lang === 'en' ? c.category.nameEn : c.category.nameId,
+    latitude: c.latitude!,
+    longitude: c.longitude!,
+    state: COMPLAINT_OPEN_STATUSES.includes(c.status)
+      ? slaClock({ startedAt: c.createdAt, deadlineAt: c.deadlineAt }, q.now.getTime()).state
+      : 'closed',
+  }));
   return { bounds: city.map?.bounds ?? extentOf(points), points };
 }
 

@@ -112,28 +112,28 @@ export async function listBoardCases(prisma: PrismaClient, q: BoardQuery): Promi
         longitude: null,
       };
     }),
-    ...complaints.map(
-      (c): BoardCase => ({
-        kind: 'complaint',
-        trackingNumber: c.trackingNumber,
-        title: q.lang === 'en' ? c.category.nameEn : c.category.nameId,
-        typeCode: c.categoryCode,
-        departmentCode: c.departmentCode,
-        departmentName: c.department.name,
-        status: c.status,
-        statusLabel: label('complaint', c.status),
-        startedAt: c.createdAt.toISOString(),
-        deadlineAt: c.deadlineAt.toISOString(),
-        pausedAt: null,
-        clock: slaClock({ startedAt: c.createdAt, deadlineAt: c.deadlineAt }, nowMs),
-        holder: holder(c.assignedOfficer),
-        description:
-          c.description.length > DESCRIPTION_CHARS ? `${c.description.slice(0, DESCRIPTION_CHARS - 3)}...` : c.description,
-        place: c.locationText,
-        latitude: c.latitude,
-        longitude: c.longitude,
-      }),
-    ),
+    ...complaints.map((c): BoardCase => ({
+      kind: 'complaint',
+      trackingNumber: c.trackingNumber,
+      title: q.lang === 'en' ? c.category.nameEn : c.category.nameId,
+      typeCode: c.categoryCode,
+      departmentCode: c.departmentCode,
+      departmentName: c.department.name,
+      status: c.status,
+      statusLabel: label('complaint', c.status),
+      startedAt: c.createdAt.toISOString(),
+      deadlineAt: c.deadlineAt.toISOString(),
+      pausedAt: null,
+      clock: slaClock({ startedAt: c.createdAt, deadlineAt: c.deadlineAt }, nowMs),
+      holder: holder(c.assignedOfficer),
+      description:
+        c.description.length > DESCRIPTION_CHARS
+          ? `${c.description.slice(0, DESCRIPTION_CHARS - 3)}...`
+          : c.description,
+      place: c.locationText,
+      latitude: c.latitude,
+      longitude: c.longitude,
+    })),
   ];
   return cases
     .sort((a, b) => CLOCK_ORDER[a.clock.state] - CLOCK_ORDER[b.clock.state] || a.clock.msLeft - b.clock.msLeft)

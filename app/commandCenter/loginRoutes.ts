@@ -56,7 +56,8 @@ export function loginRoutes(core: Core, runtime: Runtime, options: LoginOptions)
         language: core.config.defaultLanguage,
       });
       if (outcome.status === 'sent') await runtime.dispatcher.dispatch([outcome.outbox]);
-      if (outcome.status !== 'unknown') core.logger.info({ officerId: outcome.officerId, outcome: outcome.status }, 'sign-in code requested');
+      if (outcome.status !== 'unknown')
+        core.logger.info({ officerId: outcome.officerId, outcome: outcome.status }, 'sign-in code requested');
     })().catch((error: unknown) => core.logger.error({ err: error }, 'sign-in code request failed'));
   });
 

@@ -5,6 +5,8 @@ import { COMPLAINT_OPEN_STATUSES } from '../../core/cases/complaintLifecycle.js'
 import { submitComplaint } from '../../core/cases/complaintService.js';
 import { normalizePhone } from '../../core/domain/phone.js';
 import type { Prisma } from '../../core/generated/prisma/client.js';
+import { notifyDepartment } from '../../core/officers/handleOfficerMessage.js';
+import type { Runtime } from '../createRuntime.js';
 
 const DEFAULT_DAYS = 90;
 const MAX_RESULTS = 1000;
@@ -26,7 +28,11 @@ function matchesAnyKey(given: unknown, keys: readonly string[]): boolean {
 }
 
 const text = (value: unknown): string | undefined =>
-  typeof value === 'string' && value.trim() !== '' ? value.trim() : typeof value === 'number' ? String(value) : undefined;
+  typeof value === 'string' && value.trim() !== ''
+    ? value.trim()
+    : typeof value === 'number'
+      ? String(value)
+      : undefined;
 
 function coordinate(value: unknown, limit: number): number | null | 'invalid' {
   const raw = text(value);
@@ -41,7 +47,7 @@ function coordinate(value: unknown, limit: number): number | null | 'invalid' {
  * free-text description and place, which citizens often fill with it), and filing a complaint
  * with an API key from OPEN311_API_KEYS.
  */
-export function open311Routes(core: Core, apiKeys: readonly string[]): Router {
+export function open311Routes(core: Core, runtime: Runtime, apiKeys: readonly string[]): Router {
   const router = express.Router();
   const prisma = core.db.prisma;
   const { city } = core;
@@ -94,8 +100,10 @@ export function open311Routes(core: Core, apiKeys: readonly string[]): Router {
       dates[name] = at;
     }
     const start =
-      dates.start_date ?? (dates.end_date || ids ? undefined : new Date(core.clock().getTime() - DEFAULT_DAYS * 86_400_000));
-    if (start || dates.end_date) where.createdAt = { ...(start ? { gte: start } : {}), ...(dates.end_date ? { lte: dates.end_date } : {}) };
+      dates.start_date ??
+      (dates.end_date || ids ? undefined : new Date(core.clock().getTime() - DEFAULT_DAYS * 86_400_000));
+    if (start || dates.end_date)
+      where.createdAt = { ...(start ? { gte: start } : {}), ...(dates.end_date ? { lte: dates.end_date } : {}) };
     const rows = await prisma.complaint.findMany({
       where,
       include: { category: true },
@@ -120,7 +128,8 @@ export function open311Routes(core: Core, apiKeys: readonly string[]): Router {
     express.json({ limit: '32kb' }),
     async (req: Request, res: Response) => {
       const f = (req.body ?? {}) as Fields;
-      if (!matchesAnyKey(f.api_key ?? req.query.api_key, apiKeys)) return fail(res, 403, 'api_key is missing or not valid');
+      if (!matchesAnyKey(f.api_key ?? req.query.api_key, apiKeys))
+        return fail(res, 403, 'api_key is missing or not valid');
       const category = city.complaintCategories.find((c) => c.code === text(f.service_code));
       if (!category) return fail(res, 400, 'service_code is missing or not one of services.json');
       const description = text(f.description)?.replace(/\s+/g, ' ');
@@ -152,7 +161,7 @@ export function open311Routes(core: Core, apiKeys: readonly string[]): Router {
           : await tx.citizen.create({
               data: { language: core.config.defaultLanguage, phone, email: email ?? null, fullName },
             });
-        return submitComplaint(
+        const complaint = await submitComplaint(
           tx,
           city,
           {
@@ -168,8 +177,22 @@ export function open311Routes(core: Core, apiKeys: readonly string[]): Router {
           },
           now,
         );
+        // As for a complaint by chat: the department's officers hear of it at once.
+        const notifications = await notifyDepartment(tx, complaint.departmentCode, {
+          trackingNumber: complaint.trackingNumber,
+          title: category.name.id,
+        });
+        return { ...complaint, notifications };
       });
-      core.logger.info({ trackingNumber: filed.trackingNumber, category: category.code, via: 'open311' }, 'complaint filed');
+      await runtime.dispatcher.dispatch(filed.notifications);
+      await runtime.afterCaseChanges(
+        [{ kind: 'complaint', id: filed.id, startedAt: now, deadlineAt: filed.deadlineAt, deadlineVersion: 0 }],
+        [],
+      );
+      core.logger.info(
+        { trackingNumber: filed.trackingNumber, category: category.code, via: 'open311' },
+        'complaint filed',
+      );
       res.status(201).json([
         {
           service_request_id: filed.trackingNumber,

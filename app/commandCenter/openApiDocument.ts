@@ -50,7 +50,9 @@ export const openApiDocument = {
         responses: {
           '200': {
             ...json(ref('Me'), 'Signed in'),
-            headers: { 'Set-Cookie': { schema: { type: 'string' }, description: 'lk_session=...; HttpOnly; SameSite=Strict' } },
+            headers: {
+              'Set-Cookie': { schema: { type: 'string' }, description: 'lk_session=...; HttpOnly; SameSite=Strict' },
+            },
           },
           '400': error('Handle or code missing'),
           '401': error('Wrong, expired or used-up code'),
@@ -72,8 +74,7 @@ export const openApiDocument = {
       get: {
         tags: ['board'],
         summary: 'Open cases with their SLA clocks, most urgent first',
-        description:
-          'Officers and supervisors see their department, the Inspectorate and admins every department.',
+        description: 'Officers and supervisors see their department, the Inspectorate and admins every department.',
         security: [{ session: [] }],
         parameters: [
           { name: 'kind', in: 'query', schema: { enum: ['permit', 'complaint'] } },
@@ -188,7 +189,9 @@ export const openApiDocument = {
       LoginRequest: {
         type: 'object',
         required: ['handle'],
-        properties: { handle: { type: 'string', minLength: 3, maxLength: 100, description: 'Phone number or chat address' } },
+        properties: {
+          handle: { type: 'string', minLength: 3, maxLength: 100, description: 'Phone number or chat address' },
+        },
       },
       LoginVerify: {
         type: 'object',
@@ -324,7 +327,17 @@ export const openApiDocument = {
       },
       DepartmentFigures: {
         type: 'object',
-        required: ['code', 'name', 'open', 'overdue', 'close', 'closed', 'medianHoursToFinish', 'satisfaction', 'ratings'],
+        required: [
+          'code',
+          'name',
+          'open',
+          'overdue',
+          'close',
+          'closed',
+          'medianHoursToFinish',
+          'satisfaction',
+          'ratings',
+        ],
         additionalProperties: false,
         properties: {
           code: { type: 'string' },

@@ -35,9 +35,14 @@ export interface StatusChanged {
  * one entry point for officers, the SLA worker and the API. The caller dispatches `outbox` and
  * reschedules the SLA timers from `sla`.
  */
-export async function changeCaseStatus(prisma: PrismaClient, city: CityData, change: StatusChange): Promise<StatusChanged> {
+export async function changeCaseStatus(
+  prisma: PrismaClient,
+  city: CityData,
+  change: StatusChange,
+): Promise<StatusChanged> {
   const parsed = parseTrackingNumber(change.trackingNumber);
-  if (!parsed.ok || parsed.kind === null) throw new CaseError('not_found', `not a tracking number: ${change.trackingNumber}`);
+  if (!parsed.ok || parsed.kind === null)
+    throw new CaseError('not_found', `not a tracking number: ${change.trackingNumber}`);
   const trackingNumber = parsed.trackingNumber;
   return prisma.$transaction(async (tx) => {
     if (parsed.kind === 'permit') {

@@ -52,7 +52,9 @@ export function step(state: ConversationState, event: StepEvent, ctx: StepContex
       return onMyCases(turn, event.cases).result();
     case 'case.citizenReplied':
       if (event.forwarded) {
-        return turn.say(message([line('officer.forwardedToOfficer', { trackingNumber: event.trackingNumber })])).result();
+        return turn
+          .say(message([line('officer.forwardedToOfficer', { trackingNumber: event.trackingNumber })]))
+          .result();
       }
       turn.state = { ...turn.state, thread: null };
       return showMenu(turn, ctx, 'menu.notUnderstood').result();

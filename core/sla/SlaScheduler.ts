@@ -79,7 +79,13 @@ export class SlaScheduler {
    * Redis lost its data. Deadlines passed while the system was down fire at once, exactly once.
    */
   async reconcile(): Promise<number> {
-    const { prisma } = this.deps;
+    const { prisma, city } = this.deps;
+    // The digest's schedule lives in Redis too: put it back if it went with the rest.
+    await this.queue.upsertJobScheduler(
+      'sla-digest',
+      { pattern: city.sla.digest.cron, tz: city.timezone },
+      { name: 'digest' },
+    );
     const permits = await prisma.permitApplication.findMany({
       where: { status: { in: [...PERMIT_OPEN_STATUSES] } },
       select: { id: true, submittedAt: true, deadlineAt: true, deadlineVersion: true },

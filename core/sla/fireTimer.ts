@@ -29,6 +29,9 @@ export async function fireTimer(
       const c = await findCaseById(tx, city, timer.caseKind, timer.caseId);
       if (!c || c.deadlineVersion !== timer.deadlineVersion) return { status: 'stale' as const };
       if (!c.open) return { status: 'closed' as const };
+      // A reminder that comes due only after the deadline (the worker was down) says nothing the
+      // escalation does not: it is dropped, as planTimers drops it when planning.
+      if (timer.kind === 'reminder' && now.getTime() >= c.deadlineAt.getTime()) return { status: 'stale' as const };
       const holder = c.holderId ? await tx.officer.findUnique({ where: { id: c.holderId } }) : null;
       const departmentName = city.departments.find((d) => d.code === c.departmentCode)?.name ?? c.departmentCode;
       await tx.slaNotice.create({

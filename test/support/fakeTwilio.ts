@@ -52,18 +52,16 @@ export class FakeTwilioApi {
           StatusCallback: form.StatusCallback,
           sid,
         });
-        res
-          .writeHead(201, { 'content-type': 'application/json' })
-          .end(
-            JSON.stringify({
-              sid,
-              account_sid: match[1],
-              to: form.To,
-              from: form.From,
-              body: form.Body,
-              status: 'queued',
-            }),
-          );
+        res.writeHead(201, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            sid,
+            account_sid: match[1],
+            to: form.To,
+            from: form.From,
+            body: form.Body,
+            status: 'queued',
+          }),
+        );
       });
     });
     this.server.listen(0, '127.0.0.1');

@@ -1,0 +1,242 @@
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { submitPermit } from '../core/cases/permitService.js';
+import { codeSentTo, seedOfficer } from './support/commandCenter.js';
+import { FakeTwilioApi, postSignedTwilio } from './support/fakeTwilio.js';
+import { eventually, startApp, type TestApp } from './support/startApp.js';
+
+// The Command Center in a real browser: Debian's Chromium, headless, driven by playwright-core,
+// against the whole app (PostgreSQL, Redis, BullMQ, the Twilio SDK against a local fake). An
+// officer signs in with the code the bot sends by SMS; a citizen's SMS complaint appears on the
+// open board without a reload; a missed deadline turns the case overdue; the TV wall shows no
+// personal data.
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const AUTH_TOKEN = 'test-auth-token-0123456789abcdef';
+const ACCOUNT_SID = `AC${'3'.repeat(32)}`;
+const CITY_NUMBER = '+15005550006';
+const OFFICER_PHONE = '6281299990001';
+const CITIZEN = '+6281234500001';
+const CITIZEN_NAME = 'Siti Rahmawati Nasution';
+const NIK = '1275014501900007';
+const DESCRIPTION = 'Jalan berlubang besar di depan Pasar Baru sejak minggu lalu, motor sering jatuh';
+const PLACE = 'Jl. Merdeka No. 5, depan Pasar Baru';
+const OPEN311_KEY = 'browser-test-open311-key-0123';
+let serial = 0;
+
+/** The one piece of the browser's window a test reads (the tests are typed without the DOM). */
+interface BrowserWindow {
+  getComputedStyle(element: unknown): { backgroundColor: string };
+}
+
+describe('the Command Center in headless Chromium', () => {
+  const api = new FakeTwilioApi();
+  let app: TestApp;
+  let browser: Browser;
+  let board: Page;
+  const pageErrors: string[] = [];
+  let complaintNumber = '';
+
+  const sms = (body: string) =>
+    postSignedTwilio(`${app.baseUrl}/webhooks/twilio/sms`, AUTH_TOKEN, {
+      MessageSid: `SM${String(++serial).padStart(32, 'b')}`,
+      AccountSid: ACCOUNT_SID,
+      From: CITIZEN,
+      To: CITY_NUMBER,
+      Body: body,
+    });
+
+  /**
+   * Reports script errors, refused resources (a CSP violation, say) and failed requests of a
+   * page; the one expected failure is /api/me before signing in.
+   */
+  const watch = (page: Page) => {
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+        pageErrors.push(message.text());
+    });
+    page.on('response', (response) => {
+      const path = new URL(response.url()).pathname;
+      if (response.status() >= 400 && !(path === '/api/me' && response.status() === 401)) {
+        pageErrors.push(`${response.status()} ${path}`);
+      }
+    });
+  };
+
+  beforeAll(async () => {
+    await api.start();
+    // No SESSION_SECRET: the app makes a random one and says so.
+    app = await startApp(
+      {
+        SMS_PROVIDER: 'twilio',
+        TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+        TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+        TWILIO_FROM: CITY_NUMBER,
+        SMS_RATE_PER_SECOND: '50',
+        OPEN311_API_KEYS: OPEN311_KEY,
+      },
+      { twilioHttpClient: api.httpClient() },
+    );
+    await seedOfficer(app, {
+      name: 'Rina Petugas PUPR',
+      role: 'officer',
+      departmentCode: 'PUPR',
+      phone: OFFICER_PHONE,
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    board = await (await browser.newContext({ viewport: { width: 1600, height: 1000 } })).newPage();
+    watch(board);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await api.stop();
+  });
+
+  it('says that sessions do not survive a restart when SESSION_SECRET is unset', () => {
+    expect(app.logLines.some((l) => l.includes('SESSION_SECRET is unset'))).toBe(true);
+  });
+
+  it('signs an officer in with the code the bot sends by SMS', async () => {
+    await board.goto(`${app.baseUrl}/board`);
+    await board.locator('#login').waitFor({ state: 'visible' });
+    const seen = api.calls.length;
+    // The officer types their number the way people do; it finds the officer all the same.
+    await board.fill('#handle', '0812-9999-0001');
+    await board.click('#request-form button[type=submit]');
+    const code = await codeSentTo(api, OFFICER_PHONE, seen);
+    await board.locator('#verify-form').waitFor({ state: 'visible' });
+    await board.fill('#code', code);
+    await board.click('#verify-form button[type=submit]');
+    await board.locator('#board').waitFor({ state: 'visible' });
+    expect(await board.textContent('#who')).toContain('Rina Petugas PUPR');
+    await board.locator('#live[data-state="live"]').waitFor();
+    const cookie = (await board.context().cookies()).find((c) => c.name === 'lk_session');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+  });
+
+  it('shows a complaint filed by SMS within seconds, without a reload', async () => {
+    // Set on the page's window: a reload would lose it.
+    await board.evaluate(() => {
+      (globalThis as unknown as { stillTheSamePage: boolean }).stillTheSamePage = true;
+    });
+    // A citizen known by name and NIK from an earlier permit application, for the TV check below.
+    const phone = CITIZEN.slice(1);
+    const citizen = await app.core.db.prisma.citizen.create({ data: { phone, fullName: CITIZEN_NAME } });
+    await app.core.db.prisma.$transaction((tx) =>
+      submitPermit(
+        tx,
+        app.core.city,
+        {
+          citizenId: citizen.id,
+          typeCode: 'SIUP',
+          applicantName: CITIZEN_NAME,
+          nik: NIK,
+          phone,
+          email: null,
+          fields: { businessName: 'Toko Maju Jaya' },
+        },
+        app.clock.now,
+      ),
+    );
+    // The dialog of complaintFlow: category, description, place, anonymous or not, confirm.
+    for (const text of ['aduan', '1', DESCRIPTION, PLACE, '2', '1']) expect((await sms(text)).status).toBe(200);
+    const filed = await eventually(() =>
+      app.core.db.prisma.complaint.findFirst({ where: { citizenId: citizen.id }, orderBy: { createdAt: 'desc' } }),
+    );
+    complaintNumber = filed.trackingNumber;
+    expect(filed.departmentCode).toBe('PUPR');
+
+    const card = board.locator(`#departments [data-tracking="${complaintNumber}"]`);
+    await card.waitFor({ timeout: 8000 });
+    expect(await card.textContent()).toContain('Jalan rusak');
+    expect(await card.getAttribute('class')).toContain('clock-on_time');
+    expect(await card.textContent()).toContain('TEPAT WAKTU');
+    expect(await board.evaluate(() => (globalThis as unknown as { stillTheSamePage?: boolean }).stillTheSamePage)).toBe(
+      true,
+    );
+    // An officer of PUPR does not see the permit of another department.
+    expect(await board.locator('[data-tracking^="P"]').count()).toBe(0);
+  });
+
+  it('turns a case past its deadline overdue, in red and in words, and lists it as overdue', async () => {
+    await app.core.db.prisma.complaint.update({
+      where: { trackingNumber: complaintNumber },
+      data: { deadlineAt: new Date(app.clock.now.getTime() - 3 * 3_600_000) },
+    });
+    const card = board.locator(`#departments [data-tracking="${complaintNumber}"].clock-overdue`);
+    await card.waitFor({ timeout: 8000 });
+    expect(await card.textContent()).toContain('TERLAMBAT');
+    expect(await card.textContent()).toMatch(/lewat 3 jam/);
+    await board.locator(`#overdue-list [data-overdue="${complaintNumber}"]`).waitFor();
+    const colour = await card
+      .locator('.badge')
+      .evaluate((e) => (globalThis as unknown as BrowserWindow).getComputedStyle(e).backgroundColor);
+    expect(colour).toBe('rgb(229, 57, 53)');
+    expect(await board.locator('#figures tr[data-department="PUPR"] td').nth(1).textContent()).toBe('1');
+  });
+
+  it('shows a complaint filed through Open311 too, and draws the map and the chart', async () => {
+    const res = await fetch(`${app.baseUrl}/open311/v2/requests.json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        api_key: OPEN311_KEY,
+        service_code: 'drainase',
+        description: 'Selokan tersumbat, air meluap ke jalan setiap hujan',
+        lat: '3.5831',
+        long: '98.6712',
+      }).toString(),
+    });
+    expect(res.status).toBe(201);
+    const [created] = (await res.json()) as Array<{ service_request_id: string }>;
+    const id = created!.service_request_id;
+    await board.locator(`#departments [data-tracking="${id}"]`).waitFor({ timeout: 8000 });
+    await board.locator(`#map [data-tracking="${id}"]`).waitFor();
+    expect(await board.locator('#per-day rect.bar-complaint').count()).toBe(14);
+    mkdirSync('test-output', { recursive: true });
+    await board.screenshot({ path: 'test-output/command-center.png', fullPage: true });
+  });
+
+  it('shows the TV wall without sign-in and without any personal data', async () => {
+    const tv = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();
+    watch(tv);
+    await tv.goto(`${app.baseUrl}/board/tv`);
+    await tv.locator(`[data-tracking="${complaintNumber}"].clock-overdue`).waitFor({ timeout: 8000 });
+    // The permit of the same citizen is on the wall too: every department, by number only.
+    await tv.locator('[data-tracking^="P"]').first().waitFor();
+    const shown = await tv.content();
+    const phone = CITIZEN.slice(1);
+    for (const secret of [
+      phone,
+      `0${phone.slice(2)}`,
+      phone.slice(-8),
+      NIK,
+      CITIZEN_NAME,
+      'Rahmawati',
+      DESCRIPTION.slice(0, 20),
+      PLACE,
+      'Rina Petugas',
+    ]) {
+      expect(shown, secret).not.toContain(secret);
+    }
+    await tv.screenshot({ path: 'test-output/command-center-tv.png' });
+    await tv.close();
+  });
+
+  it('ran without script errors or refused resources', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
