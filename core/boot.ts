@@ -34,7 +34,12 @@ export async function boot(
   const clock = options.clock ?? (() => new Date());
   const city = loadCityData(config.cityDataDir);
   const translator = await createTranslator();
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir });
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    pgliteDir: config.pgliteDir,
+    onConnectionError: (error) =>
+      logger.warn({ reason: error.message }, 'database connection lost; the pool reconnects'),
+  });
   try {
     const { applied } = await migrate(db.sql);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');

@@ -19,6 +19,11 @@ export interface DatabaseOptions {
   /** PostgreSQL URL; when absent, embedded PGlite in `pgliteDir`. */
   databaseUrl?: string | undefined;
   pgliteDir: string;
+  /**
+   * Told when an idle connection dies (a PostgreSQL restart, a terminated backend). Without a
+   * listener, node-postgres would crash the process; the pool simply opens a new connection.
+   */
+  onConnectionError?: (error: Error) => void;
 }
 
 /**
@@ -28,9 +33,12 @@ export interface DatabaseOptions {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    const onError = options.onConnectionError ?? (() => undefined);
+    pool.on('error', onError);
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     // Raw statements (migrations and their session-level advisory lock) need one connection.
     const session = new pg.Client({ connectionString: options.databaseUrl });
+    session.on('error', onError);
     await session.connect();
     return {
       prisma,
