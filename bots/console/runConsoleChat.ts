@@ -48,7 +48,12 @@ export async function runConsoleChat(core: Core, options: ConsoleChatOptions): P
     if (outcome.status === 'handled') await relay.deliver(outcome.outboxIds);
   };
 
-  const lines = createInterface({ input: options.input, terminal: options.interactive });
+  // A terminal needs the output too, for the prompt and the echo of what is typed.
+  const lines = createInterface({
+    input: options.input,
+    output: options.interactive ? options.output : undefined,
+    terminal: options.interactive,
+  });
   if (options.interactive) {
     write(`${core.translator.t('id', { key: 'console.intro' })}\n\n`);
     await send('', true);
