@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maskPhone } from '../core/domain/mask.js';
+import { androidChannel } from './channelHarness/androidChannel.js';
+import { CASES, PHOTO } from './channelHarness/cases.js';
+import {
+  phoneNumbersIn,
+  RECEIVED_AT,
+  type ChannelRun,
+  type ChannelUnderTest,
+  type ExpectedEvent,
+} from './channelHarness/ChannelUnderTest.js';
+import { consoleChannel } from './channelHarness/consoleChannel.js';
+import { telegramChannel } from './channelHarness/telegramChannel.js';
+import { twilioChannel } from './channelHarness/twilioChannel.js';
+import { whatsappCloudChannel } from './channelHarness/whatsappCloudChannel.js';
+import { whatsappWebChannel } from './channelHarness/whatsappWebChannel.js';
+import { eventually } from './support/startApp.js';
+
+// One harness for every channel, as courier tests its handlers: each runs the same table of
+// cases (inbound fixture -> neutral event, replies -> native calls), then takes its inbound
+// fixtures through the whole app, and no credential nor whole phone number may reach the logs.
+const CHANNELS: ChannelUnderTest[] = [
+  consoleChannel,
+  twilioChannel,
+  androidChannel,
+  telegramChannel,
+  whatsappWebChannel,
+  whatsappCloudChannel,
+];
+
+const PHOTO_FETCHABLE = "the photo's media reference is one the app can fetch";
+
+/**
+ * Product bugs this harness shows, kept as failing tests (`it.fails`) until fixed. When one is
+ * fixed its test starts passing, `it.fails` reports that, and its line here goes.
+ */
+const KNOWN_BUGS: Record<string, string> = {
+  // createMediaFetcher (bots/registry.ts) reads only Telegram's tg-file: references; everything
+  // else goes to core's fetchMedia, which knows data:, file: and http(s) only. A WhatsApp photo's
+  // wa-media: reference is refused as "media reference of an unknown kind", the inbox logs
+  // "photo not kept" and the photo is dropped, though the README promises document photos on
+  // WhatsApp. A fix needs getMessageById + downloadMedia on the session; this test then needs
+  // the never-initialized client to answer getMessageById.
+  [`whatsapp-web / ${PHOTO_FETCHABLE}`]: 'wa-media: references are never fetched',
+  // The same for the Cloud API's wa-cloud-media:<media id>: nothing asks Graph for the media URL
+  // (GET /{media id}, then the download with the bearer token). A fix also needs FakeGraphApi to
+  // serve those two calls.
+  [`whatsapp-cloud / ${PHOTO_FETCHABLE}`]: 'wa-cloud-media: references are never fetched',
+};
+const itUnlessKnownBug = (channel: string, label: string) => (`${channel} / ${label}` in KNOWN_BUGS ? it.fails : it);
+
+describe.each(CHANNELS)('$name', (channel) => {
+  let run: ChannelRun;
+  const fixtureOf = (label: string) => {
+    const fixture = channel.fixtures.cases[label];
+    if (!fixture) throw new Error(`fixtures/${channel.name}.json has no case "${label}"`);
+    return fixture;
+  };
+
+  beforeAll(async () => {
+    run = await channel.start();
+  });
+  afterAll(async () => {
+    await run?.stop();
+  });
+
+  it('has a fixture for every case of the table and no other', () => {
+    expect(Object.keys(channel.fixtures.cases).sort()).toEqual(CASES.map((c) => c.label).sort());
+  });
+
+  it.for(CASES)('$label', async (c, { skip }) => {
+    const fixture = fixtureOf(c.label);
+    if (fixture.notApplicable !== undefined) return skip(fixture.notApplicable);
+    if (c.kind === 'reply') {
+      expect(await run.send(c.replies, channel.fixtures.address)).toEqual(fixture.expected);
+      return;
+    }
+    if (!run.parse) return skip('the channel has no native inbound format');
+    const events = [];
+    for (let i = 0; i < c.deliveries; i++) events.push(await run.parse(fixture.native));
+    const expected = fixture.expected as ExpectedEvent | null;
+    expect(events).toEqual(events.map(() => expected && { ...expected, receivedAt: RECEIVED_AT }));
+  });
+
+  itUnlessKnownBug(channel.name, PHOTO_FETCHABLE)(PHOTO_FETCHABLE, async ({ skip }) => {
+    const photo = fixtureOf(PHOTO);
+    const media = (photo.expected as ExpectedEvent | undefined)?.media ?? [];
+    if (media.length === 0) return skip(photo.notApplicable ?? 'no photo on this channel');
+    for (const ref of media) await expect(run.app.core.inbox.fetchMedia(ref)).resolves.toBeInstanceOf(Buffer);
+  });
+
+  it('the whole app handles every inbound fixture, a duplicate delivery once, and answers them', async () => {
+    let messages = 0;
+    let repeats = 0;
+    for (const c of CASES) {
+      const fixture = fixtureOf(c.label);
+      if (c.kind !== 'inbound' || fixture.native === undefined) continue;
+      for (let i = 0; i < c.deliveries; i++) await run.deliver(fixture.native);
+      // Console lines have no expected event: each is a message.
+      if (fixture.expected !== null) {
+        messages++;
+        repeats += c.deliveries - 1;
+      }
+    }
+    const prisma = run.app.core.db.prisma;
+    await eventually(async () => (await prisma.outboxMessage.count({ where: { status: 'pending' } })) === 0);
+    expect(await prisma.processedInbound.count()).toBe(messages);
+    expect(run.app.logLines.filter((l) => l.includes('duplicate inbound ignored'))).toHaveLength(repeats);
+    const rows = await prisma.outboxMessage.findMany({ select: { status: true } });
+    expect(rows.length).toBeGreaterThanOrEqual(messages);
+    // Sent, or (after STOP on SMS) suppressed; none failed or left behind.
+    expect(rows.filter((r) => r.status !== 'sent' && r.status !== 'suppressed')).toEqual([]);
+  });
+
+  // Last: it reads what every test above made the adapter and the app log.
+  it('no credential nor whole phone number reached the logs', () => {
+    const lines = [...run.app.logLines, ...run.adapterLogLines];
+    // The address was logged, masked: the check below reads real traffic, not an empty log.
+    expect(lines.some((l) => l.includes(maskPhone(channel.fixtures.address)))).toBe(true);
+    const forbidden = [...run.secrets, ...phoneNumbersIn(channel.fixtures)];
+    const leaks = forbidden.flatMap((secret) =>
+      lines.filter((l) => l.includes(secret)).map((line) => ({ secret, line })),
+    );
+    expect(leaks).toEqual([]);
+  });
+});
