@@ -1,0 +1,90 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** CPU time in milliseconds, by who used it. */
+export interface CpuSnapshot {
+  /** Every process of the machine (busy time of all cores, from /proc/stat). */
+  machine: number;
+  postgres: number;
+  redis: number;
+  /** The processes the bench started, by label. */
+  processes: Record<string, number>;
+  /** This process: the load generator, the fakes, the runner. */
+  self: number;
+}
+
+// Linux reports process times in clock ticks of 1/100 s on every architecture Node runs on.
+const TICK_MS = 10;
+
+function readTicks(pid: number | string): { comm: string; ticks: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = stat.lastIndexOf(')');
+    const comm = stat.slice(stat.indexOf('(') + 1, close);
+    const rest = stat.slice(close + 2).split(' ');
+    // Fields 14 and 15 of stat (utime, stime) are 12th and 13th after the command name.
+    return { comm, ticks: Number(rest[11]) + Number(rest[12]) };
+  } catch {
+    return null;
+  }
+}
+
+function machineBusyMs(): number {
+  try {
+    const [first] = readFileSync('/proc/stat', 'utf8').split('\n');
+    const fields = (first ?? '').trim().split(/\s+/).slice(1).map(Number);
+    const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+    const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+    return (total - idle) * TICK_MS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * Reads how much CPU the machine, PostgreSQL, Redis, the bench's children and the bench itself
+ * have used so far. Two snapshots around a measurement say where its CPU went; what the machine
+ * used beyond them is other tenants of a shared machine. Linux only (NaN elsewhere).
+ */
+export function cpuSnapshot(children: Record<string, number> = {}): CpuSnapshot {
+  let postgres = 0;
+  let redis = 0;
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const stat = readTicks(entry);
+      if (!stat) continue;
+      if (stat.comm === 'postgres') postgres += stat.ticks * TICK_MS;
+      else if (stat.comm.startsWith('redis-server')) redis += stat.ticks * TICK_MS;
+    }
+  } catch {
+    postgres = Number.NaN;
+    redis = Number.NaN;
+  }
+  const processes: Record<string, number> = {};
+  for (const [label, pid] of Object.entries(children))
+    processes[label] = (readTicks(pid)?.ticks ?? Number.NaN) * TICK_MS;
+  const own = process.cpuUsage();
+  return { machine: machineBusyMs(), postgres, redis, processes, self: (own.user + own.system) / 1000 };
+}
+
+/** CPU milliseconds spent between two snapshots, per unit of work (a message, say). */
+export function cpuPerUnit(before: CpuSnapshot, after: CpuSnapshot, units: number): Record<string, number> {
+  const per = (a: number, b: number) => Number(((b - a) / Math.max(1, units)).toFixed(3));
+  const out: Record<string, number> = {};
+  let known = 0;
+  for (const label of Object.keys(after.processes)) {
+    const used = (after.processes[label] ?? 0) - (before.processes[label] ?? 0);
+    known += used;
+    out[label] = per(0, used);
+  }
+  const postgres = after.postgres - before.postgres;
+  const redis = after.redis - before.redis;
+  const self = after.self - before.self;
+  known += postgres + redis + self;
+  out.postgres = per(0, postgres);
+  out.redis = per(0, redis);
+  out.loadGenerator = per(0, self);
+  out.otherProcesses = per(0, after.machine - before.machine - known);
+  out.machine = per(before.machine, after.machine);
+  return out;
+}

@@ -1,0 +1,111 @@
+import type { BenchReport } from './BenchReport.js';
+import { median } from './stats.js';
+
+const n = (value: number | undefined, digits = 0) =>
+  value === undefined || !Number.isFinite(value)
+    ? '–'
+    : value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+const mark = (met: boolean | undefined) => (met === undefined ? '' : met ? 'met' : '**missed**');
+
+/** The report as a Markdown table (for the terminal and the README), one row per figure. */
+export function formatReport(report: BenchReport): string {
+  const { inbound, timers, memory, import: pbb, scaleOut } = report;
+  const target = (name: string) => report.targets.find((t) => t.name === name);
+  const rows: string[][] = [];
+  if (inbound) {
+    const t1 = target('inbound msg/s');
+    const t2 = target('inbound vs bare BullMQ add');
+    rows.push([
+      `Inbound SMS, saturation (${inbound.clients} clients, closed loop)`,
+      `${n(inbound.msgsPerSec)} msg/s`,
+      `HTTP floor ${n(inbound.floorHttpPerSec)}/s; bare BullMQ add ${n(inbound.floorBullmqAddPerSec)}/s (ratio ${n(inbound.ratioToBullmqFloor, 3)})`,
+      `≥ 1,000 msg/s: ${mark(t1?.met)}; ≥ 1/3 of BullMQ: ${mark(t2?.met)}`,
+    ]);
+    rows.push([
+      `Inbound latency at ${inbound.offeredPerSec} msg/s offered (open loop)`,
+      `p50 ${n(inbound.p50Ms, 1)} / p95 ${n(inbound.p95Ms, 1)} / p99 ${n(inbound.p99Ms, 1)} ms`,
+      `achieved ${n(inbound.achievedPerSec)} msg/s; max ${n(inbound.maxMs)} ms`,
+      `p99 < 50 ms: ${mark(target('inbound p99 at 200 msg/s')?.met)}`,
+    ]);
+    const rounds = inbound.rounds.app;
+    const mid = (pick: (r: (typeof rounds)[number]) => number | undefined) =>
+      median(rounds.map(pick).filter((v): v is number => v !== undefined && Number.isFinite(v)));
+    rows.push([
+      'Inbound cost per message (one process, median of rounds)',
+      `app ${n(
+        mid((r) => r.cpuMsPerMessage.app),
+        1,
+      )} ms CPU, PostgreSQL ${n(
+        mid((r) => r.cpuMsPerMessage.postgres),
+        1,
+      )} ms`,
+      `${n(
+        mid((r) => r.sqlPerMessage),
+        1,
+      )} SQL statements, ${n(
+        mid((r) => r.redisPerMessage),
+        1,
+      )} Redis commands; neighbours' CPU ${n(
+        mid((r) => r.cpuMsPerMessage.otherProcesses),
+        1,
+      )} ms/msg`,
+      '',
+    ]);
+    const half = inbound.atHalfSaturation;
+    rows.push([
+      `Inbound latency at ${n(half.offeredPerSec)} msg/s offered (half of saturation)`,
+      `p50 ${n(half.p50Ms, 1)} / p95 ${n(half.p95Ms, 1)} / p99 ${n(half.p99Ms, 1)} ms`,
+      `achieved ${n(half.achievedPerSec)} msg/s`,
+      '',
+    ]);
+  }
+  if (timers) {
+    for (const pass of timers.byHz) {
+      rows.push([
+        `SLA timer lateness, ${n(pass.pending)} pending, Redis hz ${pass.hz}${pass.hz === timers.hz ? ' (this server)' : ''}`,
+        `p50 ${n(pass.p50LateMs)} / p99 ${n(pass.p99LateMs)} / max ${n(pass.maxLateMs)} ms`,
+        `${n(pass.fired)} timers fired`,
+        pass.hz === timers.hz ? `p99 < 100 ms: ${mark(target('timer p99 lateness')?.met)}` : '',
+      ]);
+    }
+  }
+  if (memory) {
+    rows.push([
+      `RSS, ${n(memory.openCases)} open cases + ${n(memory.conversations)} conversations`,
+      `${n(memory.rssMb)} MB`,
+      `after boot ${n(memory.rssAfterBootMb)} MB; peak ${n(memory.rssPeakMb)} MB; heap used ${n(memory.heapUsedMb)} MB`,
+      `< 300 MB: ${mark(target('RSS')?.met)}`,
+    ]);
+  }
+  if (pbb) {
+    rows.push([
+      `PBB import, ${n(pbb.rows)} rows`,
+      `${n(pbb.rowsPerSec)} rows/s`,
+      `${n(pbb.seconds, 1)} s for ${n(pbb.fileMb)} MB`,
+      `≥ 20,000 rows/s: ${mark(target('PBB import rows/s')?.met)}`,
+    ]);
+    rows.push([
+      `NOP lookup (findTaxObject), ${n(pbb.lookups)} random NOPs`,
+      `p50 ${n(pbb.lookupP50Ms, 2)} / p99 ${n(pbb.lookupP99Ms, 2)} ms`,
+      `max ${n(pbb.lookupMaxMs, 1)} ms`,
+      '',
+    ]);
+  }
+  if (scaleOut) {
+    rows.push([
+      'Scale-out: 2 web processes + 1 worker process',
+      `${n(scaleOut.msgsPerSec)} msg/s`,
+      `× ${n(scaleOut.vsSingleProcess, 2)} of one process${scaleOut.oneWebOneWorker ? `; 1 web + 1 worker: ${n(scaleOut.oneWebOneWorker.msgsPerSec)} msg/s` : ''}`,
+      '',
+    ]);
+  }
+  for (const [section, error] of Object.entries(report.errors)) rows.push([section, 'failed', error, '']);
+  const header = ['Figure', 'Value', 'Beside it', 'Target'];
+  const lines = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`);
+  const m = report.machine;
+  lines.push(
+    '',
+    `${report.mode} run of ${report.startedAt}: ${m.cpuModel} × ${m.cores} cores, ${n(m.memoryGb)} GB, load average ${m.loadAverage.join(' ')} at start; Node ${m.node}, PostgreSQL ${m.postgres}, Redis ${m.redis}.`,
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,169 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { BenchContext, REDIS_URL } from './BenchContext.js';
+import { checkTargets, type BenchReport } from './BenchReport.js';
+import { FULL, QUICK } from './benchScale.js';
+import { BENCH_SERVER_URL } from './createBenchDatabase.js';
+import { formatReport } from './formatReport.js';
+import { measureInbound } from './measureInbound.js';
+import { measureMemory } from './measureMemory.js';
+import { measurePbbImport } from './measurePbbImport.js';
+import { measureSlaTimers } from './measureSlaTimers.js';
+
+const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
+const SECTIONS = ['inbound', 'timers', 'memory', 'import'] as const;
+type Section = (typeof SECTIONS)[number];
+
+const USAGE = `Usage: npm run bench [-- --quick] [-- --only=inbound,timers,memory,import] [-- --no-profile]
+  --quick       the same measurements at a small scale (a smoke check, under a minute)
+  --only=...    some sections only (scale-out belongs to inbound)
+  --profile     also profile the inbound path with node --cpu-prof (default in the full run)
+  --no-profile  skip that`;
+
+function parseArgs(argv: string[]) {
+  const quick = argv.includes('--quick');
+  const only = argv
+    .find((a) => a.startsWith('--only='))
+    ?.slice('--only='.length)
+    .split(',') ?? [...SECTIONS];
+  const unknown = only.filter((s) => !(SECTIONS as readonly string[]).includes(s));
+  const known = new Set(['--quick', '--profile', '--no-profile', '--help', '-h']);
+  const strange = argv.filter((a) => !known.has(a) && !a.startsWith('--only='));
+  if (argv.includes('--help') || argv.includes('-h') || unknown.length > 0 || strange.length > 0) {
+    console.error(USAGE);
+    process.exit(argv.includes('--help') || argv.includes('-h') ? 0 : 2);
+  }
+  const profile = argv.includes('--profile') || (!quick && !argv.includes('--no-profile'));
+  return { quick, only: only as Section[], profile };
+}
+
+async function describeMachine(): Promise<BenchReport['machine']> {
+  const cpus = os.cpus();
+  const client = new pg.Client({ connectionString: BENCH_SERVER_URL });
+  await client.connect();
+  const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
+  await client.end();
+  const redis = new Redis(REDIS_URL, { lazyConnect: true });
+  await redis.connect();
+  const info = await redis.info('server');
+  redis.disconnect();
+  return {
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    memoryGb: Math.round(os.totalmem() / 1024 ** 3),
+    loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
+    node: process.version,
+    postgres: rows[0]?.server_version ?? 'unknown',
+    redis: /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown',
+  };
+}
+
+/** Removes every Redis key of this run's prefixes (queues the app processes left behind). */
+async function deleteRedisKeys(pattern: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true });
+  await redis.connect();
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/**
+ * `npm run bench`: LayanKota's figures, each measured beside its floor in the same run, against
+ * the real PostgreSQL and Redis; a table on stdout, JSON in bench/results/.
+ */
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const ctx = new BenchContext(args.quick ? QUICK : FULL, { profile: args.profile });
+  let interrupted = false;
+  const onSignal = () => {
+    if (interrupted) return;
+    interrupted = true;
+    ctx.log('interrupted: cleaning up');
+    ctx.interrupt.abort();
+    // Let the load loops see it and their last requests finish, then undo everything.
+    void new Promise((resolve) => setTimeout(resolve, 1000)).then(() => ctx.cleanUp()).finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  ctx.defer('Redis keys of this run', () => deleteRedisKeys(`bench-${ctx.runId}-*`));
+
+  const startedAt = new Date().toISOString();
+  const machine = await describeMachine();
+  ctx.log(
+    `${ctx.scale.name} run ${ctx.runId} on ${machine.cpuModel} × ${machine.cores}, load ${machine.loadAverage.join(' ')}`,
+  );
+  const partial: Omit<BenchReport, 'targets' | 'finishedAt'> = {
+    mode: ctx.scale.name,
+    startedAt,
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    machine,
+    errors: {},
+  };
+  const run = async (section: Section, measure: () => Promise<void>) => {
+    if (!args.only.includes(section)) return;
+    const started = performance.now();
+    try {
+      await measure();
+    } catch (error) {
+      partial.errors[section] = (error as Error).message;
+      ctx.log(`${section} failed: ${(error as Error).stack ?? (error as Error).message}`);
+    }
+    ctx.log(`${section} took ${Math.round((performance.now() - started) / 1000)} s`);
+  };
+  try {
+    await run('inbound', async () => {
+      const { inbound, scaleOut } = await measureInbound(ctx);
+      partial.inbound = inbound;
+      partial.scaleOut = scaleOut;
+    });
+    await run('timers', async () => {
+      partial.timers = await measureSlaTimers(ctx);
+    });
+    await run('memory', async () => {
+      partial.memory = await measureMemory(ctx);
+    });
+    await run('import', async () => {
+      partial.import = await measurePbbImport(ctx);
+    });
+  } finally {
+    await ctx.cleanUp();
+  }
+
+  const report: BenchReport = { ...partial, finishedAt: new Date().toISOString(), targets: checkTargets(partial) };
+  mkdirSync(RESULTS, { recursive: true });
+  // A run of some sections only never stands in for a whole one.
+  const suffix = `${report.mode === 'quick' ? '-quick' : ''}${args.only.length < SECTIONS.length ? '-partial' : ''}`;
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  writeFileSync(path.join(RESULTS, `latest${suffix}.json`), json);
+  writeFileSync(path.join(RESULTS, `${startedAt.replace(/[:.]/g, '-')}${suffix}.json`), json);
+  console.log(formatReport(report));
+  if (report.inbound?.profile) {
+    console.log('\nWhere the inbound path spends its CPU (self time, node --cpu-prof):');
+    for (const m of report.inbound.profile.byModule.slice(0, 12))
+      console.log(`  ${String(m.percent).padStart(5)}%  ${m.name}`);
+    console.log('Top functions:');
+    for (const f of report.inbound.profile.topFunctions.slice(0, 15))
+      console.log(`  ${String(f.percent).padStart(5)}%  ${f.name}`);
+  }
+  console.log(`\nJSON: ${path.relative(process.cwd(), path.join(RESULTS, `latest${suffix}.json`))}`);
+  return Object.keys(report.errors).length > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`bench failed: ${(error as Error).stack ?? error}`);
+    process.exit(1);
+  },
+);
