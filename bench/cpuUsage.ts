@@ -4,8 +4,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 export interface CpuSnapshot {
   /** Every process of the machine (busy time of all cores, from /proc/stat). */
   machine: number;
-  postgres: number;
-  redis: number;
+  /** By process id, so that a backend which exits or starts between two snapshots is counted right. */
+  postgres: Map<string, number>;
+  redis: Map<string, number>;
   /** The processes the bench started, by label. */
   processes: Record<string, number>;
   /** This process: the load generator, the fakes, the runner. */
@@ -46,25 +47,34 @@ function machineBusyMs(): number {
  * used beyond them is other tenants of a shared machine. Linux only (NaN elsewhere).
  */
 export function cpuSnapshot(children: Record<string, number> = {}): CpuSnapshot {
-  let postgres = 0;
-  let redis = 0;
+  const postgres = new Map<string, number>();
+  const redis = new Map<string, number>();
   try {
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       const stat = readTicks(entry);
       if (!stat) continue;
-      if (stat.comm === 'postgres') postgres += stat.ticks * TICK_MS;
-      else if (stat.comm.startsWith('redis-server')) redis += stat.ticks * TICK_MS;
+      if (stat.comm === 'postgres') postgres.set(entry, stat.ticks * TICK_MS);
+      else if (stat.comm.startsWith('redis-server')) redis.set(entry, stat.ticks * TICK_MS);
     }
   } catch {
-    postgres = Number.NaN;
-    redis = Number.NaN;
+    // Not Linux: the process figures stay empty.
   }
   const processes: Record<string, number> = {};
   for (const [label, pid] of Object.entries(children))
     processes[label] = (readTicks(pid)?.ticks ?? Number.NaN) * TICK_MS;
   const own = process.cpuUsage();
   return { machine: machineBusyMs(), postgres, redis, processes, self: (own.user + own.system) / 1000 };
+}
+
+/**
+ * CPU used between two snapshots by a group of processes: what each process present at the end
+ * added (all of it, for one started in between). One that exited in between is not seen.
+ */
+function used(before: Map<string, number>, after: Map<string, number>): number {
+  let sum = 0;
+  for (const [pid, ms] of after) sum += Math.max(0, ms - (before.get(pid) ?? 0));
+  return sum;
 }
 
 /** CPU milliseconds spent between two snapshots, per unit of work (a message, say). */
@@ -77,8 +87,8 @@ export function cpuPerUnit(before: CpuSnapshot, after: CpuSnapshot, units: numbe
     known += used;
     out[label] = per(0, used);
   }
-  const postgres = after.postgres - before.postgres;
-  const redis = after.redis - before.redis;
+  const postgres = used(before.postgres, after.postgres);
+  const redis = used(before.redis, after.redis);
   const self = after.self - before.self;
   known += postgres + redis + self;
   out.postgres = per(0, postgres);

@@ -15,10 +15,12 @@ export function formatReport(report: BenchReport): string {
   if (inbound) {
     const t1 = target('inbound msg/s');
     const t2 = target('inbound vs bare BullMQ add');
+    const sent = (rounds: Array<{ repliesSentPerSecond?: number }>) =>
+      median(rounds.map((r) => r.repliesSentPerSecond).filter((v): v is number => v !== undefined));
     rows.push([
-      `Inbound SMS, saturation (${inbound.clients} clients, closed loop)`,
+      `Inbound SMS, saturation (${inbound.clients} clients, closed loop), one process`,
       `${n(inbound.msgsPerSec)} msg/s`,
-      `HTTP floor ${n(inbound.floorHttpPerSec)}/s; bare BullMQ add ${n(inbound.floorBullmqAddPerSec)}/s (ratio ${n(inbound.ratioToBullmqFloor, 3)})`,
+      `HTTP floor ${n(inbound.floorHttpPerSec)}/s (ratio ${n(inbound.ratioToHttpFloor, 3)}); bare BullMQ add ${n(inbound.floorBullmqAddPerSec)}/s (ratio ${n(inbound.ratioToBullmqFloor, 3)}); replies delivered meanwhile ${n(sent(inbound.rounds.app))}/s`,
       `≥ 1,000 msg/s: ${mark(t1?.met)}; ≥ 1/3 of BullMQ: ${mark(t2?.met)}`,
     ]);
     rows.push([
@@ -27,35 +29,40 @@ export function formatReport(report: BenchReport): string {
       `achieved ${n(inbound.achievedPerSec)} msg/s; max ${n(inbound.maxMs)} ms`,
       `p99 < 50 ms: ${mark(target('inbound p99 at 200 msg/s')?.met)}`,
     ]);
-    const rounds = inbound.rounds.app;
-    const mid = (pick: (r: (typeof rounds)[number]) => number | undefined) =>
-      median(rounds.map(pick).filter((v): v is number => v !== undefined && Number.isFinite(v)));
-    rows.push([
-      'Inbound cost per message (one process, median of rounds)',
-      `app ${n(
-        mid((r) => r.cpuMsPerMessage.app),
-        1,
-      )} ms CPU, PostgreSQL ${n(
-        mid((r) => r.cpuMsPerMessage.postgres),
-        1,
-      )} ms`,
-      `${n(
-        mid((r) => r.sqlPerMessage),
-        1,
-      )} SQL statements, ${n(
-        mid((r) => r.redisPerMessage),
-        1,
-      )} Redis commands; neighbours' CPU ${n(
-        mid((r) => r.cpuMsPerMessage.otherProcesses),
-        1,
-      )} ms/msg`,
-      '',
-    ]);
     const half = inbound.atHalfSaturation;
     rows.push([
       `Inbound latency at ${n(half.offeredPerSec)} msg/s offered (half of saturation)`,
       `p50 ${n(half.p50Ms, 1)} / p95 ${n(half.p95Ms, 1)} / p99 ${n(half.p99Ms, 1)} ms`,
       `achieved ${n(half.achievedPerSec)} msg/s`,
+      '',
+    ]);
+    const rounds = inbound.rounds.app;
+    const mid = (pick: (r: (typeof rounds)[number]) => number | undefined) =>
+      median(rounds.map(pick).filter((v): v is number => v !== undefined && Number.isFinite(v)));
+    const appCpu = n(
+      mid((r) => r.cpuMsPerMessage.app),
+      1,
+    );
+    const pgCpu = n(
+      mid((r) => r.cpuMsPerMessage.postgres),
+      1,
+    );
+    const sql = n(
+      mid((r) => r.sqlPerMessage),
+      1,
+    );
+    const redis = n(
+      mid((r) => r.redisPerMessage),
+      1,
+    );
+    const neighbours = n(
+      mid((r) => r.cpuMsPerMessage.otherProcesses),
+      1,
+    );
+    rows.push([
+      'Inbound cost per message (one process, median of rounds)',
+      `app ${appCpu} ms CPU, PostgreSQL ${pgCpu} ms`,
+      `${sql} SQL statements, ${redis} Redis commands; neighbours' CPU ${neighbours} ms/msg`,
       '',
     ]);
   }
@@ -73,7 +80,7 @@ export function formatReport(report: BenchReport): string {
     rows.push([
       `RSS, ${n(memory.openCases)} open cases + ${n(memory.conversations)} conversations`,
       `${n(memory.rssMb)} MB`,
-      `after boot ${n(memory.rssAfterBootMb)} MB; peak ${n(memory.rssPeakMb)} MB; heap used ${n(memory.heapUsedMb)} MB`,
+      `after boot ${n(memory.rssAfterBootMb)} MB; peak ${n(memory.rssPeakMb)} MB; after a full GC ${n(memory.rssAfterGcMb)} MB with ${n(memory.heapUsedAfterGcMb)} MB of heap in use; first SLA reconcile ${n(memory.slaReconcile.jobs)} jobs in ${n(memory.slaReconcile.seconds)} s`,
       `< 300 MB: ${mark(target('RSS')?.met)}`,
     ]);
   }
@@ -92,10 +99,20 @@ export function formatReport(report: BenchReport): string {
     ]);
   }
   if (scaleOut) {
+    const sent = (rounds: Array<{ repliesSentPerSecond?: number }>) =>
+      median(rounds.map((r) => r.repliesSentPerSecond).filter((v): v is number => v !== undefined));
+    if (scaleOut.oneWebOneWorker) {
+      rows.push([
+        'Roles split: 1 web process + 1 worker process',
+        `${n(scaleOut.oneWebOneWorker.msgsPerSec)} msg/s`,
+        `replies delivered meanwhile ${n(sent(scaleOut.oneWebOneWorker.rounds))}/s`,
+        '',
+      ]);
+    }
     rows.push([
-      'Scale-out: 2 web processes + 1 worker process',
+      'Scale-out: 2 web processes (round-robin) + 1 worker process',
       `${n(scaleOut.msgsPerSec)} msg/s`,
-      `× ${n(scaleOut.vsSingleProcess, 2)} of one process${scaleOut.oneWebOneWorker ? `; 1 web + 1 worker: ${n(scaleOut.oneWebOneWorker.msgsPerSec)} msg/s` : ''}`,
+      `× ${n(scaleOut.vsSingleProcess, 2)} of one process; replies delivered meanwhile ${n(sent(scaleOut.rounds))}/s`,
       '',
     ]);
   }

@@ -271,31 +271,33 @@ export async function measureInbound(
 
   // The layouts: one process with every role, as `npm start` runs it; the worker role apart;
   // two web processes behind a round-robin with the worker apart. Each has its own queues.
-  const stops: Array<() => Promise<void>> = [];
-  const layouts: AppLayout[] = [];
-  const single = await spawnApp('single', ctx.prefix('single'), 'all');
-  stops.push(single.stop);
-  layouts.push({
-    label: 'one process',
-    processes: { app: single.child },
-    client: appClient([single.child.port!], s.clients),
-    rounds: [],
-  });
-  if (ctx.scale.name === 'full') {
-    const web = await spawnApp('split-web', ctx.prefix('split'), 'web');
-    const worker = await spawnApp('split-worker', ctx.prefix('split'), 'worker');
-    stops.push(web.stop, worker.stop);
+  // Started together: their boots overlap (they are tsx compiling and waiting on the database).
+  const full = ctx.scale.name === 'full';
+  const [single, splitWeb, splitWorker, webA, webB, scaleWorker] = await Promise.all([
+    spawnApp('single', ctx.prefix('single'), 'all'),
+    full ? spawnApp('split-web', ctx.prefix('split'), 'web') : null,
+    full ? spawnApp('split-worker', ctx.prefix('split'), 'worker') : null,
+    spawnApp('scale-web-a', ctx.prefix('scale'), 'web'),
+    spawnApp('scale-web-b', ctx.prefix('scale'), 'web'),
+    spawnApp('scale-worker', ctx.prefix('scale'), 'worker'),
+  ]);
+  const stops = [single, splitWeb, splitWorker, webA, webB, scaleWorker].flatMap((p) => (p ? [p.stop] : []));
+  const layouts: AppLayout[] = [
+    {
+      label: 'one process',
+      processes: { app: single.child },
+      client: appClient([single.child.port!], s.clients),
+      rounds: [],
+    },
+  ];
+  if (splitWeb && splitWorker) {
     layouts.push({
       label: '1 web + 1 worker',
-      processes: { web: web.child, worker: worker.child },
-      client: appClient([web.child.port!], s.clients),
+      processes: { web: splitWeb.child, worker: splitWorker.child },
+      client: appClient([splitWeb.child.port!], s.clients),
       rounds: [],
     });
   }
-  const webA = await spawnApp('scale-web-a', ctx.prefix('scale'), 'web');
-  const webB = await spawnApp('scale-web-b', ctx.prefix('scale'), 'web');
-  const scaleWorker = await spawnApp('scale-worker', ctx.prefix('scale'), 'worker');
-  stops.push(webA.stop, webB.stop, scaleWorker.stop);
   const scale: AppLayout = {
     label: '2 web + 1 worker',
     processes: { webA: webA.child, webB: webB.child, worker: scaleWorker.child },

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { createReadStream, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { Queue } from 'bullmq';
 import { connectRedis } from '../app/connectRedis.js';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { formatNop } from '../core/domain/nop.js';
 import { importLedger } from '../core/pbb/importLedger.js';
-import { createReadStream } from 'node:fs';
 import { CITY_DIR, REDIS_URL, type BenchContext } from './BenchContext.js';
 import { createBenchDatabase } from './createBenchDatabase.js';
 import { startFakeTwilioApi } from './fakeTwilioApi.js';
@@ -33,6 +32,7 @@ export interface MemoryFigures {
 }
 
 const MB = 1024 * 1024;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Waits for the worker role's first SLA reconcile (it adds every open case's timers, one by one,
@@ -67,7 +67,6 @@ async function awaitReconcile(
     redis.disconnect();
   }
 }
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Resident memory of the app (boot and runtime, every role, in a child process) with a large

@@ -7,8 +7,7 @@ import { timerId } from '../core/sla/planTimers.js';
 import { SlaScheduler } from '../core/sla/SlaScheduler.js';
 import { REDIS_URL, type BenchContext } from './BenchContext.js';
 import { createBenchDatabase } from './createBenchDatabase.js';
-import { round } from './stats.js';
-import { distribution } from './stats.js';
+import { distribution, round } from './stats.js';
 
 export interface TimerPass {
   hz: number;

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,8 @@ const USAGE = `Usage: npm run bench [-- --quick] [-- --only=inbound,timers,memor
   --quick       the same measurements at a small scale (a smoke check, under a minute)
   --only=...    some sections only (scale-out belongs to inbound)
   --profile     also profile the inbound path with node --cpu-prof (default in the full run)
-  --no-profile  skip that`;
+  --no-profile  skip that
+  --table       print the table of bench/results/latest.json (or --table=<file>) without measuring`;
 
 function parseArgs(argv: string[]) {
   const quick = argv.includes('--quick');
@@ -32,13 +33,15 @@ function parseArgs(argv: string[]) {
     .split(',') ?? [...SECTIONS];
   const unknown = only.filter((s) => !(SECTIONS as readonly string[]).includes(s));
   const known = new Set(['--quick', '--profile', '--no-profile', '--help', '-h']);
-  const strange = argv.filter((a) => !known.has(a) && !a.startsWith('--only='));
+  const strange = argv.filter((a) => !known.has(a) && !a.startsWith('--only=') && !/^--table(=|$)/.test(a));
   if (argv.includes('--help') || argv.includes('-h') || unknown.length > 0 || strange.length > 0) {
     console.error(USAGE);
     process.exit(argv.includes('--help') || argv.includes('-h') ? 0 : 2);
   }
   const profile = argv.includes('--profile') || (!quick && !argv.includes('--no-profile'));
-  return { quick, only: only as Section[], profile };
+  const tableArg = argv.find((a) => /^--table(=|$)/.test(a));
+  const table = tableArg ? tableArg.slice('--table='.length) || path.join(RESULTS, 'latest.json') : null;
+  return { quick, only: only as Section[], profile, table };
 }
 
 async function describeMachine(): Promise<BenchReport['machine']> {
@@ -84,6 +87,10 @@ async function deleteRedisKeys(pattern: string): Promise<void> {
  */
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.table) {
+    console.log(formatReport(JSON.parse(readFileSync(args.table, 'utf8')) as BenchReport));
+    return 0;
+  }
   const ctx = new BenchContext(args.quick ? QUICK : FULL, { profile: args.profile });
   let interrupted = false;
   const onSignal = () => {
