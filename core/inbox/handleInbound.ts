@@ -5,6 +5,7 @@ import { findCaseView, listCitizenCases } from '../cases/findCases.js';
 import { storeMedia, type MediaFetcher } from '../media/storeMedia.js';
 import type { StatusChanged } from '../cases/changeCaseStatus.js';
 import { writeNotification } from '../notify/writeNotification.js';
+import { recordCaseNote } from '../cases/recordCaseNote.js';
 import { findOfficerCase } from '../officers/caseLookup.js';
 import { handleOfficerMessage, notifyDepartment } from '../officers/handleOfficerMessage.js';
 import { parseOfficerCommand } from '../officers/parseOfficerCommand.js';
@@ -420,19 +421,7 @@ async function forwardToOfficer(
   if (!found || !found.open || found.citizenId !== citizenId || !officer?.channel || !officer.address) {
     return { type: 'case.citizenReplied', trackingNumber: reply.trackingNumber, forwarded: false };
   }
-  const event = {
-    actorType: 'citizen' as const,
-    actorId: citizenId,
-    note: `Balasan warga: ${reply.text}`,
-    createdAt: now,
-  };
-  if (found.kind === 'permit') {
-    const status = found.status as Prisma.PermitEventCreateInput['toStatus'];
-    await tx.permitEvent.create({ data: { ...event, applicationId: found.id, fromStatus: status, toStatus: status } });
-  } else {
-    const status = found.status as Prisma.ComplaintEventCreateInput['toStatus'];
-    await tx.complaintEvent.create({ data: { ...event, complaintId: found.id, fromStatus: status, toStatus: status } });
-  }
+  await recordCaseNote(tx, found, { type: 'citizen', id: citizenId }, `Balasan warga: ${reply.text}`, now);
   notifications.push(
     await writeNotification(tx, {
       channel: officer.channel,

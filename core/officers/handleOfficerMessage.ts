@@ -9,6 +9,7 @@ import type { Logger } from '../log/createLogger.js';
 import { writeNotification } from '../notify/writeNotification.js';
 import { COMPLAINT_TRANSITIONS } from '../cases/complaintLifecycle.js';
 import { PERMIT_TRANSITIONS } from '../cases/permitLifecycle.js';
+import { recordCaseNote } from '../cases/recordCaseNote.js';
 import { canAct, canSee } from './authorize.js';
 import { findOfficerCase, openCases, searchCases, type OfficerCase } from './caseLookup.js';
 import { parseOfficerCommand, textAfter } from './parseOfficerCommand.js';
@@ -193,23 +194,6 @@ async function search(deps: OfficerDeps, officer: Officer, query: string): Promi
   ]);
 }
 
-async function recordNote(
-  tx: Prisma.TransactionClient,
-  officer: Officer,
-  c: OfficerCase,
-  note: string,
-  now: Date,
-): Promise<void> {
-  const data = { actorType: 'officer' as const, actorId: officer.id, note, createdAt: now };
-  if (c.kind === 'permit') {
-    const status = c.status as Prisma.PermitEventCreateInput['toStatus'];
-    await tx.permitEvent.create({ data: { ...data, applicationId: c.id, fromStatus: status, toStatus: status } });
-  } else {
-    const status = c.status as Prisma.ComplaintEventCreateInput['toStatus'];
-    await tx.complaintEvent.create({ data: { ...data, complaintId: c.id, fromStatus: status, toStatus: status } });
-  }
-}
-
 async function claim(deps: OfficerDeps, officer: Officer, c: OfficerCase): Promise<OfficerOutcome> {
   if (!c.open) return say([line('officer.refused.invalid_transition', { trackingNumber: c.trackingNumber })]);
   const now = deps.clock();
@@ -217,7 +201,7 @@ async function claim(deps: OfficerDeps, officer: Officer, c: OfficerCase): Promi
     if (c.kind === 'permit')
       await tx.permitApplication.update({ where: { id: c.id }, data: { assignedOfficerId: officer.id } });
     else await tx.complaint.update({ where: { id: c.id }, data: { assignedOfficerId: officer.id } });
-    await recordNote(tx, officer, c, `Diambil oleh ${officer.name}`, now);
+    await recordCaseNote(tx, c, { type: 'officer', id: officer.id }, `Diambil oleh ${officer.name}`, now);
   });
   return say(
     [line('officer.claimed', { trackingNumber: c.trackingNumber, title: c.title })],
@@ -235,7 +219,7 @@ async function reply(deps: OfficerDeps, officer: Officer, c: OfficerCase, text: 
       include: { identities: { orderBy: { lastSeenAt: 'desc' } } },
     });
     const identity = citizen.identities.find((i) => i.channel !== 'console') ?? citizen.identities[0];
-    await recordNote(tx, officer, c, `Balasan petugas: ${text}`, now);
+    await recordCaseNote(tx, c, { type: 'officer', id: officer.id }, `Balasan petugas: ${text}`, now);
     if (!identity) return [];
     // What a citizen sees of the officer, name or role only, is the city's choice.
     const said = deps.city.privacy.showOfficerName
