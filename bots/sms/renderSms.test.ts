@@ -144,3 +144,70 @@ describe('splitAtWords', () => {
     expect(splitAtWords(text, budget)).toEqual(parts);
   });
 });
+
+describe('renderSms reads right: lines first, labels with their values, options whole', () => {
+  // The PBB answer that once split "2026: Rp685.816, BELUM | DIBAYAR" (read alone: "paid").
+  const bills = {
+    text: [
+      'PBB NOP 12.75.040.003.009-1555.0',
+      'Wajib pajak: DA*** HU********',
+      'Lokasi: Jl. Veteran No. 93',
+      '2023: Rp611.264, LUNAS 25 Jul 2023',
+      '2024: Rp636.115, BELUM DIBAYAR, jatuh tempo 31 Agu 2024. Denda 24 bln x 1% = Rp152.668. Jumlah Rp788.783',
+      '2025: Rp660.965, LUNAS 24 Jun 2025',
+      '2026: Rp685.816, BELUM DIBAYAR, jatuh tempo 31 Agu 2026. Denda 4 bln x 1% = Rp27.433. Jumlah Rp713.249',
+      'Total tagihan: Rp1.502.032',
+    ].join('\n'),
+    options: [
+      { id: 'pbb.again', label: 'Cek NOP lain' },
+      { id: 'nav.menu', label: 'Menu utama' },
+    ],
+  };
+
+  it('never breaks a line that fits in one part', () => {
+    const parts = renderSms(bills, { replyWord: 'Balas', maxParts: 9 });
+    expectWellFormedParts(parts);
+    const lines = parts.flatMap((p) => p.replace(MARKER, '').split('\n'));
+    for (const line of bills.text.split('\n')) expect(lines).toContain(line);
+    expect(lines).toContain('Balas 1 Cek NOP lain, 2 Menu utama');
+  });
+
+  it('keeps a label with its value, and a date with its time', () => {
+    const reply = {
+      text: `${'Pengajuan Surat Izin Usaha Perdagangan (SIUP) diterima. Nomor pelacakan: P51121510.'} Target selesai: 3 Des 2026 01.42 WIB. Cek status: ketik CEK P51121510`,
+      options: [],
+    };
+    const parts = renderSms(reply, { replyWord: 'Balas', maxParts: 3 }).map((p) => p.replace(MARKER, ''));
+    expect(parts.some((p) => p.includes('Target selesai: 3 Des 2026 01.42 WIB'))).toBe(true);
+    expect(parts.some((p) => p.includes('Nomor pelacakan: P51121510'))).toBe(true);
+  });
+
+  it('a last part is never a lone word: it takes a line from the part before', () => {
+    const reply = {
+      text: `${'a'.repeat(140)}\n${'b'.repeat(10)}`,
+      options: [{ id: 'nav.menu', label: 'Menu utama' }],
+    };
+    const parts = renderSms(reply, BALAS);
+    expectWellFormedParts(parts);
+    expect(parts).toHaveLength(2);
+    expect(parts[1]!.replace(MARKER, '').length).toBeGreaterThanOrEqual(20);
+    expect(parts[1]).toContain('b'.repeat(10));
+  });
+
+  it('cut at the part limit, the text ends in "..." and the options still come whole', () => {
+    const parts = renderSms(bills, { replyWord: 'Balas', maxParts: 2 });
+    expect(parts).toHaveLength(2);
+    expectWellFormedParts(parts);
+    expect(parts[1]).toMatch(/\.\.\.\nBalas 1 Cek NOP lain, 2 Menu utama$/);
+    // What is kept is the start, in order: the essential comes first in the reply.
+    expect(parts[0]).toContain('PBB NOP 12.75.040.003.009-1555.0');
+  });
+
+  it('options too many for one part still all arrive, split between options only', () => {
+    const options = Array.from({ length: 20 }, (_, i) => ({ id: `o${i}`, label: `Pilihan nomor ${i + 1}` }));
+    const parts = renderSms({ text: 'Pilih:', options }, { replyWord: 'Balas', maxParts: 4 });
+    expectWellFormedParts(parts);
+    const joined = parts.map((p) => p.replace(MARKER, '')).join(' ');
+    for (let i = 1; i <= 20; i++) expect(joined).toContain(`${i} Pilihan nomor ${i}`);
+  });
+});
