@@ -4,6 +4,8 @@ import { loadCityData, type CityData } from '../../core/city/loadCityData.js';
 import { syncCityData } from '../../core/city/syncCityData.js';
 import { migrate } from '../../core/db/migrate.js';
 import { openDatabase, type Database } from '../../core/db/openDatabase.js';
+import type { Lexicon } from '../../core/conversation/understanding/Lexicon.js';
+import { loadLexicon } from '../../core/i18n/loadWords.js';
 
 /** The PostgreSQL server tests create their throw-away databases on (through its maintenance database). */
 export const TEST_SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -12,6 +14,9 @@ export const DB_KINDS = ['postgresql', 'pglite'] as const;
 export type DbKind = (typeof DB_KINDS)[number];
 
 export const defaultCity: CityData = loadCityData('city/default');
+
+/** The word lists of locales/, compiled as boot does. */
+export const defaultWords: Lexicon = loadLexicon();
 
 export interface TestDatabase extends Database {
   /** For PostgreSQL, the URL of the fresh database. */
