@@ -6,6 +6,7 @@ import type { Config } from './config/loadConfig.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase, type Database } from './db/openDatabase.js';
 import { createTranslator, type Translator } from './i18n/createTranslator.js';
+import { loadLexicon } from './i18n/loadWords.js';
 import type { InboxDeps } from './inbox/handleInbound.js';
 import { createLogger, type Logger } from './log/createLogger.js';
 
@@ -34,6 +35,7 @@ export async function boot(
   const clock = options.clock ?? (() => new Date());
   const city = loadCityData(config.cityDataDir);
   const translator = await createTranslator();
+  const words = loadLexicon();
   const db = await openDatabase({
     databaseUrl: config.databaseUrl,
     pgliteDir: config.pgliteDir,
@@ -68,6 +70,7 @@ export async function boot(
       floodPerMinute: config.inboundFloodPerMinute,
       mediaDir: path.join(config.dataDir, 'media'),
       fetchMedia: options.fetchMedia ?? fetchMedia,
+      words,
     },
     close: () => db.close(),
   };

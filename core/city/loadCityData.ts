@@ -27,7 +27,10 @@ const permitTypeSchema = z
     slaWorkingDays: z.number().int().positive().optional(),
     department: z.string().min(1),
     requirements: z.array(z.string().min(1)).min(1),
+    /** What residents call it ("warung", "bangun rumah"): found by the catalogue search. */
     keywords: z.array(z.string()).default([]),
+    /** A few words for lists on SMS, where every character costs: "Usaha dagang (SIUP)". */
+    shortName: localized.optional(),
     fields: z.array(permitFieldSchema).default([]),
   })
   .refine((p) => (p.slaHours === undefined) !== (p.slaWorkingDays === undefined), {
@@ -36,10 +39,28 @@ const permitTypeSchema = z
 
 const departmentsFileSchema = z.object({
   departments: z
-    .array(z.object({ code: z.string().min(1), name: z.string().min(1), handles: z.array(z.string()) }))
+    .array(
+      z.object({
+        code: z.string().min(1),
+        name: z.string().min(1),
+        handles: z.array(z.string()),
+        /** How residents reach it, named in answers such as an unknown NOP's. */
+        phone: z.string().min(1).optional(),
+      }),
+    )
     .min(1),
   complaintCategories: z
-    .array(z.object({ code: z.string().min(1), name: localized, slaWorkingDays: z.number().int().positive() }))
+    .array(
+      z.object({
+        code: z.string().min(1),
+        name: localized,
+        /** A few words for lists on SMS. */
+        shortName: localized.optional(),
+        slaWorkingDays: z.number().int().positive(),
+        /** Words that name the problem in plain language ("lampu mati", "got mampet"), any language. */
+        keywords: z.array(z.string().min(1)).default([]),
+      }),
+    )
     .min(1),
 });
 
@@ -47,7 +68,14 @@ const cityFileSchema = z.object({
   name: z.string().min(1),
   timezone: z.string().min(1),
   timezoneLabel: z.string().min(1),
-  office: z.object({ name: z.string(), address: z.string(), hours: localized, phone: z.string() }),
+  office: z.object({
+    name: z.string(),
+    /** The name in a few words, for SMS ("MPP Kota Contoh"); the full name when unset. */
+    shortName: z.string().min(1).optional(),
+    address: z.string(),
+    hours: localized,
+    phone: z.string(),
+  }),
   calendar: z.object({
     workingWeekdays: z.array(z.number().int().min(0).max(6)).min(1),
     holidays: z.array(z.object({ date: isoDate, name: z.string() })),
@@ -95,6 +123,8 @@ const cityFileSchema = z.object({
   pbb: z.object({
     penaltyMonthlyRatePercent: z.number().min(0).max(100),
     penaltyCapMonths: z.number().int().min(0),
+    /** How and where an unpaid bill is paid, told with every unpaid bill. */
+    payment: localized.optional(),
   }),
 });
 
@@ -104,11 +134,13 @@ export type CityProfile = z.infer<typeof cityFileSchema>;
 /** Everything city-specific, read from CITY_DATA_DIR and validated at start. */
 export interface CityData extends CityProfile {
   permitTypes: PermitTypeData[];
-  departments: Array<{ code: string; name: string; handles: string[] }>;
+  departments: Array<{ code: string; name: string; handles: string[]; phone?: string | undefined }>;
   complaintCategories: Array<{
     code: string;
     name: { id: string; en: string };
+    shortName?: { id: string; en: string } | undefined;
     slaWorkingDays: number;
+    keywords: string[];
     /** The department whose `handles` lists `complaints:<code>`. */
     department: string;
   }>;

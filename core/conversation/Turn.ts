@@ -7,6 +7,8 @@ import type { ConversationState, Effect, Flow, Line, Reply, StepResult } from '.
 export class Turn {
   readonly replies: Reply[] = [];
   readonly effects: Effect[] = [];
+  /** The citizen threw the draft away on purpose (BATAL): it is not kept to resume. */
+  discarded = false;
   private notices: Line[] = [];
 
   constructor(public state: ConversationState) {}
@@ -17,14 +19,23 @@ export class Turn {
     return this;
   }
 
-  /** Sends a message; its options (or none) become what a typed number refers to. */
+  /** Sends a message; its options (or none) become what a typed number or word refers to. */
   say(reply: Reply): this {
     if (this.notices.length > 0) {
       reply = { ...reply, lines: [...this.notices, ...reply.lines] };
       this.notices = [];
     }
     this.replies.push(reply);
-    this.state = { ...this.state, options: reply.options?.map((o) => o.id) ?? [] };
+    const options = reply.options ?? [];
+    this.state = { ...this.state, options: options.map((o) => o.id), optionLabels: options.map((o) => o.label) };
+    return this;
+  }
+
+  /** Sends a message that answers in passing ("Sama-sama"): the options on screen stay what they were. */
+  aside(reply: Reply): this {
+    const { options, optionLabels } = this.state;
+    this.say(reply);
+    this.state = { ...this.state, options, optionLabels: optionLabels ?? [] };
     return this;
   }
 

@@ -5,7 +5,7 @@ import { builtinModules, syncBuiltinESMExports } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultCity } from '../../test/support/testDatabase.js';
+import { defaultCity, defaultWords } from '../../test/support/testDatabase.js';
 import { initialState } from './initialState.js';
 import { step } from './step.js';
 import type { ConversationState, Effect, Flow, Line, StepContext, StepEvent, StepResult } from './types.js';
@@ -19,6 +19,7 @@ const ctx: StepContext = {
   draftRetentionMs: 72 * 3_600_000,
   channel: { media: false },
   citizenPhone: null,
+  words: defaultWords,
 };
 
 /** A list of option ids, or the name of one of the fixture's `optionSets`. */
@@ -99,10 +100,14 @@ function expectedOf(c: StepCase) {
   };
 }
 
-/** What the table compares: lines with their params, and options by id (labels are checked in locales.test). */
+/**
+ * What the table compares: lines with their params, and options by id (labels are checked in
+ * locales.test). The state's optionLabels mirror the last reply's options, checked on their own.
+ */
 function summary(result: StepResult) {
+  const { optionLabels: _labels, ...state } = result.state;
   return {
-    state: result.state,
+    state,
     replies: result.replies.map((r) => ({ lines: r.lines, options: (r.options ?? []).map((o) => o.id) })),
     effects: result.effects,
   };

@@ -1,14 +1,6 @@
-import { parseNop } from '../domain/nop.js';
-import { MENU_OPTIONS, menuReply } from './flows/menuFlow.js';
-import { onNopText, onPbbResult, startPbb } from './flows/pbbFlow.js';
-import {
-  draftOf,
-  onPermitBack,
-  onPermitChoice,
-  onPermitSubmitted,
-  onPermitText,
-  startPermit,
-} from './flows/permitFlow.js';
+import { showMenu, MENU_OPTIONS } from './flows/menuFlow.js';
+import { lookUpNop, onNopText, onPbbResult, startPbb } from './flows/pbbFlow.js';
+import { onPermitBack, onPermitChoice, onPermitSubmitted, onPermitText, startPermit } from './flows/permitFlow.js';
 import {
   onComplaintBack,
   onComplaintChoice,
@@ -16,21 +8,20 @@ import {
   onComplaintText,
   startComplaint,
 } from './flows/complaintFlow.js';
+import { onSmallTalk } from './flows/smallTalkFlow.js';
 import { lookUp, onCaseResult, onMyCases, onTrackText, startTrack } from './flows/trackFlow.js';
-import { normalizeText, parseIntent, parseNumberChoice, type Intent } from './parseIntent.js';
+import { heldDraft, park, parkedList, dropStaleParked } from './parking.js';
 import { line, message, option } from './replies.js';
 import { Turn } from './Turn.js';
 import type { ConversationState, Lang, MediaRef, StepContext, StepEvent, StepResult } from './types.js';
+import { matchOption } from './understanding/matchOption.js';
+import { parseNumberChoice } from './understanding/parseNumberChoice.js';
+import { readComplaint } from './understanding/readComplaint.js';
+import { coveredBy, findPhrase } from './understanding/matchWords.js';
+import { numberPicked, readMessage, type Reading } from './understanding/readMessage.js';
+import { searchPermits } from './understanding/searchPermits.js';
 
 const LANGUAGE_OPTIONS = [option('lang.id', 'language.option.id'), option('lang.en', 'language.option.en')];
-const DIRECT_LANGUAGE: Record<string, Lang> = {
-  english: 'en',
-  inggris: 'en',
-  'bahasa inggris': 'en',
-  indonesia: 'id',
-  'bahasa indonesia': 'id',
-};
-const RESUME_WORDS = new Set(['lanjutkan', 'lanjut', 'resume', 'continue']);
 
 /**
  * The conversation core: given a citizen's state and one event, returns the next state, the
@@ -57,7 +48,7 @@ export function step(state: ConversationState, event: StepEvent, ctx: StepContex
           .result();
       }
       turn.state = { ...turn.state, thread: null };
-      return showMenu(turn, ctx, 'menu.notUnderstood').result();
+      return showMenu(turn, ctx, 'menu.notUnderstood', undefined, false).result();
     case 'complaint.submitted':
     case 'complaint.duplicateFound':
     case 'complaint.added':
@@ -68,46 +59,62 @@ export function step(state: ConversationState, event: StepEvent, ctx: StepContex
       break;
   }
 
+  const firstContact = state.lastActivityAt === null;
   if (isIdle(state, ctx)) {
-    // Start fresh, keeping a half-filled application to resume; a bare number typed now was
-    // meant for a menu the citizen no longer sees.
-    const draft = draftOf(turn);
-    if (draft) turn.state = { ...turn.state, parked: { draft, at: state.lastActivityAt! } };
+    // Start fresh, keeping a half-filled draft to resume; a bare number typed now was meant for
+    // a menu the citizen no longer sees.
+    const held = heldDraft(state);
+    if (held) park(turn, held, state.lastActivityAt!);
     turn.go({ name: 'menu' }).notice(line('session.expired'));
-    turn.state = { ...turn.state, options: [] };
+    turn.state = { ...turn.state, options: [], optionLabels: [] };
   }
   turn.state = { ...turn.state, lastActivityAt: ctx.now.toISOString() };
   dropStaleParked(turn, ctx);
-  if (event.start) return showMenu(turn, ctx, 'menu.welcome', { city: ctx.city.name }).result();
+  const working = heldDraft(turn.state);
+  onMessage(turn, event, ctx, firstContact);
+  // Leaving a draft for anything but sending it or BATAL keeps it to resume.
+  const stillHeld = heldDraft(turn.state);
+  const submitting = turn.state.flow.name === 'permit.submitting' || turn.state.flow.name === 'complaint.submitting';
+  const left = !stillHeld || stillHeld.kind !== working?.kind;
+  if (working && left && !submitting && !turn.discarded) park(turn, working, ctx.now.toISOString());
+  return turn.result();
+}
+
+function onMessage(turn: Turn, event: Extract<StepEvent, { type: 'message' }>, ctx: StepContext, first: boolean): Turn {
+  if (event.start) return showMenu(turn, ctx, 'menu.welcome', { city: ctx.city.name });
   if (event.control === 'optOut') {
     // The one message an opted-out number still gets: how to come back.
     turn.do({ type: 'citizen.setSmsOptOut', optOut: true });
-    return turn
-      .go({ name: 'menu' })
-      .say(message([line('sms.optedOut')]))
-      .result();
+    return turn.go({ name: 'menu' }).say(message([line('sms.optedOut')]));
   }
   if (event.control === 'optIn') {
     turn.do({ type: 'citizen.setSmsOptOut', optOut: false });
-    return showMenu(turn, ctx, 'sms.optedIn').result();
+    return showMenu(turn, ctx, 'sms.optedIn');
   }
 
   let choice = event.choice;
   // A bare number picks from the options on screen; "0" is the back command; where nothing is
   // offered (the NOP prompt, say) the number is the step's own text to read.
   const typedNumber = choice ? null : parseNumberChoice(event.text);
-  if (typedNumber !== null && typedNumber > 0 && turn.state.options.length > 0) {
-    choice = turn.state.options[typedNumber - 1];
+  const onScreen = turn.state.options;
+  if (typedNumber !== null && typedNumber > 0 && onScreen.length > 0) {
+    choice = onScreen[typedNumber - 1];
     if (!choice) {
       // The options on screen stay what a number refers to: the hint asks for one of them.
-      const onScreen = turn.state.options;
-      turn.say(message([line('input.badNumber', { number: typedNumber, max: onScreen.length })]));
-      turn.state = { ...turn.state, options: onScreen };
-      return turn.result();
+      return turn.aside(message([line('input.badNumber', { number: typedNumber, max: onScreen.length })]));
     }
   }
-  if (choice) return onChoice(turn, choice, ctx).result();
-  return onText(turn, event.text, event.media, event.location, ctx).result();
+  const reading = readMessage(event.text, ctx.words);
+  const picked = choice ? null : numberPicked(reading, ctx.words);
+  if (picked !== null && picked > 0 && onScreen[picked - 1]) choice = onScreen[picked - 1];
+  if (!choice && onScreen.length > 0 && !reading.command) {
+    // A reply in words names an option on screen: "kirim", "ya", "lanjutkan pengajuan".
+    const labels = turn.state.optionLabels ?? [];
+    const offered = onScreen.map((id, i) => ({ id, label: labels[i] }));
+    choice = matchOption(reading, offered, ctx.city, ctx.words) ?? undefined;
+  }
+  if (choice) return onChoice(turn, choice, ctx);
+  return onText(turn, reading, event.media, event.location, ctx, first);
 }
 
 function isIdle(state: ConversationState, ctx: StepContext): boolean {
@@ -118,28 +125,11 @@ function isIdle(state: ConversationState, ctx: StepContext): boolean {
   );
 }
 
-function dropStaleParked(turn: Turn, ctx: StepContext): void {
-  const parked = turn.state.parked;
-  if (parked && ctx.now.getTime() - Date.parse(parked.at) > ctx.draftRetentionMs) {
-    turn.state = { ...turn.state, parked: null };
-  }
-}
-
-/** The main menu; a parked application adds a way back to it. */
-function showMenu(turn: Turn, ctx: StepContext, first?: string, params?: Record<string, string | number>): Turn {
-  const reply = menuReply(first, params);
-  const parked = turn.state.parked;
-  if (parked) {
-    const type = ctx.city.permitTypes.find((t) => t.code === parked.draft.code);
-    reply.lines.push(line('permit.parked', { name: type?.name[turn.state.lang] ?? parked.draft.code }));
-    reply.options = [...(reply.options ?? []), option('permit.resume', 'permit.option.resume')];
-  }
-  return turn.go({ name: 'menu' }).say(reply);
-}
-
 function onChoice(turn: Turn, choice: string, ctx: StepContext): Turn {
   if (onPermitChoice(turn, ctx, choice) || onComplaintChoice(turn, ctx, choice)) return turn;
   if (choice.startsWith('track.this:')) return lookUp(turn, choice.slice('track.this:'.length));
+  if (choice.startsWith('track.history:')) return lookUp(turn, choice.slice('track.history:'.length), true);
+  if (choice.startsWith('pbb.detail:')) return lookUpNop(turn, choice.slice('pbb.detail:'.length), true);
   switch (choice) {
     case 'menu.pbb':
     case 'pbb.again':
@@ -152,9 +142,6 @@ function onChoice(turn: Turn, choice: string, ctx: StepContext): Turn {
       return help(turn, ctx);
     case 'nav.menu':
       return showMenu(turn, ctx);
-    case 'permit.cancel':
-    case 'complaint.cancel':
-      return showMenu(turn, ctx, 'nav.cancelled');
     case 'lang.id':
     case 'lang.en':
       return setLanguage(turn, ctx, choice === 'lang.id' ? 'id' : 'en');
@@ -164,78 +151,146 @@ function onChoice(turn: Turn, choice: string, ctx: StepContext): Turn {
   }
 }
 
+/** A step that reads digits as its answer: a NIK or phone number typed there is not a NOP or case number. */
+function takesNumbers(state: ConversationState): boolean {
+  return state.flow.name === 'permit.form' && (state.flow.at === 'nik' || state.flow.at === 'phone');
+}
+
 function onText(
   turn: Turn,
-  text: string,
+  reading: Reading,
   media: MediaRef[],
   location: { latitude: number; longitude: number } | undefined,
   ctx: StepContext,
+  first: boolean,
 ): Turn {
-  const intent = parseIntent(text);
   const flow = turn.state.flow.name;
-  switch (intent) {
+  switch (reading.command) {
     case 'menu':
       return showMenu(turn, ctx);
     case 'cancel':
+      turn.discarded = true;
       return showMenu(turn, ctx, flow !== 'menu' ? 'nav.cancelled' : undefined);
     case 'back':
       return onPermitBack(turn, ctx) || onComplaintBack(turn, ctx) ? turn : showMenu(turn, ctx);
     case 'help':
       return help(turn, ctx);
-    case 'language': {
-      const direct = DIRECT_LANGUAGE[normalizeText(text)];
-      return direct ? setLanguage(turn, ctx, direct) : onChoice(turn, 'menu.language', ctx);
-    }
+    case 'language':
+      return reading.language ? setLanguage(turn, ctx, reading.language) : onChoice(turn, 'menu.language', ctx);
     default:
       break;
   }
+
+  // Tasks plain from any step: a rating, a tracking number, a NOP ("CEK P48271633", "PBB 12.75...").
+  if (reading.rating) return rate(turn, ctx, reading.rating.trackingNumber, reading.rating.stars);
+  // At a NIK or phone step bare digits are the answer; "PBB 1275..." or "cek P4827..." still are tasks.
+  if (!takesNumbers(turn.state) || /\p{L}/u.test(reading.text)) {
+    if (reading.trackTask && reading.trackingNumber) return lookUp(turn, reading.trackingNumber);
+    if (reading.nopTask && reading.nop) return lookUpNop(turn, reading.nop);
+  }
+
   // Steps that take free text (a name, an address) read it before any keyword does.
-  if (onPermitText(turn, ctx, text, media) || onComplaintText(turn, ctx, text, media, location)) return turn;
+  if (onPermitText(turn, ctx, reading, media) || onComplaintText(turn, ctx, reading, media, location)) return turn;
 
   switch (flow) {
     case 'pbb.askNop':
     case 'pbb.lookingUp':
-      if (onNopText(turn, text)) return turn;
-      if (intent) return startService(turn, intent, text, ctx);
-      return turn.say(message([line('pbb.askNopAgain')]));
+      if (onNopText(turn, reading, ctx)) return turn;
+      return anyService(turn, reading, ctx, first) ?? turn.say(message([line('pbb.askNopAgain')]));
     case 'track.ask':
     case 'track.lookingUp':
-      if (onTrackText(turn, text)) return turn;
-      if (intent && intent !== 'track') return startService(turn, intent, text, ctx);
-      return lookUp(turn, text);
+      if (onTrackText(turn, reading)) return turn;
+      return anyService(turn, reading, ctx, first) ?? lookUp(turn, reading.text);
     case 'language':
+      if (reading.language) return setLanguage(turn, ctx, reading.language);
       return turn.say(message([line('language.ask')], LANGUAGE_OPTIONS));
     default:
-      if (turn.state.parked && RESUME_WORDS.has(normalizeText(text))) return onChoice(turn, 'permit.resume', ctx);
-      if (intent) return startService(turn, intent, text, ctx);
-      if (parseNop(text).ok) return startService(turn, 'pbb', text, ctx);
-      // An officer wrote to this citizen: free text is the answer to them.
-      if (turn.state.thread && text.trim().length > 0) {
-        const { trackingNumber, officerId } = turn.state.thread;
-        return turn.do({ type: 'case.citizenReply', trackingNumber, officerId, text: text.trim() });
-      }
-      return showMenu(turn, ctx, 'menu.notUnderstood');
+      return anyService(turn, reading, ctx, first) ?? showMenu(turn, ctx, 'menu.notUnderstood', undefined, false);
   }
 }
 
-/** Opens a service named by a keyword: "pbb 12.75..." and "cek P48271633" go straight on. */
-function startService(turn: Turn, intent: Intent, text: string, ctx: StepContext): Turn {
-  switch (intent) {
+/**
+ * What a message means outside any step that reads it: a parked draft resumed, a service named,
+ * an answer to an officer, a NOP, a problem told in plain words, a permit named, small talk.
+ * Null when it means none of these.
+ */
+function anyService(turn: Turn, reading: Reading, ctx: StepContext, first: boolean): Turn | null {
+  const words = ctx.words;
+  const resumed = resumedKind(turn, reading, ctx);
+  if (resumed) return onChoice(turn, `${resumed}.resume`, ctx);
+  // An officer wrote to this citizen: what they write is the answer ("sudah", "lampunya masih
+  // mati"), unless it opens with a service word ("aduan ...", "izin ...").
+  const thread = turn.state.thread;
+  if (thread && reading.text.length > 0 && !reading.leadingService) {
+    return turn.do({ type: 'case.citizenReply', ...thread, text: reading.text });
+  }
+  if (reading.service) return startService(turn, reading, ctx);
+  if (reading.nop) return lookUpNop(turn, reading.nop);
+  if (reading.smallTalk) return onSmallTalk(turn, ctx, reading.smallTalk, first);
+  // "mau tutup jalan buat pesta nikahan": a permit asked for with a verb of applying wins over the
+  // problem words in it; otherwise a problem told in plain words is a complaint.
+  const permit = namesPermit(reading, ctx);
+  if (permit === 'asked') return startPermit(turn, ctx, reading.text);
+  if (readComplaint(reading.text, ctx.city, words).isProblem) return startComplaint(turn, ctx, reading);
+  if (permit === 'named') return startPermit(turn, ctx, reading.text);
+  return null;
+}
+
+/**
+ * The parked draft a message asks to continue: "lanjut", "lanjutin pengajuannya", "lanjut aduan
+ * tadi". Which one, when both are parked, by the words; otherwise the newest.
+ */
+function resumedKind(turn: Turn, reading: Reading, ctx: StepContext): 'permit' | 'complaint' | null {
+  const parked = parkedList(turn.state);
+  const w = ctx.words;
+  if (parked.length === 0) return null;
+  const verb = w.resume.some((p) => findPhrase(reading.words, p, w) >= 0);
+  if (!verb || !coveredBy(reading.words, [...w.resume, ...w.resumeObjects], w)) return null;
+  const named = reading.service === 'complaint' ? 'complaint' : reading.service === 'permit' ? 'permit' : null;
+  return parked.find((p) => p.kind === named)?.kind ?? parked[0]!.kind;
+}
+
+/**
+ * "mau bikin spanduk", "urus imb": a permit asked for with a verb of applying; "siup", "SIP dokter
+ * gigi": a permit named outright, every word of a short message fitting it. Null when neither.
+ */
+function namesPermit(reading: Reading, ctx: StepContext): 'asked' | 'named' | null {
+  const search = searchPermits(ctx.city.permitTypes, reading.text, ctx.words);
+  if (search.found.length === 0) return null;
+  if (reading.words.some((w) => ctx.words.permitSearch.verbs.has(w))) return 'asked';
+  return search.complete && reading.words.length <= 4 ? 'named' : null;
+}
+
+/** Opens a service named in a sentence: "pbb 12.75..." and "cek P48271633" go straight on. */
+function startService(turn: Turn, reading: Reading, ctx: StepContext): Turn {
+  switch (reading.service) {
     case 'pbb':
-      return onNopText(turn, text) ? turn : startPbb(turn);
+      return onNopText(turn, reading, ctx) ? turn : startPbb(turn);
     case 'permit':
-      return startPermit(turn, ctx, text);
+      return startPermit(turn, ctx, reading.text);
     case 'complaint':
-      return startComplaint(turn, ctx, text);
+      return startComplaint(turn, ctx, reading);
     case 'track':
-      return onTrackText(turn, text) ? turn : startTrack(turn);
+      return onTrackText(turn, reading) ? turn : startTrack(turn);
     default:
       return showMenu(turn, ctx);
   }
 }
 
+/** "NILAI A17599941 5" from a done notice: the rating at once, or its question when no score came. */
+function rate(turn: Turn, ctx: StepContext, trackingNumber: string, stars: number | null): Turn {
+  if (stars === null) return (onComplaintChoice(turn, ctx, `complaint.rate:${trackingNumber}`), turn);
+  return turn.go({ name: 'menu' }).do({ type: 'complaint.rate', trackingNumber, rating: stars, comment: null });
+}
+
 function help(turn: Turn, ctx: StepContext): Turn {
   const { office } = ctx.city;
+  if (ctx.channel.compact) {
+    const params = { office: office.shortName ?? office.name, address: office.address, phone: office.phone };
+    return turn
+      .go({ name: 'menu' })
+      .say(message([line('help.bodyShort'), line('help.officeShort', params)], MENU_OPTIONS));
+  }
   return turn.go({ name: 'menu' }).say(
     message(
       [

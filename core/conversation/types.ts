@@ -1,4 +1,5 @@
 import type { CityData } from '../city/loadCityData.js';
+import type { Lexicon } from './understanding/Lexicon.js';
 
 /**
  * The contracts of the conversation core. Everything here is plain JSON-able data with nothing
@@ -116,30 +117,42 @@ export interface CaseView extends CaseSummary {
   };
 }
 
-/** The steps of filing a complaint, in order. */
+/**
+ * The steps of filing a complaint, in order. Whether to hide the reporter is asked with the
+ * summary; `anonymous` remains for states stored before that.
+ */
 export type ComplaintStep = 'category' | 'description' | 'place' | 'photos' | 'anonymous';
+
+/** A half-filled application or complaint the citizen left, kept for a while to resume. */
+export interface ParkedDrafts {
+  permit?: { draft: PermitDraft; at: string } | null;
+  complaint?: { draft: ComplaintDraft; at: string } | null;
+}
 
 /** Where the citizen is in the dialogue. */
 export type Flow =
   | { name: 'menu' }
   | { name: 'language' }
   | { name: 'pbb.askNop' }
-  | { name: 'pbb.lookingUp'; nop: string }
+  /** `detail`: every year's bill, asked for after a short answer. */
+  | { name: 'pbb.lookingUp'; nop: string; detail?: boolean }
   | { name: 'permit.browse'; page: number; codes: string[] }
   | { name: 'permit.detail'; code: string; codes: string[] }
   | { name: 'permit.form'; draft: PermitDraft; at: string; editing: boolean }
   | { name: 'permit.confirm'; draft: PermitDraft }
   | { name: 'permit.edit'; draft: PermitDraft }
   | { name: 'permit.submitting'; draft: PermitDraft }
-  | { name: 'complaint.form'; draft: ComplaintDraft; at: ComplaintStep }
+  | { name: 'complaint.form'; draft: ComplaintDraft; at: ComplaintStep; editing?: boolean }
   | { name: 'complaint.confirm'; draft: ComplaintDraft }
+  | { name: 'complaint.edit'; draft: ComplaintDraft }
   | { name: 'complaint.submitting'; draft: ComplaintDraft }
   | { name: 'complaint.duplicate'; draft: ComplaintDraft; trackingNumber: string }
   | { name: 'complaint.adding'; trackingNumber: string }
   | { name: 'complaint.rating'; trackingNumber: string }
   | { name: 'complaint.ratingComment'; trackingNumber: string; rating: number }
   | { name: 'track.ask' }
-  | { name: 'track.lookingUp' };
+  /** `history`: the whole timeline, asked for after a short answer. */
+  | { name: 'track.lookingUp'; history?: boolean };
 
 /** The whole conversation state of one citizen, stored as JSON. */
 export interface ConversationState {
@@ -148,10 +161,12 @@ export interface ConversationState {
   flow: Flow;
   /** Ids of the options last offered, so a typed "2" means the second of them. */
   options: string[];
+  /** Their labels, so a typed "kirim" means the option labelled so. */
+  optionLabels?: Line[];
   /** ISO time of the last message handled. */
   lastActivityAt: string | null;
-  /** An application left half-filled when the session went idle, kept for a while to resume. */
-  parked?: { draft: PermitDraft; at: string } | null;
+  /** Half-filled drafts left by going idle or elsewhere, kept for a while to resume. */
+  parked?: ParkedDrafts | null;
   /** Set when an officer wrote to the citizen: their next free text goes back to that officer. */
   thread?: { trackingNumber: string; officerId: string } | null;
 }
@@ -171,7 +186,13 @@ export type StepEvent =
   | { type: 'permit.submitted'; trackingNumber: string; deadlineAt: string }
   | { type: 'permit.refused'; reason: string }
   | { type: 'case.result'; trackingNumber: string; view: CaseView | null }
-  | { type: 'complaint.submitted'; trackingNumber: string; deadlineAt: string; department: string }
+  | {
+      type: 'complaint.submitted';
+      trackingNumber: string;
+      deadlineAt: string;
+      department: string;
+      departmentCode?: string;
+    }
   | { type: 'complaint.duplicateFound'; trackingNumber: string }
   | { type: 'complaint.added'; trackingNumber: string }
   | { type: 'complaint.rated'; trackingNumber: string; reopened: boolean }
@@ -198,7 +219,7 @@ export type Effect =
 /** The city facts the dialogue needs. */
 export type StepCity = Pick<
   CityData,
-  'name' | 'office' | 'timezone' | 'timezoneLabel' | 'pbb' | 'permitTypes' | 'complaintCategories'
+  'name' | 'office' | 'timezone' | 'timezoneLabel' | 'pbb' | 'permitTypes' | 'complaintCategories' | 'departments'
 >;
 
 /** Everything outside the state that a step may depend on. No clock, no I/O: time comes in here. */
@@ -208,8 +229,13 @@ export interface StepContext {
   idleTimeoutMs: number;
   /** How long a half-filled application is kept after the session went idle. */
   draftRetentionMs: number;
-  /** What the channel the citizen writes on can carry. */
-  channel: { media: boolean };
+  /**
+   * What the channel the citizen writes on can carry; `compact` when every character costs (SMS):
+   * short labels, the essential first and the rest on request.
+   */
+  channel: { media: boolean; compact?: boolean };
+  /** How residents write: word lists of every language, compiled (locales/<lang>/words.json). */
+  words: Lexicon;
   /** The citizen's phone number when the channel vouches for it (SMS, WhatsApp). */
   citizenPhone: string | null;
 }

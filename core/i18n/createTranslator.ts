@@ -40,6 +40,12 @@ export async function createTranslator(dir: string = LOCALES_DIR): Promise<Trans
     interpolation: { escapeValue: false },
     returnNull: false,
   });
+  // "Ketik {{label, lowerFirst}}": a field label ("Nama usaha") read inside a sentence ("Ketik nama
+  // usaha"); a label that starts with an acronym ("STR number") stays as it is.
+  instance.services.formatter?.add('lowerFirst', (value: unknown) => {
+    const text = String(value ?? '');
+    return /^\p{Lu}\p{Ll}/u.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text;
+  });
   const fixed: Record<Lang, TFunction> = { id: instance.getFixedT('id'), en: instance.getFixedT('en') };
   const t = (lang: Lang, l: Line): string => fixed[lang](l.key, l.params ?? {}) as string;
   return {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { COMPLAINT_STATUSES } from '../cases/complaintLifecycle.js';
 import { PERMIT_STATUSES } from '../cases/permitLifecycle.js';
 import { describe, expect, it } from 'vitest';
-import { defaultCity } from '../../test/support/testDatabase.js';
+import { defaultCity, defaultWords } from '../../test/support/testDatabase.js';
 import { formSteps } from '../conversation/flows/permitFlow.js';
 import { initialState } from '../conversation/initialState.js';
 import { step } from '../conversation/step.js';
@@ -33,6 +33,7 @@ const ctx: StepContext = {
   draftRetentionMs: 72 * 3_600_000,
   channel: { media: false },
   citizenPhone: null,
+  words: defaultWords,
 };
 
 const raw = readLocales();
@@ -379,11 +380,13 @@ describe('rendered replies have no leftover placeholders or raw keys', () => {
     expect(problems).toEqual([]);
   });
 
-  it.each(LANGS)('a complaint starts with the category question in %s, every category named', async (lang) => {
+  it.each(LANGS)('a problem of no clear category is asked its category in %s, every category named', async (lang) => {
     const translator = await createTranslator();
-    const { replies } = step({ ...initialState(lang), options: [] }, message('pengaduan'), ctx);
+    const opened = step({ ...initialState(lang), options: [] }, message('pengaduan'), ctx);
+    expect(opened.replies[0]?.lines.map((l) => l.key)).toEqual(['complaint.ask.description']);
+    const { replies } = step(opened.state, message('pelayanan di kantor kelurahan sangat lambat'), ctx);
     const reply = replies[0];
-    expect(reply?.lines.map((l) => l.key)).toEqual(['complaint.ask.category']);
+    expect(reply?.lines.map((l) => l.key)).toEqual(['complaint.ask.categoryFor']);
     const labels = (reply?.options ?? []).map((o) => translator.t(lang, o.label));
     expect(labels).toEqual(defaultCity.complaintCategories.map((c) => c.name[lang]));
   });

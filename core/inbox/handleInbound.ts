@@ -30,6 +30,7 @@ import type {
 import { normalizePhone } from '../domain/phone.js';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../log/createLogger.js';
+import type { Lexicon } from '../conversation/understanding/Lexicon.js';
 import { findTaxObject } from '../pbb/findTaxObject.js';
 
 export interface InboxDeps {
@@ -48,6 +49,8 @@ export interface InboxDeps {
   mediaDir: string;
   /** Fetches the bytes of a photo a channel received. */
   fetchMedia: MediaFetcher;
+  /** How residents write: the word lists the conversation reads messages with. */
+  words: Lexicon;
 }
 
 export type InboundOutcome =
@@ -286,7 +289,11 @@ async function handleInTransaction(
     city: deps.city,
     idleTimeoutMs: deps.idleTimeoutMs,
     draftRetentionMs: deps.draftRetentionMs,
-    channel: { media: CHANNEL_CAPABILITIES[event.channel].media },
+    channel: {
+      media: CHANNEL_CAPABILITIES[event.channel].media,
+      compact: CHANNEL_CAPABILITIES[event.channel].compact,
+    },
+    words: deps.words,
     citizenPhone: event.phone ? normalizePhone(event.phone) : null,
   };
   const replies: Reply[] = [];
@@ -493,6 +500,7 @@ async function submitComplaintDraft(
       trackingNumber: filed.trackingNumber,
       deadlineAt: filed.deadlineAt.toISOString(),
       department,
+      departmentCode: filed.departmentCode,
     };
   });
 }

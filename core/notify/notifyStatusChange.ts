@@ -30,6 +30,13 @@ export async function notifyStatusChange(
   const lines: Line[] = [{ key: 'notify.status', params }];
   if (change.note) lines.push({ key: 'notify.note', params: { ...params, note: change.note } });
   const replies = [{ lines }];
+  // A finished complaint asks for the rating, in words any chat or SMS can answer from any step
+  // (an email cannot be answered, so it does not ask).
+  const rateHow: Line[] =
+    change.kind === 'complaint' && change.status === 'done'
+      ? [{ key: 'notify.rateHow', params: { trackingNumber: change.trackingNumber } }]
+      : [];
+  const chatReplies = [{ lines: [...lines, ...rateHow] }];
   const written = [];
   const latest = citizen.identities.find((i) => i.channel !== 'console') ?? citizen.identities[0];
   if (latest) {
@@ -38,7 +45,7 @@ export async function notifyStatusChange(
         channel: latest.channel,
         address: latest.address,
         language: lang,
-        replies,
+        replies: chatReplies,
         citizenId: citizen.id,
       }),
     );
@@ -50,7 +57,7 @@ export async function notifyStatusChange(
         channel: 'sms',
         address: citizen.phone,
         language: lang,
-        replies,
+        replies: chatReplies,
         citizenId: citizen.id,
       }),
     );

@@ -1,22 +1,27 @@
 import { formatDateTime } from '../../domain/calendarDate.js';
-import { normalizeText } from '../parseIntent.js';
+import { parkedOf, unpark } from '../parking.js';
 import { line, message, option } from '../replies.js';
 import type { Turn } from '../Turn.js';
 import type { ComplaintDraft, ComplaintStep, Line, MediaRef, StepContext, StepEvent } from '../types.js';
+import { categoryOf, readComplaint } from '../understanding/readComplaint.js';
+import { saysOneOf, type Reading } from '../understanding/readMessage.js';
+import { showMenu } from './menuFlow.js';
+import { optionsOnScreen } from './permitFlow.js';
 
 const NAV_MENU = option('nav.menu', 'nav.option.menu');
-const DONE_WORDS = new Set(['lanjut', 'selesai', 'next', 'done', 'sudah', 'tidak ada', 'lewati', 'skip']);
-const MIN_DESCRIPTION_CHARS = 15;
+const MIN_DESCRIPTION_CHARS = 12;
 const MIN_DESCRIPTION_WORDS = 3;
 const MIN_PLACE_CHARS = 5;
-// Words that only say "a complaint" ("aduan", "mau lapor") and are dropped from a one-shot text.
-const LEADING_KEYWORDS =
-  /^\s*((mau|ingin|saya|sy|mo|pengen|want to|i)\s+)*(aduan|adu|mengadu|pengaduan|lapor|laporan|melaporkan|keluhan|complaint|komplain)\b[\s:,.-]*/i;
-const SAME_WORDS = new Set(['sama', 'same', 'ya', 'yes', 'iya']);
-const DIFFERENT_WORDS = new Set(['beda', 'berbeda', 'different', 'baru', 'new', 'tidak', 'no']);
+/** What can be changed from the summary, in its order. */
+const EDITABLE = ['description', 'category', 'place'] as const;
 
+/**
+ * The questions of a complaint, in order: the problem first (its words often tell the category
+ * and the place, which are then not asked), then the category, the place and, where the channel
+ * carries them, photos. Whether to hide the reporter is a choice on the summary.
+ */
 function steps(ctx: StepContext): ComplaintStep[] {
-  return ['category', 'description', 'place', ...(ctx.channel.media ? (['photos'] as const) : []), 'anonymous'];
+  return ['description', 'category', 'place', ...(ctx.channel.media ? (['photos'] as const) : [])];
 }
 
 function answered(draft: ComplaintDraft, step: ComplaintStep): boolean {
@@ -30,103 +35,137 @@ function answered(draft: ComplaintDraft, step: ComplaintStep): boolean {
     case 'photos':
       return draft.photosDone === true;
     case 'anonymous':
-      return draft.anonymous !== undefined;
+      return true;
   }
 }
 
 function categoryOptions(turn: Turn, ctx: StepContext) {
+  const lang = turn.state.lang;
   return ctx.city.complaintCategories.map((c) =>
-    option(`complaint.category:${c.code}`, 'complaint.categoryLabel', { name: c.name[turn.state.lang] }),
+    option(`complaint.category:${c.code}`, 'complaint.categoryLabel', {
+      name: ctx.channel.compact && c.shortName ? c.shortName[lang] : c.name[lang],
+    }),
   );
 }
 
-function ask(turn: Turn, ctx: StepContext, draft: ComplaintDraft, at: ComplaintStep, error?: Line): Turn {
-  turn.go({ name: 'complaint.form', draft, at });
+function ask(
+  turn: Turn,
+  ctx: StepContext,
+  draft: ComplaintDraft,
+  at: ComplaintStep,
+  error?: Line,
+  editing = false,
+): Turn {
+  if (at === 'anonymous') return showSummary(turn, ctx, draft);
+  turn.go({ name: 'complaint.form', draft, at, ...(editing ? { editing } : {}) });
   const lines = error ? [error] : [];
   switch (at) {
     case 'category':
-      return turn.say(message([...lines, line('complaint.ask.category')], categoryOptions(turn, ctx)));
+      lines.push(line(draft.description ? 'complaint.ask.categoryFor' : 'complaint.ask.category'));
+      return turn.say(message(lines, categoryOptions(turn, ctx)));
     case 'place':
       lines.push(line(ctx.channel.media ? 'complaint.ask.placeOrLocation' : 'complaint.ask.place'));
       return turn.say(message(lines));
     case 'photos':
       lines.push(line('complaint.ask.photos'));
       return turn.say(message(lines));
-    case 'anonymous':
-      lines.push(line('complaint.ask.anonymous'));
-      return turn.say(
-        message(lines, [
-          option('complaint.anonymous:yes', 'complaint.option.anonymous'),
-          option('complaint.anonymous:no', 'complaint.option.named'),
-        ]),
-      );
     default:
       lines.push(line('complaint.ask.description'));
       return turn.say(message(lines));
   }
 }
 
-function advance(turn: Turn, ctx: StepContext, draft: ComplaintDraft): Turn {
-  const next = steps(ctx).find((s) => !answered(draft, s));
+function advance(turn: Turn, ctx: StepContext, draft: ComplaintDraft, editing = false): Turn {
+  const next = editing ? undefined : steps(ctx).find((s) => !answered(draft, s));
   return next ? ask(turn, ctx, draft, next) : showSummary(turn, ctx, draft);
-}
-
-/** Opens a complaint; "ADUAN jalan berlubang di depan pasar" keeps its words as the description. */
-export function startComplaint(turn: Turn, ctx: StepContext, text = ''): Turn {
-  const rest = text.replace(LEADING_KEYWORDS, '').trim();
-  const draft: ComplaintDraft = { photos: [] };
-  if (LEADING_KEYWORDS.test(text) && isDescriptive(rest)) draft.description = rest;
-  return advance(turn, ctx, draft);
 }
 
 function isDescriptive(text: string): boolean {
   return text.length >= MIN_DESCRIPTION_CHARS && text.split(/\s+/).filter(Boolean).length >= MIN_DESCRIPTION_WORDS;
 }
 
-/** Reads a category typed as words ("sampah", "lampu jalan"). */
-function categoryFromText(ctx: StepContext, text: string): string | null {
-  const words = normalizeText(text)
-    .split(' ')
-    .filter((w) => w.length > 2);
-  if (words.length === 0) return null;
-  // The category sharing the most words wins ("jalan rusak" is Jalan rusak, not Lampu jalan mati).
-  const scored = ctx.city.complaintCategories
-    .map((c) => {
-      const names = normalizeText(`${c.code} ${c.name.id} ${c.name.en}`).split(' ');
-      return { code: c.code, score: words.filter((w) => names.some((n) => n.startsWith(w))).length };
-    })
-    .filter((s) => s.score > 0)
-    .sort((a, b) => b.score - a.score);
-  if (scored.length === 0) return null;
-  return scored.length === 1 || scored[0]!.score > scored[1]!.score ? scored[0]!.code : null;
+/**
+ * What a description tells besides itself: its category and its place, where the draft has
+ * none yet ("lampu jalan mati depan masjid Al Ikhlas").
+ */
+function withDescription(ctx: StepContext, draft: ComplaintDraft, text: string): ComplaintDraft {
+  const read = readComplaint(text, ctx.city, ctx.words);
+  const description = (read.description ?? text).replace(/\s+/g, ' ');
+  return {
+    ...draft,
+    description,
+    ...(draft.category === undefined && read.category ? { category: read.category } : {}),
+    ...(draft.place === undefined && read.place
+      ? { place: { text: read.place, latitude: null, longitude: null } }
+      : {}),
+  };
+}
+
+/**
+ * Opens a complaint. A message that already tells the problem keeps it as the description and
+ * asks only what is missing; one that also names its category and a place goes straight to the
+ * summary, the one question left ("ADUAN lampu jalan mati depan masjid Al Ikhlas Jl. Kenanga").
+ */
+export function startComplaint(turn: Turn, ctx: StepContext, reading?: Reading): Turn {
+  unpark(turn, 'complaint');
+  let draft: ComplaintDraft = { photos: [] };
+  if (reading) {
+    const read = readComplaint(reading.text, ctx.city, ctx.words);
+    if (read.description && isDescriptive(read.description)) draft = withDescription(ctx, draft, reading.text);
+    else if (read.category && read.isProblem) draft = { ...draft, category: read.category };
+  }
+  if (draft.description && draft.category && draft.place) return showSummary(turn, ctx, draft);
+  return advance(turn, ctx, draft);
 }
 
 function showSummary(turn: Turn, ctx: StepContext, draft: ComplaintDraft): Turn {
   const lang = turn.state.lang;
   const category = ctx.city.complaintCategories.find((c) => c.code === draft.category);
   const place = draft.place;
-  const lines = [
-    line('complaint.summary.title'),
-    line('complaint.summary.category', { name: category?.name[lang] ?? '' }),
-    line('complaint.summary.description', { text: draft.description ?? '' }),
-    place?.text
-      ? line('complaint.summary.place', { place: place.text })
-      : line('complaint.summary.coordinates', {
-          lat: place?.latitude?.toFixed(5) ?? '',
-          lon: place?.longitude?.toFixed(5) ?? '',
-        }),
-  ];
-  if (ctx.channel.media) lines.push(line('complaint.summary.photos', { count: draft.photos.length }));
-  lines.push(line(draft.anonymous ? 'complaint.summary.anonymous' : 'complaint.summary.named'));
-  lines.push(line('complaint.summary.confirm'));
+  const placeText = place?.text ?? `${place?.latitude?.toFixed(5) ?? ''}, ${place?.longitude?.toFixed(5) ?? ''}`;
+  let lines: Line[];
+  if (ctx.channel.compact) {
+    lines = [
+      line('complaint.summary.short', {
+        category: category?.shortName?.[lang] ?? category?.name[lang] ?? '',
+        text: draft.description ?? '',
+      }),
+      line('complaint.summary.placeShort', { place: placeText }),
+      line('complaint.summary.confirmShort'),
+    ];
+  } else {
+    lines = [
+      line('complaint.summary.title'),
+      line('complaint.summary.category', { name: category?.name[lang] ?? '' }),
+      line('complaint.summary.description', { text: draft.description ?? '' }),
+      place?.text
+        ? line('complaint.summary.place', { place: place.text })
+        : line('complaint.summary.coordinates', {
+            lat: place?.latitude?.toFixed(5) ?? '',
+            lon: place?.longitude?.toFixed(5) ?? '',
+          }),
+    ];
+    if (ctx.channel.media) {
+      lines.push(line('complaint.summary.photos', { count: draft.photos.length }));
+      if (draft.photos.length === 0) lines.push(line('complaint.summary.photosHint'));
+    }
+    lines.push(line('complaint.summary.named'), line('complaint.summary.confirm'));
+  }
   return turn
     .go({ name: 'complaint.confirm', draft })
     .say(
       message(lines, [
         option('complaint.submit', 'complaint.option.submit'),
+        option('complaint.submitAnonymous', 'complaint.option.submitAnonymous'),
+        option('complaint.edit', 'complaint.option.edit'),
         option('complaint.cancel', 'complaint.option.cancel'),
       ]),
     );
+}
+
+function showEditChoices(turn: Turn, draft: ComplaintDraft): Turn {
+  const options = EDITABLE.map((part) => option(`complaint.edit:${part}`, `complaint.fieldName.${part}`));
+  return turn.go({ name: 'complaint.edit', draft }).say(message([line('complaint.edit.ask')], options));
 }
 
 function storedPhotos(media: MediaRef[]): string[] {
@@ -138,21 +177,42 @@ function withPhotos(draft: ComplaintDraft, photos: string[]): ComplaintDraft {
   return { ...draft, photos: [...new Set([...draft.photos, ...photos])] };
 }
 
+function resumeParked(turn: Turn, ctx: StepContext): Turn {
+  const parked = parkedOf(turn.state).complaint;
+  unpark(turn, 'complaint');
+  if (!parked || ctx.now.getTime() - Date.parse(parked.at) > ctx.draftRetentionMs) {
+    return turn.go({ name: 'menu' }).say(message([line('complaint.parkedExpired')], [NAV_MENU]));
+  }
+  return advance(turn, ctx, parked.draft);
+}
+
 /** Handles a choice of the complaint flow; false when the id is not the flow's. */
 export function onComplaintChoice(turn: Turn, ctx: StepContext, choice: string): boolean {
   const flow = turn.state.flow;
   if (choice === 'menu.complaint') return (startComplaint(turn, ctx), true);
+  if (choice === 'complaint.resume') return (resumeParked(turn, ctx), true);
+  if (choice === 'complaint.cancel') {
+    turn.discarded = true;
+    return (showMenu(turn, ctx, 'nav.cancelled'), true);
+  }
   if (choice.startsWith('complaint.category:') && flow.name === 'complaint.form') {
-    return (advance(turn, ctx, { ...flow.draft, category: choice.slice('complaint.category:'.length) }), true);
+    const category = choice.slice('complaint.category:'.length);
+    return (advance(turn, ctx, { ...flow.draft, category }, flow.editing), true);
   }
   if (choice.startsWith('complaint.anonymous:') && flow.name === 'complaint.form') {
-    return (advance(turn, ctx, { ...flow.draft, anonymous: choice.endsWith(':yes') }), true);
+    // A question of states stored before it moved to the summary.
+    return (showSummary(turn, ctx, { ...flow.draft, anonymous: choice.endsWith(':yes') }), true);
   }
-  if (choice === 'complaint.submit' && flow.name === 'complaint.confirm') {
-    turn
-      .go({ name: 'complaint.submitting', draft: flow.draft })
-      .do({ type: 'complaint.submit', draft: flow.draft, allowDuplicate: false });
+  if ((choice === 'complaint.submit' || choice === 'complaint.submitAnonymous') && flow.name === 'complaint.confirm') {
+    const draft = { ...flow.draft, anonymous: choice === 'complaint.submitAnonymous' || flow.draft.anonymous === true };
+    turn.go({ name: 'complaint.submitting', draft }).do({ type: 'complaint.submit', draft, allowDuplicate: false });
     return true;
+  }
+  if (choice === 'complaint.edit' && flow.name === 'complaint.confirm')
+    return (showEditChoices(turn, flow.draft), true);
+  if (choice.startsWith('complaint.edit:') && flow.name === 'complaint.edit') {
+    const part = choice.slice('complaint.edit:'.length) as (typeof EDITABLE)[number];
+    return (ask(turn, ctx, flow.draft, part, undefined, true), true);
   }
   if (flow.name === 'complaint.duplicate' && (choice === 'complaint.same' || choice === 'complaint.different')) {
     if (choice === 'complaint.same') {
@@ -198,88 +258,97 @@ export function onComplaintChoice(turn: Turn, ctx: StepContext, choice: string):
 export function onComplaintText(
   turn: Turn,
   ctx: StepContext,
-  text: string,
+  reading: Reading,
   media: MediaRef[],
   location: { latitude: number; longitude: number } | undefined,
 ): boolean {
   const flow = turn.state.flow;
-  const value = text.trim();
+  const value = reading.text;
+  const words = ctx.words;
+  const photos = storedPhotos(media);
   switch (flow.name) {
     case 'complaint.form': {
       const { draft, at } = flow;
-      const photos = storedPhotos(media);
-      if (photos.length > 0 && (at === 'photos' || at === 'description' || at === 'place')) {
+      const editing = flow.editing === true;
+      if (photos.length > 0 && at !== 'category') {
         // Photos are welcome whenever they come; they do not answer the question asked.
         const updated = withPhotos(draft, photos);
-        if (at !== 'photos')
-          return (ask(turn, ctx, updated, at, line('complaint.photoReceived', { count: updated.photos.length })), true);
-        turn.go({ name: 'complaint.form', draft: updated, at });
-        return (
-          turn.say(
-            message([
-              line('complaint.photoReceived', { count: updated.photos.length }),
-              line('complaint.ask.photosMore'),
-            ]),
-          ),
-          true
-        );
-      }
-      switch (at) {
-        case 'category': {
-          const code = categoryFromText(ctx, value);
-          return (
-            code
-              ? advance(turn, ctx, { ...draft, category: code })
-              : ask(turn, ctx, draft, at, line('complaint.pickCategory')),
-            true
-          );
+        if (at !== 'photos') {
+          ask(turn, ctx, updated, at, line('complaint.photoReceived', { count: updated.photos.length }), editing);
+          return true;
         }
-        case 'description':
-          return (
-            isDescriptive(value)
-              ? advance(turn, ctx, { ...draft, description: value.replace(/\s+/g, ' ') })
-              : ask(turn, ctx, draft, at, line('complaint.tooShort', { min: MIN_DESCRIPTION_CHARS })),
-            true
-          );
+        turn.go({ name: 'complaint.form', draft: updated, at });
+        turn.say(
+          message([
+            line('complaint.photoReceived', { count: updated.photos.length }),
+            line('complaint.ask.photosMore'),
+          ]),
+        );
+        return true;
+      }
+      // Another service named instead of an answer: the draft is kept and the citizen goes there.
+      if (reading.onlyService && reading.service !== 'complaint') return false;
+      switch (at) {
+        case 'description': {
+          if (!isDescriptive(value) || reading.smallTalk) {
+            // Too short to act on, but it may name the category ("PJU MATI").
+            const category = draft.category ?? categoryOf(reading.words, ctx.city, words) ?? undefined;
+            const kept = category ? { ...draft, category } : draft;
+            ask(turn, ctx, kept, at, line('complaint.tooShort', { min: MIN_DESCRIPTION_CHARS }), editing);
+            return true;
+          }
+          const described = editing
+            ? { ...draft, description: value.replace(/\s+/g, ' ') }
+            : withDescription(ctx, draft, value);
+          advance(turn, ctx, described, editing);
+          return true;
+        }
+        case 'category': {
+          const code = categoryOf(reading.words, ctx.city, words);
+          if (code) advance(turn, ctx, { ...draft, category: code }, editing);
+          else ask(turn, ctx, draft, at, line('complaint.pickCategory'), editing);
+          return true;
+        }
         case 'place':
-          if (location) return (advance(turn, ctx, { ...draft, place: { text: null, ...location } }), true);
-          return (
-            value.length >= MIN_PLACE_CHARS
-              ? advance(turn, ctx, {
-                  ...draft,
-                  place: { text: value.replace(/\s+/g, ' '), latitude: null, longitude: null },
-                })
-              : ask(turn, ctx, draft, at, line('complaint.placeTooShort')),
-            true
-          );
+          if (location) {
+            advance(turn, ctx, { ...draft, place: { text: null, ...location } }, editing);
+          } else if (value.length >= MIN_PLACE_CHARS && !reading.smallTalk) {
+            const place = { text: value.replace(/\s+/g, ' '), latitude: null, longitude: null };
+            advance(turn, ctx, { ...draft, place }, editing);
+          } else {
+            ask(turn, ctx, draft, at, line('complaint.placeTooShort'), editing);
+          }
+          return true;
         case 'photos':
-          if (DONE_WORDS.has(normalizeText(value))) return (advance(turn, ctx, { ...draft, photosDone: true }), true);
-          return (ask(turn, ctx, draft, at), true);
+          if (
+            saysOneOf(reading, words.done, words) ||
+            saysOneOf(reading, words.skip, words) ||
+            saysOneOf(reading, words.no, words)
+          ) {
+            advance(turn, ctx, { ...draft, photosDone: true });
+          } else {
+            ask(turn, ctx, draft, at);
+          }
+          return true;
         case 'anonymous':
-          return (ask(turn, ctx, draft, at), true);
+          showSummary(turn, ctx, draft);
+          return true;
       }
       return false;
     }
     case 'complaint.confirm':
-      return (showSummary(turn, ctx, flow.draft), true);
-    case 'complaint.duplicate': {
-      // The two buttons, typed as words.
-      const word = normalizeText(value);
-      if (SAME_WORDS.has(word)) return onComplaintChoice(turn, ctx, 'complaint.same');
-      if (DIFFERENT_WORDS.has(word)) return onComplaintChoice(turn, ctx, 'complaint.different');
-      turn.say(
-        message(
-          [line('complaint.duplicate', { trackingNumber: flow.trackingNumber })],
-          [
-            option('complaint.same', 'complaint.option.same'),
-            option('complaint.different', 'complaint.option.different'),
-          ],
-        ),
+      if (photos.length > 0) return (showSummary(turn, ctx, withPhotos(flow.draft, photos)), true);
+      turn.aside(message([line('input.pickOption')], optionsOnScreen(turn)));
+      return true;
+    case 'complaint.edit':
+      turn.aside(message([line('input.pickOption')], optionsOnScreen(turn)));
+      return true;
+    case 'complaint.duplicate':
+      turn.aside(
+        message([line('complaint.duplicate', { trackingNumber: flow.trackingNumber })], optionsOnScreen(turn)),
       );
       return true;
-    }
     case 'complaint.adding': {
-      const photos = storedPhotos(media);
       if (value.length < 3 && photos.length === 0) {
         turn.say(message([line('complaint.ask.more', { trackingNumber: flow.trackingNumber })], [NAV_MENU]));
         return true;
@@ -287,14 +356,16 @@ export function onComplaintText(
       turn.do({ type: 'complaint.addInfo', trackingNumber: flow.trackingNumber, text: value || null, photos });
       return true;
     }
-    case 'complaint.ratingComment':
+    case 'complaint.ratingComment': {
+      const skipped = value === '' || saysOneOf(reading, words.skip, words) || saysOneOf(reading, words.done, words);
       turn.do({
         type: 'complaint.rate',
         trackingNumber: flow.trackingNumber,
         rating: flow.rating,
-        comment: DONE_WORDS.has(normalizeText(value)) || value === '' ? null : value.slice(0, 500),
+        comment: skipped ? null : value.slice(0, 500),
       });
       return true;
+    }
     default:
       return false;
   }
@@ -303,9 +374,12 @@ export function onComplaintText(
 /** "kembali" while filing: one step back. */
 export function onComplaintBack(turn: Turn, ctx: StepContext): boolean {
   const flow = turn.state.flow;
-  if (flow.name === 'complaint.confirm') return (ask(turn, ctx, flow.draft, 'anonymous'), true);
-  if (flow.name !== 'complaint.form') return false;
   const order = steps(ctx);
+  if (flow.name === 'complaint.confirm' || flow.name === 'complaint.edit') {
+    return (ask(turn, ctx, flow.draft, order[order.length - 1]!), true);
+  }
+  if (flow.name !== 'complaint.form') return false;
+  if (flow.editing) return (showSummary(turn, ctx, flow.draft), true);
   const previous = order[order.indexOf(flow.at) - 1];
   return previous ? (ask(turn, ctx, flow.draft, previous), true) : false;
 }
@@ -314,19 +388,16 @@ export function onComplaintBack(turn: Turn, ctx: StepContext): boolean {
 export function onComplaintEvent(turn: Turn, ctx: StepContext, event: StepEvent): Turn {
   const lang = turn.state.lang;
   switch (event.type) {
-    case 'complaint.submitted':
-      return turn.go({ name: 'menu' }).say(
-        message(
-          [
-            line('complaint.submitted', {
-              trackingNumber: event.trackingNumber,
-              department: event.department,
-              deadline: `${formatDateTime(event.deadlineAt, lang, ctx.city.timezone)} ${ctx.city.timezoneLabel}`,
-            }),
-          ],
-          [option(`track.this:${event.trackingNumber}`, 'track.option.this'), NAV_MENU],
-        ),
-      );
+    case 'complaint.submitted': {
+      const deadline = `${formatDateTime(event.deadlineAt, lang, ctx.city.timezone)} ${ctx.city.timezoneLabel}`;
+      const params = { trackingNumber: event.trackingNumber, deadline };
+      const text = ctx.channel.compact
+        ? line('complaint.submittedShort', { ...params, department: event.departmentCode ?? event.department })
+        : line('complaint.submitted', { ...params, department: event.department });
+      return turn
+        .go({ name: 'menu' })
+        .say(message([text], [option(`track.this:${event.trackingNumber}`, 'track.option.this'), NAV_MENU]));
+    }
     case 'complaint.duplicateFound': {
       const flow = turn.state.flow;
       const draft = flow.name === 'complaint.submitting' ? flow.draft : { photos: [] };

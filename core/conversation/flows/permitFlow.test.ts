@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultCity } from '../../../test/support/testDatabase.js';
+import { defaultCity, defaultWords } from '../../../test/support/testDatabase.js';
 import { initialState } from '../initialState.js';
 import { step } from '../step.js';
 import type {
@@ -43,6 +43,7 @@ function ctxOf(overrides: Partial<StepContext> = {}): StepContext {
     draftRetentionMs: 72 * HOUR,
     channel: { media: false },
     citizenPhone: null,
+    words: defaultWords,
     ...overrides,
   };
 }
@@ -108,7 +109,9 @@ describe('permit flow: the catalogue', () => {
     const d = new Dialogue(ctxOf());
     const result = d.send('izin');
     expect(where(d.state)).toBe('permit.browse');
-    expect(linesOf(result)).toEqual([{ key: 'permit.browse.title', params: { page: 1, pages: 6 } }]);
+    expect(linesOf(result)).toEqual([
+      { key: 'permit.browse.title', params: { page: 1, pages: 6, examples: 'SIUP dagang, Usaha mikro' } },
+    ]);
     expect(optionsOf(result)).toEqual(fixture.pageOne);
     expect(result.effects).toEqual([]);
     // Online types get the plain label, offline ones are marked "at the office".
@@ -126,7 +129,9 @@ describe('permit flow: the catalogue', () => {
       listed.push(...optionsOf(result).filter((id) => id.startsWith('permit.type:')));
       if (!optionsOf(result).includes('permit.next')) break;
       result = d.send(press('permit.next'));
-      expect(linesOf(result)).toEqual([{ key: 'permit.browse.title', params: { page: page + 1, pages: 6 } }]);
+      expect(linesOf(result)).toEqual([
+        { key: 'permit.browse.title', params: { page: page + 1, pages: 6, examples: 'SIUP dagang, Usaha mikro' } },
+      ]);
     }
     const codes = listed.map((id) => id.slice('permit.type:'.length));
     expect(codes).toHaveLength(42);
@@ -460,9 +465,9 @@ describe('permit flow: idle sessions and parked drafts', () => {
     const draft = draftIn(d.state);
     const result = d.send('halo', later(31 * MINUTE));
     expect(where(d.state)).toBe('menu');
-    expect(d.state.parked).toEqual({ draft, at: NOW.toISOString() });
-    expect(keysOf(result)).toEqual(['session.expired', 'menu.title', 'permit.parked']);
-    expect(linesOf(result).at(-1)).toEqual({ key: 'permit.parked', params: { name: 'Surat Izin Usaha Perdagangan' } });
+    expect(d.state.parked).toEqual({ permit: { draft, at: NOW.toISOString() } });
+    expect(keysOf(result)).toEqual(['session.expired', 'menu.smallTalk.greeting', 'permit.parked', 'menu.title']);
+    expect(linesOf(result)).toContainEqual({ key: 'permit.parked', params: { name: 'Surat Izin Usaha Perdagangan' } });
     expect(optionsOf(result)).toEqual([...MENU, 'permit.resume']);
   });
 
@@ -506,7 +511,7 @@ describe('permit flow: idle sessions and parked drafts', () => {
   it('drops a parked draft once it is older than the retention', () => {
     const d = new Dialogue(ctxOf()).apply('siup').answerUntil('nik');
     d.send('menu', later(HOUR));
-    expect(d.state.parked?.at).toBe(NOW.toISOString());
+    expect(d.state.parked?.permit?.at).toBe(NOW.toISOString());
     // 73 hours after the last answer (NOW): gone, and the menu no longer offers it.
     const result = d.send('menu', later(73 * HOUR));
     expect(d.state.parked ?? null).toBeNull();
@@ -621,12 +626,13 @@ describe('permit flow: tracking', () => {
     expect(linesOf(result)).toEqual([
       { key: 'track.header', params: { trackingNumber: NUMBER, title: 'Surat Izin Usaha Perdagangan' } },
       { key: 'track.status', params: { kind: 'permit', status: 'verified' } },
-      { key: 'track.department', params: { department: 'Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu' } },
+      // The clock first: what the applicant most wants to know, and what SMS keeps.
       {
         key: 'track.deadline',
         params: { deadline: expect.stringMatching(new RegExp(`^${deadline} \\d\\d\\.\\d\\d WIB$`)) },
       },
       left,
+      { key: 'track.department', params: { department: 'Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu' } },
       { key: 'track.timeline' },
       { key: 'track.event', params: { at: '27 Nov 2026 19.00', kind: 'permit', status: 'submitted' } },
       { key: 'track.event', params: { at: '28 Nov 2026 08.00', kind: 'permit', status: 'verified' } },

@@ -3,25 +3,23 @@ import { formatDateTime } from '../../domain/calendarDate.js';
 import { maskNik } from '../../domain/mask.js';
 import { checkNik } from '../../domain/nik.js';
 import { normalizePhone } from '../../domain/phone.js';
-import { normalizeText, parseIntent } from '../parseIntent.js';
+import { parkedOf, unpark } from '../parking.js';
+import { showMenu } from './menuFlow.js';
 import { line, message, option } from '../replies.js';
 import type { Turn } from '../Turn.js';
 import type { Line, MediaRef, Option, PermitDraft, StepContext } from '../types.js';
+import { readComplaint } from '../understanding/readComplaint.js';
+import { saysOneOf, type Reading } from '../understanding/readMessage.js';
+import { closestPermits, searchPermits } from '../understanding/searchPermits.js';
 
 const PAGE_SIZE = 7;
+/** An SMS holds five short names and the two ways on in one part. */
+const COMPACT_PAGE_SIZE = 5;
 const NAV_MENU = option('nav.menu', 'nav.option.menu');
-const SKIP_WORDS = new Set(['lewati', 'lewat', 'skip', 'tidak', 'tidak ada', 'ga ada', 'gak ada', 'no', 'none', '-']);
-const DONE_WORDS = new Set(['lanjut', 'selesai', 'next', 'done', 'sudah', 'ok', 'oke']);
-// Words that say "a permit" without naming which one.
-const FILLER_WORDS = new Set(
-  'izin ijin perizinan perijinan permit licence license surat mau ingin ajukan mengajukan urus mengurus buat membuat bikin daftar apply for a the saya untuk'.split(
-    ' ',
-  ),
-);
-// Common spellings people type, mapped to the catalogue's.
-const SPELLINGS: Record<string, string> = { praktek: 'praktik', prakter: 'praktik', ijin: 'izin', apotik: 'apotek' };
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 const PERSON_NAME = /^[\p{L}][\p{L} .,'-]{1,98}[\p{L}.]$/u;
+// An SMS shows the last four digits of a NIK behind a few stars, not twelve of them.
+const COMPACT_NIK_MASK = '****';
 
 function typeOf(ctx: StepContext, code: string): PermitTypeData | undefined {
   return ctx.city.permitTypes.find((t) => t.code === code);
@@ -31,29 +29,16 @@ function typeName(type: PermitTypeData, lang: 'id' | 'en'): string {
   return `${type.name[lang]} (${type.code})`;
 }
 
-/**
- * Finds permit types by code or words of their name: "siup", "izin praktik bidan".
- * Every meaningful word must appear; an exact code wins outright.
- */
-export function searchPermitTypes(types: readonly PermitTypeData[], query: string): PermitTypeData[] {
-  const normalized = normalizeText(query);
-  const exact = types.find((t) => normalizeText(t.code) === normalized.replace(/^(izin|ijin|permit) /, ''));
-  if (exact) return [exact];
-  const words = normalized
-    .split(' ')
-    .map((w) => SPELLINGS[w] ?? w)
-    .filter((w) => w.length > 1 && !FILLER_WORDS.has(w));
-  if (words.length === 0) return [];
-  return types.filter((t) => {
-    const haystack = normalizeText([t.code, t.name.id, t.name.en, ...t.keywords].join(' '));
-    return words.every((w) => haystack.includes(w));
-  });
+/** The name a list or a short message uses: the short name on a compact channel. */
+function nameFor(type: PermitTypeData, ctx: StepContext, lang: 'id' | 'en'): string {
+  return ctx.channel.compact && type.shortName ? type.shortName[lang] : typeName(type, lang);
 }
 
 /** Opens the catalogue: the list, or straight to what the words name ("izin praktik bidan"). */
 export function startPermit(turn: Turn, ctx: StepContext, query = ''): Turn {
   const all = catalogueOrder(ctx);
-  const found = query ? searchPermitTypes(ctx.city.permitTypes, query) : [];
+  if (!query) return showPage(turn, ctx, all, 0);
+  const { found, words } = searchPermits(ctx.city.permitTypes, query, ctx.words);
   if (found.length === 1) return showDetail(turn, ctx, found[0]!.code, all);
   if (found.length > 1) {
     return showPage(
@@ -64,7 +49,15 @@ export function startPermit(turn: Turn, ctx: StepContext, query = ''): Turn {
       line('permit.browse.found', { count: found.length }),
     );
   }
-  return showPage(turn, ctx, all, 0);
+  if (words.length === 0) return showPage(turn, ctx, all, 0);
+  return showClosest(turn, ctx, query, words);
+}
+
+/** A search that found nothing: the nearest few names, not the whole catalogue. */
+function showClosest(turn: Turn, ctx: StepContext, query: string, words: string[]): Turn {
+  const closest = closestPermits(ctx.city.permitTypes, words).map((t) => t.code);
+  const note = line('permit.browse.closest', { query: query.trim().slice(0, 40) });
+  return showPage(turn, ctx, closest.length > 0 ? closest : catalogueOrder(ctx), 0, note);
 }
 
 /** Types fileable by chat first, then those filed in person, each in the catalogue's order. */
@@ -73,19 +66,33 @@ function catalogueOrder(ctx: StepContext): string[] {
   return [...types.filter((t) => t.online), ...types.filter((t) => !t.online)].map((t) => t.code);
 }
 
+/** A few of the city's own permits, as examples of what may be typed. */
+function examples(ctx: StepContext, lang: 'id' | 'en'): string {
+  return ctx.city.permitTypes
+    .filter((t) => t.online)
+    .slice(0, 2)
+    .map((t) => t.shortName?.[lang] ?? t.code)
+    .join(', ');
+}
+
 function showPage(turn: Turn, ctx: StepContext, codes: string[], page: number, first?: Line): Turn {
-  const pages = Math.max(1, Math.ceil(codes.length / PAGE_SIZE));
+  const size = ctx.channel.compact ? COMPACT_PAGE_SIZE : PAGE_SIZE;
+  const pages = Math.max(1, Math.ceil(codes.length / size));
   const current = Math.min(Math.max(page, 0), pages - 1);
   const lang = turn.state.lang;
-  const options: Option[] = codes.slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE).map((code) => {
+  const options: Option[] = codes.slice(current * size, (current + 1) * size).map((code) => {
     const type = typeOf(ctx, code)!;
     return option(`permit.type:${code}`, type.online ? 'permit.typeLabel' : 'permit.typeLabelOffline', {
-      name: typeName(type, lang),
+      name: nameFor(type, ctx, lang),
     });
   });
   if (current + 1 < pages) options.push(option('permit.next', 'permit.option.next'));
   options.push(NAV_MENU);
-  const lines = [line('permit.browse.title', { page: current + 1, pages })];
+  const lines = [
+    ctx.channel.compact
+      ? line('permit.browse.titleShort', { page: current + 1, pages })
+      : line('permit.browse.title', { page: current + 1, pages, examples: examples(ctx, lang) }),
+  ];
   if (first) lines.unshift(first);
   return turn.go({ name: 'permit.browse', page: current, codes }).say(message(lines, options));
 }
@@ -94,9 +101,12 @@ function showDetail(turn: Turn, ctx: StepContext, code: string, codes: string[])
   const type = typeOf(ctx, code);
   if (!type) return showPage(turn, ctx, codes, 0);
   const lang = turn.state.lang;
+  const compact = ctx.channel.compact === true;
   const lines = [
-    line('permit.detail.header', { name: typeName(type, lang) }),
-    line('permit.detail.requirements', { list: type.requirements.join(', ') }),
+    line('permit.detail.header', { name: nameFor(type, ctx, lang) }),
+    line(compact ? 'permit.detail.requirementsShort' : 'permit.detail.requirements', {
+      list: type.requirements.join(', '),
+    }),
     type.slaHours !== undefined
       ? line('permit.detail.slaHours', { hours: type.slaHours })
       : line('permit.detail.slaWorkingDays', { days: type.slaWorkingDays ?? 0 }),
@@ -104,8 +114,11 @@ function showDetail(turn: Turn, ctx: StepContext, code: string, codes: string[])
   const { office } = ctx.city;
   const options = [option('permit.list', 'permit.option.list'), NAV_MENU];
   if (type.online) {
-    lines.push(line('permit.detail.online'));
+    // On a compact channel the "Ajukan sekarang" option says it.
+    if (!compact) lines.push(line('permit.detail.online'));
     options.unshift(option(`permit.apply:${code}`, 'permit.option.apply'));
+  } else if (compact) {
+    lines.push(line('permit.detail.offlineShort', { office: office.shortName ?? office.name }));
   } else {
     lines.push(
       line('permit.detail.offline', { office: office.name, address: office.address, hours: office.hours[lang] }),
@@ -156,10 +169,29 @@ function advance(turn: Turn, ctx: StepContext, draft: PermitDraft, editing: bool
 
 /** Starts an application of a type; SMS and WhatsApp numbers are known already. */
 function startForm(turn: Turn, ctx: StepContext, code: string): Turn {
+  const parked = parkedOf(turn.state).permit;
+  // The same type again: carry on with what was typed before rather than start over.
+  if (parked && parked.draft.code === code) return resumeParked(turn, ctx);
   const values: Record<string, string> = {};
   if (ctx.citizenPhone) values.phone = ctx.citizenPhone;
-  turn.state = { ...turn.state, parked: null };
+  unpark(turn, 'permit');
   return advance(turn, ctx, { code, values, documents: 0 }, false);
+}
+
+/** Words that are no answer to a question asking for a name or a detail: "ok", "makasih". */
+function notAnAnswer(reading: Reading): boolean {
+  return reading.smallTalk !== null;
+}
+
+/**
+ * A message that names another service instead of answering: only that service's words at a
+ * free-text step ("cek status" as a business name is not one), or opening with them where the
+ * answer is a number or an address ("pbb 1275..." at the NIK step).
+ */
+function leavesForm(reading: Reading, at: string): boolean {
+  if (reading.onlyService) return true;
+  const structured = at === 'nik' || at === 'phone' || at === 'email' || at === 'documents';
+  return structured && reading.leadingService;
 }
 
 /** Reads one answer of the form; a wrong one is asked again with what is wrong. */
@@ -169,15 +201,17 @@ function onFormText(
   draft: PermitDraft,
   at: string,
   editing: boolean,
-  text: string,
+  reading: Reading,
 ): Turn {
-  const value = text.trim();
+  const value = reading.text;
   const type = typeOf(ctx, draft.code)!;
+  const words = ctx.words;
   const set = (v: string) => advance(turn, ctx, { ...draft, values: { ...draft.values, [at]: v } }, editing);
   const retry = (error: Line) => askStep(turn, ctx, draft, at, editing, error);
 
   switch (at) {
     case 'name':
+      if (notAnAnswer(reading)) return retry(line('permit.invalid.notAnswer'));
       return PERSON_NAME.test(value) ? set(value.replace(/\s+/g, ' ')) : retry(line('permit.invalid.name'));
     case 'nik': {
       const nik = checkNik(value);
@@ -190,14 +224,16 @@ function onFormText(
       return phone ? set(phone) : retry(line('permit.invalid.phone'));
     }
     case 'email':
-      if (SKIP_WORDS.has(normalizeText(value)) || value === '-') return set('');
-      return EMAIL.test(value) ? set(value.toLowerCase()) : retry(line('permit.invalid.email'));
+      if (EMAIL.test(value)) return set(value.toLowerCase());
+      if (saysOneOf(reading, words.skip, words) || saysOneOf(reading, words.no, words) || value === '-') return set('');
+      return retry(line('permit.invalid.email'));
     case 'documents':
-      if (DONE_WORDS.has(normalizeText(value))) return set(String(draft.documents));
+      if (saysOneOf(reading, words.done, words)) return set(String(draft.documents));
       return retry(line('permit.documents.waiting', { count: draft.documents }));
     default: {
       const field = type.fields.find((f) => `field:${f.key}` === at);
       if (!field) return showSummary(turn, ctx, draft);
+      if (notAnAnswer(reading)) return retry(line('permit.invalid.notAnswer'));
       return value.length >= field.minLength
         ? set(value.replace(/\s+/g, ' '))
         : retry(line('permit.invalid.field', { label: field.label[turn.state.lang], min: field.minLength }));
@@ -217,11 +253,25 @@ function summaryLines(turn: Turn, ctx: StepContext, draft: PermitDraft): Line[] 
   const type = typeOf(ctx, draft.code)!;
   const lang = turn.state.lang;
   const v = draft.values;
+  const fields = type.fields.map((f) => ({ label: f.label[lang], value: v[`field:${f.key}`] ?? '' }));
+  if (ctx.channel.compact) {
+    // One run of text: the office and the documents are said when it is sent.
+    return [
+      line('permit.summary.short', {
+        name: nameFor(type, ctx, lang),
+        applicant: v.name ?? '',
+        nik: `${COMPACT_NIK_MASK}${(v.nik ?? '').slice(-4)}`,
+        phone: v.phone ?? '',
+        email: v.email || '-',
+      }),
+      ...fields.map((f) => line('permit.summary.fieldShort', f)),
+    ];
+  }
   const lines = [
     line('permit.summary.title', { name: typeName(type, lang) }),
     line('permit.summary.applicant', { name: v.name ?? '', nik: maskNik(v.nik ?? '') }),
     line('permit.summary.contact', { phone: v.phone ?? '', email: v.email || '-' }),
-    ...type.fields.map((f) => line('permit.summary.field', { label: f.label[lang], value: v[`field:${f.key}`] ?? '' })),
+    ...fields.map((f) => line('permit.summary.field', f)),
   ];
   const { office } = ctx.city;
   lines.push(
@@ -232,19 +282,17 @@ function summaryLines(turn: Turn, ctx: StepContext, draft: PermitDraft): Line[] 
   return lines;
 }
 
+const SUMMARY_OPTIONS = [
+  option('permit.submit', 'permit.option.submit'),
+  option('permit.edit', 'permit.option.edit'),
+  option('permit.cancel', 'permit.option.cancel'),
+];
+
 function showSummary(turn: Turn, ctx: StepContext, draft: PermitDraft): Turn {
+  const confirm = line(ctx.channel.compact ? 'permit.summary.confirmShort' : 'permit.summary.confirm');
   return turn
     .go({ name: 'permit.confirm', draft })
-    .say(
-      message(
-        [...summaryLines(turn, ctx, draft), line('permit.summary.confirm')],
-        [
-          option('permit.submit', 'permit.option.submit'),
-          option('permit.edit', 'permit.option.edit'),
-          option('permit.cancel', 'permit.option.cancel'),
-        ],
-      ),
-    );
+    .say(message([...summaryLines(turn, ctx, draft), confirm], SUMMARY_OPTIONS));
 }
 
 function showEditChoices(turn: Turn, ctx: StepContext, draft: PermitDraft): Turn {
@@ -276,6 +324,9 @@ export function onPermitChoice(turn: Turn, ctx: StepContext, choice: string): bo
     startForm(turn, ctx, code);
   } else if (choice === 'permit.resume') {
     resumeParked(turn, ctx);
+  } else if (choice === 'permit.cancel') {
+    turn.discarded = true;
+    showMenu(turn, ctx, 'nav.cancelled');
   } else if (flow.name === 'permit.confirm' && choice === 'permit.submit') {
     turn.go({ name: 'permit.submitting', draft: flow.draft }).do({ type: 'permit.submit', draft: flow.draft });
   } else if (flow.name === 'permit.confirm' && choice === 'permit.edit') {
@@ -289,33 +340,43 @@ export function onPermitChoice(turn: Turn, ctx: StepContext, choice: string): bo
 }
 
 /** Handles free text in a permit step; false when the flow has no use for it. */
-export function onPermitText(turn: Turn, ctx: StepContext, text: string, media: MediaRef[]): boolean {
+export function onPermitText(turn: Turn, ctx: StepContext, reading: Reading, media: MediaRef[]): boolean {
   const flow = turn.state.flow;
   switch (flow.name) {
     case 'permit.browse':
     case 'permit.detail': {
-      if (normalizeText(text) === '') return false;
-      if (searchPermitTypes(ctx.city.permitTypes, text).length > 0) return (startPermit(turn, ctx, text), true);
-      // Words of another service ("pbb") leave the catalogue; anything else is a search that found nothing.
-      const intent = parseIntent(text);
-      if (intent && intent !== 'permit') return false;
-      const all = catalogueOrder(ctx);
-      showPage(turn, ctx, all, 0, line('permit.browse.notFound', { query: text.trim().slice(0, 40) }));
+      if (reading.words.length === 0) return false;
+      const { found, words, complete } = searchPermits(ctx.city.permitTypes, reading.text, ctx.words);
+      // Words of another service ("pbb"), a problem told, small talk: not a search.
+      const problem = readComplaint(reading.text, ctx.city, ctx.words).isProblem;
+      if (found.length > 0 && (complete || !problem)) return (startPermit(turn, ctx, reading.text), true);
+      if (reading.service && reading.service !== 'permit') return false;
+      if (reading.smallTalk || problem) return false;
+      if (words.length === 0) return (showPage(turn, ctx, catalogueOrder(ctx), 0), true);
+      showClosest(turn, ctx, reading.text, words);
       return true;
     }
     case 'permit.form':
       if (media.length > 0) onFormMedia(turn, ctx, flow.draft, flow.at, media);
-      else onFormText(turn, ctx, flow.draft, flow.at, flow.editing, text);
+      // Another service named instead of an answer ("pbb", "cek status"): the draft is kept and
+      // the citizen goes there.
+      else if (leavesForm(reading, flow.at)) return false;
+      else onFormText(turn, ctx, flow.draft, flow.at, flow.editing, reading);
       return true;
     case 'permit.confirm':
-      showSummary(turn, ctx, flow.draft);
-      return true;
     case 'permit.edit':
-      showEditChoices(turn, ctx, flow.draft);
+      // Not one of the options: ask again in one short line, not the whole summary.
+      turn.aside(message([line('input.pickOption')], optionsOnScreen(turn)));
       return true;
     default:
       return false;
   }
+}
+
+/** The options last offered, rebuilt from the state, to offer them again. */
+export function optionsOnScreen(turn: Turn): Option[] {
+  const labels = turn.state.optionLabels ?? [];
+  return turn.state.options.map((id, i) => ({ id, label: labels[i] ?? line('nav.option.menu') }));
 }
 
 /** "kembali" inside the permit flow: one step back rather than to the menu. */
@@ -338,17 +399,9 @@ export function onPermitBack(turn: Turn, ctx: StepContext): boolean {
   return false;
 }
 
-/** The draft of a flow that holds one, so an idle session can park it. */
-export function draftOf(turn: Turn): PermitDraft | null {
-  const flow = turn.state.flow;
-  return flow.name === 'permit.form' || flow.name === 'permit.confirm' || flow.name === 'permit.edit'
-    ? flow.draft
-    : null;
-}
-
 function resumeParked(turn: Turn, ctx: StepContext): Turn {
-  const parked = turn.state.parked;
-  turn.state = { ...turn.state, parked: null };
+  const parked = parkedOf(turn.state).permit;
+  unpark(turn, 'permit');
   if (!parked || ctx.now.getTime() - Date.parse(parked.at) > ctx.draftRetentionMs) {
     return turn.go({ name: 'menu' }).say(message([line('permit.parkedExpired')], [NAV_MENU]));
   }
@@ -360,17 +413,19 @@ export function onPermitSubmitted(turn: Turn, ctx: StepContext, trackingNumber: 
   const flow = turn.state.flow;
   const type = flow.name === 'permit.submitting' ? typeOf(ctx, flow.draft.code) : undefined;
   const lang = turn.state.lang;
-  const lines = [
-    line('permit.submitted', {
-      name: type ? typeName(type, lang) : '',
-      trackingNumber,
-      deadline: `${formatDateTime(deadlineAt, lang, ctx.city.timezone)} ${ctx.city.timezoneLabel}`,
-    }),
-  ];
-  if (!ctx.channel.media) {
-    lines.push(line('permit.bringDocuments', { office: ctx.city.office.name, address: ctx.city.office.address }));
+  const deadline = `${formatDateTime(deadlineAt, lang, ctx.city.timezone)} ${ctx.city.timezoneLabel}`;
+  const { office } = ctx.city;
+  const options = [option('track.this:' + trackingNumber, 'track.option.this'), NAV_MENU];
+  if (ctx.channel.compact) {
+    const lines = [
+      line('permit.submittedShort', { name: type ? nameFor(type, ctx, lang) : '', trackingNumber, deadline }),
+    ];
+    if (!ctx.channel.media) lines.push(line('permit.bringDocumentsShort', { office: office.shortName ?? office.name }));
+    return turn.go({ name: 'menu' }).say(message(lines, options));
   }
-  return turn
-    .go({ name: 'menu' })
-    .say(message(lines, [option('track.this:' + trackingNumber, 'track.option.this'), NAV_MENU]));
+  const lines = [line('permit.submitted', { name: type ? typeName(type, lang) : '', trackingNumber, deadline })];
+  if (!ctx.channel.media) {
+    lines.push(line('permit.bringDocuments', { office: office.name, address: office.address }));
+  }
+  return turn.go({ name: 'menu' }).say(message(lines, options));
 }
