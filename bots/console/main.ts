@@ -5,17 +5,23 @@ import { normalizePhone } from '../../core/domain/phone.js';
 import { CONSOLE_SURFACES, type ConsoleSurface } from './drawReply.js';
 import { runConsoleChat } from './runConsoleChat.js';
 
-const USAGE = `Usage: npm run chat -- [--channel console|sms|telegram|whatsapp] [--from <phone>] [--sms-parts <n>]
+const USAGE = `Usage: npm run chat -- [--channel console|sms|telegram|whatsapp] [--from <phone>] [--sms-parts <n>] [--log]
 
 A chat with LayanKota as a citizen. On a terminal it asks for input; with piped input it reads one
-message per line, prints the replies and exits at the end of the input.`;
+message per line, prints the replies and exits at the end of the input.
+
+--channel sms writes as an SMS from --from through the SMS adapter's path (STOP and MULAI work)
+and shows each SMS as the provider would send it, cut at --sms-parts (default SMS_MAX_PARTS);
+telegram and whatsapp ask for photos, sent as a line ":foto <file>". The messages are stored as
+that channel's, in the database the settings name. --log shows the log lines (LOG_LEVEL, or info).`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       channel: { type: 'string', default: 'console' },
       from: { type: 'string', default: '6281200000001' },
-      'sms-parts': { type: 'string', default: '4' },
+      'sms-parts': { type: 'string' },
+      log: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -25,13 +31,17 @@ async function main(): Promise<number> {
   }
   const surface = values.channel as ConsoleSurface;
   const from = normalizePhone(values.from);
-  const smsMaxParts = Number(values['sms-parts']);
+  // The chat is for reading replies: log lines only when asked for.
+  const config = loadConfig({
+    ...process.env,
+    LOG_LEVEL: values.log ? (process.env.LOG_LEVEL ?? 'info') : 'silent',
+  });
+  const smsMaxParts = values['sms-parts'] === undefined ? config.sms.maxParts : Number(values['sms-parts']);
   if (!CONSOLE_SURFACES.includes(surface) || !from || !Number.isInteger(smsMaxParts) || smsMaxParts < 1) {
     console.error(`${!from ? `--from: "${values.from}" is not a phone number` : 'Invalid option'}\n\n${USAGE}`);
     return 2;
   }
 
-  const config = loadConfig();
   const core = await boot(config);
   try {
     await runConsoleChat(core, {

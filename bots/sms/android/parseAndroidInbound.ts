@@ -1,6 +1,5 @@
 import type { InboundEvent } from '../../../core/conversation/types.js';
-import { smsControl } from '../smsControl.js';
-import { toSmsAddress } from '../smsAddress.js';
+import { smsInboundEvent } from '../smsInboundEvent.js';
 
 /** The webhook body SMS Gateway for Android posts for an event. */
 interface AndroidWebhook {
@@ -17,15 +16,5 @@ interface AndroidWebhook {
 export function parseAndroidInbound(body: unknown, receivedAt: Date): InboundEvent | null {
   const hook = (body ?? {}) as AndroidWebhook;
   if (hook.event !== 'sms:received' || !hook.id || !hook.payload?.phoneNumber) return null;
-  const address = toSmsAddress(hook.payload.phoneNumber);
-  const text = hook.payload.message ?? '';
-  return {
-    channel: 'sms',
-    address,
-    phone: address,
-    externalId: hook.id,
-    receivedAt,
-    text,
-    control: smsControl(text),
-  };
+  return smsInboundEvent(hook.payload.phoneNumber, hook.payload.message ?? '', hook.id, receivedAt);
 }
