@@ -45,16 +45,27 @@ const importPbb = (settings: Record<string, string>, file = DEMO_CSV) => run('co
 const chat = (settings: Record<string, string>, input: string, args = ['--channel', 'sms']) =>
   run('bots/console/main.ts', args, settings, input);
 
-/** Every amount of NOP 12.75.040.003.009-1555.0 in the demo ledger, and what the chat says about it. */
+/**
+ * Every amount of NOP 12.75.040.003.009-1555.0 in the demo ledger, and what the chat says about it
+ * by SMS (a compact channel): the unpaid years and the total due first, the year-by-year detail
+ * after "1" (Rincian). Amounts with a penalty still growing by the month are not pinned.
+ */
 function expectDarmaBills(stdout: string): void {
-  expect(stdout).toContain('PBB NOP 12.75.040.003.009-1555.0');
-  expect(stdout).toContain('DA*** HU********');
+  expect(stdout).toContain('PBB 12.75.040.003.009-1555.0 a.n. DA*** HU********');
   expect(stdout).not.toContain('DARMA HUTAGALUNG');
-  expect(stdout).toContain('2023: Rp611.264, LUNAS 25 Jul 2023');
-  expect(stdout).toContain('2024: Rp636.115');
-  expect(stdout).toContain('2025: Rp660.965, LUNAS 24 Jun 2025');
-  expect(stdout).toContain('2026: Rp685.816');
-  expect(stdout).toContain('Total tagihan: Rp');
+  expect(stdout).toMatch(/Belum lunas: 2024 Rp[\d.]+, 2026 Rp[\d.]+\n/);
+  expect(stdout).toContain('Total tagihan termasuk denda: Rp');
+  expect(stdout).toContain('Bayar di bank, kantor pos atau minimarket dengan menyebut NOP.');
+  expect(stdout).toContain('Balas 1 Rincian, 2 Cek NOP lain, 3 Menu utama');
+  // The detail asked for, its total before the years.
+  const detail = stdout.slice(stdout.indexOf('Balas 1 Rincian'));
+  expect(detail).toContain('PBB 12.75.040.003.009-1555.0 a.n. DA*** HU********, Jl. Veteran No. 93');
+  expect(detail).toContain('2023 LUNAS Rp611.264');
+  expect(detail).toContain('2024 Rp636.115 + denda 24 bln Rp152.668 = Rp788.783');
+  expect(detail).toContain('2025 LUNAS Rp660.965');
+  expect(detail).toContain('2026 Rp685.816 + denda');
+  expect(detail.indexOf('Total tagihan termasuk denda: Rp')).toBeGreaterThan(0);
+  expect(detail.indexOf('Total tagihan termasuk denda: Rp')).toBeLessThan(detail.indexOf('2023 LUNAS'));
 }
 
 function tempDir(): string {
@@ -89,7 +100,7 @@ describe('import and chat on the embedded database (no DATABASE_URL)', () => {
   it(
     'shows the bills of a NOP typed with dots and dash',
     async () => {
-      const result = await chat(settings, 'pbb\n12.75.040.003.009-1555.0\n');
+      const result = await chat(settings, 'pbb\n12.75.040.003.009-1555.0\n1\n');
       expect(result.stdout).toContain('Ketik NOP (18 digit)');
       expectDarmaBills(result.stdout);
       expect(result.stdout).toMatch(/\[SMS \d+ chars\]/);
@@ -102,7 +113,7 @@ describe('import and chat on the embedded database (no DATABASE_URL)', () => {
   it(
     'shows the same bills for the NOP typed as 18 bare digits',
     async () => {
-      const result = await chat(settings, 'pbb\n127504000300915550\n');
+      const result = await chat(settings, 'pbb\n127504000300915550\n1\n');
       expectDarmaBills(result.stdout);
       expect(result.code).toBe(0);
     },
@@ -138,8 +149,8 @@ describe('import and chat on the embedded database (no DATABASE_URL)', () => {
         // Three chats from the same default --from number: one citizen, every reply delivered.
         expect(await db.prisma.citizen.count()).toBe(1);
         expect(await db.prisma.outboxMessage.count({ where: { status: { not: 'sent' } } })).toBe(0);
-        // 2 + 2 + 3 messages typed, one reply each.
-        expect(await db.prisma.outboxMessage.count()).toBe(7);
+        // 3 + 3 + 3 messages typed, one reply each.
+        expect(await db.prisma.outboxMessage.count()).toBe(9);
       } finally {
         await db.close();
       }
@@ -169,12 +180,12 @@ describe('import and chat on PostgreSQL (DATABASE_URL)', () => {
       expect(imported.stdout).toMatch(/inserted: +6000\n/);
       expect(imported.code).toBe(0);
 
-      const result = await chat(settings, 'pbb\n12.75.040.003.009-1555.0\n');
+      const result = await chat(settings, 'pbb\n12.75.040.003.009-1555.0\n1\n');
       expectDarmaBills(result.stdout);
       expect(result.code).toBe(0);
 
       expect(await db.prisma.spptBill.count()).toBe(6000);
-      expect(await db.prisma.outboxMessage.count({ where: { status: 'sent' } })).toBe(2);
+      expect(await db.prisma.outboxMessage.count({ where: { status: 'sent' } })).toBe(3);
     },
     TIMEOUT,
   );

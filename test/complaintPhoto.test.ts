@@ -6,7 +6,7 @@ import type { InboundEvent, MediaRef, Reply } from '../core/conversation/types.j
 import { handleInbound, type InboxDeps } from '../core/inbox/handleInbound.js';
 import { fetchMedia } from '../core/media/storeMedia.js';
 import { captureLogger } from './support/silentLogger.js';
-import { createTestDatabase, DB_KINDS, defaultCity, type TestDatabase } from './support/testDatabase.js';
+import { createTestDatabase, DB_KINDS, defaultCity, defaultWords, type TestDatabase } from './support/testDatabase.js';
 
 // Photos of a complaint sent on a channel that carries media (Telegram), through the inbox: each
 // photo is fetched, kept once by the SHA-256 of its bytes, and attached once per complaint.
@@ -18,7 +18,9 @@ const GREY = fixture.photos.grey;
 const COLOUR = fixture.photos.colour;
 const START = new Date('2026-11-28T03:00:00.000Z'); // Sat 28 Nov 2026 10:00 WIB
 const CHAT_ID = '700000123456';
-const DESCRIPTION = 'Sampah menumpuk di gang Mawar sudah tiga hari, baunya sampai ke rumah warga';
+// Names neither a category nor a place, so both are asked: the category by a button, the place
+// by a shared location.
+const DESCRIPTION = 'Sudah tiga hari menumpuk dan baunya sampai ke rumah warga';
 const photo = (url: string): MediaRef => ({ mimeType: 'image/png', url });
 
 /** Every file under a folder, as paths relative to it, sorted. */
@@ -52,6 +54,7 @@ describe.each(DB_KINDS)('complaint photos through the inbox on %s', (kind) => {
       floodPerMinute: 12,
       mediaDir,
       fetchMedia,
+      words: defaultWords,
     };
   });
   afterAll(async () => {
@@ -78,11 +81,12 @@ describe.each(DB_KINDS)('complaint photos through the inbox on %s', (kind) => {
   let trackingNumber = '';
 
   it('files a complaint with photos sent in the photos step', async () => {
-    expect(linesOf(await send({ text: 'aduan' }))).toEqual([{ key: 'complaint.ask.category' }]);
+    // The problem first, then its category.
+    expect(linesOf(await send({ text: 'aduan' }))).toEqual([{ key: 'complaint.ask.description' }]);
+    expect(linesOf(await send({ text: DESCRIPTION }))).toEqual([{ key: 'complaint.ask.categoryFor' }]);
     expect(linesOf(await send({ choice: 'complaint.category:sampah' }))).toEqual([
-      { key: 'complaint.ask.description' },
+      { key: 'complaint.ask.placeOrLocation' },
     ]);
-    expect(linesOf(await send({ text: DESCRIPTION }))).toEqual([{ key: 'complaint.ask.placeOrLocation' }]);
     expect(linesOf(await send({ location: { latitude: 3.5952, longitude: 98.6722 } }))).toEqual([
       { key: 'complaint.ask.photos' },
     ]);
@@ -93,15 +97,23 @@ describe.each(DB_KINDS)('complaint photos through the inbox on %s', (kind) => {
     const second = await send({ media: [photo(GREY.url), photo(COLOUR.url)] });
     expect(linesOf(second)[0]?.key).toBe('complaint.photoReceived');
 
-    expect(linesOf(await send({ text: 'lanjut' }))).toEqual([{ key: 'complaint.ask.anonymous' }]);
-    const summary = linesOf(await send({ choice: 'complaint.anonymous:yes' }));
+    // No anonymity question: the summary offers to send with the name hidden.
+    const summaryReplies = await send({ text: 'lanjut' });
+    const summary = linesOf(summaryReplies);
+    expect(summary[0]).toEqual({ key: 'complaint.summary.title' });
     expect(summary).toContainEqual({
       key: 'complaint.summary.coordinates',
       params: { lat: '3.59520', lon: '98.67220' },
     });
-    expect(summary).toContainEqual({ key: 'complaint.summary.anonymous' });
+    expect(summary).toContainEqual({ key: 'complaint.summary.photos', params: { count: 2 } });
+    expect(summaryReplies.at(-1)?.options?.map((o) => o.id)).toEqual([
+      'complaint.submit',
+      'complaint.submitAnonymous',
+      'complaint.edit',
+      'complaint.cancel',
+    ]);
 
-    const submitted = linesOf(await send({ choice: 'complaint.submit' }));
+    const submitted = linesOf(await send({ choice: 'complaint.submitAnonymous' }));
     expect(submitted).toHaveLength(1);
     expect(submitted[0]).toMatchObject({
       key: 'complaint.submitted',

@@ -142,19 +142,22 @@ describe('officers answer and act from the bot', () => {
     return smsText(twilio.calls.slice(before).filter((c) => c.To === from));
   }
 
-  /** Files a street-light complaint by SMS through the whole dialogue; returns its tracking number. */
+  /**
+   * Files a street-light complaint by SMS through the whole dialogue; returns its tracking number.
+   * The problem comes first and its words name the category (lampu jalan ... mati); the place is
+   * asked; the summary sends it named ("1") or with the name hidden ("2").
+   */
   async function fileLampComplaint(from: string, anonymous: boolean): Promise<string> {
-    expect(await sms(from, 'aduan')).toContain(`3 ${LAMP}`);
-    expect(await sms(from, '3')).toContain('Ceritakan masalahnya');
+    expect(await sms(from, 'aduan')).toContain('Ceritakan masalahnya');
     expect(await sms(from, DESCRIPTION)).toContain('Di mana lokasinya?');
-    const asked = await sms(from, PLACE);
-    expect(asked).toContain('Rahasiakan identitas Anda');
-    expect(asked).toContain('1 Ya, rahasiakan');
-    expect(asked).toContain('2 Tidak');
-    const summary = await sms(from, anonymous ? '1' : '2');
-    expect(summary).toContain('Kirim pengaduan ini?');
-    const submitted = await sms(from, '1');
-    const found = /Nomor pelacakan: (A\d{8})/.exec(submitted)?.[1];
+    const summary = await sms(from, PLACE);
+    expect(summary).toContain(`Lokasi: ${PLACE}.`);
+    expect(summary).toContain('Kirim aduan ini?');
+    expect(summary).toContain('Balas 1 Kirim, 2 Kirim, rahasiakan nama, 3 Ubah, 4 Batal');
+    const submitted = await sms(from, anonymous ? '2' : '1');
+    // The compact SMS confirmation: "Aduan diterima, diteruskan ke PUPR. No. A..., target selesai ...".
+    expect(submitted).toContain('Aduan diterima, diteruskan ke PUPR.');
+    const found = /No\. (A\d{8}), target selesai /.exec(submitted)?.[1];
     expect(found, submitted).toMatch(/^A\d{8}$/);
     return found!;
   }
@@ -313,6 +316,10 @@ describe('officers answer and act from the bot', () => {
       expect(told).toContain(`Status ${trackingNumber} (${LAMP}): Ditindaklanjuti.`);
       expect(told).toContain(`Status ${trackingNumber} (${LAMP}): Selesai.`);
       expect(told).toContain(`Catatan petugas: ${DONE_NOTE}`);
+      // Only the done notice asks for the rating, in words that work from any step.
+      const rateHow = `Beri nilai: balas NILAI ${trackingNumber} dan angka 1 (sangat buruk) sampai 5 (sangat baik).`;
+      expect(told.split(rateHow)).toHaveLength(2);
+      expect(told.indexOf(rateHow)).toBeGreaterThan(told.indexOf(`(${LAMP}): Selesai.`));
 
       const done = await prisma().complaint.findUniqueOrThrow({ where: { trackingNumber } });
       expect(done).toMatchObject({ status: 'done', assignedOfficerId: officers.pupr.id });
@@ -332,6 +339,14 @@ describe('officers answer and act from the bot', () => {
       expect(byOfficer.every((e) => e.actorId === officers.pupr.id)).toBe(true);
       // Everything else is the citizen's: filing the complaint and answering the officer.
       expect(events.filter((e) => e.actorType !== 'officer').map((e) => e.actorType)).toEqual(['citizen', 'citizen']);
+    });
+
+    it('takes the rating by SMS as the done notice asks for it', async () => {
+      expect(await sms(CITIZEN, `NILAI ${trackingNumber} 5`)).toContain('Terima kasih atas penilaian Anda.');
+      expect(await prisma().complaint.findUniqueOrThrow({ where: { trackingNumber } })).toMatchObject({
+        status: 'done',
+        rating: 5,
+      });
     });
   });
 

@@ -93,7 +93,11 @@ describe.each(DB_KINDS)('a SIUP by SMS, end to end, on %s', (kind) => {
   let trackingNumber = '';
 
   it('files a SIUP by SMS, correcting a short NIK, an impossible birth date and a bad email', async () => {
-    expect(await reply('siup')).toContain('Surat Izin Usaha Perdagangan (SIUP)');
+    // SMS is compact: the permit's short name and its requirements as "Syarat: ...".
+    const detail = await reply('siup');
+    expect(detail).toContain('SIUP dagang');
+    expect(detail).toContain('Syarat: KTP, NPWP');
+    expect(detail).toContain('Balas 1 Ajukan sekarang');
     expect(await reply('1')).toContain('Ketik nama lengkap pemohon');
     expect(await reply('Budi Santoso')).toContain('Ketik NIK pemohon');
 
@@ -106,29 +110,32 @@ describe.each(DB_KINDS)('a SIUP by SMS, end to end, on %s', (kind) => {
     expect(badDate).toContain('Ketik NIK pemohon');
 
     // The phone step is skipped: the SMS sender's number is known.
-    expect(await reply(NIK)).toContain('Ketik email pemohon');
+    expect(await reply(NIK)).toContain('Ketik alamat surel (email) pemohon');
 
     const badEmail = await reply('budi@contoh');
-    expect(badEmail).toContain('Alamat email tidak valid');
-    expect(badEmail).toContain('Ketik email pemohon');
+    expect(badEmail).toContain('Alamat surel tidak valid');
+    expect(badEmail).toContain('Ketik alamat surel (email) pemohon');
 
-    expect(await reply('budi@contoh.id')).toContain('Ketik Nama usaha:');
-    expect(await reply('Toko Budi Jaya')).toContain('Ketik Alamat usaha:');
+    // The field's label inside the sentence, lower-cased.
+    expect(await reply('budi@contoh.id')).toContain('Ketik nama usaha:');
+    expect(await reply('Toko Budi Jaya')).toContain('Ketik alamat usaha:');
 
+    // The compact summary: the applicant in one line, each field in one.
     const summary = await reply('Jl. Merdeka No. 10, Kota Contoh');
-    expect(summary).toContain('Pemohon: Budi Santoso, NIK ************0001');
-    expect(summary).toContain(`HP: ${FROM}, email: budi@contoh.id`);
-    expect(summary).toContain('Kirim pengajuan ini?');
+    expect(summary).toContain(`SIUP dagang: Budi Santoso, NIK ****0001, HP ${FROM}, surel budi@contoh.id.`);
+    expect(summary).toContain('Nama usaha: Toko Budi Jaya.');
+    expect(summary).toContain('Alamat usaha: Jl. Merdeka No. 10, Kota Contoh.');
+    expect(summary).toContain('Kirim?');
     expect(summary).toContain('Balas 1 Kirim, 2 Ubah, 3 Batal');
     expect(summary).not.toContain(NIK);
 
     const submitted = await reply('1');
-    const match = /Nomor pelacakan: (P\d{8})\./.exec(submitted);
+    const match = /SIUP dagang diterima, no\. (P\d{8}), /.exec(submitted);
     expect(match).not.toBeNull();
     trackingNumber = match![1]!;
     expect(parseTrackingNumber(trackingNumber)).toMatchObject({ ok: true, trackingNumber });
     // Fri 10:00 WIB + 24 hours.
-    expect(submitted).toContain('Batas waktu layanan: 28 Nov 2026 10.00 WIB');
+    expect(submitted).toContain('target selesai 28 Nov 2026 10.00 WIB');
   });
 
   it('stored the application with a deadline exactly 24 hours after it was submitted', async () => {
@@ -152,15 +159,22 @@ describe.each(DB_KINDS)('a SIUP by SMS, end to end, on %s', (kind) => {
     expect(app.events.map((e) => [e.fromStatus, e.toStatus])).toEqual([[null, 'submitted']]);
   });
 
-  it('"cek <number>" shows the owner the timeline and the deadline', async () => {
+  it('"cek <number>" shows the owner the status and the deadline, and the timeline on request', async () => {
     now = new Date(START.getTime() + 2 * HOUR);
+    // SMS is compact: the status and its clock; the history is an option, not sent.
     const answer = await reply(`cek ${trackingNumber}`);
     expect(answer).toContain(`${trackingNumber} Surat Izin Usaha Perdagangan`);
-    expect(answer).toContain('Status: Diajukan');
-    expect(answer).toContain('Ditangani: Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu');
-    expect(answer).toContain('Batas waktu: 28 Nov 2026 10.00 WIB');
-    expect(answer).toContain('Sisa waktu 22 jam 0 menit');
-    expect(answer).toContain('Riwayat: 27 Nov 2026 10.00 Diajukan');
+    expect(answer).toContain('Status: Diajukan Target selesai: 28 Nov 2026 10.00 WIB Sisa waktu 22 jam 0 menit');
+    expect(answer).not.toContain('Ditangani');
+    expect(answer).not.toContain('Riwayat:');
+    const history = /(\d) Riwayat/.exec(answer)?.[1];
+    expect(history, answer).toBeDefined();
+
+    const detailed = await reply(history!);
+    expect(detailed).toContain('Status: Diajukan');
+    expect(detailed).toContain('Target selesai: 28 Nov 2026 10.00 WIB');
+    expect(detailed).toContain('Ditangani: Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu');
+    expect(detailed).toContain('Riwayat: 27 Nov 2026 10.00 Diajukan');
   });
 
   it('answers the number with one digit changed as invalid, not as another case', async () => {
@@ -178,7 +192,9 @@ describe.each(DB_KINDS)('a SIUP by SMS, end to end, on %s', (kind) => {
     const answer = await reply(`cek ${trackingNumber.slice(1)}`, STRANGER);
     expect(answer).toContain('Status: Diajukan');
     expect(answer).toContain('Rincian hanya ditampilkan kepada pemohon.');
-    for (const secret of ['Budi', '0001', 'Riwayat', 'Batas waktu', 'Dinas']) expect(answer).not.toContain(secret);
+    for (const secret of ['Budi', '0001', 'Riwayat', 'Target selesai', 'Sisa waktu', 'Dinas']) {
+      expect(answer).not.toContain(secret);
+    }
   });
 
   it('printed every SMS within one GSM-7 message of 160 characters', () => {

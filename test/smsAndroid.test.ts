@@ -15,6 +15,8 @@ const USERNAME = 'layankota';
 const PASSWORD = 'gateway-password-5f3a9c';
 const SIGNING_KEY = 'signing-key-7d1e40b2c8';
 const CITIZEN = '+6281234567890';
+/** The short help SMS gets (help.bodyShort). */
+const HELP = 'MENU: kembali ke menu. BATAL: membatalkan.';
 
 describe('SMS through SMS Gateway for Android: a local fake of the phone, signed webhooks', () => {
   const gateway = new FakeAndroidGateway(USERNAME, PASSWORD);
@@ -124,7 +126,9 @@ describe('SMS through SMS Gateway for Android: a local fake of the phone, signed
       expect(countSegments(call.text)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
     }
     expect(gateway.unauthorized).toBe(0);
-    expect(textOf(calls)).toContain('Rp636.115');
+    // SMS is compact: the unpaid years with their penalty (2024's capped, so fixed) and the total.
+    expect(textOf(calls)).toContain('Belum lunas: 2024 Rp788.783, 2026 Rp');
+    expect(textOf(calls)).toContain('Total tagihan termasuk denda: Rp');
     expect(row.providerMessageId).toBe(calls.map((c) => c.id).join(','));
   });
 
@@ -173,7 +177,7 @@ describe('SMS through SMS Gateway for Android: a local fake of the phone, signed
     expect(rows).toHaveLength(1);
     expect(await prisma().processedInbound.count({ where: { externalId: event.id } })).toBe(1);
     for (const id of rows) expect((await finished(id)).status).toBe('sent');
-    expect(callsTo(number).filter((c) => c.text.includes('LayanKota melayani'))).toHaveLength(1);
+    expect(callsTo(number).filter((c) => c.text.includes(HELP))).toHaveLength(1);
   });
 
   it('answers the same text sent twice (same payload messageId, new event ids) twice', async () => {
@@ -186,7 +190,7 @@ describe('SMS through SMS Gateway for Android: a local fake of the phone, signed
     const rows = await outboxIdsFor(number);
     expect(rows).toHaveLength(2);
     for (const id of rows) expect((await finished(id)).status).toBe('sent');
-    expect(callsTo(number).filter((c) => c.text.includes('LayanKota melayani'))).toHaveLength(2);
+    expect(callsTo(number).filter((c) => c.text.includes(HELP))).toHaveLength(2);
   });
 
   it.each(['sms:delivered', 'sms:sent', 'system:ping'])(

@@ -27,7 +27,9 @@ describe('the informal corpus through the real SMS path', () => {
   it.each(classes)('every "%s" message is understood', (cls) => {
     const wrong = results
       .filter((r) => r.case.class === cls && !r.ok)
-      .map((r) => `${JSON.stringify(r.case.text)} after ${JSON.stringify(r.case.after ?? [])}: ${r.problems.join('; ')}`);
+      .map(
+        (r) => `${JSON.stringify(r.case.text)} after ${JSON.stringify(r.case.after ?? [])}: ${r.problems.join('; ')}`,
+      );
     expect(wrong).toEqual([]);
   });
 

@@ -13,6 +13,13 @@ const CITIZEN = '+6281234567890';
 const NIK = '1275014501900007';
 let serial = 0;
 const sid = () => `SM${String(++serial).padStart(32, 'a')}`;
+/** The short help SMS gets (help.bodyShort): in its first part, once per reply. */
+const HELP = 'MENU: kembali ke menu. BATAL: membatalkan.';
+/**
+ * NOP 12.75.040.003.009-1555.0 on SMS: the unpaid years with their penalty first (2024's capped
+ * at 24 months, so fixed whatever the clock), the detail on request.
+ */
+const UNPAID = 'Belum lunas: 2024 Rp788.783, 2026 Rp';
 
 describe('SMS through Twilio: real SDK against a local fake of its API, signed webhooks', () => {
   const api = new FakeTwilioApi();
@@ -129,8 +136,20 @@ describe('SMS through Twilio: real SDK against a local fake of its API, signed w
       expect(countSegments(call.Body)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
     }
     const text = api.calls.map((c) => c.Body).join(' ');
-    expect(text).toContain('Rp636.115');
-    expect(text).toContain('Rp611.264');
+    expect(text).toContain(UNPAID);
+    expect(text).toContain('Total tagihan termasuk denda: Rp');
+    expect(text).toContain('Balas 1 Rincian, 2 Cek NOP lain, 3 Menu utama');
+
+    // "1" (Rincian): every year, paid ones too, still within the part cap.
+    const seen = api.calls.length;
+    expect((await inbound('1')).status).toBe(200);
+    await eventually(() => api.calls.slice(seen).some((c) => c.Body.includes('Balas 1 Cek NOP lain')));
+    const detail = api.calls.slice(seen);
+    expect(detail.length).toBeLessThanOrEqual(4);
+    for (const call of detail) expect(countSegments(call.Body)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
+    const detailText = detail.map((c) => c.Body).join(' ');
+    expect(detailText).toContain('2023 LUNAS Rp611.264');
+    expect(detailText).toContain('2024 Rp636.115 + denda 24 bln Rp152.668 = Rp788.783');
   });
 
   it('refuses a forged signature with 403 and stores nothing', async () => {
@@ -163,7 +182,7 @@ describe('SMS through Twilio: real SDK against a local fake of its API, signed w
     await new Promise((r) => setTimeout(r, 500));
     const rows = await app.core.db.prisma.processedInbound.count({ where: { externalId: same } });
     expect(rows).toBe(1);
-    const helpCalls = api.calls.filter((c) => c.Body.includes('LayanKota melayani'));
+    const helpCalls = api.calls.filter((c) => c.Body.includes(HELP));
     expect(helpCalls).toHaveLength(1);
   });
 
@@ -195,9 +214,20 @@ describe('SMS through Twilio: real SDK against a local fake of its API, signed w
     const answer = textOf(callsTo(CITIZEN).slice(seen));
     expect(answer).toContain(filed.trackingNumber);
     expect(answer).toContain('Status: Diajukan');
-    // The SMS number is the applicant's, so they see the details, not only the status.
-    expect(answer).toContain('Ditangani:');
+    // The SMS number is the applicant's, so they see the details, not only the status: on SMS
+    // the deadline and time left, the history offered as an option.
+    expect(answer).toContain('Target selesai: ');
+    expect(answer).toContain('Sisa waktu ');
+    expect(answer).not.toContain('Rincian hanya ditampilkan kepada pemohon');
+    expect(answer).toContain('Balas 1 Riwayat, 2 Menu utama');
     expect(answer).not.toContain('tidak valid');
+
+    seen = callsTo(CITIZEN).length;
+    await finished(await send('1', CITIZEN));
+    const history = textOf(callsTo(CITIZEN).slice(seen));
+    expect(history).toContain('Ditangani:');
+    expect(history).toContain('Riwayat:');
+    expect(history).toContain('Diajukan');
 
     // One digit changed: the check digit refuses it rather than finding someone else's case.
     const digit = Number(filed.trackingNumber[4]);
@@ -233,7 +263,8 @@ describe('SMS through Twilio: real SDK against a local fake of its API, signed w
       status: 'failed',
       attempts: 3,
     });
-    expect(textOf(delivered)).not.toContain('LayanKota melayani');
+    expect(textOf(delivered)).not.toContain(HELP);
+    expect(textOf(delivered)).toContain('Pilih layanan');
   });
 
   it('delivers a row whose first attempt was refused once the provider is back', async () => {
@@ -360,14 +391,16 @@ describe('SMS through Twilio: real SDK against a local fake of its API, signed w
   });
 
   it.each([
-    { body: 'pbb 12.75.040.003.009-1555.0', expected: 'Rp636.115' },
-    { body: 'PBB   127504000300915550', expected: 'Rp636.115' },
-    { body: 'izin', expected: 'Pilih jenis izin' },
-    { body: 'IZIN', expected: 'Pilih jenis izin' },
-    { body: 'bantuan', expected: 'LayanKota melayani' },
-    { body: 'HELP', expected: 'LayanKota melayani' },
-    // Complaints are filed by chat now: a one-shot ADUAN goes straight to choosing the category.
-    { body: 'aduan jalan rusak di depan pasar', expected: 'Balas 1 Jalan rusak' },
+    { body: 'pbb 12.75.040.003.009-1555.0', expected: UNPAID },
+    { body: 'PBB   127504000300915550', expected: UNPAID },
+    // The catalogue on SMS: five short names a page.
+    { body: 'izin', expected: 'Pilih izin hal. 1/9 atau ketik namanya:' },
+    { body: 'IZIN', expected: 'Pilih izin hal. 1/9 atau ketik namanya:' },
+    { body: 'bantuan', expected: HELP },
+    { body: 'HELP', expected: HELP },
+    // A one-shot ADUAN keeps the problem and its category (jalan rusak); "depan pasar" names no
+    // specific place, so the place is asked.
+    { body: 'aduan jalan rusak di depan pasar', expected: 'Di mana lokasinya?' },
   ])('answers the one-shot keyword $body with $expected', async ({ body, expected }) => {
     const number = freshNumber();
     const row = await finished(await send(body, number));
@@ -375,20 +408,26 @@ describe('SMS through Twilio: real SDK against a local fake of its API, signed w
     expect(textOf(callsTo(number))).toContain(expected);
   });
 
+  const NOT_UNDERSTOOD = ['belum kami pahami', 'Balas 1 Ajukan izin'];
   it.each([
-    { label: 'a 2,000-character message', body: 'Selamat pagi bapak dan ibu petugas. '.repeat(56).slice(0, 2000) },
-    { label: 'an empty body', body: '' },
-    { label: 'only emoji', body: '🙏🙏' },
-    { label: 'replacement characters from broken UTF-8', body: '\uFFFD\uFFFD' },
-  ])('answers $label with the menu hint, in GSM-7 SMS of at most 160 characters', async ({ body }) => {
+    {
+      label: 'a 2,000-character message',
+      body: 'Selamat pagi bapak dan ibu petugas. '.repeat(56).slice(0, 2000),
+      expected: NOT_UNDERSTOOD,
+    },
+    { label: 'an empty body', body: '', expected: NOT_UNDERSTOOD },
+    { label: 'only emoji', body: '😀🎉', expected: NOT_UNDERSTOOD },
+    // 🙏 is a thank-you in locales/id/words.json: small talk, answered in one SMS with the hint.
+    { label: 'only a thank-you emoji, as a first message', body: '🙏🙏', expected: ['Selamat datang di LayanKota'] },
+    { label: 'replacement characters from broken UTF-8', body: '\uFFFD\uFFFD', expected: NOT_UNDERSTOOD },
+  ])('answers $label with the menu hint, in GSM-7 SMS of at most 160 characters', async ({ body, expected }) => {
     const number = freshNumber();
     const errorsBefore = app.logLines.filter((l) => (JSON.parse(l) as { level: number }).level >= 50).length;
     const row = await finished(await send(body, number));
     expect(row.status).toBe('sent');
     const calls = callsTo(number);
     const text = textOf(calls);
-    expect(text).toContain('belum kami pahami');
-    expect(text).toContain('Balas 1 Ajukan izin');
+    for (const part of expected) expect(text).toContain(part);
     for (const call of calls) {
       expect(countSegments(call.Body).encoding).toBe('GSM-7');
       expect(call.Body.length).toBeLessThanOrEqual(160);
@@ -409,7 +448,7 @@ describe('SMS through Twilio: real SDK against a local fake of its API, signed w
     for (const row of rows) expect((await finished(row.id)).status).toBe('sent');
     const calls = callsTo(number);
     expect(calls.filter((c) => c.Body.includes('terlalu banyak'))).toHaveLength(1);
-    expect(calls.filter((c) => c.Body.includes('LayanKota melayani'))).toHaveLength(12);
+    expect(calls.filter((c) => c.Body.includes(HELP))).toHaveLength(12);
     expect(calls.at(-1)?.Body).toContain('terlalu banyak');
   });
 

@@ -161,6 +161,9 @@ describe('Telegram by long polling: real telegraf against a local fake of the Bo
     const bills = await poll(textUpdate(chatId, NOP), chatId);
     expect(textOf(bills)).toContain('PBB NOP 12.75.040.003.009-1555.0');
     expect(textOf(bills)).toContain('Rp636.115');
+    // Telegram gets the whole bill, the total due before the years.
+    expect(textOf(bills).indexOf('Total tagihan')).toBeGreaterThan(0);
+    expect(textOf(bills).indexOf('Total tagihan')).toBeLessThan(textOf(bills).indexOf('2023: Rp611.264, LUNAS'));
     expect(buttonsOf(bills).map((b) => b.callback_data)).toContain('pbb.again');
   });
 
@@ -185,9 +188,10 @@ describe('Telegram by long polling: real telegraf against a local fake of the Bo
     expect(await say('Budi Santoso')).toContain('Ketik NIK pemohon');
     // Telegram does not vouch for a phone number the way SMS does: it is asked.
     expect(await say('3171010501900001')).toContain('Ketik nomor HP pemohon');
-    expect(await say('0812-3456-7891')).toContain('Ketik email pemohon');
-    expect(await say('lewati')).toContain('Ketik Nama usaha:');
-    expect(await say('Toko Budi Jaya')).toContain('Ketik Alamat usaha:');
+    expect(await say('0812-3456-7891')).toContain('Ketik alamat surel (email) pemohon');
+    // The field's label inside the sentence, lower-cased.
+    expect(await say('lewati')).toContain('Ketik nama usaha:');
+    expect(await say('Toko Budi Jaya')).toContain('Ketik alamat usaha:');
     expect(await say('Jl. Merdeka No. 10, Kota Contoh')).toContain('Kirim foto dokumen persyaratan');
     const photo = {
       photo: [

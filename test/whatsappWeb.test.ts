@@ -195,8 +195,8 @@ describe('WhatsApp Web: a real whatsapp-web.js Client, never initialized, driven
       [/NIK pemohon/, () => NIK],
       [/nomor HP/i, () => '081234567890'],
       [/email/i, () => 'lewati'],
-      [/Nama usaha/, () => 'Toko Budi Jaya'],
-      [/Alamat usaha/, () => 'Jl. Merdeka No. 10, Kota Contoh'],
+      [/nama usaha/i, () => 'Toko Budi Jaya'],
+      [/alamat usaha/i, () => 'Jl. Merdeka No. 10, Kota Contoh'],
       [/foto dokumen/i, () => 'lanjut'],
     ];
     // A minute later than the tests before, so the flood guard counts only this dialogue.
@@ -219,10 +219,13 @@ describe('WhatsApp Web: a real whatsapp-web.js Client, never initialized, driven
       Body: `CEK ${trackingNumber}`,
     });
     expect(res.status).toBe(200);
-    await eventually(() => twilio.calls.some((c) => c.Body.includes('Riwayat')));
+    // On SMS the history is offered, as the option that ends the reply.
+    await eventually(() => twilio.calls.some((c) => c.Body.includes('Balas 1 Riwayat')));
     const bySms = twilio.calls.map((c) => c.Body).join(' ');
     // The owner's view: the same citizen behind both channels.
     expect(bySms).toContain('Status: Diajukan');
+    expect(bySms).toContain('Target selesai: ');
+    expect(bySms).not.toContain('Rincian hanya ditampilkan kepada pemohon');
     expect(twilio.calls.every((c) => c.To === `+${CITIZEN}`)).toBe(true);
   });
 

@@ -30,7 +30,13 @@ const PHOTO_LINE = /^:(?:foto|photo)\s+(.+)$/i;
  * `telegram` a chat whose number the platform does not vouch for, on `whatsapp` a number it
  * does. Telegram and WhatsApp carry photos: ":foto ktp.jpg".
  */
-export function consoleEvent(surface: ConsoleSurface, from: string, line: string, at: Date, start = false): InboundEvent {
+export function consoleEvent(
+  surface: ConsoleSurface,
+  from: string,
+  line: string,
+  at: Date,
+  start = false,
+): InboundEvent {
   const externalId = randomUUID();
   if (surface === 'sms') return { ...smsInboundEvent(from, line, externalId, at), start };
   const photo = surface === 'console' ? null : PHOTO_LINE.exec(line.trim());
@@ -76,7 +82,10 @@ export async function runConsoleChat(core: Core, options: ConsoleChatOptions): P
   if (options.surface === 'console') await relay.drainPending();
 
   const send = async (text: string, start = false) => {
-    const outcome = await handleInbound(core.inbox, consoleEvent(options.surface, options.from, text, core.clock(), start));
+    const outcome = await handleInbound(
+      core.inbox,
+      consoleEvent(options.surface, options.from, text, core.clock(), start),
+    );
     if (outcome.status === 'handled') await relay.deliver(outcome.outboxIds);
   };
 

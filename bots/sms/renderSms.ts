@@ -21,10 +21,10 @@ interface Piece {
 const units = (text: string) => countSegments(text).units;
 
 /**
- * A sentence ends at ".", "!" or "?" after a word of four letters or more and before a capital
- * letter ("... Jam layanan"), not after "Jl." or "No." ("Jl. Merdeka No. 1").
+ * A sentence ends at ".", "!" or "?" after a word of four letters or digits and before a capital
+ * letter ("... Jam layanan", "... 2026. Pembayaran"), not after "Jl." or "No." ("Jl. Merdeka No. 1").
  */
-const SENTENCE = /(?<=\p{L}{4,}[.!?])\s+(?=\p{Lu})/u;
+const SENTENCE = /(?<=[\p{L}\p{N}]{4,}[.!?])\s+(?=\p{Lu})/u;
 const SENTENCE_END = new RegExp(`${SENTENCE.source}|(?<=[,;])\\s+`, 'u');
 
 /** A line too long for one part, in clauses: at sentence ends and commas, never after "label:". */
@@ -41,14 +41,22 @@ function sentences(line: string): string[] {
  * The pieces of a text for a part budget: its lines; a line longer than a part in clauses; a
  * clause longer than a part in words (a word longer than a part cut hard).
  */
-function piecesOf(text: string, budget: number, wholeLines: boolean): Piece[] {
+/** How a text is cut into pieces: lines whole; or at their sentences; and a line too long for a part at its clauses or its words. */
+type Cutting = { wholeLines: boolean; longLines: 'clauses' | 'words' };
+
+function piecesOf(text: string, budget: number, cutting: Cutting): Piece[] {
   const pieces: Piece[] = [];
   text.split('\n').forEach((line, i) => {
     const sep = i === 0 ? '' : '\n';
     // A line is broken only where it must be, or at its sentences when that saves a part; never
     // at a comma then ("2024: Rp636.115, BELUM DIBAYAR" stays one).
     const fits = units(line) <= budget;
-    if (fits && (wholeLines || sentences(line).length === 1)) return void pieces.push({ text: line, sep });
+    if (fits && (cutting.wholeLines || sentences(line).length === 1)) return void pieces.push({ text: line, sep });
+    if (!fits && cutting.longLines === 'words') {
+      return void splitAtWords(line, budget).forEach((word, k) =>
+        pieces.push({ text: word, sep: k === 0 ? sep : ' ' }),
+      );
+    }
     (fits ? sentences(line) : clauses(line)).forEach((clause, j) => {
       const clauseSep = j === 0 ? sep : ' ';
       if (units(clause) <= budget) return void pieces.push({ text: clause, sep: clauseSep });
@@ -65,9 +73,19 @@ const render = (part: Piece[]) => part.map((p, i) => (i === 0 ? p.text : p.sep +
  * that costs no more parts than breaking lines at their clauses would.
  */
 function pack(text: string, budget: number): string[] {
-  const byLines = packPieces(piecesOf(text, budget, true), budget);
-  const byClauses = packPieces(piecesOf(text, budget, false), budget);
-  return byClauses.length < byLines.length ? byClauses : byLines;
+  // Readability first (whole lines, long lines at their clauses), fewer parts when another
+  // cutting saves one: every part costs money.
+  const cuttings: Cutting[] = [
+    { wholeLines: true, longLines: 'clauses' },
+    { wholeLines: false, longLines: 'clauses' },
+    { wholeLines: true, longLines: 'words' },
+  ];
+  let best: string[] | null = null;
+  for (const cutting of cuttings) {
+    const parts = packPieces(piecesOf(text, budget, cutting), budget);
+    if (!best || parts.length < best.length) best = parts;
+  }
+  return best!;
 }
 
 function packPieces(pieces: Piece[], budget: number): string[] {

@@ -47,9 +47,15 @@ describe('conversations in informal words only (informal.conversations.json)', (
       const where = `turn ${i + 1}: ${turn.say ?? turn.answer?.type}`;
       expect(state.flow.name, where).toBe(turn.flow);
       if (turn.at) expect('at' in state.flow ? state.flow.at : undefined, where).toBe(turn.at);
-      expect(result.effects.map((e) => e.type), where).toEqual(turn.effects ?? []);
+      expect(
+        result.effects.map((e) => e.type),
+        where,
+      ).toEqual(turn.effects ?? []);
       // Nothing a resident types is answered with "not understood" here.
-      expect(result.replies.flatMap((r) => r.lines.map((l) => l.key)), where).not.toContain('menu.notUnderstood');
+      expect(
+        result.replies.flatMap((r) => r.lines.map((l) => l.key)),
+        where,
+      ).not.toContain('menu.notUnderstood');
     });
   });
 });

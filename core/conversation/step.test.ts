@@ -105,7 +105,8 @@ function expectedOf(c: StepCase) {
  * locales.test). The state's optionLabels mirror the last reply's options, checked on their own.
  */
 function summary(result: StepResult) {
-  const { optionLabels: _labels, ...state } = result.state;
+  const state: Partial<ConversationState> = { ...result.state };
+  delete state.optionLabels;
   return {
     state,
     replies: result.replies.map((r) => ({ lines: r.lines, options: (r.options ?? []).map((o) => o.id) })),
@@ -395,6 +396,16 @@ describe('step imports nothing that does I/O', () => {
         .map((e) => `${path.relative(ROOT, file)} imports ${e.specifier}`),
     );
     expect(offending).toEqual([]);
+  });
+});
+
+describe('the options on screen are kept with their labels', () => {
+  it.each(working)('optionLabels mirror the options of the last reply: $label', (c) => {
+    const { state, replies } = step(stateOf(c.state), c.event, ctx);
+    const last = replies.at(-1);
+    if (!last?.options?.length) return;
+    expect(state.options).toEqual(last.options.map((o) => o.id));
+    expect(state.optionLabels).toEqual(last.options.map((o) => o.label));
   });
 });
 

@@ -38,6 +38,7 @@ const wordsFileSchema = z.object({
     placeStarters: words,
     placeNouns: words,
     vagueWords: words,
+    placeEnds: words,
   }),
   permitSearch: z.object({ fillers: words, verbs: words }),
   languages: z.partialRecord(z.enum(LANGUAGES), words),

@@ -4,7 +4,13 @@ import { fetchMedia } from '../media/storeMedia.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationState, InboundEvent, Reply } from '../conversation/types.js';
 import { captureLogger } from '../../test/support/silentLogger.js';
-import { createTestDatabase, DB_KINDS, defaultCity, type TestDatabase } from '../../test/support/testDatabase.js';
+import {
+  createTestDatabase,
+  DB_KINDS,
+  defaultCity,
+  defaultWords,
+  type TestDatabase,
+} from '../../test/support/testDatabase.js';
 import { handleInbound, type InboxDeps } from './handleInbound.js';
 
 const NOW = new Date('2026-11-28T03:00:00.000Z');
@@ -40,6 +46,7 @@ describe.each(DB_KINDS)('handleInbound on %s', (kind) => {
       floodPerMinute: 12,
       mediaDir: path.join(tmpdir(), `lk-media-${kind}-${process.pid}`),
       fetchMedia,
+      words: defaultWords,
     };
   });
   afterAll(async () => {
@@ -231,26 +238,39 @@ describe.each(DB_KINDS)('handleInbound on %s', (kind) => {
     );
     expect(answered.status).toBe('handled');
     if (answered.status !== 'handled') return;
+    // SMS is compact: the status and the total due (with its penalty) come first, the year-by-year
+    // detail only when asked for by the option "Rincian".
     const lines = answered.replies.flatMap((r) => r.lines);
     expect(lines[0]).toEqual({
-      key: 'pbb.header',
+      key: 'pbb.headerShort',
       params: { nop: '12.75.040.003.009-1555.0', name: 'DA*** HU********', address: 'Jl. Veteran No. 93' },
     });
-    expect(lines).toContainEqual({
-      key: 'pbb.bill.paid',
-      params: { year: 2023, amount: 'Rp611.264', due: '31 Agu 2023', paidAt: '25 Jul 2023' },
-    });
-    // 2024-08-31 to 2026-11-28: 27 started months, capped at 24 x 1% of 636,115.
-    expect(lines).toContainEqual(
-      expect.objectContaining({
-        key: 'pbb.bill.overdue',
-        params: expect.objectContaining({ year: 2024, amount: 'Rp636.115', months: 24, penalty: 'Rp152.668' }),
-      }),
-    );
-    expect(lines.at(-1)).toEqual({ key: 'pbb.outstanding', params: { total: 'Rp788.783' } });
+    // 2024-08-31 to 2026-11-28: 27 started months, capped at 24 x 1% of 636,115 = 152,668.
+    expect(lines).toContainEqual({ key: 'pbb.unpaidYears', params: { list: '2024 Rp788.783' } });
+    expect(lines).toContainEqual({ key: 'pbb.outstandingPenalty', params: { total: 'Rp788.783' } });
+    expect(lines.map((l) => l.key)).not.toContain('pbb.billShort.paid');
+    expect(answered.replies.at(-1)!.options?.map((o) => o.id)).toEqual([`pbb.detail:${NOP}`, 'pbb.again', 'nav.menu']);
 
     const stored = await db.prisma.outboxMessage.findUniqueOrThrow({ where: { id: answered.outboxIds[0]! } });
     expect(stored.replies).toEqual(answered.replies);
+
+    const detailed = await handleInbound(deps, inbound({ channel: 'sms', address, phone: address, text: '1' }));
+    expect(detailed.status).toBe('handled');
+    if (detailed.status !== 'handled') return;
+    const detail = detailed.replies.flatMap((r) => r.lines);
+    expect(detail).toContainEqual({
+      key: 'pbb.billShort.paid',
+      params: { year: 2023, amount: 'Rp611.264', due: '31 Agu 2023', paidAt: '25 Jul 2023' },
+    });
+    expect(detail).toContainEqual(
+      expect.objectContaining({
+        key: 'pbb.billShort.overdue',
+        params: expect.objectContaining({ year: 2024, amount: 'Rp636.115', months: 24, penalty: 'Rp152.668' }),
+      }),
+    );
+    // The total due before the detail.
+    const keys = detail.map((l) => l.key);
+    expect(keys.indexOf('pbb.outstandingPenalty')).toBeLessThan(keys.indexOf('pbb.billShort.paid'));
   });
 
   it('says a NOP is unknown, and a NOP of the wrong length is refused', async () => {
@@ -261,7 +281,8 @@ describe.each(DB_KINDS)('handleInbound on %s', (kind) => {
     );
     expect(unknown.status === 'handled' && unknown.replies[0]!.lines[0]).toEqual({
       key: 'pbb.notFound',
-      params: { nop: '12.75.040.003.009-1555.1' },
+      // Who handles PBB and their phone, from city/default/departments.json.
+      params: { nop: '12.75.040.003.009-1555.1', department: 'Badan Pendapatan Daerah', phone: '0800-100-2001' },
     });
     const short = await handleInbound(
       deps,
@@ -282,7 +303,9 @@ describe.each(DB_KINDS)('handleInbound on %s', (kind) => {
 
     expect(outcome.status).toBe('handled');
     if (outcome.status !== 'handled') return;
-    expect(keysOf(outcome.replies)).toEqual(['menu.notUnderstood', 'menu.title']);
+    // The not-understood line leads into the menu's options, without the menu's title.
+    expect(keysOf(outcome.replies)).toEqual(['menu.notUnderstood']);
+    expect(outcome.replies.at(-1)!.options?.[0]?.id).toBe('menu.permit');
 
     const within = await handleInbound(
       deps,

@@ -6,14 +6,13 @@ import { showMenu } from './menuFlow.js';
 
 /**
  * Greetings, thanks and acknowledgements get a short answer in one SMS, never "not understood".
- * A greeting is answered with the menu (a first one with the welcome); thanks and "ok" leave the
- * options on screen as they were, so a number typed next still means what it meant.
+ * A first message is answered with the welcome and the menu, a later greeting with the menu;
+ * thanks and "ok" leave the options on screen as they were, so a number typed next still means
+ * what it meant.
  */
 export function onSmallTalk(turn: Turn, ctx: StepContext, kind: SmallTalk, firstContact: boolean): Turn {
-  if (kind === 'greeting') {
-    return firstContact
-      ? showMenu(turn, ctx, 'menu.welcome', { city: ctx.city.name })
-      : showMenu(turn, ctx, 'menu.smallTalk.greeting');
-  }
+  // Whatever a first message is ("halo", "🙏", "ok"), a newcomer needs the welcome and the menu.
+  if (firstContact) return showMenu(turn, ctx, 'menu.welcome', { city: ctx.city.name });
+  if (kind === 'greeting') return showMenu(turn, ctx, 'menu.smallTalk.greeting');
   return turn.aside(message([line(kind === 'thanks' ? 'menu.smallTalk.thanks' : 'menu.smallTalk.ack')]));
 }

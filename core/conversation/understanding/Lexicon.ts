@@ -35,10 +35,18 @@ export type SmallTalk = 'greeting' | 'thanks' | 'ack';
  * Words for reading a complaint: `leading` ones ("mau lapor") are not part of the description;
  * a place starts at a `placeMarkers` word (kept: "depan masjid"), after a `placePrepositions` one
  * (dropped: "di"), or at a `placeStarters` word ("Jl."); `placeNouns` make a place specific
- * when a name follows them ("gang Melati"), `vagueWords` do not ("gang kami").
+ * when a name follows them ("gang Melati"), `vagueWords` do not ("gang kami"); it ends at a
+ * `placeEnds` word, a comma or the problem told again ("gang Mawar sejak kemarin").
  */
 export type ComplaintWords =
-  'leading' | 'problemWords' | 'placeMarkers' | 'placePrepositions' | 'placeStarters' | 'placeNouns' | 'vagueWords';
+  | 'leading'
+  | 'problemWords'
+  | 'placeMarkers'
+  | 'placePrepositions'
+  | 'placeStarters'
+  | 'placeNouns'
+  | 'vagueWords'
+  | 'placeEnds';
 
 /**
  * Every word list of every language, compiled once at start into canonical phrases. Pure data:
@@ -103,6 +111,7 @@ function bare(abbreviations: ReadonlyMap<string, readonly string[]>): Lexicon {
       placeStarters: none,
       placeNouns: none,
       vagueWords: none,
+      placeEnds: none,
     },
     permitSearch: { fillers: new Set(), verbs: new Set() },
     languages: { id: none, en: none },
@@ -211,6 +220,7 @@ export function compileLexicon(
       placeStarters: phrases((f) => f.complaint.placeStarters),
       placeNouns: phrases((f) => f.complaint.placeNouns),
       vagueWords: phrases((f) => f.complaint.vagueWords),
+      placeEnds: phrases((f) => f.complaint.placeEnds),
     },
     permitSearch: { fillers: set((f) => f.permitSearch.fillers), verbs: set((f) => f.permitSearch.verbs) },
     languages: {

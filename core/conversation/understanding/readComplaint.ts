@@ -75,8 +75,9 @@ export function categoryOf(words: readonly string[], city: StepCity, lexicon: Le
   return scored.length === 1 || scored[0]!.score > scored[1]!.score ? scored[0]!.code : null;
 }
 
-function isAny(word: string, phrases: readonly Phrase[], lexicon: Lexicon): boolean {
-  return phrases.some((p) => p.length === 1 && sameWord(word, p[0]!, lexicon));
+/** One of the one-word phrases, exactly: the small words of a place take no typo ("setia" is not "setiap"). */
+function isAny(word: string, phrases: readonly Phrase[], _lexicon: Lexicon): boolean {
+  return phrases.some((p) => p.length === 1 && p[0] === word);
 }
 
 function hasAny(words: readonly string[], phrases: readonly Phrase[], lexicon: Lexicon): boolean {
@@ -120,10 +121,14 @@ function placeOf(text: string, tokens: readonly Token[], city: StepCity, lexicon
     const head = tokens[from]!;
     if (from === i + 1 && !isNoun(head) && !isAny(head.word, c.placeMarkers, lexicon) && !isName(head)) continue;
     let tail = tokens.slice(from);
-    // The place ends where the problem is told again ("di pinggir jalan ga diangkut").
-    const cut = tail.findIndex(
-      (_, k) => k > 0 && c.problemWords.some((p) => findPhrase(problemWords, p, lexicon, from + k) === from + k),
-    );
+    // The place ends where the problem or its time is told ("di pinggir jalan ga diangkut",
+    // "di gang Mawar sejak kemarin"), or at a comma.
+    const endsAt = (k: number) =>
+      k > 0 &&
+      (isAny(tail[k]!.word, c.placeEnds, lexicon) ||
+        /[,;]/.test(text.slice(tail[k - 1]!.end, tail[k]!.start)) ||
+        c.problemWords.some((p) => findPhrase(problemWords, p, lexicon, from + k) === from + k));
+    const cut = tail.findIndex((_, k) => endsAt(k));
     if (cut > 0) tail = tail.slice(0, cut);
     const body = tail.filter((x) => !isAny(x.word, c.placeMarkers, lexicon));
     const named = body.some((x) => isName(x) && (capitalised(x) || /\d/.test(x.word)));

@@ -9,7 +9,7 @@ export interface Token {
 
 const WORD = /[\p{L}\p{N}]+|\p{Extended_Pictographic}/gu;
 // Skin tones, variation selectors and joiners that ride on an emoji.
-const EMOJI_MODIFIERS = /[\u{1F3FB}-\u{1F3FF}\uFE0E\uFE0F\u200D]/gu;
+const EMOJI_MODIFIERS = /\p{Emoji_Modifier}|\uFE0E|\uFE0F|\u200D/gu;
 
 /**
  * A word in the form lists and messages are compared in: lower case, accents gone, runs of the
