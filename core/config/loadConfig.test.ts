@@ -174,6 +174,30 @@ describe('loadConfig', () => {
     expect(configErrorOf({ TWILIO_ACCOUNT_SID: 'XX123' }).problems[0]).toMatch(/^TWILIO_ACCOUNT_SID: /);
   });
 
+  it.each([
+    { root: undefined, apiRoot: 'https://api.twilio.com' },
+    { root: 'http://127.0.0.1:4010/', apiRoot: 'http://127.0.0.1:4010' },
+  ])("reads Twilio's settings, with Twilio's API root unless TWILIO_API_ROOT is $root", ({ root, apiRoot }) => {
+    expect(
+      loadConfig({
+        SMS_PROVIDER: 'twilio',
+        TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
+        TWILIO_AUTH_TOKEN: 'twilio-auth-token-0123',
+        TWILIO_FROM: '+15005550006',
+        PUBLIC_BASE_URL: 'https://layanan.kota.go.id',
+        ...(root ? { TWILIO_API_ROOT: root } : {}),
+      }).sms,
+    ).toEqual({
+      provider: 'twilio',
+      ratePerSecond: 1,
+      maxParts: 3,
+      accountSid: `AC${'0'.repeat(32)}`,
+      authToken: 'twilio-auth-token-0123',
+      from: '+15005550006',
+      apiRoot,
+    });
+  });
+
   it('reads the WhatsApp Cloud API settings, with the Graph API root by default', () => {
     expect(
       loadConfig({

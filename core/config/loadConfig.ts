@@ -61,6 +61,11 @@ const envShape = z.object({
     .optional(),
   TWILIO_AUTH_TOKEN: z.string().min(16, 'is too short to be a Twilio auth token').optional(),
   TWILIO_FROM: z.string().min(3).optional(),
+  TWILIO_API_ROOT: z
+    .string()
+    .url('must be an http(s) URL such as https://api.twilio.com')
+    .transform((u) => u.replace(/\/+$/, ''))
+    .default('https://api.twilio.com'),
   ANDROID_SMS_GATEWAY_URL: z.string().url().optional(),
   ANDROID_SMS_GATEWAY_USERNAME: z.string().min(1).optional(),
   ANDROID_SMS_GATEWAY_PASSWORD: z.string().min(1).optional(),
@@ -203,7 +208,7 @@ export interface CommandCenterConfig {
 /** Which SMS provider a city uses, and its credentials. */
 export type SmsConfig = { ratePerSecond: number; maxParts: number } & (
   | { provider: 'none' }
-  | { provider: 'twilio'; accountSid: string; authToken: string; from: string }
+  | { provider: 'twilio'; accountSid: string; authToken: string; from: string; apiRoot: string }
   | { provider: 'android'; baseUrl: string; username: string; password: string; signingKey: string }
 );
 
@@ -300,6 +305,7 @@ function smsConfig(e: z.infer<typeof envSchema>): SmsConfig {
         accountSid: e.TWILIO_ACCOUNT_SID!,
         authToken: e.TWILIO_AUTH_TOKEN!,
         from: e.TWILIO_FROM!,
+        apiRoot: e.TWILIO_API_ROOT,
       };
     case 'android':
       return {

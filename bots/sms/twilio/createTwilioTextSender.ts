@@ -1,4 +1,5 @@
 import twilio from 'twilio';
+import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import type { SendSmsText } from '../createSmsSender.js';
 import { toE164 } from '../smsAddress.js';
 
@@ -9,17 +10,20 @@ export interface TwilioSenderOptions {
   from: string;
   /** Where Twilio posts delivery statuses: PUBLIC_BASE_URL + /webhooks/twilio/status. */
   statusCallback: string;
+  /** Twilio's REST API (TWILIO_API_ROOT): `https://api.twilio.com`, or a local stand-in. */
+  apiRoot?: string | undefined;
   /** Injected in tests to reach a local fake of Twilio's API; Twilio's own client otherwise. */
   httpClient?: twilio.RequestClient | undefined;
 }
 
+const TWILIO_API_ROOT = 'https://api.twilio.com';
+
 /** Sends SMS texts through the twilio SDK's `messages.create`, with a status callback. */
 export function createTwilioTextSender(options: TwilioSenderOptions): SendSmsText {
-  const client = twilio(
-    options.accountSid,
-    options.authToken,
-    options.httpClient ? { httpClient: options.httpClient } : {},
-  );
+  const httpClient =
+    options.httpClient ??
+    (options.apiRoot && options.apiRoot !== TWILIO_API_ROOT ? rootedRequestClient(options.apiRoot) : undefined);
+  const client = twilio(options.accountSid, options.authToken, httpClient ? { httpClient } : {});
   const sender = options.from.startsWith('MG') ? { messagingServiceSid: options.from } : { from: options.from };
   return async (to, body) => {
     const message = await client.messages.create({
@@ -30,4 +34,14 @@ export function createTwilioTextSender(options: TwilioSenderOptions): SendSmsTex
     });
     return message.sid;
   };
+}
+
+/** Twilio's own RequestClient, with its API host swapped for another root (a stand-in of the API). */
+function rootedRequestClient(apiRoot: string): twilio.RequestClient {
+  class RootedRequestClient extends twilio.RequestClient {
+    override request<T>(opts: RequestClient.RequestOptions<T>) {
+      return super.request<T>({ ...opts, uri: opts.uri.replace(/^https:\/\/api\.twilio\.com/, apiRoot) });
+    }
+  }
+  return new RootedRequestClient();
 }
