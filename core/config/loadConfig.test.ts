@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       outbox: { maxAttempts: 5, retryBaseMs: 2000 },
       email: null,
       slaReconcileMs: 10 * 60_000,
+      recoverySweepMs: 15_000,
       commandCenter: { sessionSecret: undefined, open311ApiKeys: [], tvWallToken: undefined },
     });
   });
@@ -76,6 +77,7 @@ describe('loadConfig', () => {
         SMTP_URL: 'smtps://mailer:secret@mail.kota.go.id:465',
         EMAIL_FROM: 'LayanKota <layanan@kota.go.id>',
         SLA_RECONCILE_MINUTES: '5',
+        RECOVERY_SWEEP_SECONDS: '3',
         OUTBOX_RETRY_BASE_MS: '500',
       }),
     ).toEqual({
@@ -118,6 +120,7 @@ describe('loadConfig', () => {
       outbox: { maxAttempts: 3, retryBaseMs: 500 },
       email: { smtpUrl: 'smtps://mailer:secret@mail.kota.go.id:465', from: 'LayanKota <layanan@kota.go.id>' },
       slaReconcileMs: 5 * 60_000,
+      recoverySweepMs: 3000,
       commandCenter: { sessionSecret: undefined, open311ApiKeys: [], tvWallToken: undefined },
     });
   });

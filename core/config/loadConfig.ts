@@ -111,6 +111,7 @@ const envShape = z.object({
     .optional(),
   EMAIL_FROM: z.string().min(3).default('LayanKota <layankota@localhost>'),
   SLA_RECONCILE_MINUTES: positiveInt(10),
+  RECOVERY_SWEEP_SECONDS: positiveInt(15),
   OUTBOX_MAX_ATTEMPTS: positiveInt(5),
   OUTBOX_RETRY_BASE_MS: positiveInt(2000),
   NODE_ENV: z.string().optional(),
@@ -192,6 +193,11 @@ export interface Config {
   /** Email for notifications and escalations; off when SMTP_URL is unset. */
   email: { smtpUrl: string; from: string } | null;
   slaReconcileMs: number;
+  /**
+   * How often the worker compares the database with Redis: due messages without a live job,
+   * overdue cases without their escalation, and whether Redis lost its data.
+   */
+  recoverySweepMs: number;
   commandCenter: CommandCenterConfig;
 }
 
@@ -287,6 +293,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, retryBaseMs: e.OUTBOX_RETRY_BASE_MS },
     email: e.SMTP_URL ? { smtpUrl: e.SMTP_URL, from: e.EMAIL_FROM } : null,
     slaReconcileMs: e.SLA_RECONCILE_MINUTES * 60_000,
+    recoverySweepMs: e.RECOVERY_SWEEP_SECONDS * 1000,
     commandCenter: {
       sessionSecret: e.SESSION_SECRET,
       open311ApiKeys: e.OPEN311_API_KEYS,

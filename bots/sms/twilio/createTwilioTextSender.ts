@@ -18,14 +18,19 @@ export interface TwilioSenderOptions {
 
 const TWILIO_API_ROOT = 'https://api.twilio.com';
 
-/** Sends SMS texts through the twilio SDK's `messages.create`, with a status callback. */
+/**
+ * Sends SMS texts through the twilio SDK's `messages.create`, with a status callback; lists what
+ * Twilio accepted for a number (its Message list, newest first) for a send that may have been
+ * cut off.
+ */
 export function createTwilioTextSender(options: TwilioSenderOptions): SendSmsText {
   const httpClient =
     options.httpClient ??
     (options.apiRoot && options.apiRoot !== TWILIO_API_ROOT ? rootedRequestClient(options.apiRoot) : undefined);
   const client = twilio(options.accountSid, options.authToken, httpClient ? { httpClient } : {});
-  const sender = options.from.startsWith('MG') ? { messagingServiceSid: options.from } : { from: options.from };
-  return async (to, body) => {
+  const viaService = options.from.startsWith('MG');
+  const sender = viaService ? { messagingServiceSid: options.from } : { from: options.from };
+  const send = async (to: string, body: string) => {
     const message = await client.messages.create({
       to: toE164(to),
       body,
@@ -34,6 +39,19 @@ export function createTwilioTextSender(options: TwilioSenderOptions): SendSmsTex
     });
     return message.sid;
   };
+  return Object.assign(send, {
+    async acceptedSince(to: string, since: Date) {
+      // Messages still queued at Twilio have no DateSent yet: filter on their creation instead.
+      const listed = await client.messages.list({
+        to: toE164(to),
+        ...(viaService ? {} : { from: options.from }),
+        limit: 50,
+      });
+      return listed
+        .filter((m) => m.dateCreated && m.dateCreated.getTime() >= since.getTime())
+        .map((m) => ({ id: m.sid, body: m.body }));
+    },
+  });
 }
 
 /** Twilio's own RequestClient, with its API host swapped for another root (a stand-in of the API). */
