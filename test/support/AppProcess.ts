@@ -46,13 +46,22 @@ export class AppProcess {
     }
   }
 
-  /** Sends a signal and waits for the process to end (SIGKILL: at once; SIGTERM: its shutdown). */
-  async kill(signal: 'SIGKILL' | 'SIGTERM', timeoutMs = 60_000): Promise<void> {
-    if (!this.running) return;
-    this.child!.kill(signal);
-    const timer = setTimeout(() => this.child?.kill('SIGKILL'), timeoutMs);
-    await this.exited;
-    clearTimeout(timer);
+  /**
+   * Sends a signal and waits for the process to end (SIGKILL: at once; SIGTERM: its shutdown,
+   * killed after `timeoutMs`). Says how it ended and how long it took.
+   */
+  async kill(
+    signal: 'SIGKILL' | 'SIGTERM',
+    timeoutMs = 60_000,
+  ): Promise<{ code: number | null; signal: string | null; ms: number }> {
+    const started = Date.now();
+    if (this.running) {
+      this.child!.kill(signal);
+      const timer = setTimeout(() => this.child?.kill('SIGKILL'), timeoutMs);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    return { code: this.child?.exitCode ?? null, signal: this.child?.signalCode ?? null, ms: Date.now() - started };
   }
 
   /** The exit code or signal of the last run, once it ended. */
@@ -75,5 +84,14 @@ export class AppProcess {
 
   async stop(): Promise<void> {
     await this.kill('SIGTERM', 20_000);
+  }
+
+  /** Stops it with SIGTERM and fails unless its own shutdown ended it cleanly within `timeoutMs`. */
+  async terminate(timeoutMs = 30_000): Promise<number> {
+    const ended = await this.kill('SIGTERM', timeoutMs);
+    if (ended.code !== 0) {
+      throw new Error(`${this.label} did not shut down cleanly on SIGTERM (${JSON.stringify(ended)}):\n${this.tail()}`);
+    }
+    return ended.ms;
   }
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { loadCityData } from '../../core/city/loadCityData.js';
 import type { ChannelName, Reply } from '../../core/conversation/types.js';
 import { FakeTelegramApi } from '../support/fakeTelegramApi.js';
@@ -27,7 +27,11 @@ const TELEGRAM_TOKEN = '7000000001:AAHfakeTokenForLayanKotaFaultTests_0123';
 const INSPECTOR_CHAT = '5559001';
 const TWILIO_FROM = '+15005550006';
 
-describe('PostgreSQL down for 45 s across a deadline, with replies pending', () => {
+/**
+ * PostgreSQL down for 45 s across a deadline, with replies pending: the escalation is sent once
+ * by email, SMS and bot within a minute of the database's return, and every pending reply once.
+ */
+export async function postgresOutageAcrossDeadline(): Promise<void> {
   const proxy = new PgProxy();
   const twilio = new FakeTwilioApi();
   const telegram = new FakeTelegramApi(TELEGRAM_TOKEN);
@@ -36,10 +40,10 @@ describe('PostgreSQL down for 45 s across a deadline, with replies pending', () 
   const cityDir = writeTestCity('test/fixtures/city-faults.json');
   const city = loadCityData(cityDir);
   const level0 = city.sla.escalation[0]!;
-  let db: TestDatabase;
+  let db: TestDatabase | undefined;
   let worker: WorkerProcess | undefined;
 
-  beforeAll(async () => {
+  try {
     await Promise.all([proxy.start(), twilio.start(), telegram.start(), sink.start()]);
     db = await createTestDatabase('postgresql', { migrated: false });
     worker = await startWorkerProcess({
@@ -71,19 +75,6 @@ describe('PostgreSQL down for 45 s across a deadline, with replies pending', () 
     await db.prisma.officer.create({
       data: { name: 'Inspektur Lubis', role: 'inspectorate', channel: 'telegram', address: INSPECTOR_CHAT },
     });
-  });
-  afterAll(async () => {
-    await proxy.resume();
-    await worker?.stop();
-    const cleaner = new Redis(TEST_REDIS_URL);
-    await wipeRedisPrefix(cleaner, queuePrefix);
-    cleaner.disconnect();
-    await db?.drop();
-    await Promise.all([proxy.stop(), twilio.stop(), telegram.stop(), sink.stop()]);
-    rmSync(cityDir, { recursive: true, force: true });
-  });
-
-  it('sends the escalation once by email, SMS and bot within a minute, and every pending reply once', async () => {
     const { prisma } = db;
     const runtime = worker!.runtime;
     // Twelve replies to twelve citizens, delivered one a second (SMS_RATE_PER_SECOND=1).
@@ -142,5 +133,14 @@ describe('PostgreSQL down for 45 s across a deadline, with replies pending', () 
     expect(sms()).toHaveLength(1);
     expect(chat()).toHaveLength(1);
     expect(await prisma.slaNotice.count({ where: { caseId: permit.sla.id, kind: 'escalation' } })).toBe(1);
-  }, 240_000);
-});
+  } finally {
+    await proxy.resume();
+    await worker?.stop();
+    const cleaner = new Redis(TEST_REDIS_URL);
+    await wipeRedisPrefix(cleaner, queuePrefix);
+    cleaner.disconnect();
+    await db?.drop();
+    await Promise.all([proxy.stop(), twilio.stop(), telegram.stop(), sink.stop()]);
+    rmSync(cityDir, { recursive: true, force: true });
+  }
+}
