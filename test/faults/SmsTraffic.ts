@@ -21,7 +21,7 @@ const BODIES = ['menu', 'bantuan', 'pbb', 'batal'];
 /**
  * Citizens writing by SMS through signed Twilio webhooks at a steady rate, round robin. A request
  * answered with anything but 2xx, or cut off, is sent again with the same MessageSid after a
- * short wait, as a provider retrying would; every `duplicateEvery`-th message is sent a second
+ * wait, as a provider retrying would; every `duplicateEvery`-th message is sent a second
  * time after its 2xx, to show that a duplicate has no second effect.
  */
 export class SmsTraffic {
@@ -77,7 +77,8 @@ export class SmsTraffic {
     this.messages.push(message);
     const started = Date.now();
     const giveUpAt = started + (this.options.giveUpAfterMs ?? 180_000);
-    while (!message.answered && Date.now() < giveUpAt) {
+    // Re-sends back off (0.5 s doubling to 5 s), as a provider retrying a webhook does.
+    for (let wait = 500; !message.answered && Date.now() < giveUpAt; wait = Math.min(wait * 2, 5000)) {
       message.requests++;
       const requestStarted = Date.now();
       try {
@@ -92,7 +93,7 @@ export class SmsTraffic {
       } catch {
         // Refused or cut off: the web process is down or restarting.
       }
-      await sleep(500);
+      await sleep(wait);
     }
     if (message.answered && duplicate) {
       message.requests++;

@@ -30,8 +30,12 @@ export interface FaultRow {
   escalationsExpected: number;
   /** Cases whose escalation reached the Inspectorate by email, SMS and bot. */
   escalationsSent: number;
+  /** When the escalation fired (its SlaNotice): ms after the deadline, and after the fault was over. */
+  escalationFired: { afterDeadlineMs: number; afterFaultMs: number } | null;
   /** The slowest webhook answered 2xx, in ms. */
   slowestAnswerMs: number;
+  /** The longest a reply took from being written to being accepted by Twilio, in ms. */
+  slowestReplyMs: number;
 }
 
 export interface FaultScenario {
@@ -96,6 +100,7 @@ export async function runFaultScenario(rig: FaultRig, scenario: FaultScenario): 
   traffic.start();
   await sleep(scenario.faultAtMs);
   await scenario.inject(rig);
+  const faultOverAt = Date.now();
   await sleep(Math.max(0, started + scenario.trafficMs - Date.now()));
   await traffic.stop();
 
@@ -126,7 +131,7 @@ export async function runFaultScenario(rig: FaultRig, scenario: FaultScenario): 
   }
   // Whatever was still coming has come: a duplicate would show now.
   await sleep(2000);
-  return measure(rig, scenario, traffic, citizens, escalation);
+  return measure(rig, scenario, traffic, citizens, escalation, faultOverAt);
 }
 
 async function measure(
@@ -134,7 +139,8 @@ async function measure(
   scenario: FaultScenario,
   traffic: SmsTraffic,
   citizens: string[],
-  escalation: { trackingNumber: string } | null,
+  escalation: { trackingNumber: string; deadlineAt: Date } | null,
+  faultOverAt: number,
 ): Promise<FaultRow> {
   const { prisma } = rig.db;
   const sent = traffic.messages;
@@ -149,13 +155,14 @@ async function measure(
   const rows = await prisma.outboxMessage.findMany({
     where: { address: { in: citizens } },
     orderBy: { seq: 'asc' },
-    select: { address: true, status: true, seq: true, providerMessageId: true },
+    select: { address: true, status: true, seq: true, providerMessageId: true, createdAt: true },
   });
 
   let duplicates = 0;
   let lost = sent.filter((m) => m.answered && !stored.has(m.sid)).length;
   let outOfOrder = 0;
   let smsAccepted = 0;
+  let slowestReplyMs = 0;
   for (const citizen of citizens) {
     const theirRows = rows.filter((r) => r.address === citizen);
     const storedOfTheirs = sent.filter((m) => m.from === citizen && stored.has(m.sid)).length;
@@ -164,9 +171,18 @@ async function measure(
     duplicates += Math.max(0, theirRows.length - storedOfTheirs);
     lost += theirRows.filter((r) => r.status !== 'sent').length;
     const rowOfSid = new Map<string, bigint>();
-    for (const r of theirRows)
-      for (const sid of (r.providerMessageId ?? '').split(',').filter(Boolean)) rowOfSid.set(sid, r.seq);
+    const writtenAt = new Map<string, number>();
+    for (const r of theirRows) {
+      for (const sid of (r.providerMessageId ?? '').split(',').filter(Boolean)) {
+        rowOfSid.set(sid, r.seq);
+        writtenAt.set(sid, r.createdAt.getTime());
+      }
+    }
     const calls = rig.callsTo(citizen);
+    for (const c of calls) {
+      const written = writtenAt.get(c.sid);
+      if (written !== undefined) slowestReplyMs = Math.max(slowestReplyMs, c.at.getTime() - written);
+    }
     smsAccepted += calls.length;
     // A text Twilio took that no row records is a second hand-over of some reply.
     duplicates += calls.filter((c) => !rowOfSid.has(c.sid)).length;
@@ -177,7 +193,19 @@ async function measure(
   }
 
   let escalationsSent = 0;
+  let escalationFired: FaultRow['escalationFired'] = null;
   if (escalation) {
+    const permit = await prisma.permitApplication.findUniqueOrThrow({
+      where: { trackingNumber: escalation.trackingNumber },
+      select: { id: true },
+    });
+    const notice = await prisma.slaNotice.findFirst({ where: { caseId: permit.id, kind: 'escalation' } });
+    if (notice) {
+      escalationFired = {
+        afterDeadlineMs: notice.firedAt.getTime() - escalation.deadlineAt.getTime(),
+        afterFaultMs: notice.firedAt.getTime() - faultOverAt,
+      };
+    }
     const about = escalation.trackingNumber;
     const level = rig.city.sla.escalation[0]!;
     const counts = [
@@ -202,7 +230,9 @@ async function measure(
     outOfOrder,
     escalationsExpected: escalation ? 1 : 0,
     escalationsSent,
+    escalationFired,
     slowestAnswerMs: Math.max(0, ...sent.map((m) => m.slowestRequestMs)),
+    slowestReplyMs,
   };
 }
 
@@ -221,7 +251,9 @@ export function formatFaultTable(rows: FaultRow[]): string {
     'Out of order',
     'Escalations expected',
     'Escalations sent',
+    'Escalation fired',
     'Slowest 2xx',
+    'Slowest reply',
   ];
   const lines = rows.map((r) =>
     [
@@ -237,8 +269,14 @@ export function formatFaultTable(rows: FaultRow[]): string {
       r.outOfOrder,
       r.escalationsExpected,
       r.escalationsSent,
+      r.escalationFired
+        ? `${seconds(r.escalationFired.afterDeadlineMs)} after the deadline, ${seconds(r.escalationFired.afterFaultMs)} after the fault`
+        : '-',
       `${r.slowestAnswerMs} ms`,
+      seconds(r.slowestReplyMs).slice(1),
     ].join(' | '),
   );
   return [header.join(' | '), header.map(() => '---').join(' | '), ...lines].map((l) => `| ${l} |`).join('\n');
 }
+
+const seconds = (ms: number) => `${ms < 0 ? '-' : '+'}${(Math.abs(ms) / 1000).toFixed(1)} s`;
