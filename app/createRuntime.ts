@@ -153,6 +153,7 @@ export async function createRuntime(core: Core, options: RuntimeOptions = {}): P
         }
       },
       startWorker() {
+        void relay.startHeartbeat().catch(() => undefined);
         bull.startWorkers(relay, channelRates(setup));
         // The database decides, the queues only wake things up: due messages without a live job
         // are enqueued again, overdue cases without their escalation get it, and timers lost with
@@ -186,6 +187,7 @@ export async function createRuntime(core: Core, options: RuntimeOptions = {}): P
       },
       async close() {
         timers.forEach(clearInterval);
+        relay.windDown();
         await sla.close();
         await bull.close();
         await relay.close();
@@ -206,10 +208,12 @@ export async function createRuntime(core: Core, options: RuntimeOptions = {}): P
       // No timers without Redis; the reconciler schedules every open case once Redis is there.
     },
     startWorker() {
+      void relay.startHeartbeat().catch(() => undefined);
       every(Math.max(1000, config.outbox.retryBaseMs), 'outbox drain', () => relay.drainPending());
     },
     async close() {
       timers.forEach(clearInterval);
+      relay.windDown();
       await inProcess.close();
       await relay.close();
     },

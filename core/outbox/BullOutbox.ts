@@ -39,6 +39,13 @@ const JOB_OPTIONS: JobsOptions = {
   removeOnFail: { count: 1000 },
 };
 
+/**
+ * A job whose worker died (kill -9) is taken back after 10 s rather than BullMQ's 30: what it was
+ * doing is settled in the database (an outbox row's claim, a timer's SlaNotice), never by the job,
+ * so an early take-back sends nothing twice.
+ */
+export const STALL_CHECK = { lockDuration: 10_000, stalledInterval: 10_000 };
+
 /** Job states in which a job will still run by itself. */
 const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
 
@@ -135,6 +142,7 @@ export class BullOutbox implements OutboxDispatcher {
           prefix: this.options.prefix,
           limiter,
           concurrency: 1,
+          ...STALL_CHECK,
           settings: { backoffStrategy: infraBackoff },
         },
       );

@@ -131,11 +131,25 @@ export class OutboxRelay {
   }
 
   /**
-   * Stops the heartbeat. Answers of providers not yet recorded are tried for `graceMs` more; a row
-   * still unrecorded then stays claimed, and is settled by whichever process takes it over.
+   * Starts telling the database this process is alive, before any claim: the time a process must
+   * itself have reached the database before it takes over a silent process's claims runs from here.
    */
-  async close(graceMs = 10_000): Promise<void> {
+  async startHeartbeat(): Promise<void> {
+    await this.heartbeat();
+  }
+
+  /**
+   * Shutting down: answers of providers not yet recorded (the database is away) are tried for
+   * `graceMs` more, then given up, so a stop is not held for ever. A row given up stays claimed,
+   * and is settled by whichever process takes it over.
+   */
+  windDown(graceMs = 10_000): void {
     this.closing = { until: Date.now() + graceMs };
+  }
+
+  /** Stops the heartbeat once nothing of this process is in flight any more (after the workers). */
+  async close(): Promise<void> {
+    this.closing ??= { until: Date.now() };
     if (this.beating) clearInterval(this.beating);
     this.beating = null;
     if (this.firstBeat) {

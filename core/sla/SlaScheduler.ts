@@ -6,7 +6,7 @@ import { PERMIT_OPEN_STATUSES } from '../cases/permitLifecycle.js';
 import type { ChannelName } from '../conversation/types.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../log/createLogger.js';
-import { INFRA_ATTEMPTS, infraBackoff } from '../outbox/BullOutbox.js';
+import { INFRA_ATTEMPTS, infraBackoff, STALL_CHECK } from '../outbox/BullOutbox.js';
 import { restartStopped, watchWorkerErrors } from '../outbox/queueWorkerHealth.js';
 import { buildDigest } from './buildDigest.js';
 import { fireTimer } from './fireTimer.js';
@@ -253,6 +253,7 @@ export class SlaScheduler {
         connection: this.deps.connection,
         prefix: this.deps.prefix,
         concurrency: 4,
+        ...STALL_CHECK,
         settings: { backoffStrategy: infraBackoff },
       },
     );
