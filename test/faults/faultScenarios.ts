@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import { eventually } from '../support/startApp.js';
 import type { FaultScenario } from './runFaultScenario.js';
 
 /** How big a run is: the CI's short form, or `npm run chaos`. */
@@ -38,10 +39,15 @@ export function faultScenarios(scale: FaultScale): {
       },
       {
         ...base,
-        fault: 'kill -9 of the worker process',
+        fault: 'kill -9 of the worker mid-send',
         faultAtMs: third,
         inject: async (rig) => {
+          // Killed while Twilio holds a reply it has accepted: the worker never hears of it.
+          const before = rig.twilio.calls.length;
+          rig.twilio.hold = true;
+          await eventually(() => rig.twilio.calls.length > before, 30_000);
           await rig.worker.kill('SIGKILL');
+          rig.twilio.release();
           await rig.worker.start();
         },
       },
