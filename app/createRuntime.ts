@@ -6,6 +6,7 @@ import { BullOutbox } from '../core/outbox/BullOutbox.js';
 import { InProcessOutbox } from '../core/outbox/InProcessOutbox.js';
 import type { OutboxDispatcher } from '../core/outbox/OutboxDispatcher.js';
 import { OutboxRelay } from '../core/outbox/OutboxRelay.js';
+import { withDeadline } from '../core/outbox/withDeadline.js';
 import { SlaScheduler } from '../core/sla/SlaScheduler.js';
 import type { SlaCase } from '../core/sla/planTimers.js';
 import { connectRedis } from './connectRedis.js';
@@ -21,7 +22,10 @@ export interface Runtime {
   sla: SlaScheduler | null;
   /** Starts or moves the SLA timers of cases just opened or changed. */
   afterCaseChanges(opened: SlaCase[], changed: Array<{ sla: SlaCase & { running: boolean } }>): Promise<void>;
-  /** Starts delivering: BullMQ workers and a sweep of lost jobs, or an in-process retry loop. */
+  /**
+   * Starts delivering: BullMQ workers with the recovery sweep (lost and failed jobs, overdue
+   * escalations, timers lost with Redis), or an in-process retry loop.
+   */
   startWorker(): void;
   close(): Promise<void>;
 }
@@ -59,13 +63,16 @@ export async function createRuntime(core: Core, options: RuntimeOptions = {}): P
     logger: core.logger,
     clock: core.clock,
     maxAttempts: config.outbox.maxAttempts,
+    retryBaseMs: config.outbox.retryBaseMs,
     quietHours: { ...core.city.notifications.quietHours, timeZone: core.city.timezone },
   });
 
   let redis: Redis | null = null;
+  let producer: Redis | null = null;
   if (config.redisUrl) {
     const connected = await connectRedis(config.redisUrl);
     redis = connected.redis;
+    producer = connected.producer;
     if (!redis) {
       (options.notice ?? ((line) => process.stderr.write(`${line}\n`)))(
         `LayanKota: Redis at REDIS_URL is not reachable (${connected.reason}); queues and timers are off and messages go out from this process. Start Redis (redis-server --daemonize yes) or unset REDIS_URL.`,
@@ -74,37 +81,52 @@ export async function createRuntime(core: Core, options: RuntimeOptions = {}): P
   }
 
   const timers: NodeJS.Timeout[] = [];
-  const every = (ms: number, task: () => Promise<unknown>) => {
+  /** Runs `task` now and then, never two at once; returns how to run it now (after a reconnect). */
+  const every = (ms: number, what: string, task: () => Promise<unknown>) => {
     let running = false;
-    timers.push(
-      setInterval(() => {
-        if (running) return;
-        running = true;
-        task()
-          .catch((error: unknown) => core.logger.error({ err: error }, 'periodic outbox task failed'))
-          .finally(() => {
-            running = false;
-          });
-      }, ms),
-    );
+    const run = () => {
+      if (running) return;
+      running = true;
+      task()
+        .catch((error: unknown) =>
+          core.logger.warn({ reason: (error as Error).message, task: what }, 'periodic task failed'),
+        )
+        .finally(() => {
+          running = false;
+        });
+    };
+    timers.push(setInterval(run, ms));
+    return run;
   };
 
-  if (redis) {
-    const bull = new BullOutbox({
-      connection: redis,
-      prefix: options.queuePrefix ?? 'layankota',
-      maxAttempts: config.outbox.maxAttempts,
-      retryBaseMs: config.outbox.retryBaseMs,
-      logger: core.logger,
-    });
+  if (redis && producer) {
+    const workerConnection = redis;
+    const producerConnection = producer;
+    const prefix = options.queuePrefix ?? 'layankota';
+    const bull = new BullOutbox({ connection: redis, producer, prefix, logger: core.logger });
     const sla = new SlaScheduler({
       prisma: core.db.prisma,
       city: core.city,
       logger: core.logger,
       clock: core.clock,
       connection: redis,
-      prefix: options.queuePrefix ?? 'layankota',
+      producer,
+      prefix,
       dispatch: (rows) => bull.dispatch(rows),
+    });
+    // Redis going away and coming back, logged once each way.
+    let away = false;
+    producer.on('close', () => {
+      if (away) return;
+      away = true;
+      core.logger.warn('Redis connection lost; webhooks are answered and their messages wait in the database');
+    });
+    let onBack = () => undefined as void;
+    producer.on('ready', () => {
+      if (!away) return;
+      away = false;
+      core.logger.info('Redis is back');
+      onBack();
     });
     return {
       senders,
@@ -113,26 +135,64 @@ export async function createRuntime(core: Core, options: RuntimeOptions = {}): P
       redis,
       sla,
       async afterCaseChanges(opened, changed) {
-        for (const c of opened) await sla.schedule(c);
-        for (const c of changed) await sla.onCaseChanged(c.sla);
+        // On the way of a request: a Redis that is away or slow must not hold it. The timers
+        // missed here come back from the database (the reconciler and the overdue watch).
+        try {
+          await withDeadline(
+            (async () => {
+              for (const c of opened) await sla.schedule(c);
+              for (const c of changed) await sla.onCaseChanged(c.sla);
+            })(),
+            1000,
+          );
+        } catch (error) {
+          core.logger.warn(
+            { cases: opened.length + changed.length, reason: (error as Error).message },
+            'SLA timers not set now; the reconciler sets them from the database',
+          );
+        }
       },
       startWorker() {
+        void relay.startHeartbeat().catch(() => undefined);
         bull.startWorkers(relay, channelRates(setup));
-        // Jobs lost with Redis (a flush, a crash) are rebuilt from the pending rows, and SLA
-        // timers from the open cases: at start and on a schedule.
-        void bull.sweep(relay, core.clock(), 0);
-        every(30_000, () => bull.sweep(relay, core.clock()));
+        // The database decides, the queues only wake things up: due messages without a live job
+        // are enqueued again, overdue cases without their escalation get it, and timers lost with
+        // Redis's data (a flush, an empty restart) are rebuilt. At start, every few seconds, and
+        // at once when Redis is back after being away.
+        const recover = async () => {
+          bull.restartStoppedWorkers();
+          sla.restartStoppedWorker();
+          const requeued = await bull.sweep(relay, core.clock());
+          const lost = !(await sla.timersIntact());
+          if (lost) core.logger.warn('Redis lost the SLA timers (flushed, or restarted empty): rebuilding them');
+          const cases = lost ? await sla.reconcile() : 0;
+          const escalations = await sla.reconcileOverdue();
+          const found = { requeued, cases, escalations };
+          if (requeued > 0 || escalations > 0) core.logger.info(found, 'recovery sweep set work going again');
+          else core.logger.debug(found, 'recovery sweep');
+        };
+        const recoverNow = every(config.recoverySweepMs, 'recovery sweep', recover);
+        const reconcileNow = every(config.slaReconcileMs, 'SLA reconcile', () => sla.reconcile());
+        recoverNow();
+        onBack = () => {
+          recoverNow();
+          // Redis may have kept its data but missed what was scheduled while it was away.
+          reconcileNow();
+        };
         void sla
           .startWorker()
           .then(() => sla.reconcile())
-          .catch((error: unknown) => core.logger.error({ err: error }, 'SLA start failed'));
-        every(config.slaReconcileMs, () => sla.reconcile());
+          .catch((error: unknown) => core.logger.error({ err: error }, 'SLA start failed'))
+          .finally(recoverNow);
       },
       async close() {
         timers.forEach(clearInterval);
+        relay.windDown();
         await sla.close();
         await bull.close();
-        redis?.disconnect();
+        await relay.close();
+        workerConnection.disconnect();
+        producerConnection.disconnect();
       },
     };
   }
@@ -148,11 +208,14 @@ export async function createRuntime(core: Core, options: RuntimeOptions = {}): P
       // No timers without Redis; the reconciler schedules every open case once Redis is there.
     },
     startWorker() {
-      every(Math.max(1000, config.outbox.retryBaseMs), () => relay.drainPending());
+      void relay.startHeartbeat().catch(() => undefined);
+      every(Math.max(1000, config.outbox.retryBaseMs), 'outbox drain', () => relay.drainPending());
     },
     async close() {
       timers.forEach(clearInterval);
+      relay.windDown();
       await inProcess.close();
+      await relay.close();
     },
   };
 }

@@ -80,7 +80,19 @@ async function startWeb(core: Awaited<ReturnType<typeof boot>>, runtime: Runtime
     { port: typeof address === 'object' && address ? address.port : core.config.port },
     'web role listening',
   );
-  return () => new Promise((resolve) => server.close(() => resolve()));
+  // A provider keeps its connections alive and busy: without this, a stop under traffic would
+  // wait for ever. Requests under way are answered, each on a connection that then closes.
+  let stopping = false;
+  server.prependListener('request', (_req, res) => {
+    if (stopping) res.setHeader('Connection', 'close');
+  });
+  return () =>
+    new Promise((resolve) => {
+      stopping = true;
+      server.close(() => resolve());
+      server.closeIdleConnections();
+      setTimeout(() => server.closeAllConnections(), 10_000).unref();
+    });
 }
 
 main().catch((error: unknown) => {

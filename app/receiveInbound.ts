@@ -5,7 +5,10 @@ import type { Runtime } from './createRuntime.js';
 
 /**
  * Runs one inbound event, from any channel, through the core and hands its replies to the
- * outbox. A duplicate (the same provider id again) has no effect.
+ * outbox. A duplicate (the same provider id again) has no effect. Once the transaction has
+ * committed, the message is safe: waking up its delivery and its SLA timers is bounded (about a
+ * second) and never fails the request, so a webhook is answered whatever Redis does; what could
+ * not be woken now is picked up from the database by the worker's recovery sweep.
  */
 export async function receiveInbound(core: Core, runtime: Runtime, event: InboundEvent): Promise<void> {
   const outcome = await handleInbound(core.inbox, event);

@@ -43,6 +43,7 @@ function smsTextSender(setup: ChannelSetup): SendSmsText | null {
         authToken: sms.authToken,
         from: sms.from,
         statusCallback: `${setup.publicBaseUrl}/webhooks/twilio/status`,
+        apiRoot: sms.apiRoot,
         httpClient: setup.overrides?.twilioHttpClient,
       });
     case 'android':

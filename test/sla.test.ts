@@ -20,6 +20,7 @@ import { nextLocalHour, runClock } from './support/runningClock.js';
 import { SmtpSink } from './support/smtpSink.js';
 import { eventually, startApp, type TestApp } from './support/startApp.js';
 import { startWorkerProcess, type WorkerProcess } from './support/startWorkerProcess.js';
+import { TEST_REDIS_URL } from './support/testRedis.js';
 import { createTestDatabase, type TestDatabase } from './support/testDatabase.js';
 import { wipeRedisPrefix } from './support/wipeRedisPrefix.js';
 import { writeTestCity } from './support/writeTestCity.js';
@@ -207,7 +208,7 @@ describe('SLA scheduler: the whole app on PostgreSQL, Redis and BullMQ', () => {
     await telegram.stop();
     // The deferred SMS of the quiet-hours test would wait in Redis until tomorrow.
     if (redis && keys) {
-      const cleaner = new Redis('redis://127.0.0.1:6379');
+      const cleaner = new Redis(TEST_REDIS_URL);
       await wipeRedisPrefix(cleaner, keys);
       cleaner.disconnect();
     }
@@ -520,7 +521,7 @@ describe('SLA scheduler across a crash: the worker down while a deadline passes'
   });
   afterAll(async () => {
     await second?.stop();
-    const cleaner = new Redis('redis://127.0.0.1:6379');
+    const cleaner = new Redis(TEST_REDIS_URL);
     await wipeRedisPrefix(cleaner, queuePrefix);
     cleaner.disconnect();
     await db?.drop();

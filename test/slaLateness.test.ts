@@ -9,6 +9,7 @@ import { planTimers, type SlaCase } from '../core/sla/planTimers.js';
 import { captureLogger } from './support/silentLogger.js';
 import { eventually } from './support/startApp.js';
 import { createTestDatabase, defaultCity, type TestDatabase } from './support/testDatabase.js';
+import { TEST_REDIS_URL } from './support/testRedis.js';
 import { wipeRedisPrefix } from './support/wipeRedisPrefix.js';
 
 // How late BullMQ delayed jobs fire: 1,000 SLA timers scheduled by the product's SlaScheduler
@@ -20,7 +21,8 @@ const TIMERS = 1000;
 const SPREAD_MS = 5000;
 /** Room to schedule them all before the first is due. */
 const LEAD_MS = 1500;
-const REDIS = { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null };
+const testRedis = new URL(TEST_REDIS_URL);
+const REDIS = { host: testRedis.hostname, port: Number(testRedis.port || 6379), maxRetriesPerRequest: null };
 
 /** The default city with one timer per case: the escalation at the deadline. */
 const oneTimerCity: CityData = {

@@ -10,11 +10,27 @@ export interface OutboundMessage {
   lang: Lang;
   replies: RenderedReply[];
   urgent: boolean;
+  /**
+   * Set when the provider may already hold this message, or its first texts: an earlier hand-over
+   * was never settled (its process died mid-send) or failed after part of it went out. A sender
+   * that can ask its provider what it accepted skips those texts and reports their ids; one that
+   * cannot sends again (see the README's reliability section for what that costs).
+   */
+  resume?: SendResume;
+}
+
+/** Where to look for what the provider already accepted of a message. */
+export interface SendResume {
+  /** The first hand-over of this message, less a margin for clocks; nothing older is its own. */
+  since: Date;
+  /** Provider ids of other messages to the same address, which are not this one's. */
+  otherProviderIds: readonly string[];
 }
 
 /**
  * What a channel must do to deliver: draw the replies its own way (keyboard, numbered list,
- * "Balas 1/2/3") and send them. Throws when the provider refused or could not be reached.
+ * "Balas 1/2/3") and send them. Throws when the provider refused or could not be reached; an
+ * error with a numeric `retryAfterMs` (a provider's rate limit) says when to try again.
  */
 export interface ChannelSender {
   send(message: OutboundMessage): Promise<{ providerMessageId?: string | undefined }>;

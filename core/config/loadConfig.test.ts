@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       outbox: { maxAttempts: 5, retryBaseMs: 2000 },
       email: null,
       slaReconcileMs: 10 * 60_000,
+      recoverySweepMs: 15_000,
       commandCenter: { sessionSecret: undefined, open311ApiKeys: [], tvWallToken: undefined },
     });
   });
@@ -76,6 +77,7 @@ describe('loadConfig', () => {
         SMTP_URL: 'smtps://mailer:secret@mail.kota.go.id:465',
         EMAIL_FROM: 'LayanKota <layanan@kota.go.id>',
         SLA_RECONCILE_MINUTES: '5',
+        RECOVERY_SWEEP_SECONDS: '3',
         OUTBOX_RETRY_BASE_MS: '500',
       }),
     ).toEqual({
@@ -118,6 +120,7 @@ describe('loadConfig', () => {
       outbox: { maxAttempts: 3, retryBaseMs: 500 },
       email: { smtpUrl: 'smtps://mailer:secret@mail.kota.go.id:465', from: 'LayanKota <layanan@kota.go.id>' },
       slaReconcileMs: 5 * 60_000,
+      recoverySweepMs: 3000,
       commandCenter: { sessionSecret: undefined, open311ApiKeys: [], tvWallToken: undefined },
     });
   });
@@ -172,6 +175,30 @@ describe('loadConfig', () => {
     const android = configErrorOf({ SMS_PROVIDER: 'android', ANDROID_SMS_GATEWAY_URL: 'http://192.0.2.10:8080' });
     expect(android.problems).toHaveLength(3);
     expect(configErrorOf({ TWILIO_ACCOUNT_SID: 'XX123' }).problems[0]).toMatch(/^TWILIO_ACCOUNT_SID: /);
+  });
+
+  it.each([
+    { root: undefined, apiRoot: 'https://api.twilio.com' },
+    { root: 'http://127.0.0.1:4010/', apiRoot: 'http://127.0.0.1:4010' },
+  ])("reads Twilio's settings, with Twilio's API root unless TWILIO_API_ROOT is $root", ({ root, apiRoot }) => {
+    expect(
+      loadConfig({
+        SMS_PROVIDER: 'twilio',
+        TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
+        TWILIO_AUTH_TOKEN: 'twilio-auth-token-0123',
+        TWILIO_FROM: '+15005550006',
+        PUBLIC_BASE_URL: 'https://layanan.kota.go.id',
+        ...(root ? { TWILIO_API_ROOT: root } : {}),
+      }).sms,
+    ).toEqual({
+      provider: 'twilio',
+      ratePerSecond: 1,
+      maxParts: 3,
+      accountSid: `AC${'0'.repeat(32)}`,
+      authToken: 'twilio-auth-token-0123',
+      from: '+15005550006',
+      apiRoot,
+    });
   });
 
   it('reads the WhatsApp Cloud API settings, with the Graph API root by default', () => {

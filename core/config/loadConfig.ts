@@ -61,6 +61,11 @@ const envShape = z.object({
     .optional(),
   TWILIO_AUTH_TOKEN: z.string().min(16, 'is too short to be a Twilio auth token').optional(),
   TWILIO_FROM: z.string().min(3).optional(),
+  TWILIO_API_ROOT: z
+    .string()
+    .url('must be an http(s) URL such as https://api.twilio.com')
+    .transform((u) => u.replace(/\/+$/, ''))
+    .default('https://api.twilio.com'),
   ANDROID_SMS_GATEWAY_URL: z.string().url().optional(),
   ANDROID_SMS_GATEWAY_USERNAME: z.string().min(1).optional(),
   ANDROID_SMS_GATEWAY_PASSWORD: z.string().min(1).optional(),
@@ -106,6 +111,7 @@ const envShape = z.object({
     .optional(),
   EMAIL_FROM: z.string().min(3).default('LayanKota <layankota@localhost>'),
   SLA_RECONCILE_MINUTES: positiveInt(10),
+  RECOVERY_SWEEP_SECONDS: positiveInt(15),
   OUTBOX_MAX_ATTEMPTS: positiveInt(5),
   OUTBOX_RETRY_BASE_MS: positiveInt(2000),
   NODE_ENV: z.string().optional(),
@@ -187,6 +193,11 @@ export interface Config {
   /** Email for notifications and escalations; off when SMTP_URL is unset. */
   email: { smtpUrl: string; from: string } | null;
   slaReconcileMs: number;
+  /**
+   * How often the worker compares the database with Redis: due messages without a live job,
+   * overdue cases without their escalation, and whether Redis lost its data.
+   */
+  recoverySweepMs: number;
   commandCenter: CommandCenterConfig;
 }
 
@@ -203,7 +214,7 @@ export interface CommandCenterConfig {
 /** Which SMS provider a city uses, and its credentials. */
 export type SmsConfig = { ratePerSecond: number; maxParts: number } & (
   | { provider: 'none' }
-  | { provider: 'twilio'; accountSid: string; authToken: string; from: string }
+  | { provider: 'twilio'; accountSid: string; authToken: string; from: string; apiRoot: string }
   | { provider: 'android'; baseUrl: string; username: string; password: string; signingKey: string }
 );
 
@@ -282,6 +293,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, retryBaseMs: e.OUTBOX_RETRY_BASE_MS },
     email: e.SMTP_URL ? { smtpUrl: e.SMTP_URL, from: e.EMAIL_FROM } : null,
     slaReconcileMs: e.SLA_RECONCILE_MINUTES * 60_000,
+    recoverySweepMs: e.RECOVERY_SWEEP_SECONDS * 1000,
     commandCenter: {
       sessionSecret: e.SESSION_SECRET,
       open311ApiKeys: e.OPEN311_API_KEYS,
@@ -300,6 +312,7 @@ function smsConfig(e: z.infer<typeof envSchema>): SmsConfig {
         accountSid: e.TWILIO_ACCOUNT_SID!,
         authToken: e.TWILIO_AUTH_TOKEN!,
         from: e.TWILIO_FROM!,
+        apiRoot: e.TWILIO_API_ROOT,
       };
     case 'android':
       return {

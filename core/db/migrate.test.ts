@@ -339,9 +339,18 @@ describe.each(DB_KINDS)('migrate on %s', (kind) => {
             providerMessageId: 'SM1',
             deliveryStatus: 'delivered',
             sentAt: at,
+            nextAttemptAt: at,
+            claimedAt: at,
+            claimedBy: citizen.id,
+            handedAt: at,
           },
         }),
       () => p.outboxMessage.findFirstOrThrow({ where: { citizenId: citizen.id } }),
+    );
+    await roundTrip(
+      'WorkerHeartbeat',
+      () => p.workerHeartbeat.create({ data: { id: officer.id, startedAt: at, beatAt: at } }),
+      () => p.workerHeartbeat.findUniqueOrThrow({ where: { id: officer.id } }),
     );
     await roundTrip(
       'OfficerLoginCode',

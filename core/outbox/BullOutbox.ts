@@ -1,16 +1,25 @@
-import { DelayedError, Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { DelayedError, Queue, Worker, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { ChannelName } from '../conversation/types.js';
 import type { Logger } from '../log/createLogger.js';
+import { restartStopped, watchWorkerErrors } from './queueWorkerHealth.js';
+import { withDeadline } from './withDeadline.js';
 import type { OutboxDispatcher } from './OutboxDispatcher.js';
-import { DeferUntil, type OutboxRelay } from './OutboxRelay.js';
+import type { OutboxRelay } from './OutboxRelay.js';
 
 export interface BullOutboxOptions {
+  /** For the workers (BullMQ's blocking reads want `maxRetriesPerRequest: null`). */
   connection: ConnectionOptions;
+  /**
+   * For adding jobs: a connection that fails at once while Redis is away (no offline queue) and
+   * gives up on a command Redis does not answer. Defaults to `connection`.
+   */
+  producer?: Redis;
   /** Prefix of the BullMQ keys, so several cities or test runs can share one Redis. */
   prefix?: string;
-  maxAttempts: number;
-  retryBaseMs: number;
   logger: Logger;
+  /** The longest a wake-up may hold its caller (a webhook) when Redis is slow or away. */
+  wakeUpTimeoutMs?: number;
 }
 
 /** Messages per second a channel's provider and sending number accept. */
@@ -18,39 +27,88 @@ export type ChannelRates = Partial<Record<ChannelName, number>>;
 
 const queueName = (channel: ChannelName) => `outbox-${channel}`;
 
+/** Attempts of a job that fails on our own database or Redis (the row's own attempts are untouched). */
+export const INFRA_ATTEMPTS = 20;
+/** Their waits: doubling from 1 s, never above 10 s, so a job is ready soon after an outage. */
+export const infraBackoff = (attemptsMade: number) => Math.min(1000 * 2 ** Math.max(0, attemptsMade - 1), 10_000);
+
+const JOB_OPTIONS: JobsOptions = {
+  attempts: INFRA_ATTEMPTS,
+  backoff: { type: 'infra' },
+  removeOnComplete: true,
+  removeOnFail: { count: 1000 },
+};
+
+/**
+ * A job whose worker died (kill -9) is taken back after 10 s rather than BullMQ's 30: what it was
+ * doing is settled in the database (an outbox row's claim, a timer's SlaNotice), never by the job,
+ * so an early take-back sends nothing twice.
+ */
+export const STALL_CHECK = { lockDuration: 10_000, stalledInterval: 10_000 };
+
+/** Job states in which a job will still run by itself. */
+const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
+
 /**
  * The outbox on BullMQ: one queue per channel (so each provider and sending number has its own
- * rate limit), a job per outbox row with the row id as job id (enqueueing twice is harmless),
- * exponential backoff between attempts. The rows stay the truth: `sweep` re-enqueues pending
- * rows whose job was lost with Redis.
+ * rate limit), a job per outbox row with the row id as job id (enqueueing twice is harmless).
+ * A job only wakes its row up: the row decides whether it is due, how often the provider
+ * refused and when to try again. A job that fails on an outage is never final: `sweep` compares
+ * the due rows with the queues and replaces jobs that are missing, failed or finished.
  */
 export class BullOutbox implements OutboxDispatcher {
   private readonly queues = new Map<ChannelName, Queue>();
   private readonly workers: Worker[] = [];
+  private closing = false;
 
   constructor(private readonly options: BullOutboxOptions) {}
 
   private queue(channel: ChannelName): Queue {
     let queue = this.queues.get(channel);
     if (!queue) {
-      queue = new Queue(queueName(channel), { connection: this.options.connection, prefix: this.options.prefix });
+      queue = new Queue(queueName(channel), {
+        connection: this.options.producer ?? this.options.connection,
+        prefix: this.options.prefix,
+      });
+      // Redis going away is logged once by the runtime; each queue need not repeat it.
+      queue.on('error', () => undefined);
       this.queues.set(channel, queue);
     }
     return queue;
   }
 
+  /** Whether adding a job can work now; while Redis is away the sweep catches up later. */
+  private get producerReady(): boolean {
+    const producer = this.options.producer;
+    return !producer || producer.status === 'ready';
+  }
+
+  /**
+   * Wakes the delivery of freshly committed rows. Never throws and never holds its caller long:
+   * while Redis is away or slow the rows wait in the database, and the sweep enqueues them.
+   */
   async dispatch(rows: ReadonlyArray<{ id: string; channel: ChannelName }>): Promise<void> {
-    for (const row of rows) {
-      await this.queue(row.channel).add(
-        'deliver',
-        { id: row.id },
-        {
-          jobId: row.id,
-          attempts: this.options.maxAttempts,
-          backoff: { type: 'exponential', delay: this.options.retryBaseMs },
-          removeOnComplete: true,
-          removeOnFail: { count: 1000 },
-        },
+    if (rows.length === 0) return;
+    if (!this.producerReady) {
+      this.options.logger.debug({ rows: rows.length }, 'Redis is away: outbox rows left to the sweep');
+      return;
+    }
+    try {
+      await withDeadline(this.enqueue(rows), this.options.wakeUpTimeoutMs ?? 1000);
+    } catch (error) {
+      this.options.logger.warn(
+        { rows: rows.length, reason: (error as Error).message },
+        'outbox wake-up failed: rows left to the sweep',
+      );
+    }
+  }
+
+  private async enqueue(rows: ReadonlyArray<{ id: string; channel: ChannelName }>): Promise<void> {
+    const byChannel = new Map<ChannelName, string[]>();
+    for (const row of rows) byChannel.set(row.channel, [...(byChannel.get(row.channel) ?? []), row.id]);
+    for (const [channel, ids] of byChannel) {
+      await this.queue(channel).addBulk(
+        ids.map((id) => ({ name: 'deliver', data: { id }, opts: { ...JOB_OPTIONS, jobId: id } })),
       );
     }
   }
@@ -66,41 +124,66 @@ export class BullOutbox implements OutboxDispatcher {
       const worker = new Worker(
         queueName(channel),
         async (job, token) => {
-          try {
-            return await relay.attempt((job.data as { id: string }).id);
-          } catch (error) {
-            if (!(error instanceof DeferUntil)) throw error;
-            // Quiet hours: the job waits, without using up an attempt.
-            await job.moveToDelayed(error.until.getTime(), token);
+          // Throws only when our own database is away: BullMQ tries again (INFRA_ATTEMPTS).
+          const attempt = await relay.attempt((job.data as { id: string }).id);
+          // The next message to the same address was waiting for this one.
+          if (attempt.next) void this.dispatch([attempt.next]);
+          const until =
+            attempt.at?.getTime() ?? (attempt.retryInMs === undefined ? null : Date.now() + attempt.retryInMs);
+          if (until !== null) {
+            // Quiet hours, or a refusal's wait: the job waits, using up none of its attempts.
+            await job.moveToDelayed(until, token);
             throw new DelayedError();
           }
+          return attempt.outcome;
         },
         {
           connection: this.options.connection,
           prefix: this.options.prefix,
           limiter,
           concurrency: 1,
+          ...STALL_CHECK,
+          settings: { backoffStrategy: infraBackoff },
         },
       );
-      worker.on('error', (error) => this.options.logger.error({ err: error, channel }, 'outbox worker error'));
+      watchWorkerErrors(worker, this.options.logger, 'outbox worker error', { channel });
       this.workers.push(worker);
     }
   }
 
-  /** Re-enqueues pending rows older than `olderThanMs` whose jobs may have been lost. */
-  async sweep(relay: OutboxRelay, now: Date, olderThanMs = 30_000): Promise<number> {
-    const rows = await relay.pendingIds(500, new Date(now.getTime() - olderThanMs));
-    let requeued = 0;
-    for (const row of rows) {
-      const existing = await this.queue(row.channel).getJob(row.id);
-      if (existing) continue;
-      await this.dispatch([row]);
-      requeued++;
+  /**
+   * The database decides: every due pending row of this process's channels gets a job that will
+   * run, whatever Redis lost or an outage failed. Returns how many jobs were added or replaced.
+   */
+  async sweep(relay: OutboxRelay, now: Date): Promise<number> {
+    const rows = await relay.dueIds(500, now);
+    if (rows.length === 0 || !this.producerReady) return 0;
+    const missing: Array<{ id: string; channel: ChannelName }> = [];
+    for (let i = 0; i < rows.length; i += 50) {
+      const chunk = rows.slice(i, i + 50);
+      const states = await Promise.all(chunk.map((row) => this.queue(row.channel).getJobState(row.id)));
+      for (const [j, row] of chunk.entries()) {
+        const state = states[j] ?? 'unknown';
+        if (LIVE_STATES.has(state)) continue;
+        // Failed on an outage, or finished while its row still waits (it waited behind another).
+        if (state !== 'unknown') await this.queue(row.channel).remove(row.id);
+        missing.push(row);
+      }
     }
-    return requeued;
+    await this.enqueue(missing);
+    return missing.length;
+  }
+
+  /**
+   * Starts again a worker whose run ended on an error of Redis (BullMQ gives up a worker whose
+   * start met an outage). Returns how many were restarted.
+   */
+  restartStoppedWorkers(): number {
+    return this.closing ? 0 : restartStopped(this.workers, this.options.logger);
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.map((w) => w.close()));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
   }

@@ -1,20 +1,24 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelSender, ChannelSenders, OutboundMessage } from '../channels/ChannelSender.js';
 import type { ChannelName, Lang, Reply } from '../conversation/types.js';
 import { createTranslator, type Translator } from '../i18n/createTranslator.js';
 import { captureLogger } from '../../test/support/silentLogger.js';
 import { createTestDatabase, DB_KINDS, type TestDatabase } from '../../test/support/testDatabase.js';
-import { OutboxRelay } from './OutboxRelay.js';
+import { OutboxRelay, type OutboxRelayDeps } from './OutboxRelay.js';
 
 const NOW = new Date('2026-11-28T03:00:00.000Z');
 
 /** The outside world: a provider that records what it was asked to send, or refuses. */
 class RecordingSender implements ChannelSender {
   readonly sent: OutboundMessage[] = [];
+  /** Called inside `send`, before it answers: what the world does meanwhile. */
+  during: (() => Promise<void>) | null = null;
   constructor(private readonly behaviour: { fail?: string; delayMs?: number } = {}) {}
 
   async send(message: OutboundMessage): Promise<{ providerMessageId?: string }> {
     if (this.behaviour.delayMs) await new Promise((resolve) => setTimeout(resolve, this.behaviour.delayMs));
+    await this.during?.();
     if (this.behaviour.fail) throw new Error(this.behaviour.fail);
     this.sent.push(message);
     return { providerMessageId: `prov-${this.sent.length}` };
@@ -36,8 +40,18 @@ describe.each(DB_KINDS)('OutboxRelay on %s', (kind) => {
   let logger: ReturnType<typeof captureLogger>['logger'];
   let serial = 0;
 
-  const relayWith = (senders: ChannelSenders, maxAttempts = 3) =>
-    new OutboxRelay({ prisma: db.prisma, senders, translator, logger, clock: () => NOW, maxAttempts });
+  // No wait between attempts (retryBaseMs 0): the clock of these tests stands still.
+  const relayWith = (senders: ChannelSenders, maxAttempts = 3, more: Partial<OutboxRelayDeps> = {}) =>
+    new OutboxRelay({
+      prisma: db.prisma,
+      senders,
+      translator,
+      logger,
+      clock: () => NOW,
+      maxAttempts,
+      retryBaseMs: 0,
+      ...more,
+    });
 
   /** A pending row at its own address, so tests do not see each other's rows. */
   const addRow = async (
@@ -195,5 +209,77 @@ describe.each(DB_KINDS)('OutboxRelay on %s', (kind) => {
     ]);
 
     expect(sender.sent).toHaveLength(1);
+  });
+
+  it('sends the messages to one address in the order they were written, never overtaking', async () => {
+    const sender = new RecordingSender();
+    const relay = relayWith({ telegram: sender });
+    const first = await addRow();
+    const second = await addRow({ address: first.address });
+    const third = await addRow({ address: first.address });
+    const elsewhere = await addRow();
+    // The second is woken while the first is in the provider's hands: it waits its turn.
+    let outcomes: Awaited<ReturnType<OutboxRelay['attempt']>>[] = [];
+    sender.during = async () => {
+      sender.during = null;
+      outcomes = [await relay.attempt(second.id), await relay.attempt(elsewhere.id)];
+    };
+    const attempt = await relay.attempt(first.id);
+    expect(outcomes.map((o) => o.outcome)).toEqual(['blocked', 'sent']);
+    // Settling the first names the next in line, so whatever wakes rows up can wake it.
+    expect(attempt).toEqual({ outcome: 'sent', next: { id: second.id, channel: 'telegram' } });
+    expect(await relay.attempt(second.id)).toEqual({ outcome: 'sent', next: { id: third.id, channel: 'telegram' } });
+    expect(await relay.attempt(third.id)).toEqual({ outcome: 'sent' });
+    expect(sender.sent.map((m) => m.id)).toEqual([elsewhere.id, first.id, second.id, third.id]);
+  });
+
+  it('leaves a claim alone while its process beats, and takes it over once that process is silent', async () => {
+    const row = await addRow();
+    const owner = randomUUID();
+    await db.prisma.workerHeartbeat.create({ data: { id: owner, startedAt: NOW, beatAt: NOW } });
+    // Handed to the provider by `owner` a second ago; its answer never recorded.
+    await db.prisma.outboxMessage.update({
+      where: { id: row.id },
+      data: { claimedAt: new Date(NOW.getTime() - 1000), claimedBy: owner, handedAt: new Date(NOW.getTime() - 1000) },
+    });
+    const sender = new RecordingSender();
+    // This process has reached the database for longer than the owner's allowed silence.
+    const relay = relayWith({ telegram: sender }, 3, { ownerSilentMs: 0 });
+    expect(await relay.deliver([row.id])).toEqual(['skipped']);
+    expect(sender.sent).toEqual([]);
+
+    await db.prisma.workerHeartbeat.update({ where: { id: owner }, data: { beatAt: new Date(NOW.getTime() - 1) } });
+    expect(await relay.deliver([row.id])).toEqual(['sent']);
+    // The sender is told the provider may already have it, since its first hand-over.
+    expect(sender.sent[0]!.resume).toEqual({ since: new Date(NOW.getTime() - 61_000), otherProviderIds: [] });
+    expect(await db.prisma.outboxMessage.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+      status: 'sent',
+      claimedAt: null,
+      claimedBy: null,
+    });
+  });
+
+  it('takes over no claim before this process itself has reached the database for that long', async () => {
+    const row = await addRow();
+    await db.prisma.outboxMessage.update({
+      where: { id: row.id },
+      data: { claimedAt: NOW, claimedBy: randomUUID(), handedAt: NOW },
+    });
+    const sender = new RecordingSender();
+    // Its owner has no heartbeat at all, but this process has only just come up (or back).
+    expect(await relayWith({ telegram: sender }, 3, { ownerSilentMs: 20_000 }).deliver([row.id])).toEqual(['skipped']);
+    expect(sender.sent).toEqual([]);
+  });
+
+  it("after a provider's rate limit, waits as long as the provider asks before trying again", async () => {
+    const row = await addRow();
+    const limited = Object.assign(new Error('429 Too Many Requests'), { retryAfterMs: 7000 });
+    const relay = relayWith({ telegram: { send: () => Promise.reject(limited) } }, 3, { retryBaseMs: 1000 });
+    expect(await relay.attempt(row.id)).toEqual({ outcome: 'retry', retryInMs: 7000 });
+    expect(await db.prisma.outboxMessage.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      nextAttemptAt: new Date(NOW.getTime() + 7000),
+    });
   });
 });

@@ -1,58 +1,88 @@
-import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { Queue, Worker, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { CityData } from '../city/loadCityData.js';
 import { COMPLAINT_OPEN_STATUSES } from '../cases/complaintLifecycle.js';
 import { PERMIT_OPEN_STATUSES } from '../cases/permitLifecycle.js';
 import type { ChannelName } from '../conversation/types.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../log/createLogger.js';
+import { INFRA_ATTEMPTS, infraBackoff, STALL_CHECK } from '../outbox/BullOutbox.js';
+import { restartStopped, watchWorkerErrors } from '../outbox/queueWorkerHealth.js';
 import { buildDigest } from './buildDigest.js';
 import { fireTimer } from './fireTimer.js';
-import { planTimers, timerId, type SlaCase } from './planTimers.js';
+import { planTimers, timerId, type PlannedTimer, type SlaCase } from './planTimers.js';
 
 export interface SlaSchedulerDeps {
   prisma: PrismaClient;
   city: CityData;
   logger: Logger;
   clock: () => Date;
+  /** For the worker (BullMQ's blocking reads want `maxRetriesPerRequest: null`). */
   connection: ConnectionOptions;
+  /** For adding and reading jobs: fails at once while Redis is away. Defaults to `connection`. */
+  producer?: Redis;
   prefix?: string;
   /** Hands the notifications a fired timer wrote to the outbox. */
   dispatch: (rows: Array<{ id: string; channel: ChannelName }>) => Promise<void>;
 }
 
 const QUEUE = 'sla';
+/** Open cases read from the database at a time when rebuilding timers. */
+const PAGE = 500;
+/** Job states in which a job will still run by itself. */
+const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
+
+const JOB_OPTIONS: JobsOptions = {
+  removeOnComplete: { age: 7 * 86_400 },
+  removeOnFail: { age: 30 * 86_400 },
+  // Retried while our own database or Redis is away; a job that still fails is replaced by the
+  // reconciler, which looks at the cases, not at the job.
+  attempts: INFRA_ATTEMPTS,
+  backoff: { type: 'infra' },
+};
+
+const DIGEST_TEMPLATE = { name: 'digest', opts: { attempts: INFRA_ATTEMPTS, backoff: { type: 'infra' } } };
 
 /**
  * SLA timers on BullMQ delayed jobs. Every timer has a deterministic id (case, kind, index,
- * deadline version), so scheduling is idempotent and the reconciler can rebuild every timer from
- * the open cases in the database, which stay the truth. A timer fires exactly once (see
- * fireTimer); a timer of an old deadline or a closed case fires into nothing.
+ * deadline version), so scheduling is idempotent. The database decides: the reconciler rebuilds
+ * every timer from the open cases, and replaces the job of a timer that is due but has no
+ * `SlaNotice` (it failed while the database was away, or went with Redis's data), so an overdue
+ * escalation is sent whatever happened to its job. A timer fires exactly once (see fireTimer);
+ * a timer of an old deadline or a closed case fires into nothing.
  */
 export class SlaScheduler {
   readonly queue: Queue;
   private worker: Worker | null = null;
+  private reconciling: Promise<number> | null = null;
+  private closed = false;
 
   constructor(private readonly deps: SlaSchedulerDeps) {
-    this.queue = new Queue(QUEUE, { connection: deps.connection, prefix: deps.prefix });
+    this.queue = new Queue(QUEUE, { connection: deps.producer ?? deps.connection, prefix: deps.prefix });
+    // Redis going away is logged once by the runtime.
+    this.queue.on('error', () => undefined);
+  }
+
+  /** The key that says the timers in this Redis were rebuilt: gone with a flush or an empty restart. */
+  private get rebuiltKey(): string {
+    return `${this.deps.prefix ?? 'bull'}:${QUEUE}:timers-rebuilt`;
   }
 
   /** Schedules every timer of an open case; a timer already due fires at once. */
   async schedule(c: SlaCase): Promise<void> {
-    const now = this.deps.clock();
-    for (const timer of planTimers(c, this.deps.city.sla, now)) {
-      await this.queue.add(
-        'fire',
-        { timerId: timer.id },
-        {
-          jobId: timer.id,
-          delay: Math.max(0, timer.fireAt.getTime() - now.getTime()),
-          removeOnComplete: { age: 7 * 86_400 },
-          removeOnFail: { age: 30 * 86_400 },
-          attempts: 5,
-          backoff: { type: 'exponential', delay: 1000 },
-        },
-      );
-    }
+    await this.add(planTimers(c, this.deps.city.sla, this.deps.clock()));
+  }
+
+  private async add(timers: PlannedTimer[]): Promise<void> {
+    if (timers.length === 0) return;
+    const now = this.deps.clock().getTime();
+    await this.queue.addBulk(
+      timers.map((t) => ({
+        name: 'fire',
+        data: { timerId: t.id },
+        opts: { ...JOB_OPTIONS, jobId: t.id, delay: Math.max(0, t.fireAt.getTime() - now) },
+      })),
+    );
   }
 
   /** Removes the pending timers of a case's deadline version (a move, a pause, a close). */
@@ -75,54 +105,133 @@ export class SlaScheduler {
   }
 
   /**
-   * Rebuilds the timers of every open case from the database: at start, on a schedule, and after
-   * Redis lost its data. Deadlines passed while the system was down fire at once, exactly once.
+   * Rebuilds the timers of every open case from the database: at start, on a schedule, after a
+   * reconnect and when Redis lost its data. Deadlines passed while the system was down fire at
+   * once, exactly once. Returns the number of open cases.
    */
   async reconcile(): Promise<number> {
-    const { prisma, city } = this.deps;
+    // One rebuild at a time; a caller arriving meanwhile shares it.
+    this.reconciling ??= this.rebuild().finally(() => {
+      this.reconciling = null;
+    });
+    return this.reconciling;
+  }
+
+  private async rebuild(): Promise<number> {
+    const { city } = this.deps;
     // The digest's schedule lives in Redis too: put it back if it went with the rest.
     await this.queue.upsertJobScheduler(
       'sla-digest',
       { pattern: city.sla.digest.cron, tz: city.timezone },
-      { name: 'digest' },
+      DIGEST_TEMPLATE,
     );
-    const permits = await prisma.permitApplication.findMany({
-      where: { status: { in: [...PERMIT_OPEN_STATUSES] } },
-      select: { id: true, submittedAt: true, deadlineAt: true, deadlineVersion: true },
-    });
-    const complaints = await prisma.complaint.findMany({
-      where: { status: { in: [...COMPLAINT_OPEN_STATUSES] } },
-      select: { id: true, createdAt: true, deadlineAt: true, deadlineVersion: true },
-    });
-    for (const p of permits) {
-      await this.schedule({
-        kind: 'permit',
+    let cases = 0;
+    for await (const page of this.openCases({})) {
+      await this.ensureTimers(page, this.deps.clock());
+      cases += page.length;
+    }
+    await this.deps.producer?.set(this.rebuiltKey, this.deps.clock().toISOString());
+    return cases;
+  }
+
+  /**
+   * The watch over the central promise: every open case past its deadline whose escalations are
+   * due but not recorded as sent gets a job that will run, whatever became of the old one.
+   * Cheap enough to run every few seconds. Returns the number of escalations set going again.
+   */
+  async reconcileOverdue(): Promise<number> {
+    let restarted = 0;
+    for await (const page of this.openCases({ overdueAt: this.deps.clock() })) {
+      restarted += await this.ensureTimers(page, this.deps.clock(), { dueOnly: true });
+    }
+    return restarted;
+  }
+
+  /**
+   * Whether this Redis still holds the timers the last rebuild put there: false after a flush or
+   * a restart without its data (known only with a `producer` connection).
+   */
+  async timersIntact(): Promise<boolean> {
+    const producer = this.deps.producer;
+    return !producer || (await producer.exists(this.rebuiltKey)) === 1;
+  }
+
+  /**
+   * Adds the missing jobs of these cases' timers and replaces those of due timers without a
+   * notice whose job ended (failed, or finished without firing); live jobs are left alone.
+   * Returns the number of due timers given a new job.
+   */
+  private async ensureTimers(cases: SlaCase[], now: Date, options: { dueOnly?: boolean } = {}): Promise<number> {
+    const planned = cases.flatMap((c) => planTimers(c, this.deps.city.sla, now));
+    const due = planned.filter((t) => t.fireAt.getTime() <= now.getTime());
+    const fired = new Set(
+      due.length === 0
+        ? []
+        : (
+            await this.deps.prisma.slaNotice.findMany({
+              where: { timerId: { in: due.map((t) => t.id) } },
+              select: { timerId: true },
+            })
+          ).map((n) => n.timerId),
+    );
+    const dueUnfired = due.filter((t) => !fired.has(t.id));
+    let restarted = 0;
+    for (const t of dueUnfired) {
+      const state = await this.queue.getJobState(t.id);
+      if (LIVE_STATES.has(state)) continue;
+      if (state !== 'unknown') await this.queue.remove(t.id);
+      restarted++;
+    }
+    // Timers already fired are added too (a no-op while their job is kept): they fire into their notice.
+    await this.add(options.dueOnly ? dueUnfired : planned);
+    return restarted;
+  }
+
+  /** Open cases page by page, as the SLA clock sees them; only those overdue at a moment if given. */
+  private async *openCases(filter: { overdueAt?: Date }): AsyncGenerator<SlaCase[]> {
+    const { prisma } = this.deps;
+    const overdue = filter.overdueAt ? { deadlineAt: { lte: filter.overdueAt } } : {};
+    for (let cursor: string | undefined; ;) {
+      const permits = await prisma.permitApplication.findMany({
+        where: { status: { in: [...PERMIT_OPEN_STATUSES] }, ...overdue },
+        select: { id: true, submittedAt: true, deadlineAt: true, deadlineVersion: true },
+        orderBy: { id: 'asc' },
+        take: PAGE,
+        ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+      });
+      if (permits.length === 0) break;
+      yield permits.map((p) => ({
+        kind: 'permit' as const,
         id: p.id,
         startedAt: p.submittedAt,
         deadlineAt: p.deadlineAt,
         deadlineVersion: p.deadlineVersion,
-      });
+      }));
+      cursor = permits.at(-1)!.id;
     }
-    for (const c of complaints) {
-      await this.schedule({
-        kind: 'complaint',
+    for (let cursor: string | undefined; ;) {
+      const complaints = await prisma.complaint.findMany({
+        where: { status: { in: [...COMPLAINT_OPEN_STATUSES] }, ...overdue },
+        select: { id: true, createdAt: true, deadlineAt: true, deadlineVersion: true },
+        orderBy: { id: 'asc' },
+        take: PAGE,
+        ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+      });
+      if (complaints.length === 0) break;
+      yield complaints.map((c) => ({
+        kind: 'complaint' as const,
         id: c.id,
         startedAt: c.createdAt,
         deadlineAt: c.deadlineAt,
         deadlineVersion: c.deadlineVersion,
-      });
+      }));
+      cursor = complaints.at(-1)!.id;
     }
-    return permits.length + complaints.length;
   }
 
   /** Starts firing timers, and the daily digest of overdue cases for the Inspectorate (city time). */
   async startWorker(): Promise<void> {
     const { city, logger } = this.deps;
-    await this.queue.upsertJobScheduler(
-      'sla-digest',
-      { pattern: city.sla.digest.cron, tz: city.timezone },
-      { name: 'digest' },
-    );
     this.worker = new Worker(
       QUEUE,
       async (job) => {
@@ -140,12 +249,31 @@ export class SlaScheduler {
           'SLA timer',
         );
       },
-      { connection: this.deps.connection, prefix: this.deps.prefix, concurrency: 4 },
+      {
+        connection: this.deps.connection,
+        prefix: this.deps.prefix,
+        concurrency: 4,
+        ...STALL_CHECK,
+        settings: { backoffStrategy: infraBackoff },
+      },
     );
-    this.worker.on('error', (error) => logger.error({ err: error }, 'SLA worker error'));
+    watchWorkerErrors(this.worker, logger, 'SLA worker error');
+    // After the worker: a Redis away at this moment must not leave the process without one. The
+    // reconciler puts the digest's schedule back if this fails.
+    await this.queue.upsertJobScheduler(
+      'sla-digest',
+      { pattern: city.sla.digest.cron, tz: city.timezone },
+      DIGEST_TEMPLATE,
+    );
+  }
+
+  /** Starts the worker again if its run ended on a Redis error; returns whether it did. */
+  restartStoppedWorker(): boolean {
+    return this.worker && !this.closed ? restartStopped([this.worker], this.deps.logger) > 0 : false;
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.worker?.close();
     await this.queue.close();
   }

@@ -11,27 +11,75 @@ export interface TwilioCall {
   Body: string;
   StatusCallback?: string;
   sid: string;
+  /** When the fake accepted it. */
+  at: Date;
 }
 
 /**
  * A local stand-in for Twilio's REST API (the outside world): it accepts `Messages.json`
- * posts, records them, and can be told to fail, like a provider having a bad day.
+ * posts, records them, lists them back (`GET Messages.json?To=&From=`, newest first, as
+ * Twilio's Message list does), and can be told to fail, like a provider having a bad day, or
+ * to hold its answers: a held message is accepted (it is in `calls` and in the list) but the
+ * sender hears nothing until `release()`, as when a process dies while Twilio answers.
  */
 export class FakeTwilioApi {
   readonly calls: TwilioCall[] = [];
   /** While set, every send is refused with this HTTP status. */
   failWith: number | null = null;
+  /** While set, accepted messages are answered only at `release()`. */
+  hold = false;
   refused = 0;
   private server: Server | null = null;
   private serial = 0;
+  private held: Array<() => void> = [];
   baseUrl = '';
+
+  /** Answers every held message now and stops holding. */
+  release(): void {
+    this.hold = false;
+    for (const answer of this.held.splice(0)) answer();
+  }
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
       let body = '';
       req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
       req.on('end', () => {
-        const match = /^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/.exec(req.url ?? '');
+        const [pathname, query = ''] = (req.url ?? '').split('?');
+        const match = /^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/.exec(pathname ?? '');
+        if (req.method === 'GET' && match) {
+          const filter = new URLSearchParams(query);
+          const to = filter.get('To');
+          const from = filter.get('From');
+          const pageSize = Number(filter.get('PageSize') ?? 50);
+          const found = this.calls
+            .filter((c) => (!to || c.To === to) && (!from || c.From === from))
+            .reverse()
+            .slice(0, pageSize);
+          res.writeHead(200, { 'content-type': 'application/json' }).end(
+            JSON.stringify({
+              messages: found.map((c) => ({
+                sid: c.sid,
+                account_sid: match[1],
+                to: c.To,
+                from: c.From,
+                body: c.Body,
+                status: 'sent',
+                date_created: c.at.toUTCString(),
+                date_sent: c.at.toUTCString(),
+              })),
+              end: Math.max(0, found.length - 1),
+              first_page_uri: req.url,
+              next_page_uri: null,
+              page: 0,
+              page_size: pageSize,
+              previous_page_uri: null,
+              start: 0,
+              uri: req.url,
+            }),
+          );
+          return;
+        }
         if (req.method !== 'POST' || !match) {
           res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":20404,"message":"not found"}');
           return;
@@ -51,17 +99,21 @@ export class FakeTwilioApi {
           Body: form.Body ?? '',
           StatusCallback: form.StatusCallback,
           sid,
+          at: new Date(),
         });
-        res.writeHead(201, { 'content-type': 'application/json' }).end(
-          JSON.stringify({
-            sid,
-            account_sid: match[1],
-            to: form.To,
-            from: form.From,
-            body: form.Body,
-            status: 'queued',
-          }),
-        );
+        const answer = () =>
+          res.writeHead(201, { 'content-type': 'application/json' }).end(
+            JSON.stringify({
+              sid,
+              account_sid: match[1],
+              to: form.To,
+              from: form.From,
+              body: form.Body,
+              status: 'queued',
+            }),
+          );
+        if (this.hold) this.held.push(answer);
+        else answer();
       });
     });
     this.server.listen(0, '127.0.0.1');
@@ -82,6 +134,8 @@ export class FakeTwilioApi {
 
   async stop(): Promise<void> {
     if (!this.server) return;
+    this.held = [];
+    this.server.closeAllConnections();
     this.server.close();
     await once(this.server, 'close');
   }

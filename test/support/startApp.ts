@@ -12,6 +12,7 @@ import { startBotRole } from '../../app/startBotRole.js';
 import { boot, type Core } from '../../core/boot.js';
 import { loadConfig } from '../../core/config/loadConfig.js';
 import { captureLogger } from './silentLogger.js';
+import { TEST_REDIS_URL } from './testRedis.js';
 import { createTestDatabase, type TestDatabase } from './testDatabase.js';
 
 export interface TestApp {
@@ -47,7 +48,7 @@ export async function startApp(
     DATA_DIR: dataDir,
     // Tests run at any hour: the default city without quiet hours, unless a test brings its own city.
     CITY_DATA_DIR: cityWithoutQuietHours(dataDir),
-    REDIS_URL: 'redis://127.0.0.1:6379',
+    REDIS_URL: TEST_REDIS_URL,
     PUBLIC_BASE_URL: baseUrl,
     LOG_LEVEL: 'debug',
     ...env,

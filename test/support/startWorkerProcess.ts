@@ -6,6 +6,7 @@ import type { ProviderOverrides } from '../../bots/registry.js';
 import { boot, type Core } from '../../core/boot.js';
 import { loadConfig } from '../../core/config/loadConfig.js';
 import { captureLogger } from './silentLogger.js';
+import { TEST_REDIS_URL } from './testRedis.js';
 
 export interface WorkerProcess {
   core: Core;
@@ -32,7 +33,7 @@ export async function startWorkerProcess(options: {
   const config = loadConfig({
     DATABASE_URL: options.databaseUrl,
     DATA_DIR: dataDir,
-    REDIS_URL: 'redis://127.0.0.1:6379',
+    REDIS_URL: TEST_REDIS_URL,
     // Only the status callback of an SMS names it; nothing is served here.
     PUBLIC_BASE_URL: 'http://127.0.0.1:9',
     LOG_LEVEL: 'debug',

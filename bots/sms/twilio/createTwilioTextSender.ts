@@ -1,4 +1,5 @@
 import twilio from 'twilio';
+import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import type { SendSmsText } from '../createSmsSender.js';
 import { toE164 } from '../smsAddress.js';
 
@@ -9,19 +10,27 @@ export interface TwilioSenderOptions {
   from: string;
   /** Where Twilio posts delivery statuses: PUBLIC_BASE_URL + /webhooks/twilio/status. */
   statusCallback: string;
+  /** Twilio's REST API (TWILIO_API_ROOT): `https://api.twilio.com`, or a local stand-in. */
+  apiRoot?: string | undefined;
   /** Injected in tests to reach a local fake of Twilio's API; Twilio's own client otherwise. */
   httpClient?: twilio.RequestClient | undefined;
 }
 
-/** Sends SMS texts through the twilio SDK's `messages.create`, with a status callback. */
+const TWILIO_API_ROOT = 'https://api.twilio.com';
+
+/**
+ * Sends SMS texts through the twilio SDK's `messages.create`, with a status callback; lists what
+ * Twilio accepted for a number (its Message list, newest first) for a send that may have been
+ * cut off.
+ */
 export function createTwilioTextSender(options: TwilioSenderOptions): SendSmsText {
-  const client = twilio(
-    options.accountSid,
-    options.authToken,
-    options.httpClient ? { httpClient: options.httpClient } : {},
-  );
-  const sender = options.from.startsWith('MG') ? { messagingServiceSid: options.from } : { from: options.from };
-  return async (to, body) => {
+  const httpClient =
+    options.httpClient ??
+    (options.apiRoot && options.apiRoot !== TWILIO_API_ROOT ? rootedRequestClient(options.apiRoot) : undefined);
+  const client = twilio(options.accountSid, options.authToken, httpClient ? { httpClient } : {});
+  const viaService = options.from.startsWith('MG');
+  const sender = viaService ? { messagingServiceSid: options.from } : { from: options.from };
+  const send = async (to: string, body: string) => {
     const message = await client.messages.create({
       to: toE164(to),
       body,
@@ -30,4 +39,27 @@ export function createTwilioTextSender(options: TwilioSenderOptions): SendSmsTex
     });
     return message.sid;
   };
+  return Object.assign(send, {
+    async acceptedSince(to: string, since: Date) {
+      // Messages still queued at Twilio have no DateSent yet: filter on their creation instead.
+      const listed = await client.messages.list({
+        to: toE164(to),
+        ...(viaService ? {} : { from: options.from }),
+        limit: 50,
+      });
+      return listed
+        .filter((m) => m.dateCreated && m.dateCreated.getTime() >= since.getTime())
+        .map((m) => ({ id: m.sid, body: m.body }));
+    },
+  });
+}
+
+/** Twilio's own RequestClient, with its API host swapped for another root (a stand-in of the API). */
+function rootedRequestClient(apiRoot: string): twilio.RequestClient {
+  class RootedRequestClient extends twilio.RequestClient {
+    override request<T>(opts: RequestClient.RequestOptions<T>) {
+      return super.request<T>({ ...opts, uri: opts.uri.replace(/^https:\/\/api\.twilio\.com/, apiRoot) });
+    }
+  }
+  return new RootedRequestClient();
 }
