@@ -44,19 +44,25 @@ export async function changeCaseStatus(
   if (!parsed.ok || parsed.kind === null)
     throw new CaseError('not_found', `not a tracking number: ${change.trackingNumber}`);
   const trackingNumber = parsed.trackingNumber;
+  // Status notices wait a little for the officer's next step, to go as one message.
+  const hold = { now: change.now, ms: city.notifications.coalesceSeconds * 1000 };
   return prisma.$transaction(async (tx) => {
     if (parsed.kind === 'permit') {
       const app = await movePermitIn(tx, { ...change, trackingNumber, to: change.to as PermitStatus });
       const type = city.permitTypes.find((t) => t.code === app.permitTypeCode);
-      const outbox = await notifyStatusChange(tx, {
-        kind: 'permit',
-        trackingNumber,
-        title: type?.name ?? { id: app.permitTypeCode, en: app.permitTypeCode },
-        status: app.status,
-        citizenId: app.citizenId,
-        note: change.note?.trim() || null,
-        email: app.email,
-      });
+      const outbox = await notifyStatusChange(
+        tx,
+        {
+          kind: 'permit',
+          trackingNumber,
+          title: type?.name ?? { id: app.permitTypeCode, en: app.permitTypeCode },
+          status: app.status,
+          citizenId: app.citizenId,
+          note: change.note?.trim() || null,
+          email: app.email,
+        },
+        hold,
+      );
       return {
         kind: 'permit',
         trackingNumber,
@@ -74,15 +80,19 @@ export async function changeCaseStatus(
     }
     const complaint = await moveComplaintIn(tx, { ...change, trackingNumber, to: change.to as ComplaintStatus });
     const category = city.complaintCategories.find((c) => c.code === complaint.categoryCode);
-    const outbox = await notifyStatusChange(tx, {
-      kind: 'complaint',
-      trackingNumber,
-      title: category?.name ?? { id: complaint.categoryCode, en: complaint.categoryCode },
-      status: complaint.status,
-      citizenId: complaint.citizenId,
-      note: change.note?.trim() || null,
-      email: null,
-    });
+    const outbox = await notifyStatusChange(
+      tx,
+      {
+        kind: 'complaint',
+        trackingNumber,
+        title: category?.name ?? { id: complaint.categoryCode, en: complaint.categoryCode },
+        status: complaint.status,
+        citizenId: complaint.citizenId,
+        note: change.note?.trim() || null,
+        email: null,
+      },
+      hold,
+    );
     return {
       kind: 'complaint',
       trackingNumber,

@@ -102,6 +102,11 @@ const cityFileSchema = z.object({
   notifications: z.object({
     /** No SMS notification is sent between these local times unless it is urgent. */
     quietHours: z.object({ start: z.string().regex(/^\d{2}:\d{2}$/), end: z.string().regex(/^\d{2}:\d{2}$/) }),
+    /**
+     * A status notice waits this long before it goes, and the status changes of a citizen's cases
+     * within it go out as one message (three steps an officer takes in a minute cost one SMS).
+     */
+    coalesceSeconds: z.number().int().min(0).max(3600).default(0),
   }),
   privacy: z
     .object({ showOfficerName: z.boolean() })

@@ -1,6 +1,7 @@
 import type { CaseSummary, ChannelName, Line } from '../conversation/types.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { writeNotification } from './writeNotification.js';
+import { writeStatusNotice } from './writeStatusNotice.js';
 
 /** Final statuses: the citizen also hears of them by SMS and email. */
 const FINAL = new Set(['done', 'rejected', 'not_authority']);
@@ -9,11 +10,13 @@ const FINAL = new Set(['done', 'rejected', 'not_authority']);
  * Tells a citizen that their case changed status, on the channel they last wrote from; a final
  * status also by SMS (to their number) and by email (when one is known), as the origin city did:
  * "when the permit is done the applicant is told by email and SMS". Runs in the caller's
- * transaction, so the notification exists exactly when the change does.
+ * transaction, so the notification exists exactly when the change does. Chat and SMS notices
+ * wait `hold.ms` for further changes to go with them (see writeStatusNotice).
  */
 export async function notifyStatusChange(
   tx: Prisma.TransactionClient,
   change: CaseSummary & { citizenId: string; note: string | null; email: string | null },
+  hold: { now: Date; ms: number } = { now: new Date(0), ms: 0 },
 ): Promise<Array<{ id: string; channel: ChannelName }>> {
   const citizen = await tx.citizen.findUnique({
     where: { id: change.citizenId },
@@ -37,31 +40,21 @@ export async function notifyStatusChange(
       ? [{ key: 'notify.rateHow', params: { trackingNumber: change.trackingNumber } }]
       : [];
   const chatReplies = [{ lines: [...lines, ...rateHow] }];
-  const written = [];
+  const written: Array<{ id: string; channel: ChannelName }> = [];
+  const notice = async (channel: ChannelName, address: string) => {
+    const row = await writeStatusNotice(
+      tx,
+      { channel, address, language: lang, replies: chatReplies, citizenId: citizen.id },
+      change.trackingNumber,
+      hold.now,
+      hold.ms,
+    );
+    if (row) written.push(row);
+  };
   const latest = citizen.identities.find((i) => i.channel !== 'console') ?? citizen.identities[0];
-  if (latest) {
-    written.push(
-      await writeNotification(tx, {
-        channel: latest.channel,
-        address: latest.address,
-        language: lang,
-        replies: chatReplies,
-        citizenId: citizen.id,
-      }),
-    );
-  }
+  if (latest) await notice(latest.channel, latest.address);
   if (!FINAL.has(change.status)) return written;
-  if (citizen.phone && latest?.channel !== 'sms') {
-    written.push(
-      await writeNotification(tx, {
-        channel: 'sms',
-        address: citizen.phone,
-        language: lang,
-        replies: chatReplies,
-        citizenId: citizen.id,
-      }),
-    );
-  }
+  if (citizen.phone && latest?.channel !== 'sms') await notice('sms', citizen.phone);
   const email = change.email ?? citizen.email;
   if (email) {
     written.push(

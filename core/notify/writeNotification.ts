@@ -10,6 +10,8 @@ export interface Notification {
   officerId?: string | null;
   /** Urgent notifications go out by SMS even in quiet hours. */
   urgent?: boolean;
+  /** Not sent before this moment (a status notice waiting for changes to gather). */
+  notBefore?: Date | undefined;
 }
 
 /** Writes a notification as an outbox row in the caller's transaction; returns its id. */
@@ -27,6 +29,7 @@ export async function writeNotification(
       urgent: n.urgent ?? false,
       citizenId: n.citizenId ?? null,
       officerId: n.officerId ?? null,
+      nextAttemptAt: n.notBefore ?? null,
     },
     select: { id: true },
   });

@@ -170,6 +170,8 @@ export class OutboxRelay {
     const now = this.deps.clock();
     const quietEnd = this.quietEnd(now);
     if (quietEnd && deferrableInQuietHours(row)) return { outcome: 'deferred', at: quietEnd };
+    // A status notice waiting for further changes to go with it (see writeStatusNotice).
+    if (gathering(row, now)) return { outcome: 'deferred', at: row.nextAttemptAt! };
 
     await this.heartbeat();
     if (!(await this.claim(row, now, quietEnd !== null))) {
@@ -241,7 +243,8 @@ export class OutboxRelay {
         AND NOT EXISTS (
           SELECT 1 FROM "OutboxMessage" e
           WHERE e.channel = o.channel AND e.address = o.address AND e.status = 'pending' AND e.seq < o.seq
-            AND NOT (${quiet} AND e.channel = 'sms' AND e.kind = 'notification' AND NOT e.urgent))`;
+            AND NOT (${quiet} AND e.channel = 'sms' AND e.kind = 'notification' AND NOT e.urgent)
+            AND NOT (e.kind = 'notification' AND e.attempts = 0 AND e."nextAttemptAt" > ${now}))`;
     return claimed === 1;
   }
 
@@ -254,6 +257,8 @@ export class OutboxRelay {
         status: 'pending',
         seq: { lt: row.seq },
         ...(quiet ? { NOT: { channel: 'sms', kind: 'notification', urgent: false } } : {}),
+        // A status notice still gathering changes holds nothing up.
+        AND: [{ NOT: { kind: 'notification', attempts: 0, nextAttemptAt: { gt: this.deps.clock() } } }],
       },
       select: { id: true },
     });
@@ -380,6 +385,14 @@ export class OutboxRelay {
     const asked = (error as { retryAfterMs?: unknown }).retryAfterMs;
     return Math.max(backoff, typeof asked === 'number' ? asked : 0);
   }
+}
+
+/**
+ * A notification that has not been tried and is not due yet: a status notice gathering the
+ * changes that follow it. It never holds up the messages after it (it is no reply to them).
+ */
+function gathering(row: Row, now: Date): boolean {
+  return row.kind === 'notification' && row.attempts === 0 && row.nextAttemptAt !== null && row.nextAttemptAt > now;
 }
 
 /** Non-urgent SMS notifications wait for the morning in quiet hours; replies never do. */

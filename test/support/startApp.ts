@@ -84,7 +84,8 @@ export async function startApp(
 
 /**
  * A copy of city/default whose quiet hours are empty, so SMS notifications do not wait for the
- * morning when the suite happens to run at night (Jakarta time). Quiet hours have tests of their own.
+ * morning when the suite happens to run at night (Jakarta time), and whose status notices go at
+ * once. Quiet hours and the notices' hold have tests of their own.
  */
 export function cityWithoutQuietHours(dir: string): string {
   const city = path.join(dir, 'city');
@@ -92,9 +93,11 @@ export function cityWithoutQuietHours(dir: string): string {
   for (const file of ['departments.json', 'permit-types.json'])
     copyFileSync(path.join('city/default', file), path.join(city, file));
   const profile = JSON.parse(readFileSync('city/default/city.json', 'utf8')) as {
-    notifications: { quietHours: unknown };
+    notifications: { quietHours: unknown; coalesceSeconds?: number };
   };
   profile.notifications.quietHours = { start: '00:00', end: '00:00' };
+  // Status notices go at once, as most tests expect; their hold has tests of its own.
+  profile.notifications.coalesceSeconds = 0;
   writeFileSync(path.join(city, 'city.json'), JSON.stringify(profile));
   return city;
 }
