@@ -116,12 +116,13 @@ export async function createRuntime(core: Core, options: RuntimeOptions = {}): P
     });
     // Redis going away and coming back, logged once each way.
     let away = false;
+    let closing = false;
     producer.on('close', () => {
-      if (away) return;
+      if (away || closing) return;
       away = true;
       core.logger.warn('Redis connection lost; webhooks are answered and their messages wait in the database');
     });
-    let onBack = () => undefined as void;
+    let onBack: () => void = () => undefined;
     producer.on('ready', () => {
       if (!away) return;
       away = false;
@@ -186,6 +187,7 @@ export async function createRuntime(core: Core, options: RuntimeOptions = {}): P
           .finally(recoverNow);
       },
       async close() {
+        closing = true;
         timers.forEach(clearInterval);
         relay.windDown();
         await sla.close();

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FaultRig } from './FaultRig.js';
+import { FaultRig, TELEGRAM_TOKEN, TWILIO_AUTH_TOKEN } from './FaultRig.js';
 import { faultScenarios, SHORT } from './faultScenarios.js';
 import { postgresOutageAcrossDeadline } from './postgresOutageAcrossDeadline.js';
 import { timersAfterRedisEmptied, webhooksWhileRedisAway } from './redisAway.js';
@@ -31,6 +31,11 @@ async function tableRows(scenarios: FaultScenario[]): Promise<void> {
         escalationsSent: row.escalationsExpected,
       });
     }
+    // Through kills, restarts and outages, the processes' logs hold no secret and no whole number.
+    const logs = rig.web.log() + rig.worker.log();
+    expect(logs).not.toContain(TWILIO_AUTH_TOKEN);
+    expect(logs).not.toContain(TELEGRAM_TOKEN);
+    expect(logs.match(/62\d{10,}/g) ?? []).toEqual([]);
   } finally {
     await rig.stop();
   }

@@ -37,6 +37,10 @@ export class AppProcess {
     closeSync(log);
     this.child = child;
     this.exited = once(child, 'exit');
+    // A test that dies (a timeout, a crash) must not leave the app running.
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.off('exit', killOnExit));
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (this.log().slice(startedAt).includes('"msg":"LayanKota started"')) break;

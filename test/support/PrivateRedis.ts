@@ -30,6 +30,10 @@ export class PrivateRedis {
       { stdio: 'ignore' },
     );
     this.child = child;
+    // A test that dies (a timeout, a crash) must not leave its redis-server running.
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.off('exit', killOnExit));
     const deadline = Date.now() + 20_000;
     while (!(await accepts(this.port))) {
       if (child.exitCode !== null) throw new Error(`redis-server on port ${this.port} exited (${child.exitCode})`);
