@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { readValidatedJson } from '../data/readValidatedJson.js';
 
 const localized = z.object({ id: z.string().min(1), en: z.string().min(1) });
 const isoDate = z
@@ -160,19 +160,7 @@ export class CityDataError extends Error {
 }
 
 function readJson<T>(dir: string, file: string, schema: z.ZodType<T>): T {
-  const full = path.join(dir, file);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(full, 'utf8'));
-  } catch (error) {
-    throw new CityDataError(`${full}: cannot be read as JSON (${(error as Error).message})`);
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(file)'}: ${i.message}`);
-    throw new CityDataError(`${full} is invalid:\n${lines.join('\n')}`);
-  }
-  return parsed.data;
+  return readValidatedJson(path.join(dir, file), schema, (message) => new CityDataError(message));
 }
 
 /**

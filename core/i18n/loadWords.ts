@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { readValidatedJson } from '../data/readValidatedJson.js';
 import { compileLexicon, type Lexicon, type WordsFile } from '../conversation/understanding/Lexicon.js';
 import { LANGUAGES, type Lang } from '../conversation/types.js';
 import { LOCALES_DIR, readLocales } from './createTranslator.js';
@@ -52,21 +52,8 @@ export class WordsFileError extends Error {
 
 /** Reads and validates locales/<lang>/words.json for every language. */
 export function readWords(dir: string = LOCALES_DIR): Record<Lang, WordsFile> {
-  const read = (lang: Lang): WordsFile => {
-    const file = path.join(dir, lang, 'words.json');
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (error) {
-      throw new WordsFileError(`${file}: cannot be read as JSON (${(error as Error).message})`);
-    }
-    const parsed = wordsFileSchema.safeParse(raw);
-    if (!parsed.success) {
-      const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(file)'}: ${i.message}`);
-      throw new WordsFileError(`${file} is invalid:\n${lines.join('\n')}`);
-    }
-    return parsed.data;
-  };
+  const read = (lang: Lang): WordsFile =>
+    readValidatedJson(path.join(dir, lang, 'words.json'), wordsFileSchema, (message) => new WordsFileError(message));
   return Object.fromEntries(LANGUAGES.map((lang) => [lang, read(lang)])) as Record<Lang, WordsFile>;
 }
 
