@@ -149,7 +149,8 @@ function showSummary(turn: Turn, ctx: StepContext, draft: ComplaintDraft): Turn 
       lines.push(line('complaint.summary.photos', { count: draft.photos.length }));
       if (draft.photos.length === 0) lines.push(line('complaint.summary.photosHint'));
     }
-    lines.push(line('complaint.summary.named'), line('complaint.summary.confirm'));
+    lines.push(line(draft.anonymous ? 'complaint.summary.anonymous' : 'complaint.summary.named'));
+    lines.push(line('complaint.summary.confirm'));
   }
   return turn
     .go({ name: 'complaint.confirm', draft })
