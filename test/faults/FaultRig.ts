@@ -1,13 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadCityData, type CityData } from '../../core/city/loadCityData.js';
 import { AppProcess } from '../support/AppProcess.js';
 import { FakeTelegramApi } from '../support/fakeTelegramApi.js';
 import { FakeTwilioApi, postSignedTwilio } from '../support/fakeTwilio.js';
+import { freePort } from '../support/freePort.js';
 import { PgProxy } from '../support/PgProxy.js';
 import { PrivateRedis } from '../support/PrivateRedis.js';
 import { SmtpSink } from '../support/smtpSink.js';
@@ -114,13 +112,4 @@ export class FaultRig {
     rmSync(this.cityDir, { recursive: true, force: true });
     if (!process.env.KEEP_FAULT_LOGS) rmSync(this.dir, { recursive: true, force: true });
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
