@@ -10,12 +10,12 @@ import { changeCaseStatus } from '../core/cases/changeCaseStatus.js';
 import { COMPLAINT_OPEN_STATUSES } from '../core/cases/complaintLifecycle.js';
 import { submitComplaint } from '../core/cases/complaintService.js';
 import { PERMIT_OPEN_STATUSES } from '../core/cases/permitLifecycle.js';
-import { submitPermit } from '../core/cases/permitService.js';
 import { writeNotification } from '../core/notify/writeNotification.js';
 import { buildDigest } from '../core/sla/buildDigest.js';
 import { planTimers, timerId, type SlaCase } from '../core/sla/planTimers.js';
 import { FakeTelegramApi } from './support/fakeTelegramApi.js';
 import { FakeTwilioApi } from './support/fakeTwilio.js';
+import { fileShortPermit } from './support/fileShortPermit.js';
 import { nextLocalHour, runClock } from './support/runningClock.js';
 import { SmtpSink } from './support/smtpSink.js';
 import { eventually, startApp, type TestApp } from './support/startApp.js';
@@ -41,7 +41,6 @@ const INSPECTORATE_PHONE = chain[0]!.phones[0]!;
 const TWILIO_TOKEN = 'test-auth-token-0123456789abcdef';
 const TWILIO_SID = `AC${'5'.repeat(32)}`;
 const TELEGRAM_TOKEN = '7000000001:AAHfakeTokenForLayanKotaSlaTests_012345';
-const NIK = '1275014501900007';
 
 /** The environment of a city with SMS (Twilio), Telegram and email, quick to send in tests. */
 const channelEnv = (smtpUrl: string, cityDir: string) => ({
@@ -87,51 +86,21 @@ async function addPeople(core: Core, serial: number): Promise<People> {
   return { holderId: holder.id, holderName: holder.name, holderPhone, citizenId: citizen.id, citizenPhone, chatId };
 }
 
-/**
- * Files a SIUP application through the core, held by `holderId`, then shortens its SLA: the
- * clock started `startedAgoMs` ago and the deadline is `dueInMs` ahead, in the app's time.
- */
-async function fileShortPermit(
+/** Files a short SIUP application of the test's citizen, held by the holder unless `holder` is false. */
+function fileHeldPermit(
   core: Core,
   people: People,
   timing: { startedAgoMs: number; dueInMs: number; email?: string; holder?: boolean },
 ): Promise<{ trackingNumber: string; sla: SlaCase }> {
-  const { prisma } = core.db;
-  const now = core.clock();
-  const filed = await prisma.$transaction((tx) =>
-    submitPermit(
-      tx,
-      core.city,
-      {
-        citizenId: people.citizenId,
-        typeCode: 'SIUP',
-        applicantName: 'Siti Rahmawati Nasution',
-        nik: NIK,
-        phone: people.citizenPhone,
-        email: timing.email ?? null,
-        fields: { businessName: 'Toko Maju Jaya', businessAddress: 'Jl. Sudirman No. 10' },
-      },
-      now,
-    ),
-  );
-  const p = await prisma.permitApplication.update({
-    where: { id: filed.id },
-    data: {
-      submittedAt: new Date(now.getTime() - timing.startedAgoMs),
-      deadlineAt: new Date(now.getTime() + timing.dueInMs),
-      assignedOfficerId: timing.holder === false ? null : people.holderId,
-    },
+  return fileShortPermit(core.db.prisma, core.city, {
+    now: core.clock(),
+    dueInMs: timing.dueInMs,
+    startedAgoMs: timing.startedAgoMs,
+    phone: people.citizenPhone,
+    citizenId: people.citizenId,
+    email: timing.email,
+    assignedOfficerId: timing.holder === false ? null : people.holderId,
   });
-  return {
-    trackingNumber: p.trackingNumber,
-    sla: {
-      kind: 'permit',
-      id: p.id,
-      startedAt: p.submittedAt,
-      deadlineAt: p.deadlineAt,
-      deadlineVersion: p.deadlineVersion,
-    },
-  };
 }
 
 /** Waits until the app's clock has passed `at` by `graceMs`. */
@@ -216,7 +185,7 @@ describe('SLA scheduler: the whole app on PostgreSQL, Redis and BullMQ', () => {
 
   it('reminds the holder twice, then at the deadline sends the Inspectorate one email and one SMS', async () => {
     // 3 s into a 6 s SLA: the 50% reminder is due now, the 80% one in 1.8 s, the deadline in 3 s.
-    const c = await fileShortPermit(app.core, people, { startedAgoMs: 3000, dueInMs: 3000 });
+    const c = await fileHeldPermit(app.core, people, { startedAgoMs: 3000, dueInMs: 3000 });
     await app.runtime.afterCaseChanges([c.sla], []);
 
     const reminders = await eventually(() => {
@@ -256,7 +225,7 @@ describe('SLA scheduler: the whole app on PostgreSQL, Redis and BullMQ', () => {
 
   it('sends no escalation for a permit done before its deadline; the applicant hears by Telegram, SMS and email', async () => {
     const email = 'siti.nasution@warga.example';
-    const c = await fileShortPermit(app.core, people, { startedAgoMs: 1000, dueInMs: 4000, email });
+    const c = await fileHeldPermit(app.core, people, { startedAgoMs: 1000, dueInMs: 4000, email });
     await app.runtime.afterCaseChanges([c.sla], []);
 
     for (const to of ['verified', 'in_process', 'done'] as const) {
@@ -298,7 +267,7 @@ describe('SLA scheduler: the whole app on PostgreSQL, Redis and BullMQ', () => {
   });
 
   it("builds the Inspectorate's daily digest: one email listing the overdue open cases, not the done ones", async () => {
-    const overdue = await fileShortPermit(app.core, people, { startedAgoMs: 30 * 3_600_000, dueInMs: -6 * 3_600_000 });
+    const overdue = await fileHeldPermit(app.core, people, { startedAgoMs: 30 * 3_600_000, dueInMs: -6 * 3_600_000 });
     const rows = await buildDigest(prisma(), app.core.city, app.clock.now);
     expect(rows).toEqual([{ id: expect.any(String), channel: 'email' }]);
     const row = await prisma().outboxMessage.findUniqueOrThrow({ where: { id: rows[0]!.id } });
@@ -379,8 +348,8 @@ describe('SLA scheduler: the whole app on PostgreSQL, Redis and BullMQ', () => {
 
   describe('Redis emptied while cases are open', () => {
     it('the reconciler puts back every timer of every open case, and a due escalation is still sent once', async () => {
-      const soon = await fileShortPermit(app.core, people, { startedAgoMs: 1000, dueInMs: 4000 });
-      const later = await fileShortPermit(app.core, people, { startedAgoMs: 1000, dueInMs: 600_000 });
+      const soon = await fileHeldPermit(app.core, people, { startedAgoMs: 1000, dueInMs: 4000 });
+      const later = await fileHeldPermit(app.core, people, { startedAgoMs: 1000, dueInMs: 600_000 });
       const complaint = await prisma().$transaction((tx) =>
         submitComplaint(
           tx,
@@ -505,8 +474,8 @@ describe('SLA scheduler across a crash: the worker down while a deadline passes'
     try {
       people = await addPeople(first.core, 2);
       // 1 s into a 5 s SLA: the reminders are 1.5 s and 3 s away, the deadline 4 s.
-      kept = await fileShortPermit(first.core, people, { startedAgoMs: 1000, dueInMs: 4000 });
-      lost = await fileShortPermit(first.core, people, { startedAgoMs: 1000, dueInMs: 4000 });
+      kept = await fileHeldPermit(first.core, people, { startedAgoMs: 1000, dueInMs: 4000 });
+      lost = await fileHeldPermit(first.core, people, { startedAgoMs: 1000, dueInMs: 4000 });
       await first.runtime.afterCaseChanges([kept.sla, lost.sla], []);
       // The timers of one case are lost with Redis while the worker is down.
       for (const t of planTimers(lost.sla, first.core.city.sla, clock.now)) {

@@ -4,28 +4,37 @@ import type { PrismaClient } from '../../core/generated/prisma/client.js';
 import type { SlaCase } from '../../core/sla/planTimers.js';
 
 /**
- * Files a SIUP application for a new citizen through the core, then shortens its SLA so that the
- * deadline is `dueInMs` after `now` (the clock started `startedAgoMs` before it). Returns the
- * case as the SLA scheduler sees it.
+ * Files a SIUP application through the core, then shortens its SLA so that the deadline is
+ * `dueInMs` after `now` (the clock started `startedAgoMs`, default a minute, before it). The
+ * applicant is `citizenId` when given, otherwise a new citizen with `phone`; `assignedOfficerId`,
+ * when given, sets who holds the case. Returns the case as the SLA scheduler sees it.
  */
 export async function fileShortPermit(
   prisma: PrismaClient,
   city: CityData,
-  timing: { now: Date; dueInMs: number; startedAgoMs?: number; phone: string },
+  timing: {
+    now: Date;
+    dueInMs: number;
+    startedAgoMs?: number;
+    phone: string;
+    citizenId?: string;
+    email?: string | null;
+    assignedOfficerId?: string | null;
+  },
 ): Promise<{ trackingNumber: string; sla: SlaCase }> {
   const { now } = timing;
-  const citizen = await prisma.citizen.create({ data: { phone: timing.phone } });
+  const citizenId = timing.citizenId ?? (await prisma.citizen.create({ data: { phone: timing.phone } })).id;
   const filed = await prisma.$transaction((tx) =>
     submitPermit(
       tx,
       city,
       {
-        citizenId: citizen.id,
+        citizenId,
         typeCode: 'SIUP',
         applicantName: 'Siti Rahmawati Nasution',
         nik: '1275014501900007',
         phone: timing.phone,
-        email: null,
+        email: timing.email ?? null,
         fields: { businessName: 'Toko Maju Jaya', businessAddress: 'Jl. Sudirman No. 10' },
       },
       now,
@@ -36,6 +45,7 @@ export async function fileShortPermit(
     data: {
       submittedAt: new Date(now.getTime() - (timing.startedAgoMs ?? 60_000)),
       deadlineAt: new Date(now.getTime() + timing.dueInMs),
+      assignedOfficerId: timing.assignedOfficerId,
     },
   });
   return {
