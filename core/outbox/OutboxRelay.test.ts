@@ -55,7 +55,14 @@ describe.each(DB_KINDS)('OutboxRelay on %s', (kind) => {
 
   /** A pending row at its own address, so tests do not see each other's rows. */
   const addRow = async (
-    fields: { channel?: ChannelName; language?: Lang; createdAt?: Date; address?: string } = {},
+    fields: {
+      channel?: ChannelName;
+      language?: Lang;
+      createdAt?: Date;
+      address?: string;
+      kind?: string;
+      nextAttemptAt?: Date;
+    } = {},
   ) => {
     serial += 1;
     return db.prisma.outboxMessage.create({
@@ -65,6 +72,8 @@ describe.each(DB_KINDS)('OutboxRelay on %s', (kind) => {
         language: fields.language ?? 'id',
         replies: [MENU_REPLY] as never,
         ...(fields.createdAt ? { createdAt: fields.createdAt } : {}),
+        ...(fields.kind ? { kind: fields.kind } : {}),
+        ...(fields.nextAttemptAt ? { nextAttemptAt: fields.nextAttemptAt } : {}),
       },
     });
   };
@@ -231,6 +240,22 @@ describe.each(DB_KINDS)('OutboxRelay on %s', (kind) => {
     expect(await relay.attempt(second.id)).toEqual({ outcome: 'sent', next: { id: third.id, channel: 'telegram' } });
     expect(await relay.attempt(third.id)).toEqual({ outcome: 'sent' });
     expect(sender.sent.map((m) => m.id)).toEqual([elsewhere.id, first.id, second.id, third.id]);
+  });
+
+  it.each([
+    { earlier: 'a notification due at once (no wait set)', wait: undefined, outcome: 'blocked' },
+    { earlier: 'a notification whose wait has passed', wait: -1000, outcome: 'blocked' },
+    { earlier: 'a status notice still gathering changes', wait: 60_000, outcome: 'sent' },
+  ])('a reply after $earlier: $outcome', async ({ wait, outcome }) => {
+    const sender = new RecordingSender();
+    const relay = relayWith({ telegram: sender });
+    const notice = await addRow({
+      kind: 'notification',
+      ...(wait === undefined ? {} : { nextAttemptAt: new Date(NOW.getTime() + wait) }),
+    });
+    const reply = await addRow({ address: notice.address });
+    expect((await relay.attempt(reply.id)).outcome).toBe(outcome);
+    expect(sender.sent.map((m) => m.id)).toEqual(outcome === 'sent' ? [reply.id] : []);
   });
 
   it('leaves a claim alone while its process beats, and takes it over once that process is silent', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChannelSenders, SendResume } from '../channels/ChannelSender.js';
 import type { ChannelName, Reply } from '../conversation/types.js';
-import type { OutboxStatus, PrismaClient } from '../generated/prisma/client.js';
+import { Prisma, type OutboxStatus, type PrismaClient } from '../generated/prisma/client.js';
 import type { Translator } from '../i18n/createTranslator.js';
 import type { Logger } from '../log/createLogger.js';
 import { quietUntil } from '../notify/quietHours.js';
@@ -175,7 +175,7 @@ export class OutboxRelay {
 
     await this.heartbeat();
     if (!(await this.claim(row, now, quietEnd !== null))) {
-      return { outcome: (await this.waitsBehindEarlier(row, quietEnd !== null)) ? 'blocked' : 'skipped' };
+      return { outcome: (await this.waitsBehindEarlier(row, now, quietEnd !== null)) ? 'blocked' : 'skipped' };
     }
     if (row.channel === 'sms' && row.citizen?.smsOptOut && row.kind !== 'optOutConfirmation') {
       return { outcome: 'suppressed', next: await this.settle(row, { status: 'suppressed' }) };
@@ -240,29 +240,15 @@ export class OutboxRelay {
         AND (o."claimedAt" IS NULL OR o."claimedAt" < ${expired}
           OR (${mayTakeOver} AND o."claimedBy" IS DISTINCT FROM ${me}::uuid AND NOT EXISTS (
             SELECT 1 FROM "WorkerHeartbeat" h WHERE h.id = o."claimedBy" AND h."beatAt" >= ${silentSince})))
-        AND NOT EXISTS (
-          SELECT 1 FROM "OutboxMessage" e
-          WHERE e.channel = o.channel AND e.address = o.address AND e.status = 'pending' AND e.seq < o.seq
-            AND NOT (${quiet} AND e.channel = 'sms' AND e.kind = 'notification' AND NOT e.urgent)
-            AND NOT (e.kind = 'notification' AND e.attempts = 0 AND e."nextAttemptAt" > ${now}))`;
+        AND NOT ${earlierUnsettled(now, quiet)}`;
     return claimed === 1;
   }
 
   /** Whether an earlier message to the row's address is still unsettled (the claim's last rule). */
-  private async waitsBehindEarlier(row: Row, quiet: boolean): Promise<boolean> {
-    const earlier = await this.deps.prisma.outboxMessage.findFirst({
-      where: {
-        channel: row.channel,
-        address: row.address,
-        status: 'pending',
-        seq: { lt: row.seq },
-        ...(quiet ? { NOT: { channel: 'sms', kind: 'notification', urgent: false } } : {}),
-        // A status notice still gathering changes holds nothing up.
-        AND: [{ NOT: { kind: 'notification', attempts: 0, nextAttemptAt: { gt: this.deps.clock() } } }],
-      },
-      select: { id: true },
-    });
-    return earlier !== null;
+  private async waitsBehindEarlier(row: Row, now: Date, quiet: boolean): Promise<boolean> {
+    const [found] = await this.deps.prisma.$queryRaw<Array<{ blocked: boolean }>>`
+      SELECT ${earlierUnsettled(now, quiet)} AS blocked FROM "OutboxMessage" AS o WHERE o.id = ${row.id}::uuid`;
+    return found?.blocked === true;
   }
 
   /** What a sender needs to ask its provider about an earlier hand-over of this row. */
@@ -385,6 +371,21 @@ export class OutboxRelay {
     const asked = (error as { retryAfterMs?: unknown }).retryAfterMs;
     return Math.max(backoff, typeof asked === 'number' ? asked : 0);
   }
+}
+
+/**
+ * Whether an earlier message to the address of row `o` is still unsettled, so `o` waits its turn:
+ * any pending one written before it, except a non-urgent SMS notification held for the morning in
+ * quiet hours and a status notice still gathering changes (`gathering`, in SQL), which are no
+ * reply to what follows them. A notification with no wait set is due and does hold the rest up.
+ */
+function earlierUnsettled(now: Date, quiet: boolean): Prisma.Sql {
+  return Prisma.sql`EXISTS (
+    SELECT 1 FROM "OutboxMessage" e
+    WHERE e.channel = o.channel AND e.address = o.address AND e.status = 'pending' AND e.seq < o.seq
+      AND NOT (${quiet} AND e.channel = 'sms' AND e.kind = 'notification' AND NOT e.urgent)
+      AND NOT (e.kind = 'notification' AND e.attempts = 0 AND e."nextAttemptAt" IS NOT NULL
+        AND e."nextAttemptAt" > ${now}))`;
 }
 
 /**
