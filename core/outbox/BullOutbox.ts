@@ -2,6 +2,7 @@ import { DelayedError, Queue, Worker, type ConnectionOptions, type JobsOptions }
 import type { Redis } from 'ioredis';
 import type { ChannelName } from '../conversation/types.js';
 import type { Logger } from '../log/createLogger.js';
+import { infraBackoff, INFRA_RETRY, jobsNotRunning, STALL_CHECK } from './queueJobs.js';
 import { restartStopped, watchWorkerErrors } from './queueWorkerHealth.js';
 import { withDeadline } from './withDeadline.js';
 import type { OutboxDispatcher } from './OutboxDispatcher.js';
@@ -27,27 +28,11 @@ export type ChannelRates = Partial<Record<ChannelName, number>>;
 
 const queueName = (channel: ChannelName) => `outbox-${channel}`;
 
-/** Attempts of a job that fails on our own database or Redis (the row's own attempts are untouched). */
-export const INFRA_ATTEMPTS = 20;
-/** Their waits: doubling from 1 s, never above 10 s, so a job is ready soon after an outage. */
-export const infraBackoff = (attemptsMade: number) => Math.min(1000 * 2 ** Math.max(0, attemptsMade - 1), 10_000);
-
 const JOB_OPTIONS: JobsOptions = {
-  attempts: INFRA_ATTEMPTS,
-  backoff: { type: 'infra' },
+  ...INFRA_RETRY,
   removeOnComplete: true,
   removeOnFail: { count: 1000 },
 };
-
-/**
- * A job whose worker died (kill -9) is taken back after 10 s rather than BullMQ's 30: what it was
- * doing is settled in the database (an outbox row's claim, a timer's SlaNotice), never by the job,
- * so an early take-back sends nothing twice.
- */
-export const STALL_CHECK = { lockDuration: 10_000, stalledInterval: 10_000 };
-
-/** Job states in which a job will still run by itself. */
-const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
 
 /**
  * The outbox on BullMQ: one queue per channel (so each provider and sending number has its own
@@ -158,18 +143,12 @@ export class BullOutbox implements OutboxDispatcher {
   async sweep(relay: OutboxRelay, now: Date): Promise<number> {
     const rows = await relay.dueIds(500, now);
     if (rows.length === 0 || !this.producerReady) return 0;
-    const missing: Array<{ id: string; channel: ChannelName }> = [];
-    for (let i = 0; i < rows.length; i += 50) {
-      const chunk = rows.slice(i, i + 50);
-      const states = await Promise.all(chunk.map((row) => this.queue(row.channel).getJobState(row.id)));
-      for (const [j, row] of chunk.entries()) {
-        const state = states[j] ?? 'unknown';
-        if (LIVE_STATES.has(state)) continue;
-        // Failed on an outage, or finished while its row still waits (it waited behind another).
-        if (state !== 'unknown') await this.queue(row.channel).remove(row.id);
-        missing.push(row);
-      }
-    }
+    // Failed on an outage, or finished while its row still waits (it waited behind another).
+    const missing = await jobsNotRunning(
+      rows,
+      (row) => this.queue(row.channel),
+      (row) => row.id,
+    );
     await this.enqueue(missing);
     return missing.length;
   }

@@ -6,7 +6,7 @@ import { PERMIT_OPEN_STATUSES } from '../cases/permitLifecycle.js';
 import type { ChannelName } from '../conversation/types.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../log/createLogger.js';
-import { INFRA_ATTEMPTS, infraBackoff, STALL_CHECK } from '../outbox/BullOutbox.js';
+import { infraBackoff, INFRA_RETRY, jobsNotRunning, STALL_CHECK } from '../outbox/queueJobs.js';
 import { restartStopped, watchWorkerErrors } from '../outbox/queueWorkerHealth.js';
 import { buildDigest } from './buildDigest.js';
 import { fireTimer } from './fireTimer.js';
@@ -29,19 +29,16 @@ export interface SlaSchedulerDeps {
 const QUEUE = 'sla';
 /** Open cases read from the database at a time when rebuilding timers. */
 const PAGE = 500;
-/** Job states in which a job will still run by itself. */
-const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
 
 const JOB_OPTIONS: JobsOptions = {
   removeOnComplete: { age: 7 * 86_400 },
   removeOnFail: { age: 30 * 86_400 },
   // Retried while our own database or Redis is away; a job that still fails is replaced by the
   // reconciler, which looks at the cases, not at the job.
-  attempts: INFRA_ATTEMPTS,
-  backoff: { type: 'infra' },
+  ...INFRA_RETRY,
 };
 
-const DIGEST_TEMPLATE = { name: 'digest', opts: { attempts: INFRA_ATTEMPTS, backoff: { type: 'infra' } } };
+const DIGEST_TEMPLATE = { name: 'digest', opts: INFRA_RETRY };
 
 /**
  * SLA timers on BullMQ delayed jobs. Every timer has a deterministic id (case, kind, index,
@@ -175,13 +172,13 @@ export class SlaScheduler {
           ).map((n) => n.timerId),
     );
     const dueUnfired = due.filter((t) => !fired.has(t.id));
-    let restarted = 0;
-    for (const t of dueUnfired) {
-      const state = await this.queue.getJobState(t.id);
-      if (LIVE_STATES.has(state)) continue;
-      if (state !== 'unknown') await this.queue.remove(t.id);
-      restarted++;
-    }
+    const restarted = (
+      await jobsNotRunning(
+        dueUnfired,
+        () => this.queue,
+        (t) => t.id,
+      )
+    ).length;
     // Timers already fired are added too (a no-op while their job is kept): they fire into their notice.
     await this.add(options.dueOnly ? dueUnfired : planned);
     return restarted;
