@@ -1,7 +1,7 @@
 import type { CityData } from '../city/loadCityData.js';
 import type { ChannelName } from '../conversation/types.js';
 import { parseTrackingNumber } from '../domain/trackingNumber.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { notifyStatusChange } from '../notify/notifyStatusChange.js';
 import type { SlaCase } from '../sla/planTimers.js';
 import { CaseError, type Actor } from './CaseError.js';
@@ -9,6 +9,8 @@ import { COMPLAINT_OPEN_STATUSES, type ComplaintStatus } from './complaintLifecy
 import { moveComplaintIn } from './complaintService.js';
 import { PERMIT_OPEN_STATUSES, type PermitStatus } from './permitLifecycle.js';
 import { movePermitIn } from './permitService.js';
+
+type Tx = Prisma.TransactionClient;
 
 export interface StatusChange {
   trackingNumber: string;
@@ -47,65 +49,73 @@ export async function changeCaseStatus(
   // Status notices wait a little for the officer's next step, to go as one message.
   const hold = { now: change.now, ms: city.notifications.coalesceSeconds * 1000 };
   return prisma.$transaction(async (tx) => {
-    if (parsed.kind === 'permit') {
-      const app = await movePermitIn(tx, { ...change, trackingNumber, to: change.to as PermitStatus });
-      const type = city.permitTypes.find((t) => t.code === app.permitTypeCode);
-      const outbox = await notifyStatusChange(
-        tx,
-        {
-          kind: 'permit',
-          trackingNumber,
-          title: type?.name ?? { id: app.permitTypeCode, en: app.permitTypeCode },
-          status: app.status,
-          citizenId: app.citizenId,
-          note: change.note?.trim() || null,
-          email: app.email,
-        },
-        hold,
-      );
-      return {
-        kind: 'permit',
-        trackingNumber,
-        status: app.status,
-        outbox,
-        sla: {
-          kind: 'permit',
-          id: app.id,
-          startedAt: app.submittedAt,
-          deadlineAt: app.deadlineAt,
-          deadlineVersion: app.deadlineVersion,
-          running: PERMIT_OPEN_STATUSES.includes(app.status),
-        },
-      };
-    }
-    const complaint = await moveComplaintIn(tx, { ...change, trackingNumber, to: change.to as ComplaintStatus });
-    const category = city.complaintCategories.find((c) => c.code === complaint.categoryCode);
+    const move = { ...change, trackingNumber };
+    const moved = parsed.kind === 'permit' ? await movePermit(tx, city, move) : await moveComplaint(tx, city, move);
     const outbox = await notifyStatusChange(
       tx,
       {
-        kind: 'complaint',
+        kind: moved.sla.kind,
         trackingNumber,
-        title: category?.name ?? { id: complaint.categoryCode, en: complaint.categoryCode },
-        status: complaint.status,
-        citizenId: complaint.citizenId,
+        title: moved.title,
+        status: moved.status,
+        citizenId: moved.citizenId,
         note: change.note?.trim() || null,
-        email: null,
+        email: moved.email,
       },
       hold,
     );
-    return {
-      kind: 'complaint',
-      trackingNumber,
-      status: complaint.status,
-      outbox,
-      sla: {
-        kind: 'complaint',
-        id: complaint.id,
-        startedAt: complaint.createdAt,
-        deadlineAt: complaint.deadlineAt,
-        deadlineVersion: complaint.deadlineVersion,
-        running: COMPLAINT_OPEN_STATUSES.includes(complaint.status),
-      },
-    };
+    return { kind: moved.sla.kind, trackingNumber, status: moved.status, outbox, sla: moved.sla };
   });
+}
+
+/** A case after its move, as the notice and the SLA clock need it. */
+interface Moved {
+  status: string;
+  title: { id: string; en: string };
+  citizenId: string;
+  /** Where a final status is also sent (permits only: a complaint has no email). */
+  email: string | null;
+  sla: StatusChanged['sla'];
+}
+
+async function movePermit(tx: Tx, city: CityData, change: StatusChange & { trackingNumber: string }): Promise<Moved> {
+  const app = await movePermitIn(tx, { ...change, to: change.to as PermitStatus });
+  const type = city.permitTypes.find((t) => t.code === app.permitTypeCode);
+  return {
+    status: app.status,
+    title: type?.name ?? { id: app.permitTypeCode, en: app.permitTypeCode },
+    citizenId: app.citizenId,
+    email: app.email,
+    sla: {
+      kind: 'permit',
+      id: app.id,
+      startedAt: app.submittedAt,
+      deadlineAt: app.deadlineAt,
+      deadlineVersion: app.deadlineVersion,
+      running: PERMIT_OPEN_STATUSES.includes(app.status),
+    },
+  };
+}
+
+async function moveComplaint(
+  tx: Tx,
+  city: CityData,
+  change: StatusChange & { trackingNumber: string },
+): Promise<Moved> {
+  const complaint = await moveComplaintIn(tx, { ...change, to: change.to as ComplaintStatus });
+  const category = city.complaintCategories.find((c) => c.code === complaint.categoryCode);
+  return {
+    status: complaint.status,
+    title: category?.name ?? { id: complaint.categoryCode, en: complaint.categoryCode },
+    citizenId: complaint.citizenId,
+    email: null,
+    sla: {
+      kind: 'complaint',
+      id: complaint.id,
+      startedAt: complaint.createdAt,
+      deadlineAt: complaint.deadlineAt,
+      deadlineVersion: complaint.deadlineVersion,
+      running: COMPLAINT_OPEN_STATUSES.includes(complaint.status),
+    },
+  };
 }

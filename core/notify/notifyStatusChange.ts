@@ -16,7 +16,7 @@ const FINAL = new Set(['done', 'rejected', 'not_authority']);
 export async function notifyStatusChange(
   tx: Prisma.TransactionClient,
   change: CaseSummary & { citizenId: string; note: string | null; email: string | null },
-  hold: { now: Date; ms: number } = { now: new Date(0), ms: 0 },
+  hold: { now: Date; ms: number },
 ): Promise<Array<{ id: string; channel: ChannelName }>> {
   const citizen = await tx.citizen.findUnique({
     where: { id: change.citizenId },
