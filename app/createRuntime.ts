@@ -166,8 +166,9 @@ export async function createRuntime(core: Core, options: RuntimeOptions = {}): P
           const requeued = await bull.sweep(relay, core.clock());
           const lost = !(await sla.timersIntact());
           if (lost) core.logger.warn('Redis lost the SLA timers (flushed, or restarted empty): rebuilding them');
+          // A rebuild replaces the jobs of overdue timers as well; otherwise only those are looked at.
           const cases = lost ? await sla.reconcile() : 0;
-          const escalations = await sla.reconcileOverdue();
+          const escalations = lost ? 0 : await sla.reconcileOverdue();
           const found = { requeued, cases, escalations };
           if (requeued > 0 || escalations > 0) core.logger.info(found, 'recovery sweep set work going again');
           else core.logger.debug(found, 'recovery sweep');
@@ -180,9 +181,9 @@ export async function createRuntime(core: Core, options: RuntimeOptions = {}): P
           // Redis may have kept its data but missed what was scheduled while it was away.
           reconcileNow();
         };
+        sla.startWorker();
         void sla
-          .startWorker()
-          .then(() => sla.reconcile())
+          .reconcile()
           .catch((error: unknown) => core.logger.error({ err: error }, 'SLA start failed'))
           .finally(recoverNow);
       },

@@ -141,8 +141,10 @@ export class BullOutbox implements OutboxDispatcher {
    * run, whatever Redis lost or an outage failed. Returns how many jobs were added or replaced.
    */
   async sweep(relay: OutboxRelay, now: Date): Promise<number> {
+    // While Redis is away there is nothing to enqueue to: the next sweep after it is back does it.
+    if (!this.producerReady) return 0;
     const rows = await relay.dueIds(500, now);
-    if (rows.length === 0 || !this.producerReady) return 0;
+    if (rows.length === 0) return 0;
     // Failed on an outage, or finished while its row still waits (it waited behind another).
     const missing = await jobsNotRunning(
       rows,

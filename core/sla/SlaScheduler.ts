@@ -226,8 +226,12 @@ export class SlaScheduler {
     }
   }
 
-  /** Starts firing timers, and the daily digest of overdue cases for the Inspectorate (city time). */
-  async startWorker(): Promise<void> {
+  /**
+   * Starts firing timers and the daily digest of overdue cases for the Inspectorate (city time).
+   * The digest's schedule, like every timer, is put in Redis by `reconcile`, which the caller runs
+   * next: a Redis away at this moment then leaves the process with its worker all the same.
+   */
+  startWorker(): void {
     const { city, logger } = this.deps;
     this.worker = new Worker(
       QUEUE,
@@ -255,13 +259,6 @@ export class SlaScheduler {
       },
     );
     watchWorkerErrors(this.worker, logger, 'SLA worker error');
-    // After the worker: a Redis away at this moment must not leave the process without one. The
-    // reconciler puts the digest's schedule back if this fails.
-    await this.queue.upsertJobScheduler(
-      'sla-digest',
-      { pattern: city.sla.digest.cron, tz: city.timezone },
-      DIGEST_TEMPLATE,
-    );
   }
 
   /** Starts the worker again if its run ended on a Redis error; returns whether it did. */
