@@ -6,13 +6,15 @@ export type NopParse =
   { ok: true; nop: string } | { ok: false; reason: 'none' } | { ok: false; reason: 'length'; digits: number };
 
 const NOP_LENGTH = 18;
+/** Runs of digits with the dots, dashes, slashes and spaces people write between them (`match`, `replace`). */
+export const NOP_DIGIT_RUNS = /\d[\d.\s\-/]*\d|\d/g;
 
 /**
  * Finds a NOP in loosely typed text: dots, dashes and spaces anywhere, other words around it.
  * @example parseNop('pbb 12.75.040.003.009-1555.0') // { ok: true, nop: '127504000300915550' }
  */
 export function parseNop(text: string): NopParse {
-  const runs = text.match(/\d[\d.\s\-/]*\d|\d/g);
+  const runs = text.match(NOP_DIGIT_RUNS);
   if (!runs) return { ok: false, reason: 'none' };
   let longest = '';
   for (const run of runs) {

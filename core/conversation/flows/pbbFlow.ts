@@ -1,5 +1,5 @@
 import { formatDate, localDate } from '../../domain/calendarDate.js';
-import { formatNop, parseNop } from '../../domain/nop.js';
+import { formatNop, NOP_DIGIT_RUNS, parseNop } from '../../domain/nop.js';
 import { formatRupiah } from '../../domain/formatRupiah.js';
 import { maskName } from '../../domain/mask.js';
 import { computePenalty } from '../../pbb/computePenalty.js';
@@ -36,7 +36,7 @@ export function onNopText(turn: Turn, reading: Reading, ctx: StepContext): boole
   if (parsed.reason === 'none') return false;
   // Digits with only PBB words around them ("nop 12.75.040") are a NOP typed wrong; digits in a
   // sentence about something else are not.
-  const rest = reading.text.replace(/\d[\d.\s\-/]*\d|\d/g, ' ');
+  const rest = reading.text.replace(NOP_DIGIT_RUNS, ' ');
   const words = wordsOf(rest, ctx.words);
   if (words.length > 0 && !coveredBy(words, ctx.words.taskWords.pbb, ctx.words)) return false;
   turn.go({ name: 'pbb.askNop' }).say(message([line('pbb.wrongLength', { digits: parsed.digits })]));

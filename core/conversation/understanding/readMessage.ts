@@ -1,4 +1,4 @@
-import { parseNop } from '../../domain/nop.js';
+import { NOP_DIGIT_RUNS, parseNop } from '../../domain/nop.js';
 import { findTrackingNumber, parseTrackingNumber } from '../../domain/trackingNumber.js';
 import type { Lang } from '../types.js';
 import type { CommandIntent, Lexicon, Phrase, ServiceIntent, SmallTalk } from './Lexicon.js';
@@ -103,9 +103,10 @@ function readRating(words: readonly string[], text: string, lexicon: Lexicon): R
  */
 export function readMessage(text: string, lexicon: Lexicon): Reading {
   const trimmed = text.trim();
-  const tokens = withoutParticles(tokenize(trimmed, lexicon), lexicon);
+  const allTokens = tokenize(trimmed, lexicon);
+  const tokens = withoutParticles(allTokens, lexicon);
   const words = tokens.map((t) => t.word);
-  const all = tokenize(trimmed, lexicon).map((t) => t.word);
+  const all = allTokens.map((t) => t.word);
   const command =
     COMMAND_ORDER.find(
       (c) => isOneOf(words, lexicon.commands[c], lexicon) || isOneOf(all, lexicon.commands[c], lexicon),
@@ -120,7 +121,10 @@ export function readMessage(text: string, lexicon: Lexicon): Reading {
 
   const nopParse = parseNop(trimmed);
   const nop = nopParse.ok ? nopParse.nop : null;
-  const nopDigits = nop ? (/\d[\d.\s\-/]*\d/.exec(trimmed)?.[0] ?? '') : '';
+  // The digits the NOP was written as ("2024 nop 12.75...": not the year before it).
+  const nopDigits = nop
+    ? ((trimmed.match(NOP_DIGIT_RUNS) ?? []).find((run) => run.replace(/\D/g, '').startsWith(nop)) ?? '')
+    : '';
   // "cekP48271633": a number typed against the word before it.
   const spaced = trimmed.replace(/(\p{L})([PpAa]\d{7})/gu, '$1 $2');
   const candidate = findTrackingNumber(spaced);
