@@ -231,7 +231,8 @@ function anyService(turn: Turn, reading: Reading, ctx: StepContext, first: boole
   // problem words in it; otherwise a problem told in plain words is a complaint.
   const permit = namesPermit(reading, ctx);
   if (permit === 'asked') return startPermit(turn, ctx, reading.text);
-  if (readComplaint(reading.text, ctx.city, words).isProblem) return startComplaint(turn, ctx, reading);
+  const complaint = readComplaint(reading.text, ctx.city, words);
+  if (complaint.isProblem) return startComplaint(turn, ctx, reading, complaint);
   if (permit === 'named') return startPermit(turn, ctx, reading.text);
   return null;
 }

@@ -3,7 +3,7 @@ import { parkedOf, unpark } from '../parking.js';
 import { line, message, option } from '../replies.js';
 import type { Turn } from '../Turn.js';
 import type { ComplaintDraft, ComplaintStep, Line, MediaRef, StepContext, StepEvent } from '../types.js';
-import { categoryOf, readComplaint } from '../understanding/readComplaint.js';
+import { categoryOf, readComplaint, type ComplaintReading } from '../understanding/readComplaint.js';
 import { saysOneOf, type Reading } from '../understanding/readMessage.js';
 import { showMenu } from './menuFlow.js';
 import { optionsOnScreen } from './permitFlow.js';
@@ -88,8 +88,12 @@ function isDescriptive(text: string): boolean {
  * What a description tells besides itself: its category and its place, where the draft has
  * none yet ("lampu jalan mati depan masjid Al Ikhlas").
  */
-function withDescription(ctx: StepContext, draft: ComplaintDraft, text: string): ComplaintDraft {
-  const read = readComplaint(text, ctx.city, ctx.words);
+function withDescription(
+  ctx: StepContext,
+  draft: ComplaintDraft,
+  text: string,
+  read: ComplaintReading = readComplaint(text, ctx.city, ctx.words),
+): ComplaintDraft {
   const description = (read.description ?? text).replace(/\s+/g, ' ');
   return {
     ...draft,
@@ -105,13 +109,14 @@ function withDescription(ctx: StepContext, draft: ComplaintDraft, text: string):
  * Opens a complaint. A message that already tells the problem keeps it as the description and
  * asks only what is missing; one that also names its category and a place goes straight to the
  * summary, the one question left ("ADUAN lampu jalan mati depan masjid Al Ikhlas Jl. Kenanga").
+ * `read` is what readComplaint found in the message, when the caller has read it already.
  */
-export function startComplaint(turn: Turn, ctx: StepContext, reading?: Reading): Turn {
+export function startComplaint(turn: Turn, ctx: StepContext, reading?: Reading, read?: ComplaintReading): Turn {
   unpark(turn, 'complaint');
   let draft: ComplaintDraft = { photos: [] };
   if (reading) {
-    const read = readComplaint(reading.text, ctx.city, ctx.words);
-    if (read.description && isDescriptive(read.description)) draft = withDescription(ctx, draft, reading.text);
+    read ??= readComplaint(reading.text, ctx.city, ctx.words);
+    if (read.description && isDescriptive(read.description)) draft = withDescription(ctx, draft, reading.text, read);
     else if (read.category && read.isProblem) draft = { ...draft, category: read.category };
   }
   if (draft.description && draft.category && draft.place) return showSummary(turn, ctx, draft);

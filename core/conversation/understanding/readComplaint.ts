@@ -15,12 +15,22 @@ export interface ComplaintReading {
   isProblem: boolean;
 }
 
-/** Words of a category: its keywords, its names (split at "/"), in every language. */
-function categoryPhrases(category: StepCity['complaintCategories'][number], lexicon: Lexicon): Phrase[] {
-  const names = [category.name.id, category.name.en, category.shortName?.id, category.shortName?.en]
-    .filter((n): n is string => Boolean(n))
-    .flatMap((n) => n.split('/'));
-  return [...category.keywords, ...names].map((w) => phraseOf(w, lexicon)).filter((p) => p.length > 0);
+type Category = StepCity['complaintCategories'][number];
+const phrasesByLexicon = new WeakMap<Lexicon, WeakMap<Category, Phrase[]>>();
+
+/** Words of a category: its keywords, its names (split at "/"), in every language; built once. */
+function categoryPhrases(category: Category, lexicon: Lexicon): Phrase[] {
+  let byCategory = phrasesByLexicon.get(lexicon);
+  if (!byCategory) phrasesByLexicon.set(lexicon, (byCategory = new WeakMap()));
+  let phrases = byCategory.get(category);
+  if (!phrases) {
+    const names = [category.name.id, category.name.en, category.shortName?.id, category.shortName?.en]
+      .filter((n): n is string => Boolean(n))
+      .flatMap((n) => n.split('/'));
+    phrases = [...category.keywords, ...names].map((w) => phraseOf(w, lexicon)).filter((p) => p.length > 0);
+    byCategory.set(category, phrases);
+  }
+  return phrases;
 }
 
 // Phrases found with words in between ("jalan di depan pasar rusak") count a little less than
@@ -76,7 +86,7 @@ export function categoryOf(words: readonly string[], city: StepCity, lexicon: Le
 }
 
 /** One of the one-word phrases, exactly: the small words of a place take no typo ("setia" is not "setiap"). */
-function isAny(word: string, phrases: readonly Phrase[], _lexicon: Lexicon): boolean {
+function isAny(word: string, phrases: readonly Phrase[]): boolean {
   return phrases.some((p) => p.length === 1 && p[0] === word);
 }
 
@@ -102,35 +112,35 @@ function placeOf(text: string, tokens: readonly Token[], city: StepCity, lexicon
   const capitalised = (t: Token) => !shouting && /^\p{Lu}/u.test(raw(t));
   const problemWords = tokens.map((t) => t.word);
   const categoryWords = new Set(city.complaintCategories.flatMap((cat) => categoryPhrases(cat, lexicon).flat()));
-  const isNoun = (t: Token) => isAny(t.word, c.placeNouns, lexicon);
+  const isNoun = (t: Token) => isAny(t.word, c.placeNouns);
   // A name: "Melati", "Sisingamangaraja", "12"; not "kami", "rumah" or a word of the problem.
   const isName = (t: Token) =>
     /\d/.test(t.word) ||
-    (!isAny(t.word, c.vagueWords, lexicon) &&
+    (!isAny(t.word, c.vagueWords) &&
       !isNoun(t) &&
       !categoryWords.has(t.word) &&
       (capitalised(t) || !lexicon.known.has(t.word)));
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     let from = -1;
-    if (isAny(t.word, c.placePrepositions, lexicon)) from = i + 1;
-    else if (isAny(t.word, c.placeMarkers, lexicon)) from = i;
-    else if (isAny(t.word, c.placeStarters, lexicon) && (capitalised(t) || raw(t).toLowerCase() !== t.word)) from = i;
+    if (isAny(t.word, c.placePrepositions)) from = i + 1;
+    else if (isAny(t.word, c.placeMarkers)) from = i;
+    else if (isAny(t.word, c.placeStarters) && (capitalised(t) || raw(t).toLowerCase() !== t.word)) from = i;
     if (from < 0 || from >= tokens.length) continue;
     // After "di", a place begins with a place word, a marker or a name ("di KK salah" is no place).
     const head = tokens[from]!;
-    if (from === i + 1 && !isNoun(head) && !isAny(head.word, c.placeMarkers, lexicon) && !isName(head)) continue;
+    if (from === i + 1 && !isNoun(head) && !isAny(head.word, c.placeMarkers) && !isName(head)) continue;
     let tail = tokens.slice(from);
     // The place ends where the problem or its time is told ("di pinggir jalan ga diangkut",
     // "di gang Mawar sejak kemarin"), or at a comma.
     const endsAt = (k: number) =>
       k > 0 &&
-      (isAny(tail[k]!.word, c.placeEnds, lexicon) ||
+      (isAny(tail[k]!.word, c.placeEnds) ||
         /[,;]/.test(text.slice(tail[k - 1]!.end, tail[k]!.start)) ||
         c.problemWords.some((p) => findPhrase(problemWords, p, lexicon, from + k) === from + k));
     const cut = tail.findIndex((_, k) => endsAt(k));
     if (cut > 0) tail = tail.slice(0, cut);
-    const body = tail.filter((x) => !isAny(x.word, c.placeMarkers, lexicon));
+    const body = tail.filter((x) => !isAny(x.word, c.placeMarkers));
     const named = body.some((x) => isName(x) && (capitalised(x) || /\d/.test(x.word)));
     // A place word and its name: "gang Melati", "masjid Al Ikhlas", "simpang 4", "TPS Jl. Mawar".
     const nounThenName = body.some((x, k) => isNoun(x) && body[k + 1] !== undefined && isName(body[k + 1]!));
@@ -147,7 +157,7 @@ function placeOf(text: string, tokens: readonly Token[], city: StepCity, lexicon
 export function readComplaint(text: string, city: StepCity, lexicon: Lexicon): ComplaintReading {
   const all = tokenize(text, lexicon);
   let first = 0;
-  while (first < all.length && isAny(all[first]!.word, lexicon.complaint.leading, lexicon)) first++;
+  while (first < all.length && isAny(all[first]!.word, lexicon.complaint.leading)) first++;
   let last = all.length - 1;
   while (last >= first && lexicon.particles.has(all[last]!.word)) last--;
   const kept = all.slice(first, last + 1);
