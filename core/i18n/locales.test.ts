@@ -47,7 +47,7 @@ function missingKeys(keys: Iterable<string>): string[] {
 // ---------------------------------------------------------------------------------------------
 // A small scanner for i18n keys in TypeScript source. It reads the argument that holds a key
 // in each call that takes one, and from it the string literals that can end up there:
-// `line('a.b')`, `line(ok ? 'a.b' : 'a.c')`, `option('id', 'a.b')`, `menuReply('a.b')`,
+// `line('a.b')`, `line(ok ? 'a.b' : 'a.c')`, `option('id', 'a.b')`,
 // `showMenu(turn, ctx, 'a.b')`, `{ key: 'a.b' }` and `const key = ok ? 'a.b' : 'a.c'`.
 // Template literals with `${...}` are kept apart as dynamic keys.
 // ---------------------------------------------------------------------------------------------
@@ -56,7 +56,6 @@ function missingKeys(keys: Iterable<string>): string[] {
 const KEY_ARGUMENTS: Record<string, (args: string[]) => string[]> = {
   line: (args) => args.slice(0, 1),
   option: (args) => args.slice(1, 2),
-  menuReply: (args) => args.slice(0, 1),
   // showMenu(turn, ctx, first?, params?): turn and ctx are never literals.
   showMenu: (args) => args.slice(0, 3),
 };
@@ -127,7 +126,7 @@ function scanKeys(source: string): { keys: string[]; dynamic: string[] } {
     keys.push(...found.keys);
     dynamic.push(...found.dynamic);
   };
-  for (const m of source.matchAll(/(?<![.\w])(line|option|menuReply|showMenu)\s*\(/g)) {
+  for (const m of source.matchAll(/(?<![.\w])(line|option|showMenu)\s*\(/g)) {
     const pick = KEY_ARGUMENTS[m[1] ?? ''];
     if (!pick) continue;
     for (const arg of pick(callArguments(source, (m.index ?? 0) + m[0].length - 1))) add(valuesOf(arg));
@@ -188,7 +187,7 @@ describe('every key the code names exists in both languages', () => {
       "const LANG = [option('lang.id', 'language.option.id')];",
       "showMenu(turn, ctx, flow !== 'menu' ? 'nav.cancelled' : undefined);",
       "showMenu(turn, ctx, choice === 'permit.type:X' ? 'nav.cancelled' : undefined);",
-      "return turn.say(menuReply('menu.welcome', { city: ctx.city.name }));",
+      "return showMenu(turn, ctx, 'menu.welcome', { city: ctx.city.name });",
       "tr.t(lang, { key: 'sms.replyWord' });",
       "const key = parsed.reason === 'check' ? 'track.invalidCheck' : 'track.invalidShape';",
       'const key = `${lang}/${timeZone}`;',

@@ -1,7 +1,7 @@
 import { heldDraft, park, parkedList } from '../parking.js';
 import { line, message, option } from '../replies.js';
 import type { Turn } from '../Turn.js';
-import type { Line, Option, Reply, StepContext } from '../types.js';
+import type { Line, Option, StepContext } from '../types.js';
 
 /** The main menu's choices, in the order they are numbered. */
 export const MENU_OPTIONS = [
@@ -12,12 +12,6 @@ export const MENU_OPTIONS = [
   option('menu.language', 'menu.option.language'),
   option('menu.help', 'menu.option.help'),
 ];
-
-/** The main menu as one message, optionally after a first line such as a greeting. */
-export function menuReply(first?: string, params?: Record<string, string | number>): Reply {
-  const lines = first ? [line(first, params), line('menu.title')] : [line('menu.title')];
-  return message(lines, MENU_OPTIONS);
-}
 
 /**
  * The main menu, with a way back to each parked draft after the usual choices (their numbers
