@@ -49,12 +49,28 @@ export function unpark(turn: Turn, kind: HeldDraft['kind']): void {
   turn.state = { ...turn.state, parked: rest.permit || rest.complaint ? rest : null };
 }
 
+/** Whether a draft parked at `at` is past the retention period. */
+function isStale(at: string, ctx: StepContext): boolean {
+  return ctx.now.getTime() - Date.parse(at) > ctx.draftRetentionMs;
+}
+
+/** Takes a parked draft back to work on: null when there is none, or it is past its retention. */
+export function takeParked<K extends HeldDraft['kind']>(
+  turn: Turn,
+  ctx: StepContext,
+  kind: K,
+): NonNullable<ParkedDrafts[K]>['draft'] | null {
+  const entry = parkedOf(turn.state)[kind];
+  unpark(turn, kind);
+  return entry && !isStale(entry.at, ctx) ? entry.draft : null;
+}
+
 /** Drops parked drafts older than the retention period. */
 export function dropStaleParked(turn: Turn, ctx: StepContext): void {
   const parked = parkedOf(turn.state);
   for (const kind of ['permit', 'complaint'] as const) {
     const entry = parked[kind];
-    if (entry && ctx.now.getTime() - Date.parse(entry.at) > ctx.draftRetentionMs) unpark(turn, kind);
+    if (entry && isStale(entry.at, ctx)) unpark(turn, kind);
   }
   if (turn.state.parked && !parked.permit && !parked.complaint) turn.state = { ...turn.state, parked: null };
 }

@@ -1,5 +1,5 @@
 import { formatDateTime } from '../../domain/calendarDate.js';
-import { parkedOf, unpark } from '../parking.js';
+import { takeParked, unpark } from '../parking.js';
 import { line, message, option } from '../replies.js';
 import type { Turn } from '../Turn.js';
 import type { ComplaintDraft, ComplaintStep, Line, MediaRef, StepContext, StepEvent } from '../types.js';
@@ -184,12 +184,9 @@ function withPhotos(draft: ComplaintDraft, photos: string[]): ComplaintDraft {
 }
 
 function resumeParked(turn: Turn, ctx: StepContext): Turn {
-  const parked = parkedOf(turn.state).complaint;
-  unpark(turn, 'complaint');
-  if (!parked || ctx.now.getTime() - Date.parse(parked.at) > ctx.draftRetentionMs) {
-    return turn.go({ name: 'menu' }).say(message([line('complaint.parkedExpired')], [NAV_MENU]));
-  }
-  return advance(turn, ctx, parked.draft);
+  const draft = takeParked(turn, ctx, 'complaint');
+  if (!draft) return turn.go({ name: 'menu' }).say(message([line('complaint.parkedExpired')], [NAV_MENU]));
+  return advance(turn, ctx, draft);
 }
 
 /** Handles a choice of the complaint flow; false when the id is not the flow's. */

@@ -3,7 +3,7 @@ import { formatDateTime } from '../../domain/calendarDate.js';
 import { maskNik } from '../../domain/mask.js';
 import { checkNik } from '../../domain/nik.js';
 import { normalizePhone } from '../../domain/phone.js';
-import { parkedOf, unpark } from '../parking.js';
+import { parkedOf, takeParked, unpark } from '../parking.js';
 import { showMenu } from './menuFlow.js';
 import { line, message, option } from '../replies.js';
 import type { Turn } from '../Turn.js';
@@ -400,12 +400,9 @@ export function onPermitBack(turn: Turn, ctx: StepContext): boolean {
 }
 
 function resumeParked(turn: Turn, ctx: StepContext): Turn {
-  const parked = parkedOf(turn.state).permit;
-  unpark(turn, 'permit');
-  if (!parked || ctx.now.getTime() - Date.parse(parked.at) > ctx.draftRetentionMs) {
-    return turn.go({ name: 'menu' }).say(message([line('permit.parkedExpired')], [NAV_MENU]));
-  }
-  return advance(turn, ctx, parked.draft, false);
+  const draft = takeParked(turn, ctx, 'permit');
+  if (!draft) return turn.go({ name: 'menu' }).say(message([line('permit.parkedExpired')], [NAV_MENU]));
+  return advance(turn, ctx, draft, false);
 }
 
 /** The answer to a submission: the tracking number and when it is due. */
