@@ -82,43 +82,6 @@ export interface Lexicon {
   labels: Readonly<Record<Lang, Readonly<Record<string, string>>>>;
 }
 
-/** A lexicon with nothing in it but the abbreviations, for tokenizing the lists themselves. */
-function bare(abbreviations: ReadonlyMap<string, readonly string[]>): Lexicon {
-  const none: readonly Phrase[] = [];
-  return {
-    abbreviations,
-    particles: new Set(),
-    suffixes: [],
-    known: new Set(),
-    commands: { menu: none, cancel: none, back: none, help: none, language: none },
-    services: { complaint: none, pbb: none, track: none, permit: none },
-    taskWords: { track: none, pbb: none, rate: none },
-    smallTalk: { greeting: none, thanks: none, ack: none },
-    yes: none,
-    no: none,
-    skip: none,
-    done: none,
-    resume: none,
-    resumeObjects: none,
-    choiceFillers: new Set(),
-    numberWords: new Set(),
-    choices: [],
-    complaint: {
-      leading: none,
-      problemWords: none,
-      placeMarkers: none,
-      placePrepositions: none,
-      placeStarters: none,
-      placeNouns: none,
-      vagueWords: none,
-      placeEnds: none,
-    },
-    permitSearch: { fillers: new Set(), verbs: new Set() },
-    languages: { id: none, en: none },
-    labels: { id: {}, en: {} },
-  };
-}
-
 /** Nested translation objects as dotted keys: { menu: { title } } -> 'menu.title'. */
 export function flattenTexts(tree: Record<string, unknown>, prefix = '', into: Record<string, string> = {}) {
   for (const [name, value] of Object.entries(tree)) {
@@ -144,13 +107,14 @@ export function compileLexicon(
   for (const file of [...all].reverse()) {
     for (const [short, long] of Object.entries(file.abbreviations)) abbreviationSource.set(short, long);
   }
-  const base = bare(new Map());
+  // The lists themselves are tokenized as messages are: with no abbreviations for those, then with them.
+  const base = { abbreviations: new Map<string, readonly string[]>() };
   const abbreviations = new Map<string, readonly string[]>();
   for (const [short, long] of abbreviationSource) {
     const key = phraseOf(short, base)[0];
     if (key) abbreviations.set(key, phraseOf(long, base));
   }
-  const lexicon = bare(abbreviations);
+  const lexicon = { abbreviations };
   const phrases = (pick: (f: WordsFile) => readonly string[]): Phrase[] => {
     const seen = new Map<string, Phrase>();
     for (const f of all) {

@@ -28,7 +28,7 @@ export function canonical(word: string): string {
  * expanded ("gmn" is "gimana", "tq" is "terima kasih"). A message of only "?" or "-" keeps it as
  * its one word.
  */
-export function tokenize(text: string, lexicon: Lexicon): Token[] {
+export function tokenize(text: string, lexicon: Pick<Lexicon, 'abbreviations'>): Token[] {
   const tokens: Token[] = [];
   for (const m of text.matchAll(WORD)) {
     const start = m.index ?? 0;
@@ -51,7 +51,7 @@ export function tokenize(text: string, lexicon: Lexicon): Token[] {
 }
 
 /** A list entry as canonical words, abbreviations expanded the same way as in messages. */
-export function phraseOf(text: string, lexicon: Lexicon): string[] {
+export function phraseOf(text: string, lexicon: Pick<Lexicon, 'abbreviations'>): string[] {
   return tokenize(text, lexicon).map((t) => t.word);
 }
 
