@@ -37,13 +37,13 @@ function sentences(line: string): string[] {
   return line.split(SENTENCE).filter(Boolean);
 }
 
-/**
- * The pieces of a text for a part budget: its lines; a line longer than a part in clauses; a
- * clause longer than a part in words (a word longer than a part cut hard).
- */
 /** How a text is cut into pieces: lines whole; or at their sentences; and a line too long for a part at its clauses or its words. */
 type Cutting = { wholeLines: boolean; longLines: 'clauses' | 'words' };
 
+/**
+ * The pieces of a text for a part budget, as `cutting` says: its lines; a line longer than a part
+ * in clauses or words; a clause longer than a part in words (a word longer than a part cut hard).
+ */
 function piecesOf(text: string, budget: number, cutting: Cutting): Piece[] {
   const pieces: Piece[] = [];
   text.split('\n').forEach((line, i) => {
@@ -52,15 +52,14 @@ function piecesOf(text: string, budget: number, cutting: Cutting): Piece[] {
     // at a comma then ("2024: Rp636.115, BELUM DIBAYAR" stays one).
     const fits = units(line) <= budget;
     if (fits && (cutting.wholeLines || sentences(line).length === 1)) return void pieces.push({ text: line, sep });
-    if (!fits && cutting.longLines === 'words') {
-      return void splitAtWords(line, budget).forEach((word, k) =>
-        pieces.push({ text: word, sep: k === 0 ? sep : ' ' }),
-      );
-    }
+    // Words of a text too long for a part, the first after the separator the text had.
+    const pushWords = (long: string, first: string) =>
+      splitAtWords(long, budget).forEach((word, k) => pieces.push({ text: word, sep: k === 0 ? first : ' ' }));
+    if (!fits && cutting.longLines === 'words') return pushWords(line, sep);
     (fits ? sentences(line) : clauses(line)).forEach((clause, j) => {
       const clauseSep = j === 0 ? sep : ' ';
       if (units(clause) <= budget) return void pieces.push({ text: clause, sep: clauseSep });
-      splitAtWords(clause, budget).forEach((word, k) => pieces.push({ text: word, sep: k === 0 ? clauseSep : ' ' }));
+      pushWords(clause, clauseSep);
     });
   });
   return pieces.filter((p) => p.text.trim() !== '');
