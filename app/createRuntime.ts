@@ -10,6 +10,10 @@ import { withDeadline } from '../core/outbox/withDeadline.js';
 import { SlaScheduler } from '../core/sla/SlaScheduler.js';
 import type { SlaCase } from '../core/sla/planTimers.js';
 import { connectRedis } from './connectRedis.js';
+import { releaseHeldMessages } from './receiveInbound.js';
+
+/** How often the worker answers messages held past a sender's flood limit, as their minute allows. */
+const HELD_RELEASE_MS = 5_000;
 
 /** The moving parts around the core: channel senders, the outbox and its delivery. */
 export interface Runtime {
@@ -129,7 +133,7 @@ export async function createRuntime(core: Core, options: RuntimeOptions = {}): P
       core.logger.info('Redis is back');
       onBack();
     });
-    return {
+    const runtime: Runtime = {
       senders,
       relay,
       dispatcher: bull,
@@ -181,6 +185,7 @@ export async function createRuntime(core: Core, options: RuntimeOptions = {}): P
           // Redis may have kept its data but missed what was scheduled while it was away.
           reconcileNow();
         };
+        every(HELD_RELEASE_MS, 'held inbound', () => releaseHeldMessages(core, runtime));
         sla.startWorker();
         void sla
           .reconcile()
@@ -198,10 +203,11 @@ export async function createRuntime(core: Core, options: RuntimeOptions = {}): P
         producerConnection.disconnect();
       },
     };
+    return runtime;
   }
 
   const inProcess = new InProcessOutbox(relay, core.logger);
-  return {
+  const runtime: Runtime = {
     senders,
     relay,
     dispatcher: inProcess,
@@ -213,6 +219,7 @@ export async function createRuntime(core: Core, options: RuntimeOptions = {}): P
     startWorker() {
       void relay.startHeartbeat().catch(() => undefined);
       every(Math.max(1000, config.outbox.retryBaseMs), 'outbox drain', () => relay.drainPending());
+      every(HELD_RELEASE_MS, 'held inbound', () => releaseHeldMessages(core, runtime));
     },
     async close() {
       timers.forEach(clearInterval);
@@ -221,4 +228,5 @@ export async function createRuntime(core: Core, options: RuntimeOptions = {}): P
       await relay.close();
     },
   };
+  return runtime;
 }

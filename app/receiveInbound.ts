@@ -1,6 +1,6 @@
 import type { Core } from '../core/boot.js';
 import type { InboundEvent } from '../core/conversation/types.js';
-import { handleInbound } from '../core/inbox/handleInbound.js';
+import { handleInbound, releaseHeldInbound, type InboundOutcome } from '../core/inbox/handleInbound.js';
 import type { Runtime } from './createRuntime.js';
 
 /**
@@ -16,6 +16,22 @@ export async function receiveInbound(core: Core, runtime: Runtime, event: Inboun
     core.logger.info({ channel: event.channel, externalId: event.externalId }, 'duplicate inbound ignored');
     return;
   }
+  await afterInbound(runtime, event, outcome);
+}
+
+/**
+ * Answers the messages held past their senders' flood limit as far as each sender's minute now
+ * allows; the worker runs it every few seconds. Returns how many were answered.
+ */
+export async function releaseHeldMessages(core: Core, runtime: Runtime): Promise<number> {
+  const released = await releaseHeldInbound(core.inbox);
+  for (const { event, outcome } of released) await afterInbound(runtime, event, outcome);
+  if (released.length > 0) core.logger.info({ released: released.length }, 'held inbound messages answered');
+  return released.length;
+}
+
+async function afterInbound(runtime: Runtime, event: InboundEvent, outcome: InboundOutcome): Promise<void> {
+  if (outcome.status === 'duplicate') return;
   await runtime.dispatcher.dispatch([
     ...outcome.outboxIds.map((id) => ({ id, channel: event.channel })),
     ...(outcome.notifications ?? []),

@@ -436,9 +436,10 @@ describe('SMS through Twilio: real SDK against a local fake of its API, signed w
     expect(errorsAfter).toBe(errorsBefore);
   });
 
-  it('answers a flood once with a request to slow down, and the messages after it not at all', async () => {
+  it('keeps every message of a flood: the limit answered, one notice, the rest answered in order a minute later', async () => {
     const number = freshNumber();
-    for (let i = 1; i <= 15; i++) expect((await inbound('bantuan', number)).status).toBe(200);
+    for (let i = 1; i <= 14; i++) expect((await inbound('bantuan', number)).status).toBe(200);
+    expect((await inbound('PBB 12.75.040.003.009-1555.0', number)).status).toBe(200);
     const rows = await prisma().outboxMessage.findMany({
       where: { address: digitsOf(number) },
       orderBy: { createdAt: 'asc' },
@@ -446,10 +447,18 @@ describe('SMS through Twilio: real SDK against a local fake of its API, signed w
     });
     expect(rows).toHaveLength(13);
     for (const row of rows) expect((await finished(row.id)).status).toBe('sent');
+    expect(callsTo(number).filter((c) => c.Body.includes('jawab berurutan'))).toHaveLength(1);
+    expect(callsTo(number).filter((c) => c.Body.includes(HELP))).toHaveLength(12);
+    expect(callsTo(number).at(-1)?.Body).toContain('jawab berurutan');
+
+    // A minute on, the worker answers the three that waited, in the order they came.
+    app.clock.now = new Date(app.clock.now.getTime() + 61_000);
+    await eventually(() => callsTo(number).some((c) => c.Body.includes('Total')));
     const calls = callsTo(number);
-    expect(calls.filter((c) => c.Body.includes('terlalu banyak'))).toHaveLength(1);
-    expect(calls.filter((c) => c.Body.includes(HELP))).toHaveLength(12);
-    expect(calls.at(-1)?.Body).toContain('terlalu banyak');
+    expect(calls.filter((c) => c.Body.includes(HELP))).toHaveLength(14);
+    const lastHelp = calls.findLastIndex((c) => c.Body.includes(HELP));
+    expect(calls.findIndex((c) => c.Body.includes('Total'))).toBeGreaterThan(lastHelp);
+    expect(await prisma().processedInbound.count({ where: { heldAt: { not: null } } })).toBe(0);
   });
 
   it('sent only GSM-7 SMS of at most 160 characters in this whole file', () => {

@@ -8,7 +8,9 @@ import { writeNotification } from '../notify/writeNotification.js';
 import { recordCaseNote } from '../cases/recordCaseNote.js';
 import { findOfficerCase } from '../officers/caseLookup.js';
 import { handleOfficerMessage, notifyDepartment } from '../officers/handleOfficerMessage.js';
-import { parseOfficerCommand } from '../officers/parseOfficerCommand.js';
+import { parseOfficerCommand, type OfficerCommand } from '../officers/parseOfficerCommand.js';
+import { floodDecision, holdInbound, sendersWithHeldInbound, takeHeldInbound } from './floodGate.js';
+import { storableEvent } from './storableEvent.js';
 import type { SlaCase } from '../sla/planTimers.js';
 import { submitPermit } from '../cases/permitService.js';
 import { CHANNEL_CAPABILITIES } from '../channels/capabilities.js';
@@ -76,47 +78,90 @@ class DuplicateInbound extends Error {}
 
 /**
  * The executor around the pure conversation core. For one inbound event, in one transaction:
- * drop it if already seen; find or create the citizen; lock and load their state; run `step`
- * (answering its queries); apply its effects; save the new state and the replies as outbox rows.
+ * drop it if already seen; find or create the citizen; lock and load their state; hold it when
+ * the sender is over their flood limit; run `step` (answering its queries); apply its effects;
+ * save the new state and the replies as outbox rows.
  */
-export async function handleInbound(deps: InboxDeps, event: InboundEvent): Promise<InboundOutcome> {
+export async function handleInbound(deps: InboxDeps, received: InboundEvent): Promise<InboundOutcome> {
   const { prisma } = deps;
+  // Made storable before anything reads it: a NUL or half an emoji must not fail the save.
+  const event = storableEvent(received, deps.maxChars);
   const seen = await prisma.processedInbound.findUnique({
     where: { channel_externalId: { channel: event.channel, externalId: event.externalId } },
   });
   if (seen) return { status: 'duplicate' };
 
-  // Officers write from their linked chat account; anyone else typing an officer command is refused.
+  // Officers write from their linked chat account. Anyone else typing an officer command is a
+  // resident like any other: answered in their dialogue's transaction, under its flood limit.
   const officer = await prisma.officer.findUnique({
     where: { channel_address: { channel: event.channel, address: event.address } },
   });
-  const command = parseOfficerCommand(event.text ?? '', event.choice);
-  if ((officer?.active || command) && !(await markProcessed(deps, event))) return { status: 'duplicate' };
-  if (officer?.active) return handleFromOfficer(deps, officer, event);
-  if (command?.name === 'register') return registerOfficer(deps, event, command.args[0] ?? '');
-  if (command) {
-    deps.logger.warn(
-      { channel: event.channel, address: event.address, command: command.name },
-      'officer command from a stranger refused',
-    );
-    return answerDirectly(deps, event, [{ lines: [{ key: 'officer.notOfficer' }] }]);
+  if (officer?.active) {
+    if (!(await markProcessed(deps, event))) return { status: 'duplicate' };
+    return handleFromOfficer(deps, officer, event);
   }
+  const command = parseOfficerCommand(event.text ?? '', event.choice);
 
   // Photos are fetched and kept before the transaction: network time never holds a lock, and a
   // stored file is harmless if the message later fails.
-  const media = await keepMedia(deps, event);
+  const media = command ? [] : await keepMedia(deps, event);
   const kept = { ...event, media };
+  return inTransaction(
+    deps,
+    (tx) => handleInTransaction(deps, tx, kept, command),
+    (error) => apologise(deps, event, error),
+  );
+}
+
+/**
+ * Answers messages held past their senders' flood limit, oldest first, as far as each sender's
+ * minute allows. The worker calls it every few seconds; several processes may call it at once
+ * (each message is taken once, under its sender's conversation lock).
+ */
+export async function releaseHeldInbound(
+  deps: InboxDeps,
+  maxSenders = 100,
+): Promise<Array<{ event: InboundEvent; outcome: InboundOutcome }>> {
+  const released: Array<{ event: InboundEvent; outcome: InboundOutcome }> = [];
+  for (const citizenId of await sendersWithHeldInbound(deps.prisma, maxSenders)) {
+    for (let n = 0; n < deps.floodPerMinute; n++) {
+      // Set inside the transaction; a failed attempt leaves the message held, and it is answered
+      // with the apology instead.
+      const taken: { event: InboundEvent | null } = { event: null };
+      const outcome = await inTransaction(
+        deps,
+        async (tx) => {
+          const now = deps.clock();
+          const citizen = await tx.citizen.findUniqueOrThrow({ where: { id: citizenId } });
+          const state = await lockConversation(tx, citizen, now);
+          taken.event = await takeHeldInbound(tx, citizenId, now, deps.floodPerMinute);
+          if (!taken.event) return null;
+          const command = parseOfficerCommand(taken.event.text ?? '', taken.event.choice);
+          return answerCitizen(deps, tx, citizen, state, taken.event, command, now);
+        },
+        (error) => (taken.event ? apologiseForHeld(deps, citizenId, taken.event, error) : Promise.reject(error)),
+      );
+      if (!outcome || !taken.event) break;
+      released.push({ event: taken.event, outcome });
+    }
+  }
+  return released;
+}
+
+/** Runs `work` in a transaction, retrying the race of two first messages; a failure is apologised for. */
+async function inTransaction<T>(
+  deps: InboxDeps,
+  work: (tx: Prisma.TransactionClient) => Promise<T>,
+  onFailure: (error: unknown) => Promise<InboundOutcome>,
+): Promise<T | InboundOutcome> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await prisma.$transaction((tx) => handleInTransaction(deps, tx, kept), {
-        timeout: 15_000,
-        maxWait: 10_000,
-      });
+      return await deps.prisma.$transaction(work, { timeout: 15_000, maxWait: 10_000 });
     } catch (error) {
       if (error instanceof DuplicateInbound) return { status: 'duplicate' };
       // Two first messages from one new address race to create the citizen: the loser retries.
       if (isUniqueViolation(error) && attempt < 3) continue;
-      return apologise(deps, event, error);
+      return onFailure(error);
     }
   }
 }
@@ -147,6 +192,26 @@ async function apologise(deps: InboxDeps, event: InboundEvent, error: unknown): 
       select: { id: true },
     });
     return { status: 'handled', citizenId: identity?.citizenId ?? '', outboxIds: [out.id], replies };
+  });
+}
+
+/** A held message that failed when released: taken off hold and answered with the apology. */
+async function apologiseForHeld(
+  deps: InboxDeps,
+  citizenId: string,
+  event: InboundEvent,
+  error: unknown,
+): Promise<InboundOutcome> {
+  deps.logger.error({ err: error, channel: event.channel, address: event.address }, 'held inbound message failed');
+  const replies: Reply[] = [{ lines: [{ key: 'error.generic' }] }];
+  return deps.prisma.$transaction(async (tx) => {
+    const citizen = await tx.citizen.findUniqueOrThrow({ where: { id: citizenId } });
+    await tx.processedInbound.update({
+      where: { channel_externalId: { channel: event.channel, externalId: event.externalId } },
+      data: { heldAt: null, heldEvent: Prisma.DbNull, receivedAt: deps.clock() },
+    });
+    const outboxIds = await writeOutbox(tx, citizenId, event, citizen.language, replies, 'reply');
+    return { status: 'handled', citizenId, outboxIds, replies };
   });
 }
 
@@ -182,22 +247,36 @@ async function handleFromOfficer(
   officer: NonNullable<Awaited<ReturnType<InboxDeps['prisma']['officer']['findUnique']>>>,
   event: InboundEvent,
 ): Promise<InboundOutcome> {
-  const outcome = await handleOfficerMessage(deps, officer, (event.text ?? '').slice(0, deps.maxChars), event.choice);
+  const outcome = await handleOfficerMessage(deps, officer, event.text ?? '', event.choice);
   const answered = await answerDirectly(deps, event, outcome.replies);
   if (answered.status !== 'handled') return answered;
   return { ...answered, notifications: outcome.outbox, changes: outcome.changes };
 }
 
-/** "/daftar <code>": links the officer invited with that code to this chat account, once. */
-async function registerOfficer(deps: InboxDeps, event: InboundEvent, code: string): Promise<InboundOutcome> {
-  const invited = code
-    ? await deps.prisma.officer.findUnique({ where: { inviteCode: code.trim().toUpperCase() } })
-    : null;
+/**
+ * An officer command from someone who is not an active officer: "/daftar <code>" links the
+ * officer invited with that code to this chat account, once; anything else is refused.
+ */
+async function answerStranger(
+  deps: InboxDeps,
+  tx: Prisma.TransactionClient,
+  event: InboundEvent,
+  command: OfficerCommand,
+): Promise<Reply[]> {
+  if (command.name !== 'register') {
+    deps.logger.warn(
+      { channel: event.channel, address: event.address, command: command.name },
+      'officer command from a stranger refused',
+    );
+    return [{ lines: [{ key: 'officer.notOfficer' }] }];
+  }
+  const code = command.args[0]?.trim().toUpperCase() ?? '';
+  const invited = code ? await tx.officer.findUnique({ where: { inviteCode: code } }) : null;
   if (!invited || !invited.active) {
     deps.logger.warn({ channel: event.channel, address: event.address }, 'officer invitation code refused');
-    return answerDirectly(deps, event, [{ lines: [{ key: 'officer.badInvite' }] }]);
+    return [{ lines: [{ key: 'officer.badInvite' }] }];
   }
-  await deps.prisma.officer.update({
+  await tx.officer.update({
     where: { id: invited.id },
     data: { channel: event.channel, address: event.address, inviteCode: null },
   });
@@ -205,14 +284,14 @@ async function registerOfficer(deps: InboxDeps, event: InboundEvent, code: strin
     { officerId: invited.id, channel: event.channel, address: event.address },
     'officer linked to chat account',
   );
-  return answerDirectly(deps, event, [
+  return [
     {
       lines: [
         { key: 'officer.registered', params: { name: invited.name, role: invited.role } },
         { key: 'officer.help' },
       ],
     },
-  ]);
+  ];
 }
 
 /** Stores each photo by content hash and hands the core `sha256:<hash>` references. */
@@ -242,6 +321,7 @@ async function handleInTransaction(
   deps: InboxDeps,
   tx: Prisma.TransactionClient,
   event: InboundEvent,
+  command: OfficerCommand | null,
 ): Promise<InboundOutcome> {
   const now = deps.clock();
   try {
@@ -258,7 +338,45 @@ async function handleInTransaction(
     where: { channel_externalId: { channel: event.channel, externalId: event.externalId } },
     data: { citizenId: citizen.id },
   });
+  const state = await lockConversation(tx, citizen, now);
 
+  // A flood from one number: every message is kept and answered in order as the limit allows;
+  // the sender is told so once.
+  if (CHANNEL_CAPABILITIES[event.channel].throttled && event.control === undefined) {
+    const decision = await floodDecision(tx, citizen.id, now, deps.floodPerMinute);
+    if (decision !== 'answer') {
+      await holdInbound(tx, event, now);
+      deps.logger.warn({ channel: event.channel, address: event.address, decision }, 'inbound flood: message held');
+      const replies: Reply[] = decision === 'holdAndTell' ? [{ lines: [{ key: 'flood.slowDown' }] }] : [];
+      const outboxIds = await writeOutbox(tx, citizen.id, event, state.lang, replies, 'reply');
+      return { status: 'handled', citizenId: citizen.id, outboxIds, replies };
+    }
+  }
+  return answerCitizen(deps, tx, citizen, state, event, command, now);
+}
+
+/** A message a citizen may have answered now: an officer-shaped one refused (or an invitation taken), any other through the dialogue. */
+async function answerCitizen(
+  deps: InboxDeps,
+  tx: Prisma.TransactionClient,
+  citizen: { id: string; language: Lang },
+  state: ConversationState,
+  event: InboundEvent,
+  command: OfficerCommand | null,
+  now: Date,
+): Promise<InboundOutcome> {
+  if (!command) return runDialogue(deps, tx, citizen, state, event, now);
+  const replies = await answerStranger(deps, tx, event, command);
+  const outboxIds = await writeOutbox(tx, citizen.id, event, state.lang, replies, 'reply');
+  return { status: 'handled', citizenId: citizen.id, outboxIds, replies };
+}
+
+/** Creates the citizen's conversation row if needed, locks it and returns their state. */
+async function lockConversation(
+  tx: Prisma.TransactionClient,
+  citizen: { id: string; language: Lang },
+  now: Date,
+): Promise<ConversationState> {
   // One message at a time per citizen: the row lock serialises concurrent deliveries.
   await tx.conversation.upsert({
     where: { citizenId: citizen.id },
@@ -267,23 +385,19 @@ async function handleInTransaction(
   });
   const [row] = await tx.$queryRaw<Array<{ state: unknown }>>`
     SELECT "state" FROM "Conversation" WHERE "citizenId" = ${citizen.id}::uuid FOR UPDATE`;
+  return restoreState(row?.state, citizen.language);
+}
 
-  // A flood from one number: told once to slow down, then nothing until the minute has passed.
-  const recent = CHANNEL_CAPABILITIES[event.channel].throttled
-    ? await tx.processedInbound.count({
-        where: { citizenId: citizen.id, receivedAt: { gt: new Date(now.getTime() - 60_000) } },
-      })
-    : 0;
-  if (recent > deps.floodPerMinute && event.control === undefined) {
-    deps.logger.warn({ channel: event.channel, address: event.address, recent }, 'inbound flood throttled');
-    if (recent > deps.floodPerMinute + 1)
-      return { status: 'handled', citizenId: citizen.id, outboxIds: [], replies: [] };
-    const slowDown: Reply[] = [{ lines: [{ key: 'flood.slowDown' }] }];
-    const ids = await writeOutbox(tx, citizen.id, event, citizen.language, slowDown, 'reply');
-    return { status: 'handled', citizenId: citizen.id, outboxIds: ids, replies: slowDown };
-  }
-  let state: ConversationState = restoreState(row?.state, citizen.language);
-
+/** One message through the pure core, its queries answered and its effects applied. */
+async function runDialogue(
+  deps: InboxDeps,
+  tx: Prisma.TransactionClient,
+  citizen: { id: string; language: Lang },
+  restored: ConversationState,
+  event: InboundEvent,
+  now: Date,
+): Promise<InboundOutcome> {
+  let state = restored;
   const ctx: StepContext = {
     now,
     city: deps.city,
@@ -302,7 +416,7 @@ async function handleInTransaction(
   const opened: SlaCase[] = [];
   let next: StepEvent | null = {
     type: 'message',
-    text: (event.text ?? '').slice(0, deps.maxChars),
+    text: event.text ?? '',
     choice: event.choice,
     start: event.start,
     control: event.control,

@@ -1,0 +1,78 @@
+import type { InboundEvent } from '../conversation/types.js';
+import type { Prisma } from '../generated/prisma/client.js';
+
+/** The window a sender's flood limit counts over. */
+export const FLOOD_WINDOW_MS = 60_000;
+
+/**
+ * What to do with one message of a sender on a throttled channel (SMS), decided under their
+ * conversation lock: answer it now; hold it because earlier ones are waiting (answers keep the
+ * order messages came in); or hold it as the first past the limit, and say so once.
+ */
+export type FloodDecision = 'answer' | 'hold' | 'holdAndTell';
+
+/**
+ * Counts the sender's messages answered in the last minute (this one included: its dedupe row is
+ * written before the lock) and the ones held, and decides.
+ */
+export async function floodDecision(
+  tx: Prisma.TransactionClient,
+  citizenId: string,
+  now: Date,
+  perMinute: number,
+): Promise<FloodDecision> {
+  const { answered, held } = await countInbound(tx, citizenId, now);
+  if (held > 0) return 'hold';
+  return answered > perMinute ? 'holdAndTell' : 'answer';
+}
+
+async function countInbound(tx: Prisma.TransactionClient, citizenId: string, now: Date) {
+  const since = new Date(now.getTime() - FLOOD_WINDOW_MS);
+  const [row] = await tx.$queryRaw<Array<{ answered: bigint; held: bigint }>>`
+    SELECT count(*) FILTER (WHERE "heldAt" IS NULL AND "receivedAt" > ${since}) AS answered,
+           count(*) FILTER (WHERE "heldAt" IS NOT NULL) AS held
+    FROM "ProcessedInbound" WHERE "citizenId" = ${citizenId}::uuid`;
+  return { answered: Number(row?.answered ?? 0), held: Number(row?.held ?? 0) };
+}
+
+/** Keeps a message on its dedupe row until the sender's minute allows an answer. */
+export async function holdInbound(tx: Prisma.TransactionClient, event: InboundEvent, now: Date): Promise<void> {
+  await tx.processedInbound.update({
+    where: { channel_externalId: { channel: event.channel, externalId: event.externalId } },
+    data: { heldAt: now, heldEvent: JSON.parse(JSON.stringify(event)) as Prisma.InputJsonValue },
+  });
+}
+
+/** Senders with messages waiting, oldest waiting first. */
+export async function sendersWithHeldInbound(prisma: Prisma.TransactionClient, limit: number): Promise<string[]> {
+  const rows = await prisma.$queryRaw<Array<{ citizenId: string }>>`
+    SELECT "citizenId"::text AS "citizenId" FROM "ProcessedInbound"
+    WHERE "heldAt" IS NOT NULL AND "citizenId" IS NOT NULL
+    GROUP BY "citizenId" ORDER BY min("heldAt") LIMIT ${limit}`;
+  return rows.map((r) => r.citizenId);
+}
+
+/**
+ * Takes the sender's oldest held message when their minute allows one more answer (call it
+ * under their conversation lock): it counts as received now. Null when nothing waits or the
+ * minute is full.
+ */
+export async function takeHeldInbound(
+  tx: Prisma.TransactionClient,
+  citizenId: string,
+  now: Date,
+  perMinute: number,
+): Promise<InboundEvent | null> {
+  const { answered } = await countInbound(tx, citizenId, now);
+  if (answered >= perMinute) return null;
+  const [row] = await tx.$queryRaw<Array<{ event: unknown }>>`
+    UPDATE "ProcessedInbound" AS p SET "heldAt" = NULL, "heldEvent" = NULL, "receivedAt" = ${now}
+    FROM (SELECT "channel", "externalId", "heldEvent" FROM "ProcessedInbound"
+          WHERE "citizenId" = ${citizenId}::uuid AND "heldAt" IS NOT NULL
+          ORDER BY "seq" LIMIT 1) AS oldest
+    WHERE p."channel" = oldest."channel" AND p."externalId" = oldest."externalId"
+    RETURNING oldest."heldEvent" AS event`;
+  if (!row) return null;
+  const event = row.event as InboundEvent & { receivedAt: string };
+  return { ...event, receivedAt: new Date(event.receivedAt) };
+}
