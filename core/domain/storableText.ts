@@ -23,11 +23,21 @@ export function storableText(text: string, maxCodePoints: number): string {
   let kept = 0;
   let end = 0;
   for (const { segment, index } of segmenter.segment(clean)) {
-    let points = 0;
-    for (const _ of segment) points++;
+    const points = codePoints(segment);
     if (kept + points > maxCodePoints) break;
     kept += points;
     end = index + segment.length;
   }
   return clean.slice(0, end);
+}
+
+function codePoints(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    // A high surrogate followed by a low one is one code point (the text is well formed here).
+    if (unit >= 0xd800 && unit <= 0xdbff) i++;
+    count++;
+  }
+  return count;
 }
