@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedOfficer, signIn } from '../support/commandCenter.js';
 import { FakeTwilioApi } from '../support/fakeTwilio.js';
 import { eventually, startApp, type TestApp } from '../support/startApp.js';
+import { BASE_DELAY_MS, MAX_DELAY_MS, reconnectDelay } from '../../web/reconnectDelay.js';
 
 // The Command Center's event streams over real HTTP against the whole app: no number of TV wall
 // or anonymous streams takes a signed-in officer's, an officer over their own share is refused
@@ -141,5 +142,17 @@ describe('event streams per viewer', () => {
     });
     expect(again.status).toBe(200);
     expect(keep(await openStream(app, { cookie: first })).status).toBe(429);
+  });
+});
+
+describe("the board's wait before it opens a refused stream again", () => {
+  it.each([
+    { label: 'the first retry', attempt: 0, ceiling: BASE_DELAY_MS },
+    { label: 'the third retry in a row', attempt: 2, ceiling: 4 * BASE_DELAY_MS },
+    { label: 'a long refusal', attempt: 40, ceiling: MAX_DELAY_MS },
+  ])('waits between half and all of its window on $label', ({ attempt, ceiling }) => {
+    expect(reconnectDelay(attempt, () => 0)).toBe(ceiling / 2);
+    expect(reconnectDelay(attempt, () => 0.999_999)).toBeLessThanOrEqual(ceiling);
+    expect(reconnectDelay(attempt, () => 0.999_999)).toBeGreaterThan(ceiling * 0.99);
   });
 });
