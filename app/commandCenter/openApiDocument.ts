@@ -459,8 +459,8 @@ export const openApiDocument = {
           requested_datetime: { type: 'string', format: 'date-time' },
           updated_datetime: { type: 'string', format: 'date-time' },
           expected_datetime: { type: 'string', format: 'date-time' },
-          lat: nullable('number'),
-          long: nullable('number'),
+          lat: nullable('number', { description: "Rounded to the city's open311.coordinateDecimals (default 3)" }),
+          long: nullable('number', { description: "Rounded to the city's open311.coordinateDecimals (default 3)" }),
         },
       },
       Open311NewRequest: {
