@@ -139,6 +139,8 @@ export function boardRoutes(core: Core, options: BoardOptions): Router {
       else res.status(503).json({ error: 'busy', message: 'Terlalu banyak layar terbuka.' });
       return;
     }
+    // A viewer gone while their sign-in was looked up would otherwise keep the slot for good.
+    if (req.socket.destroyed) return void taken.release();
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store, no-transform',
