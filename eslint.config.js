@@ -54,6 +54,8 @@ export default tseslint.config(
           'URLSearchParams',
           'setInterval',
           'clearInterval',
+          'setTimeout',
+          'clearTimeout',
         ].map((name) => [name, 'readonly']),
       ),
     },

@@ -127,6 +127,33 @@ describe('the Command Center in headless Chromium', () => {
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
   });
 
+  it('opens its event stream again by itself when the server refuses it, and loads the cases then', async () => {
+    // A second tab of the signed-in officer whose first stream is refused, as when every slot is
+    // taken: a browser does not retry a refused EventSource, the board must.
+    const tab = await board.context().newPage();
+    const answers: number[] = [];
+    await tab.route('**/api/events', async (route) => {
+      if (answers.length === 0) {
+        answers.push(429);
+        await route.fulfill({
+          status: 429,
+          headers: { 'Retry-After': '1' },
+          contentType: 'application/json',
+          body: '{"error":"too_many_streams"}',
+        });
+      } else {
+        answers.push(200);
+        await route.continue();
+      }
+    });
+    await tab.goto(`${app.baseUrl}/board`);
+    await tab.locator('#live[data-state="live"]').waitFor({ timeout: 15_000 });
+    await tab.locator('body[data-loaded]').waitFor();
+    expect(answers.slice(0, 2)).toEqual([429, 200]);
+    expect(await tab.textContent('#live')).toBe('LANGSUNG');
+    await tab.close();
+  });
+
   it('shows a complaint filed by SMS within seconds, without a reload', async () => {
     // Set on the page's window: a reload would lose it.
     await board.evaluate(() => {

@@ -43,6 +43,7 @@ async function showBoard(me) {
   $('logout').hidden = false;
   $('who').textContent = `${me.name} (${me.role}${me.departmentCode ? `, ${me.departmentCode}` : ''})`;
   document.body.dataset.signedIn = 'true';
+  source?.close();
   source = listenForChanges('/api/events', refresh, $('live'));
 }
 

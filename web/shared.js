@@ -1,5 +1,6 @@
 // What the board and the TV wall share: drawing case cards with their SLA clocks, the live
 // connection, and small DOM helpers. Data is only ever put in the page as text, never as HTML.
+import { reconnectDelay } from './reconnectDelay.js';
 import { slaClock } from './slaClock.js';
 
 /** Words and a shape per clock state: colour is never the only sign. */
@@ -172,24 +173,53 @@ export function drawDepartments(container, cases, options = {}) {
 }
 
 /**
- * Listens to /api/events and calls `refresh` on connect and on each change, showing the state
- * of the connection in `liveEl`. EventSource reconnects by itself after a drop.
+ * Listens to /api/events and calls `refresh` on each (re)connect and on each change, showing the
+ * state of the connection in `liveEl`. EventSource retries a dropped stream by itself, but gives
+ * up on one the server refused (429 or 503, when every slot is taken) or could not answer: then
+ * the stream is opened again after a growing, jittered wait. Returns a handle to stop listening.
  */
 export function listenForChanges(url, refresh, liveEl) {
-  const source = new EventSource(url);
+  let source = null;
+  let timer = null;
+  let attempt = 0;
+  let stopped = false;
   const show = (state, text) => {
     liveEl.dataset.state = state;
     liveEl.textContent = text;
   };
   const load = () => Promise.resolve(refresh()).catch(() => show('off', 'Gagal memuat, mencoba lagi...'));
-  show('connecting', 'Menghubungkan...');
-  source.addEventListener('hello', () => {
-    show('live', 'LANGSUNG');
-    load();
-  });
-  source.addEventListener('change', load);
-  source.addEventListener('error', () => show('off', 'Terputus, mencoba lagi...'));
-  return source;
+  const connect = () => {
+    timer = null;
+    show('connecting', 'Menghubungkan...');
+    const current = new EventSource(url);
+    source = current;
+    current.addEventListener('hello', () => {
+      attempt = 0;
+      show('live', 'LANGSUNG');
+      // Whatever changed while the stream was away is drawn now.
+      load();
+    });
+    current.addEventListener('change', load);
+    current.addEventListener('error', () => {
+      if (stopped || source !== current) return;
+      if (current.readyState !== EventSource.CLOSED) {
+        show('off', 'Terputus, mencoba lagi...');
+        return;
+      }
+      current.close();
+      const delay = reconnectDelay(attempt++, Math.random);
+      show('off', `Terputus, mencoba lagi dalam ${Math.ceil(delay / 1000)} dtk...`);
+      timer = setTimeout(connect, delay);
+    });
+  };
+  connect();
+  return {
+    close() {
+      stopped = true;
+      if (timer !== null) clearTimeout(timer);
+      source?.close();
+    },
+  };
 }
 
 /** Runs `task` one at a time; a call during a run makes one more run afterwards. */

@@ -9,20 +9,23 @@ import type { ChangeFeed } from './ChangeFeed.js';
 import { computeBoardStats } from './computeBoardStats.js';
 import { listBoardCases, toTvCase, type BoardCase } from './listBoardCases.js';
 import { openApiDocument } from './openApiDocument.js';
+import { StreamBudget, type StreamLimits, type StreamViewer } from './StreamBudget.js';
 import { departmentsOf, viewerScope } from './viewerScope.js';
 
 /** The board's static files: plain HTML, CSS and JavaScript, no build step. */
 export const WEB_DIR = path.resolve(import.meta.dirname, '../../web');
 
-/** Open event streams one process keeps at most; a wall of TVs fits well within. */
-const MAX_STREAMS = 200;
 const HEARTBEAT_MS = 25_000;
+/** Seconds a refused stream is told to wait; the board's own backoff adds jitter on top. */
+const RETRY_AFTER_SECONDS = { own_limit: 10, wall_full: 30 } as const;
 
 export interface BoardOptions {
   officerOf: (req: Request) => Promise<Officer | null>;
   feed: ChangeFeed;
   /** Unset: the TV wall is open (it shows no personal data). */
   tvWallToken: string | undefined;
+  /** How many event streams each viewer may hold (see StreamBudget). */
+  streams: StreamLimits;
 }
 
 const CLOCK_STATES: readonly ClockState[] = ['on_time', 'close', 'overdue', 'paused'];
@@ -58,7 +61,7 @@ function sameSecret(given: unknown, expected: string): boolean {
 export function boardRoutes(core: Core, options: BoardOptions): Router {
   const router = express.Router();
   const prisma = core.db.prisma;
-  let streams = 0;
+  const streams = new StreamBudget(options.streams);
 
   const tvAllowed = (req: Request) => !options.tvWallToken || sameSecret(req.query.token, options.tvWallToken);
   const langOf = (req: Request): Lang =>
@@ -118,13 +121,26 @@ export function boardRoutes(core: Core, options: BoardOptions): Router {
   });
 
   router.get('/api/events', async (req, res) => {
-    const allowed = (req.query.token !== undefined && tvAllowed(req)) || (await options.officerOf(req)) !== null;
-    if (!allowed) return void notSignedIn(res);
-    if (streams >= MAX_STREAMS) {
-      res.status(503).json({ error: 'busy', message: 'Terlalu banyak layar terbuka.' });
+    // A stream asked with the TV wall's ?token= is the wall's, counted in the wall's budget even
+    // when the browser is signed in; any other is the signed-in officer's own.
+    let viewer: StreamViewer;
+    if (req.query.token !== undefined && tvAllowed(req)) {
+      viewer = { kind: 'tv', address: req.ip ?? req.socket.remoteAddress ?? '' };
+    } else {
+      const officer = await options.officerOf(req);
+      if (!officer) return void notSignedIn(res);
+      viewer = { kind: 'officer', officerId: officer.id };
+    }
+    const taken = streams.take(viewer);
+    if ('refused' in taken) {
+      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS[taken.refused]));
+      if (taken.refused === 'own_limit')
+        res.status(429).json({ error: 'too_many_streams', message: 'Terlalu banyak layar terbuka dari Anda.' });
+      else res.status(503).json({ error: 'busy', message: 'Terlalu banyak layar terbuka.' });
       return;
     }
-    streams++;
+    // A viewer gone while their sign-in was looked up would otherwise keep the slot for good.
+    if (req.socket.destroyed) return void taken.release();
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store, no-transform',
@@ -139,7 +155,7 @@ export function boardRoutes(core: Core, options: BoardOptions): Router {
     const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
     heartbeat.unref();
     req.on('close', () => {
-      streams--;
+      taken.release();
       clearInterval(heartbeat);
       unsubscribe();
     });

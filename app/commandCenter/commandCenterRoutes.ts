@@ -40,6 +40,7 @@ export function commandCenterRoutes(core: Core, runtime: Runtime, options: Comma
       officerOf: (req) => signedInOfficer(core, sessionSecret, req),
       feed,
       tvWallToken: settings.tvWallToken,
+      streams: settings.streams,
     }),
   );
   router.use('/open311/v2', open311Routes(core, runtime, settings.open311ApiKeys));

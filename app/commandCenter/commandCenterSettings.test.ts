@@ -23,7 +23,16 @@ describe('Command Center settings', () => {
       sessionSecret: 's'.repeat(32),
       open311ApiKeys: ['key-one-0123456789abc', 'key_two_0123456789abc'],
       tvWallToken: 't'.repeat(24),
+      streams: { perOfficer: 5, tvWall: 100, tvWallPerClient: 10 },
     });
+  });
+
+  it('reads the event stream limits, per officer and for the TV wall', () => {
+    expect(
+      loadConfig({ EVENT_STREAMS_PER_OFFICER: '2', TV_WALL_STREAMS: '40', TV_WALL_STREAMS_PER_CLIENT: '4' })
+        .commandCenter.streams,
+    ).toEqual({ perOfficer: 2, tvWall: 40, tvWallPerClient: 4 });
+    expect(problemsOf({ TV_WALL_STREAMS: '0' })).toContain('TV_WALL_STREAMS');
   });
 
   it.each([

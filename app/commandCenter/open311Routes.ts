@@ -34,6 +34,13 @@ const text = (value: unknown): string | undefined =>
       ? String(value)
       : undefined;
 
+/** A published coordinate, rounded to the city's `decimals` (the stored one stays exact). */
+function published(value: number | null, decimals: number): number | null {
+  if (value === null) return null;
+  const factor = 10 ** decimals;
+  return Math.round(value * factor) / factor;
+}
+
 function coordinate(value: unknown, limit: number): number | null | 'invalid' {
   const raw = text(value);
   if (raw === undefined) return null;
@@ -43,9 +50,10 @@ function coordinate(value: unknown, limit: number): number | null | 'invalid' {
 
 /**
  * Open311 GeoReport v2 for complaints (pengaduan), under /open311/v2: the categories as
- * services, the complaints as requests (without the reporter's personal data, and without the
- * free-text description and place, which citizens often fill with it), and filing a complaint
- * with an API key from OPEN311_API_KEYS.
+ * services, the complaints as requests (without the reporter's personal data, without the
+ * free-text description and place, which citizens often fill with it, and with coordinates at the
+ * city's `open311.coordinateDecimals`), and filing a complaint with an API key from
+ * OPEN311_API_KEYS.
  */
 export function open311Routes(core: Core, runtime: Runtime, apiKeys: readonly string[]): Router {
   const router = express.Router();
@@ -76,8 +84,8 @@ export function open311Routes(core: Core, runtime: Runtime, apiKeys: readonly st
     requested_datetime: c.createdAt.toISOString(),
     updated_datetime: c.updatedAt.toISOString(),
     expected_datetime: c.deadlineAt.toISOString(),
-    lat: c.latitude,
-    long: c.longitude,
+    lat: published(c.latitude, city.open311.coordinateDecimals),
+    long: published(c.longitude, city.open311.coordinateDecimals),
   });
 
   router.get('/requests.json', async (req, res) => {
@@ -152,15 +160,10 @@ export function open311Routes(core: Core, runtime: Runtime, apiKeys: readonly st
 
       const now = core.clock();
       const filed = await prisma.$transaction(async (tx) => {
-        const known = phone ? await tx.citizen.findUnique({ where: { phone } }) : null;
-        const citizen = known
-          ? await tx.citizen.update({
-              where: { id: known.id },
-              data: { email: known.email ?? email ?? null, fullName: known.fullName ?? fullName },
-            })
-          : await tx.citizen.create({
-              data: { language: core.config.defaultLanguage, phone, email: email ?? null, fullName },
-            });
+        // Anyone with a key can type any phone number: the request gets a citizen row of its own,
+        // never one found by that number (whose contact data and chats stay theirs), and the
+        // details given stay with the complaint.
+        const citizen = await tx.citizen.create({ data: { language: core.config.defaultLanguage } });
         const complaint = await submitComplaint(
           tx,
           city,
@@ -174,6 +177,7 @@ export function open311Routes(core: Core, runtime: Runtime, apiKeys: readonly st
             // Nobody named: the department sees no reporter.
             anonymous: fullName === null,
             photos: [],
+            reporter: { name: fullName, email: email ?? null, phone },
           },
           now,
         );

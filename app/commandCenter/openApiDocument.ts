@@ -117,6 +117,14 @@ export const openApiDocument = {
             content: { 'text/event-stream': { schema: { type: 'string' } } },
           },
           '401': error('Neither signed in nor the TV wall'),
+          '429': {
+            ...error('This officer, or this TV wall client address, holds its share of streams already'),
+            headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
+          },
+          '503': {
+            ...error("The TV wall's whole budget of streams is taken"),
+            headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
+          },
         },
       },
     },
@@ -451,8 +459,8 @@ export const openApiDocument = {
           requested_datetime: { type: 'string', format: 'date-time' },
           updated_datetime: { type: 'string', format: 'date-time' },
           expected_datetime: { type: 'string', format: 'date-time' },
-          lat: nullable('number'),
-          long: nullable('number'),
+          lat: nullable('number', { description: "Rounded to the city's open311.coordinateDecimals (default 3)" }),
+          long: nullable('number', { description: "Rounded to the city's open311.coordinateDecimals (default 3)" }),
         },
       },
       Open311NewRequest: {

@@ -61,6 +61,7 @@ export async function changeCaseStatus(
         citizenId: moved.citizenId,
         note: change.note?.trim() || null,
         email: moved.email,
+        phone: moved.phone,
       },
       hold,
     );
@@ -73,8 +74,12 @@ interface Moved {
   status: string;
   title: { id: string; en: string };
   citizenId: string;
-  /** Where a final status is also sent (permits only: a complaint has no email). */
+  /**
+   * Where a final status is also sent, when the case names it: a permit's email, an Open311
+   * complaint's reporter. Otherwise the citizen's own.
+   */
   email: string | null;
+  phone: string | null;
   sla: StatusChanged['sla'];
 }
 
@@ -86,6 +91,7 @@ async function movePermit(tx: Tx, city: CityData, change: StatusChange & { track
     title: type?.name ?? { id: app.permitTypeCode, en: app.permitTypeCode },
     citizenId: app.citizenId,
     email: app.email,
+    phone: null,
     sla: {
       kind: 'permit',
       id: app.id,
@@ -108,7 +114,8 @@ async function moveComplaint(
     status: complaint.status,
     title: category?.name ?? { id: complaint.categoryCode, en: complaint.categoryCode },
     citizenId: complaint.citizenId,
-    email: null,
+    email: complaint.reporterEmail,
+    phone: complaint.reporterPhone,
     sla: {
       kind: 'complaint',
       id: complaint.id,

@@ -23,6 +23,11 @@ export interface ComplaintSubmission {
   longitude: number | null;
   anonymous: boolean;
   photos: string[];
+  /**
+   * The contact details given with an Open311 request, kept on the complaint: its final notices
+   * go to them, and no citizen's own contact data is touched.
+   */
+  reporter?: { name: string | null; email: string | null; phone: string | null } | undefined;
 }
 
 /** Ratings at or below this reopen a finished complaint for the supervisor's review. */
@@ -109,6 +114,9 @@ export async function submitComplaint(
       latitude: submission.latitude,
       longitude: submission.longitude,
       anonymous: submission.anonymous,
+      reporterName: submission.reporter?.name ?? null,
+      reporterEmail: submission.reporter?.email ?? null,
+      reporterPhone: submission.reporter?.phone ?? null,
       deadlineAt,
       createdAt: now,
       events: {

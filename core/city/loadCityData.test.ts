@@ -172,4 +172,22 @@ describe('loadCityData', () => {
     });
     expect(errorOf(dir).message).toMatch(/calendar\.holidays\.2\.date/);
   });
+
+  it('publishes Open311 coordinates at 3 decimals unless the city says otherwise, within 0 to 6', () => {
+    expect(loadCityData(DEFAULT_DIR).open311).toEqual({ coordinateDecimals: 3 });
+    const unset = brokenCity('city.json', (d) => {
+      delete d.open311;
+    });
+    expect(loadCityData(unset).open311).toEqual({ coordinateDecimals: 3 });
+    const two = brokenCity('city.json', (d) => {
+      d.open311 = { coordinateDecimals: 2 };
+    });
+    expect(loadCityData(two).open311).toEqual({ coordinateDecimals: 2 });
+    for (const bad of [7, -1, 2.5, '3']) {
+      const dir = brokenCity('city.json', (d) => {
+        d.open311 = { coordinateDecimals: bad };
+      });
+      expect(errorOf(dir).message).toMatch(/open311\.coordinateDecimals/);
+    }
+  });
 });

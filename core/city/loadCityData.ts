@@ -125,6 +125,11 @@ const cityFileSchema = z.object({
         .refine((b) => b.south < b.north && b.west < b.east, 'south must be below north and west left of east'),
     })
     .optional(),
+  /**
+   * Decimal places of the coordinates Open311 publishes (3: about 110 m), so a public list does
+   * not point at a citizen's door; officers keep the exact ones.
+   */
+  open311: z.object({ coordinateDecimals: z.number().int().min(0).max(6) }).default({ coordinateDecimals: 3 }),
   pbb: z.object({
     penaltyMonthlyRatePercent: z.number().min(0).max(100),
     penaltyCapMonths: z.number().int().min(0),

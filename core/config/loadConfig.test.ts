@@ -38,7 +38,12 @@ describe('loadConfig', () => {
       email: null,
       slaReconcileMs: 10 * 60_000,
       recoverySweepMs: 15_000,
-      commandCenter: { sessionSecret: undefined, open311ApiKeys: [], tvWallToken: undefined },
+      commandCenter: {
+        sessionSecret: undefined,
+        open311ApiKeys: [],
+        tvWallToken: undefined,
+        streams: { perOfficer: 5, tvWall: 100, tvWallPerClient: 10 },
+      },
     });
   });
 
@@ -121,7 +126,12 @@ describe('loadConfig', () => {
       email: { smtpUrl: 'smtps://mailer:secret@mail.kota.go.id:465', from: 'LayanKota <layanan@kota.go.id>' },
       slaReconcileMs: 5 * 60_000,
       recoverySweepMs: 3000,
-      commandCenter: { sessionSecret: undefined, open311ApiKeys: [], tvWallToken: undefined },
+      commandCenter: {
+        sessionSecret: undefined,
+        open311ApiKeys: [],
+        tvWallToken: undefined,
+        streams: { perOfficer: 5, tvWall: 100, tvWallPerClient: 10 },
+      },
     });
   });
 

@@ -130,6 +130,9 @@ const envShape = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{24,}$/, 'must be 24 or more characters of A-Z, a-z, 0-9, _ and -')
     .optional(),
+  EVENT_STREAMS_PER_OFFICER: positiveInt(5),
+  TV_WALL_STREAMS: positiveInt(100),
+  TV_WALL_STREAMS_PER_CLIENT: positiveInt(10),
 });
 
 const envSchema = envShape.superRefine((e, ctx) => {
@@ -203,12 +206,18 @@ export interface Config {
 
 /**
  * The Command Center's secrets: the key that signs officers' session cookies (unset: a random
- * one per process start), the Open311 clients' API keys, and the TV wall's token (unset: open).
+ * one per process start), the Open311 clients' API keys, and the TV wall's token (unset: open);
+ * and how many live event streams one web process keeps, per viewer.
  */
 export interface CommandCenterConfig {
   sessionSecret: string | undefined;
   open311ApiKeys: string[];
   tvWallToken: string | undefined;
+  /**
+   * Each officer has `perOfficer` streams of their own; the TV wall (and anyone without a
+   * sign-in) shares `tvWall`, at most `tvWallPerClient` per client address.
+   */
+  streams: { perOfficer: number; tvWall: number; tvWallPerClient: number };
 }
 
 /** Which SMS provider a city uses, and its credentials. */
@@ -298,6 +307,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sessionSecret: e.SESSION_SECRET,
       open311ApiKeys: e.OPEN311_API_KEYS,
       tvWallToken: e.TV_WALL_TOKEN,
+      streams: {
+        perOfficer: e.EVENT_STREAMS_PER_OFFICER,
+        tvWall: e.TV_WALL_STREAMS,
+        tvWallPerClient: e.TV_WALL_STREAMS_PER_CLIENT,
+      },
     },
   };
 }

@@ -9,13 +9,14 @@ const FINAL = new Set(['done', 'rejected', 'not_authority']);
 /**
  * Tells a citizen that their case changed status, on the channel they last wrote from; a final
  * status also by SMS (to their number) and by email (when one is known), as the origin city did:
- * "when the permit is done the applicant is told by email and SMS". Runs in the caller's
+ * "when the permit is done the applicant is told by email and SMS". A case that names its own
+ * contact (`email`, `phone`: an Open311 request's reporter) is told there. Runs in the caller's
  * transaction, so the notification exists exactly when the change does. Chat and SMS notices
  * wait `hold.ms` for further changes to go with them (see writeStatusNotice).
  */
 export async function notifyStatusChange(
   tx: Prisma.TransactionClient,
-  change: CaseSummary & { citizenId: string; note: string | null; email: string | null },
+  change: CaseSummary & { citizenId: string; note: string | null; email: string | null; phone?: string | null },
   hold: { now: Date; ms: number },
 ): Promise<Array<{ id: string; channel: ChannelName }>> {
   const citizen = await tx.citizen.findUnique({
@@ -54,7 +55,12 @@ export async function notifyStatusChange(
   const latest = citizen.identities.find((i) => i.channel !== 'console') ?? citizen.identities[0];
   if (latest) await notice(latest.channel, latest.address);
   if (!FINAL.has(change.status)) return written;
-  if (citizen.phone && latest?.channel !== 'sms') await notice('sms', citizen.phone);
+  if (change.phone) {
+    // A number typed with the case (an Open311 reporter's, by whoever filed it) is told only when
+    // it is no citizen's own: a known citizen hears nothing of a case they may never have filed.
+    const owner = await tx.citizen.findUnique({ where: { phone: change.phone }, select: { id: true } });
+    if (!owner) await notice('sms', change.phone);
+  } else if (citizen.phone && latest?.channel !== 'sms') await notice('sms', citizen.phone);
   const email = change.email ?? citizen.email;
   if (email) {
     written.push(

@@ -318,6 +318,13 @@ async function timeline(deps: OfficerDeps, c: OfficerCase): Promise<OfficerOutco
       ? await prisma.permitEvent.findMany({ where: { applicationId: c.id }, orderBy: { id: 'asc' } })
       : await prisma.complaintEvent.findMany({ where: { complaintId: c.id }, orderBy: { id: 'asc' } });
   const citizen = await prisma.citizen.findUnique({ where: { id: c.citizenId } });
+  // An Open311 complaint's reporter is named on the complaint, not on a citizen.
+  const reporter =
+    c.kind === 'complaint'
+      ? await prisma.complaint.findUnique({ where: { id: c.id }, select: { reporterName: true, reporterPhone: true } })
+      : null;
+  const name = reporter?.reporterName ?? citizen?.fullName;
+  const phone = reporter?.reporterPhone ?? citizen?.phone;
   const at = (d: Date) => formatDateTime(d, 'id', city.timezone);
   const lines = [
     line('officer.timelineHeader', {
@@ -331,8 +338,8 @@ async function timeline(deps: OfficerDeps, c: OfficerCase): Promise<OfficerOutco
     c.anonymous
       ? line('officer.reporterHidden')
       : line('officer.reporter', {
-          name: citizen?.fullName ?? '-',
-          phone: citizen?.phone ? maskPhone(citizen.phone) : '-',
+          name: name ?? '-',
+          phone: phone ? maskPhone(phone) : '-',
         }),
   ];
   if (c.description) lines.push(line('officer.description', { text: c.description }));
