@@ -3,7 +3,7 @@ import { openApiDocument } from '../app/commandCenter/openApiDocument.js';
 import { signSession } from '../app/commandCenter/sessionCookie.js';
 import { submitComplaint } from '../core/cases/complaintService.js';
 import { submitPermit } from '../core/cases/permitService.js';
-import { codeSentTo, getJson, postJson, seedOfficer, signIn } from './support/commandCenter.js';
+import { codeSentTo, getJson, postJson, seedOfficer, setCookieOf, signIn } from './support/commandCenter.js';
 import { FakeTwilioApi } from './support/fakeTwilio.js';
 import { createOpenApiValidator } from './support/openApiValidator.js';
 import { eventually, startApp, type TestApp } from './support/startApp.js';
@@ -184,35 +184,35 @@ describe('the Command Center API', () => {
     it('allows five tries per code, the right one included, and each code once', async () => {
       const handle = `+${phones.tries}`;
       const seen = api.calls.length;
-      await postJson(app, '/api/login/request', { handle });
+      const challenge = setCookieOf((await postJson(app, '/api/login/request', { handle })).headers, 'lk_login');
       const code = await codeSentTo(api, phones.tries, seen);
       const wrong = code === '000000' ? '111111' : '000000';
       for (let i = 0; i < 5; i++) {
-        const res = await postJson(app, '/api/login/verify', { handle, code: wrong });
+        const res = await postJson(app, '/api/login/verify', { handle, code: wrong }, challenge);
         expect(res.status).toBe(401);
         expectValid('post', '/api/login/verify', 401, await res.json());
       }
-      expect((await postJson(app, '/api/login/verify', { handle, code })).status).toBe(401);
+      expect((await postJson(app, '/api/login/verify', { handle, code }, challenge)).status).toBe(401);
 
       const seenAgain = api.calls.length;
-      await postJson(app, '/api/login/request', { handle });
+      const again = setCookieOf((await postJson(app, '/api/login/request', { handle })).headers, 'lk_login');
       const fresh = await codeSentTo(api, phones.tries, seenAgain);
-      const ok = await postJson(app, '/api/login/verify', { handle, code: fresh });
+      const ok = await postJson(app, '/api/login/verify', { handle, code: fresh }, again);
       expect(ok.status).toBe(200);
       expectValid('post', '/api/login/verify', 200, await ok.json());
-      expect((await postJson(app, '/api/login/verify', { handle, code: fresh })).status).toBe(401);
+      expect((await postJson(app, '/api/login/verify', { handle, code: fresh }, again)).status).toBe(401);
     });
 
     it('lets a code expire after ten minutes', async () => {
       const handle = `+${phones.tries}`;
       const seen = api.calls.length;
-      await postJson(app, '/api/login/request', { handle });
+      const challenge = setCookieOf((await postJson(app, '/api/login/request', { handle })).headers, 'lk_login');
       const code = await codeSentTo(api, phones.tries, seen);
       app.clock.now = new Date(app.clock.now.getTime() + 10 * 60_000 + 1);
-      expect((await postJson(app, '/api/login/verify', { handle, code })).status).toBe(401);
+      expect((await postJson(app, '/api/login/verify', { handle, code }, challenge)).status).toBe(401);
     });
 
-    it('sends at most five codes an hour to one officer', async () => {
+    it('sends at most five codes an hour to one officer from one client', async () => {
       app.clock.now = new Date(app.clock.now.getTime() + 2 * HOUR);
       const seen = api.calls.length;
       for (let i = 0; i < 7; i++)
@@ -224,10 +224,15 @@ describe('the Command Center API', () => {
 
     it('sets an HttpOnly, SameSite=Strict cookie that a forged or foreign-signed one cannot imitate', async () => {
       const seen = api.calls.length;
-      await postJson(app, '/api/login/request', { handle: `+${phones.admin}` });
+      const requested = await postJson(app, '/api/login/request', { handle: `+${phones.admin}` });
       const code = await codeSentTo(api, phones.admin, seen);
-      const res = await postJson(app, '/api/login/verify', { handle: `+${phones.admin}`, code });
-      const header = res.headers.get('set-cookie') ?? '';
+      const res = await postJson(
+        app,
+        '/api/login/verify',
+        { handle: `+${phones.admin}`, code },
+        setCookieOf(requested.headers, 'lk_login'),
+      );
+      const header = res.headers.getSetCookie().find((c) => c.startsWith('lk_session=')) ?? '';
       expect(header).toMatch(/^lk_session=[\w-]+\.[\w-]+; /);
       expect(header).toContain('HttpOnly');
       expect(header).toContain('SameSite=Strict');
@@ -238,28 +243,36 @@ describe('the Command Center API', () => {
       expectValid('get', '/api/me', 200, me.body);
       const { id } = me.body as { id: string };
       const exp = app.clock.now.getTime() + HOUR;
-      const foreign = `lk_session=${signSession({ sub: id, exp }, 'some-other-secret-0123456789abcdef')}`;
+      const foreign = `lk_session=${signSession({ sub: id, ver: 0, exp }, 'some-other-secret-0123456789abcdef')}`;
       const [payload, signature] = cookies.admin!.slice('lk_session='.length).split('.');
-      const tampered = `lk_session=${Buffer.from(JSON.stringify({ sub: id, exp: exp + 9 * HOUR })).toString('base64url')}.${signature}`;
+      const tampered = `lk_session=${Buffer.from(JSON.stringify({ sub: id, ver: 0, exp: exp + 9 * HOUR })).toString('base64url')}.${signature}`;
       for (const cookie of [undefined, foreign, tampered, `lk_session=${payload}`]) {
         const answer = await getJson(app, '/api/cases', cookie);
         expect(answer.status).toBe(401);
         expectValid('get', '/api/cases', 401, answer.body);
       }
-      const expired = `lk_session=${signSession({ sub: id, exp: app.clock.now.getTime() - 1 }, SECRET)}`;
+      const expired = `lk_session=${signSession({ sub: id, ver: 0, exp: app.clock.now.getTime() - 1 }, SECRET)}`;
       expect((await getJson(app, '/api/me', expired)).status).toBe(401);
 
       const out = await postJson(app, '/api/logout', {}, cookies.admin);
       expect(out.status).toBe(204);
       expect(out.headers.get('set-cookie')).toContain('Max-Age=0');
+      // Logout ends every session of the admin: the tests below need a new one.
+      expect((await getJson(app, '/api/me', cookies.admin)).status).toBe(401);
+      cookies.admin = await signIn(app, api, phones.admin);
     });
 
     it('ends the session of an officer who is deactivated', async () => {
       const seen = api.calls.length;
-      await postJson(app, '/api/login/request', { handle: `+${phones.tries}` });
+      const requested = await postJson(app, '/api/login/request', { handle: `+${phones.tries}` });
       const code = await codeSentTo(api, phones.tries, seen);
-      const res = await postJson(app, '/api/login/verify', { handle: `+${phones.tries}`, code });
-      const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+      const res = await postJson(
+        app,
+        '/api/login/verify',
+        { handle: `+${phones.tries}`, code },
+        setCookieOf(requested.headers, 'lk_login'),
+      );
+      const cookie = setCookieOf(res.headers, 'lk_session')!;
       expect((await getJson(app, '/api/me', cookie)).status).toBe(200);
       await app.core.db.prisma.officer.updateMany({ where: { phone: phones.tries }, data: { active: false } });
       expect((await getJson(app, '/api/me', cookie)).status).toBe(401);
@@ -321,7 +334,7 @@ describe('the Command Center API', () => {
       const [open] = await casesOf(cookies.dlhSupervisor!);
       // The clock jumps days ahead, past any session: a cookie that lasts.
       const supervisor = await app.core.db.prisma.officer.findFirstOrThrow({ where: { phone: phones.dlhSupervisor } });
-      const lasting = `lk_session=${signSession({ sub: supervisor.id, exp: Date.parse('2100-01-01') }, SECRET)}`;
+      const lasting = `lk_session=${signSession({ sub: supervisor.id, ver: supervisor.sessionVersion, exp: Date.parse('2100-01-01') }, SECRET)}`;
       const complaint = await app.core.db.prisma.complaint.findUniqueOrThrow({
         where: { trackingNumber: open!.trackingNumber },
       });

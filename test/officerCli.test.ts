@@ -151,6 +151,28 @@ describe('npm run officer: adding an officer and the invitation code', () => {
   );
 
   it(
+    'changes an officer role and department, which ends their Command Center sessions',
+    async () => {
+      const before = await core.db.prisma.officer.findFirstOrThrow({ where: { name: 'Dewi Lestari' } });
+      const run = await officerCli(['change', before.id, '--role', 'supervisor', '--department', 'DLH']);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(
+        `Officer ${before.id} is now supervisor, DLH; their Command Center sessions are ended.`,
+      );
+      const after = await core.db.prisma.officer.findUniqueOrThrow({ where: { id: before.id } });
+      expect(after).toMatchObject({ role: 'supervisor', departmentCode: 'DLH', active: true });
+      expect(after.sessionVersion).toBe(before.sessionVersion + 1);
+
+      const refused = await officerCli(['change', before.id, '--department', 'none']);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('--department is required for an supervisor');
+      expect(await core.db.prisma.officer.findUniqueOrThrow({ where: { id: before.id } })).toEqual(after);
+    },
+    TIMEOUT,
+  );
+
+  it(
     'refuses an officer without --department, exit code 2, naming the missing option; nothing is added',
     async () => {
       const before = await core.db.prisma.officer.count();

@@ -1,10 +1,20 @@
 import express, { type Router } from 'express';
 import type { Core } from '../../core/boot.js';
 import type { Officer } from '../../core/generated/prisma/client.js';
-import { requestLoginCode } from '../../core/officers/requestLoginCode.js';
+import { newLoginChallenge } from '../../core/officers/loginChallenge.js';
+import { LOGIN_CODE_TTL_MS, requestLoginCode } from '../../core/officers/requestLoginCode.js';
 import { verifyLoginCode } from '../../core/officers/verifyLoginCode.js';
 import type { Runtime } from '../createRuntime.js';
-import { SESSION_TTL_MS, sessionCookieHeader, signSession } from './sessionCookie.js';
+import {
+  CHALLENGE_COOKIE,
+  challengeCookieHeader,
+  cookieValue,
+  readSession,
+  SESSION_COOKIE,
+  SESSION_TTL_MS,
+  sessionCookieHeader,
+  signSession,
+} from './sessionCookie.js';
 import { signedInOfficer } from './signedInOfficer.js';
 import { viewerScope } from './viewerScope.js';
 
@@ -34,8 +44,10 @@ const textOf = (value: unknown, max: number): string | null =>
 
 /**
  * Sign-in by a one-time code the bot sends to the officer's linked chat account. No passwords:
- * `POST /api/login/request {handle}` answers the same whether or not the handle is an officer's,
- * and does its work after answering, so not even the timing tells.
+ * `POST /api/login/request {handle}` answers the same whether or not the handle is an officer's
+ * (202 and a fresh challenge cookie), and does its work after answering, so not even the timing
+ * tells. The code works only with that challenge, so a stranger who knows the handle can neither
+ * cancel it nor spend its tries. Logout ends every session of the officer (their session version).
  */
 export function loginRoutes(core: Core, runtime: Runtime, options: LoginOptions): Router {
   const router = express.Router();
@@ -47,10 +59,17 @@ export function loginRoutes(core: Core, runtime: Runtime, options: LoginOptions)
       res.status(400).json({ error: 'bad_request', message: 'Isi nomor HP atau alamat chat Anda.' });
       return;
     }
+    const challenge = newLoginChallenge();
+    res.setHeader(
+      'Set-Cookie',
+      challengeCookieHeader(challenge, { secure: options.secure, maxAgeMs: LOGIN_CODE_TTL_MS }),
+    );
     res.status(202).json({ status: 'sent', message: SENT_MESSAGE });
     void (async () => {
       const outcome = await requestLoginCode(core.db.prisma, {
         handle,
+        challenge,
+        client: req.ip ?? req.socket.remoteAddress ?? '',
         now: core.clock(),
         secret: options.secret,
         language: core.config.defaultLanguage,
@@ -70,7 +89,8 @@ export function loginRoutes(core: Core, runtime: Runtime, options: LoginOptions)
       return;
     }
     const now = core.clock();
-    const officer = await verifyLoginCode(core.db.prisma, { handle, code, now, secret: options.secret });
+    const challenge = cookieValue(req.headers.cookie, CHALLENGE_COOKIE) ?? '';
+    const officer = await verifyLoginCode(core.db.prisma, { handle, code, challenge, now, secret: options.secret });
     if (!officer) {
       res.status(401).json({
         error: 'invalid_code',
@@ -78,13 +98,28 @@ export function loginRoutes(core: Core, runtime: Runtime, options: LoginOptions)
       });
       return;
     }
-    const token = signSession({ sub: officer.id, exp: now.getTime() + SESSION_TTL_MS }, options.secret);
-    res.setHeader('Set-Cookie', sessionCookieHeader(token, { secure: options.secure, maxAgeMs: SESSION_TTL_MS }));
+    const token = signSession(
+      { sub: officer.id, ver: officer.sessionVersion, exp: now.getTime() + SESSION_TTL_MS },
+      options.secret,
+    );
+    res.setHeader('Set-Cookie', [
+      sessionCookieHeader(token, { secure: options.secure, maxAgeMs: SESSION_TTL_MS }),
+      challengeCookieHeader('', { secure: options.secure, maxAgeMs: 0 }),
+    ]);
     core.logger.info({ officerId: officer.id, role: officer.role }, 'officer signed in to the command center');
     res.json(describeOfficer(core, officer));
   });
 
-  router.post('/api/logout', (_req, res) => {
+  router.post('/api/logout', async (req, res) => {
+    const claims = readSession(cookieValue(req.headers.cookie, SESSION_COOKIE), options.secret, core.clock().getTime());
+    if (claims) {
+      // Every cookie signed at this version stops working, on every device.
+      const ended = await core.db.prisma.officer.updateMany({
+        where: { id: claims.sub, sessionVersion: claims.ver },
+        data: { sessionVersion: { increment: 1 } },
+      });
+      if (ended.count > 0) core.logger.info({ officerId: claims.sub }, 'officer signed out of the command center');
+    }
     res.setHeader('Set-Cookie', sessionCookieHeader('', { secure: options.secure, maxAgeMs: 0 }));
     res.status(204).end();
   });

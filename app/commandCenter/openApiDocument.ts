@@ -33,19 +33,33 @@ export const openApiDocument = {
         tags: ['login'],
         summary: 'Ask for a sign-in code',
         description:
-          'If an active officer with a linked chat account has this phone number or chat address, a 6-digit code valid for 10 minutes is sent there. The answer is the same either way.',
+          'If an active officer with a linked chat account has this phone number or chat address, a 6-digit code valid for 10 minutes is sent there, bound to the challenge cookie set in this answer: only this browser can use it. At most 5 codes an hour per officer and client, 20 per officer. The answer is the same either way.',
         requestBody: {
           required: true,
           content: { 'application/json': { schema: ref('LoginRequest') } },
         },
-        responses: { '202': json(ref('LoginRequested'), 'Accepted'), '400': error('No handle given') },
+        responses: {
+          '202': {
+            ...json(ref('LoginRequested'), 'Accepted'),
+            headers: {
+              'Set-Cookie': {
+                schema: { type: 'string' },
+                description:
+                  'lk_login=...; Path=/api/login; HttpOnly; SameSite=Strict; Max-Age=600 (a fresh challenge)',
+              },
+            },
+          },
+          '400': error('No handle given'),
+        },
       },
     },
     '/api/login/verify': {
       post: {
         tags: ['login'],
         summary: 'Sign in with the code',
-        description: 'Five tries per code. Sets the HttpOnly, SameSite=Strict session cookie.',
+        description:
+          'Needs the challenge cookie of the request that sent the code. Five tries per challenge. Sets the HttpOnly, SameSite=Strict session cookie and clears the challenge.',
+        parameters: [{ name: 'lk_login', in: 'cookie', required: true, schema: { type: 'string' } }],
         requestBody: { required: true, content: { 'application/json': { schema: ref('LoginVerify') } } },
         responses: {
           '200': {
@@ -55,12 +69,17 @@ export const openApiDocument = {
             },
           },
           '400': error('Handle or code missing'),
-          '401': error('Wrong, expired or used-up code'),
+          '401': error('No or unknown challenge; wrong, expired or used-up code'),
         },
       },
     },
     '/api/logout': {
-      post: { tags: ['login'], summary: 'Sign out', responses: { '204': { description: 'Cookie cleared' } } },
+      post: {
+        tags: ['login'],
+        summary: 'Sign out',
+        description: 'Ends every session of the signed-in officer (their session version is bumped), on every device.',
+        responses: { '204': { description: 'Sessions ended, cookie cleared' } },
+      },
     },
     '/api/me': {
       get: {

@@ -2,21 +2,26 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** The name of the Command Center's session cookie. */
 export const SESSION_COOKIE = 'lk_session';
+/** The name of the sign-in challenge cookie, sent to the login endpoints only. */
+export const CHALLENGE_COOKIE = 'lk_login';
 /** How long a sign-in lasts: one working day and a bit. */
 export const SESSION_TTL_MS = 12 * 3_600_000;
 
-/** What a session cookie says: which officer, until when (epoch ms). */
+/** What a session cookie says: which officer, at which of their session versions, until when (epoch ms). */
 export interface SessionClaims {
   sub: string;
+  /** The officer's `sessionVersion` at sign-in: logout and any change of access bump it. */
+  ver: number;
   exp: number;
 }
 
 const mac = (secret: string, payload: string) => createHmac('sha256', secret).update(payload).digest();
 
 /**
- * A signed, stateless session token: `base64url(claims).base64url(HMAC-SHA256)`. Whether the
- * officer is still active is checked on every request, so deactivating one ends their session.
- * @example const token = signSession({ sub: officer.id, exp: now + SESSION_TTL_MS }, secret);
+ * A signed session token: `base64url(claims).base64url(HMAC-SHA256)`. Whether the officer is
+ * still active and still at the signed session version is checked on every request, so logout,
+ * deactivation and a change of role or department end it.
+ * @example const token = signSession({ sub: officer.id, ver: officer.sessionVersion, exp: now + SESSION_TTL_MS }, secret);
  */
 export function signSession(claims: SessionClaims, secret: string): string {
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
@@ -33,8 +38,10 @@ export function readSession(token: string | undefined, secret: string, nowMs: nu
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   try {
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Partial<SessionClaims>;
-    if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number' || claims.exp <= nowMs) return null;
-    return { sub: claims.sub, exp: claims.exp };
+    // A cookie signed before sessions had versions has no `ver`: refused.
+    if (typeof claims.sub !== 'string' || !Number.isInteger(claims.ver) || typeof claims.exp !== 'number') return null;
+    if (claims.exp <= nowMs) return null;
+    return { sub: claims.sub, ver: claims.ver!, exp: claims.exp };
   } catch {
     return null;
   }
@@ -49,11 +56,20 @@ export function cookieValue(header: string | undefined, name: string): string | 
   return undefined;
 }
 
-/** The Set-Cookie value: HttpOnly, SameSite=Strict, Secure on HTTPS; an empty value clears it. */
+/** The session's Set-Cookie value: HttpOnly, SameSite=Strict, Secure on HTTPS; an empty value clears it. */
 export function sessionCookieHeader(token: string, options: { secure: boolean; maxAgeMs: number }): string {
+  return cookieHeader(SESSION_COOKIE, token, '/', options);
+}
+
+/** The sign-in challenge's Set-Cookie value: like the session's, sent back to `/api/login` only. */
+export function challengeCookieHeader(challenge: string, options: { secure: boolean; maxAgeMs: number }): string {
+  return cookieHeader(CHALLENGE_COOKIE, challenge, '/api/login', options);
+}
+
+function cookieHeader(name: string, value: string, path: string, options: { secure: boolean; maxAgeMs: number }) {
   return [
-    `${SESSION_COOKIE}=${token}`,
-    'Path=/',
+    `${name}=${value}`,
+    `Path=${path}`,
     'HttpOnly',
     'SameSite=Strict',
     `Max-Age=${Math.max(0, Math.floor(options.maxAgeMs / 1000))}`,

@@ -358,6 +358,8 @@ describe.each(DB_KINDS)('migrate on %s', (kind) => {
         p.officerLoginCode.create({
           data: {
             officerId: officer.id,
+            challengeHash: 'b'.repeat(64),
+            clientHash: 'c'.repeat(32),
             codeHash: 'a'.repeat(64),
             attempts: 1,
             expiresAt: at,

@@ -5,7 +5,7 @@ import { LOGIN_CODE_TTL_MS, requestLoginCode } from './requestLoginCode.js';
 import { verifyLoginCode } from './verifyLoginCode.js';
 
 // One-time sign-in codes on an in-memory PGlite: which handle finds which officer, and the
-// life of a code (hashed, one use, expiry, five tries).
+// life of a code (hashed, bound to its challenge, one use, expiry, five tries).
 
 const SECRET = 'unit-secret-0123456789abcdef0123456789';
 const NOW = new Date('2026-11-30T03:00:00Z');
@@ -60,7 +60,7 @@ describe('officers sign-in codes', () => {
   it('writes the code to the outbox of the officer channel and keeps only its hash', async () => {
     const requested = await requestLoginCode(
       db.prisma,
-      { handle: '987654321', now: NOW, secret: SECRET, language: 'en' },
+      { handle: '987654321', challenge: 'c-budi', client: '192.0.2.1', now: NOW, secret: SECRET, language: 'en' },
       () => 42,
     );
     expect(requested.status).toBe('sent');
@@ -80,33 +80,63 @@ describe('officers sign-in codes', () => {
     expect(code!.codeHash).toMatch(/^[0-9a-f]{64}$/);
     expect(code!.expiresAt.getTime() - NOW.getTime()).toBe(LOGIN_CODE_TTL_MS);
 
-    const check = (c: string, at = NOW) =>
-      verifyLoginCode(db.prisma, { handle: '987654321', code: c, now: at, secret: SECRET });
+    expect(code!.challengeHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(code!.challengeHash).not.toContain('c-budi');
+    const check = (c: string, at = NOW, challenge = 'c-budi') =>
+      verifyLoginCode(db.prisma, { handle: '987654321', code: c, challenge, now: at, secret: SECRET });
     expect(
-      await verifyLoginCode(db.prisma, { handle: '987654321', code: '000042', now: NOW, secret: `${SECRET}x` }),
+      await verifyLoginCode(db.prisma, {
+        handle: '987654321',
+        code: '000042',
+        challenge: 'c-budi',
+        now: NOW,
+        secret: `${SECRET}x`,
+      }),
+    ).toBeNull();
+    expect(await check('000042', NOW, 'c-other')).toBeNull();
+    expect(
+      await verifyLoginCode(db.prisma, {
+        handle: '555',
+        code: '000042',
+        challenge: 'c-budi',
+        now: NOW,
+        secret: SECRET,
+      }),
     ).toBeNull();
     expect(await check('42')).toBeNull();
     expect((await check(' 000042 '))?.name).toBe('Budi');
     expect(await check('000042')).toBeNull();
   });
 
-  it('forgets an earlier code when a new one is asked for, and refuses an expired one', async () => {
-    const ask = (n: number) =>
-      requestLoginCode(db.prisma, { handle: '6281200000001', now: NOW, secret: SECRET, language: 'id' }, () => n);
-    await ask(111111);
-    await ask(222222);
-    const check = (c: string, at = NOW) =>
-      verifyLoginCode(db.prisma, { handle: '6281200000001', code: c, now: at, secret: SECRET });
-    expect(await check('111111')).toBeNull();
-    expect(await check('222222', new Date(NOW.getTime() + LOGIN_CODE_TTL_MS))).toBeNull();
-    expect((await check('222222'))?.name).toBe('Ani');
+  it('keeps each challenge its own code, takes the handle in any spelling, and refuses an expired one', async () => {
+    const ask = (challenge: string, n: number) =>
+      requestLoginCode(
+        db.prisma,
+        { handle: '6281200000001', challenge, client: '192.0.2.1', now: NOW, secret: SECRET, language: 'id' },
+        () => n,
+      );
+    await ask('c-first', 111111);
+    await ask('c-second', 222222);
+    const check = (challenge: string, c: string, at = NOW, handle = '6281200000001') =>
+      verifyLoginCode(db.prisma, { handle, code: c, challenge, now: at, secret: SECRET });
+    expect(await check('c-first', '222222')).toBeNull();
+    expect(await check('c-second', '222222', new Date(NOW.getTime() + LOGIN_CODE_TTL_MS))).toBeNull();
+    expect((await check('c-second', '222222', NOW, '0812-0000-0001'))?.name).toBe('Ani');
+    expect((await check('c-first', '111111'))?.name).toBe('Ani');
   });
 
-  it('answers unknown for a handle nobody has', async () => {
+  it('answers unknown for a handle nobody has, and still writes the row a check will look for', async () => {
+    const before = await db.prisma.officerLoginCode.count({ where: { officerId: null } });
     expect(
-      await requestLoginCode(db.prisma, { handle: '6289999999999', now: NOW, secret: SECRET, language: 'id' }),
-    ).toEqual({
-      status: 'unknown',
-    });
+      await requestLoginCode(db.prisma, {
+        handle: '6289999999999',
+        challenge: 'c-nobody',
+        client: '192.0.2.1',
+        now: NOW,
+        secret: SECRET,
+        language: 'id',
+      }),
+    ).toEqual({ status: 'unknown' });
+    expect(await db.prisma.officerLoginCode.count({ where: { officerId: null } })).toBe(before + 1);
   });
 });

@@ -9,10 +9,12 @@ const USAGE = `Usage:
   npm run officer -- add --name "Budi Santoso" --role officer|supervisor|inspectorate|admin [--department PUPR]
                          [--channel telegram --address <chat id>] [--email x@kota.go.id] [--phone 62812...]
   npm run officer -- list
+  npm run officer -- change <officer id> [--role officer|supervisor|inspectorate|admin] [--department PUPR|none]
   npm run officer -- deactivate <officer id>
 
 Without --channel/--address the officer gets an invitation code to send to the bot once: /daftar <code>.
-The link is always to the officer's chat account, never to a typed name.`;
+The link is always to the officer's chat account, never to a typed name.
+A change of role or department, and deactivation, end the officer's Command Center sessions.`;
 
 const ROLES = ['officer', 'supervisor', 'inspectorate', 'admin'] as const;
 // No 0/O or 1/I/L, so a code read over the phone is typed right.
@@ -42,11 +44,46 @@ async function main(): Promise<number> {
       }
       return 0;
     }
+    // Both end the officer's sessions: a database trigger bumps their session version.
     if (verb === 'deactivate') {
       const id = rest[0];
       if (!id) return (console.error(USAGE), 2);
       await prisma.officer.update({ where: { id }, data: { active: false } });
-      console.log(`Officer ${id} deactivated.`);
+      console.log(`Officer ${id} deactivated; their Command Center sessions are ended.`);
+      return 0;
+    }
+    if (verb === 'change') {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { role: { type: 'string' }, department: { type: 'string' } },
+      });
+      const id = positionals[0];
+      const officer = id ? await prisma.officer.findUnique({ where: { id } }) : null;
+      const role = (values.role ?? officer?.role) as (typeof ROLES)[number];
+      const departmentCode =
+        values.department === undefined
+          ? (officer?.departmentCode ?? null)
+          : values.department === 'none'
+            ? null
+            : values.department;
+      const problems: string[] = [];
+      if (!id || positionals.length !== 1) problems.push('change takes one officer id');
+      else if (!officer) problems.push(`no officer ${id}`);
+      if (!values.role && values.department === undefined) problems.push('--role or --department is required');
+      if (!ROLES.includes(role)) problems.push(`--role must be one of ${ROLES.join(', ')}`);
+      if ((role === 'officer' || role === 'supervisor') && !departmentCode)
+        problems.push(`--department is required for an ${role}`);
+      if (departmentCode && !core.city.departments.some((d) => d.code === departmentCode))
+        problems.push(`--department ${departmentCode} is not in the city's departments.json`);
+      if (problems.length > 0) {
+        console.error(`${problems.join('\n')}\n\n${USAGE}`);
+        return 2;
+      }
+      await prisma.officer.update({ where: { id: id! }, data: { role, departmentCode } });
+      console.log(
+        `Officer ${id} is now ${role}${departmentCode ? `, ${departmentCode}` : ''}; their Command Center sessions are ended.`,
+      );
       return 0;
     }
     if (verb !== 'add') return (console.error(USAGE), 2);

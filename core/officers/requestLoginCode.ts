@@ -3,15 +3,27 @@ import type { ChannelName, Lang } from '../conversation/types.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { writeNotification } from '../notify/writeNotification.js';
 import { findOfficerByHandle } from './findOfficerByHandle.js';
+import { loginChallengeHash, loginClientHash } from './loginChallenge.js';
 import { loginCodeHash } from './loginCodeHash.js';
 
-/** How long a sign-in code is valid. */
+/** How long a sign-in code (and its challenge) is valid. */
 export const LOGIN_CODE_TTL_MS = 10 * 60_000;
-/** Codes one officer may ask for per hour: with 5 tries each, guessing stays hopeless. */
-export const LOGIN_CODES_PER_HOUR = 5;
+/** Codes one client may have sent to one officer per hour: with 5 tries each, guessing stays hopeless. */
+export const LOGIN_CODES_PER_CLIENT_HOUR = 5;
+/**
+ * Codes one officer gets per hour from all clients together: the bound on what strangers can
+ * make the bot send them, high enough that one stranger's share does not lock them out.
+ */
+export const LOGIN_CODES_PER_OFFICER_HOUR = 20;
+/** How long request rows are kept: long enough to count the last hour. */
+const KEEP_ROWS_MS = 24 * 3_600_000;
 
 export interface LoginCodeRequest {
   handle: string;
+  /** The challenge set in the asking browser's cookie (see newLoginChallenge). */
+  challenge: string;
+  /** Who asks (the client's IP address), for the per-client cap; only its hash is stored. */
+  client: string;
   now: Date;
   /** The key codes are hashed under (the session secret). */
   secret: string;
@@ -25,44 +37,55 @@ export type LoginCodeRequested =
 
 /**
  * Makes a 6-digit one-time code for the officer a handle names and writes it, as an urgent
- * notification, to the outbox for their linked chat account; the caller dispatches it. Only the
- * code's HMAC is stored; an earlier unused code stops working. The caller must answer the same
- * whatever the outcome, so nobody learns which handles exist.
- * @example const r = await requestLoginCode(prisma, { handle: '0812...', now, secret, language: 'id' });
+ * notification, to the outbox for their linked chat account; the caller dispatches it. The code
+ * belongs to the request's challenge: codes of other challenges stay valid, so a stranger asking
+ * for the same handle cancels nothing. Every request gets a row, for an unknown handle or over
+ * the caps too (then with no officer and a code never sent), so checking a code costs the same
+ * whoever the handle names. Only hashes of the code, challenge and client are stored. The caller
+ * must answer the same whatever the outcome, so nobody learns which handles exist.
+ * @example const r = await requestLoginCode(prisma, { handle: '0812...', challenge, client: req.ip, now, secret, language: 'id' });
  */
 export async function requestLoginCode(
   prisma: PrismaClient,
   request: LoginCodeRequest,
   random: (max: number) => number = randomInt,
 ): Promise<LoginCodeRequested> {
-  const { now } = request;
+  const { now, secret } = request;
+  const clientHash = loginClientHash(secret, request.client);
+  const hourAgo = new Date(now.getTime() - 3_600_000);
   return prisma.$transaction(async (tx) => {
-    const officer = await findOfficerByHandle(tx, request.handle);
-    if (!officer?.channel || !officer.address) return { status: 'unknown' };
-    // One request per officer at a time, so parallel requests cannot slip past the hourly cap.
-    await tx.$queryRaw`SELECT "id" FROM "Officer" WHERE "id" = ${officer.id}::uuid FOR UPDATE`;
-    const lastHour = await tx.officerLoginCode.count({
-      where: { officerId: officer.id, createdAt: { gt: new Date(now.getTime() - 3_600_000) } },
-    });
-    if (lastHour >= LOGIN_CODES_PER_HOUR) return { status: 'throttled', officerId: officer.id };
-    await tx.officerLoginCode.updateMany({
-      where: { officerId: officer.id, usedAt: null, expiresAt: { gt: now } },
-      data: { expiresAt: now },
-    });
+    await tx.officerLoginCode.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - KEEP_ROWS_MS) } } });
+    const found = await findOfficerByHandle(tx, request.handle);
+    const officer = found?.channel && found.address ? found : null;
+    let outcome: 'sent' | 'unknown' | 'throttled' = 'unknown';
+    if (officer) {
+      // One request per officer at a time, so parallel requests cannot slip past the caps.
+      await tx.$queryRaw`SELECT "id" FROM "Officer" WHERE "id" = ${officer.id}::uuid FOR UPDATE`;
+      const fromClient = await tx.officerLoginCode.count({
+        where: { officerId: officer.id, clientHash, createdAt: { gt: hourAgo } },
+      });
+      const fromAll = await tx.officerLoginCode.count({ where: { officerId: officer.id, createdAt: { gt: hourAgo } } });
+      outcome =
+        fromClient >= LOGIN_CODES_PER_CLIENT_HOUR || fromAll >= LOGIN_CODES_PER_OFFICER_HOUR ? 'throttled' : 'sent';
+    }
     const id = randomUUID();
     const code = String(random(1_000_000)).padStart(6, '0');
     await tx.officerLoginCode.create({
       data: {
         id,
-        officerId: officer.id,
-        codeHash: loginCodeHash(request.secret, id, code),
+        officerId: outcome === 'sent' ? officer!.id : null,
+        challengeHash: loginChallengeHash(secret, request.challenge),
+        clientHash,
+        codeHash: loginCodeHash(secret, id, request.handle, code),
         expiresAt: new Date(now.getTime() + LOGIN_CODE_TTL_MS),
         createdAt: now,
       },
     });
+    if (!officer) return { status: 'unknown' };
+    if (outcome === 'throttled') return { status: 'throttled', officerId: officer.id };
     const outbox = await writeNotification(tx, {
-      channel: officer.channel,
-      address: officer.address,
+      channel: officer.channel!,
+      address: officer.address!,
       language: request.language,
       officerId: officer.id,
       // A code is useless after quiet hours end: it goes out at once.
