@@ -166,7 +166,7 @@ describe('npm run officer: adding an officer and the invitation code', () => {
 
       const refused = await officerCli(['change', before.id, '--department', 'none']);
       expect(refused.code).toBe(2);
-      expect(refused.stderr).toContain('--department is required for an supervisor');
+      expect(refused.stderr).toContain('--department is required for the role supervisor');
       expect(await core.db.prisma.officer.findUniqueOrThrow({ where: { id: before.id } })).toEqual(after);
     },
     TIMEOUT,
@@ -178,7 +178,7 @@ describe('npm run officer: adding an officer and the invitation code', () => {
       const before = await core.db.prisma.officer.count();
       const run = await officerCli(['add', '--name', 'Tanpa Dinas', '--role', 'officer']);
       expect(run.code).toBe(2);
-      expect(run.stderr).toContain('--department is required for an officer');
+      expect(run.stderr).toContain('--department is required for the role officer');
       expect(run.stderr).toContain('Usage:');
       expect(run.stdout).not.toContain('Invitation code');
       expect(await core.db.prisma.officer.count()).toBe(before);

@@ -73,7 +73,7 @@ async function main(): Promise<number> {
       if (!values.role && values.department === undefined) problems.push('--role or --department is required');
       if (!ROLES.includes(role)) problems.push(`--role must be one of ${ROLES.join(', ')}`);
       if ((role === 'officer' || role === 'supervisor') && !departmentCode)
-        problems.push(`--department is required for an ${role}`);
+        problems.push(`--department is required for the role ${role}`);
       if (departmentCode && !core.city.departments.some((d) => d.code === departmentCode))
         problems.push(`--department ${departmentCode} is not in the city's departments.json`);
       if (problems.length > 0) {
@@ -104,7 +104,7 @@ async function main(): Promise<number> {
     if (!values.name?.trim()) problems.push('--name is required');
     if (!ROLES.includes(role)) problems.push(`--role must be one of ${ROLES.join(', ')}`);
     if ((role === 'officer' || role === 'supervisor') && !values.department)
-      problems.push(`--department is required for an ${role}`);
+      problems.push(`--department is required for the role ${role}`);
     if (values.department && !core.city.departments.some((d) => d.code === values.department)) {
       problems.push(`--department ${values.department} is not in the city's departments.json`);
     }
