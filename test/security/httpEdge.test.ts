@@ -23,8 +23,7 @@ describe('the HTTP edge', () => {
   let app: TestApp;
   let serial = 0;
 
-  const send = (path: string, init: RequestInit & { headers?: Record<string, string> }) =>
-    fetch(`${app.baseUrl}${path}`, init);
+  const send = (path: string, init: RequestInit) => fetch(`${app.baseUrl}${path}`, init);
   const storedCounts = async () => {
     const prisma = app.core.db.prisma;
     return {
@@ -115,7 +114,7 @@ describe('the HTTP edge', () => {
       },
     ])('$label: $status', async ({ path, headers, body, status, errorType }) => {
       const logged = app.logLines.length;
-      const res = await send(path, { method: 'POST', headers, body });
+      const res = await send(path, { method: 'POST', headers: headers as Record<string, string>, body });
       expect(res.status).toBe(status);
       const answer = await res.text();
       expect(answer.length).toBeLessThan(200);
