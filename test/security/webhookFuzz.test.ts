@@ -166,7 +166,7 @@ describe('webhook fuzz: signed but malformed, oversized and odd-typed bodies', (
     });
   });
   afterAll(async () => {
-    // eslint-disable-next-line no-console -- the figures go into the closing note of issue 15
+    // The figures go into the closing note of issue 15.
     console.log(`webhook fuzz figures: ${JSON.stringify(report)}`);
     await sms?.stop();
     await chat?.stop();

@@ -16,7 +16,7 @@ export interface CloudWebhook {
   statuses: CloudDeliveryReport[];
 }
 
-/** The parts of a Cloud API message that are read; the rest of Graph's payload is ignored. */
+/** The parts of a Cloud API message that are read, as Graph documents them; each is checked for its type when read. */
 interface CloudMessage {
   from?: string;
   id?: string;
@@ -31,22 +31,6 @@ interface CloudMessage {
   location?: { latitude?: number; longitude?: number };
   image?: { id?: string; mime_type?: string; caption?: string };
   document?: { id?: string; mime_type?: string; caption?: string };
-}
-
-interface CloudStatus {
-  id?: string;
-  status?: string;
-  errors?: Array<{ code?: number; title?: string }>;
-}
-
-interface CloudPayload {
-  object?: string;
-  entry?: Array<{
-    changes?: Array<{
-      field?: string;
-      value?: { metadata?: { phone_number_id?: string }; messages?: CloudMessage[]; statuses?: CloudStatus[] };
-    }>;
-  }>;
 }
 
 /** Message types the citizen writes in a form the dialogue cannot read: they get the usual hint. */
