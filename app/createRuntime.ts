@@ -22,6 +22,13 @@ export interface Runtime {
   dispatcher: OutboxDispatcher;
   /** Null when Redis is not configured or not reachable. */
   redis: Redis | null;
+  /**
+   * The connection for commands on the way of a request (rate-limit counts): while Redis is away
+   * a command fails at once instead of waiting. Null when `redis` is.
+   */
+  requestRedis: Redis | null;
+  /** The prefix of this runtime's keys in Redis (BullMQ's, the rate limits'); tests use their own. */
+  keyPrefix: string;
   /** SLA timers on BullMQ; null without Redis (the reconciler rebuilds them once Redis is back). */
   sla: SlaScheduler | null;
   /** Starts or moves the SLA timers of cases just opened or changed. */
@@ -84,6 +91,7 @@ export async function createRuntime(core: Core, options: RuntimeOptions = {}): P
     }
   }
 
+  const keyPrefix = options.queuePrefix ?? 'layankota';
   const timers: NodeJS.Timeout[] = [];
   /** Runs `task` now and then, never two at once; returns how to run it now (after a reconnect). */
   const every = (ms: number, what: string, task: () => Promise<unknown>) => {
@@ -106,7 +114,7 @@ export async function createRuntime(core: Core, options: RuntimeOptions = {}): P
   if (redis && producer) {
     const workerConnection = redis;
     const producerConnection = producer;
-    const prefix = options.queuePrefix ?? 'layankota';
+    const prefix = keyPrefix;
     const bull = new BullOutbox({ connection: redis, producer, prefix, logger: core.logger });
     const sla = new SlaScheduler({
       prisma: core.db.prisma,
@@ -138,6 +146,8 @@ export async function createRuntime(core: Core, options: RuntimeOptions = {}): P
       relay,
       dispatcher: bull,
       redis,
+      requestRedis: producerConnection,
+      keyPrefix,
       sla,
       async afterCaseChanges(opened, changed) {
         // On the way of a request: a Redis that is away or slow must not hold it. The timers
@@ -212,6 +222,8 @@ export async function createRuntime(core: Core, options: RuntimeOptions = {}): P
     relay,
     dispatcher: inProcess,
     redis: null,
+    requestRedis: null,
+    keyPrefix,
     sla: null,
     async afterCaseChanges() {
       // No timers without Redis; the reconciler schedules every open case once Redis is there.

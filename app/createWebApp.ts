@@ -1,18 +1,28 @@
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type Express } from 'express';
 import type { Core } from '../core/boot.js';
 import { commandCenterRoutes } from './commandCenter/commandCenterRoutes.js';
 import type { Runtime } from './createRuntime.js';
+import { rateLimitRoutes } from './rateLimitRoutes.js';
+import { refuseOrFail } from './refuseOrFail.js';
 import { smsRoutes } from './smsRoutes.js';
 import { telegramRoutes } from './telegramRoutes.js';
 import { whatsappCloudRoutes } from './whatsappCloudRoutes.js';
 
 /**
  * The web role's HTTP application: health, the channels' webhooks; the Command Center mounts here.
+ * Every answer says `nosniff`; the routes strangers reach are rate limited per client; a request
+ * the app cannot read keeps its 4xx and is logged without its body.
  */
 export function createWebApp(core: Core, runtime: Runtime): Express {
   const app = express();
   app.disable('x-powered-by');
   // Behind a reverse proxy in production; the public URL comes from PUBLIC_BASE_URL, not from headers.
+  // Only the client's address may come from X-Forwarded-For, and only from the proxies TRUST_PROXY names.
+  app.set('trust proxy', core.config.http.trustProxy);
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
   app.get('/healthz', async (_req, res) => {
     try {
       await core.db.prisma.$queryRaw`SELECT 1`;
@@ -21,14 +31,11 @@ export function createWebApp(core: Core, runtime: Runtime): Express {
       res.status(503).json({ status: 'unavailable', database: core.db.kind });
     }
   });
+  app.use(rateLimitRoutes(core, runtime));
   app.use(smsRoutes(core, runtime));
   app.use(telegramRoutes(core, runtime));
   app.use(whatsappCloudRoutes(core, runtime));
   app.use(commandCenterRoutes(core, runtime));
-  const onError: ErrorRequestHandler = (error, req, res, _next) => {
-    core.logger.error({ err: error, path: req.path }, 'request failed');
-    res.status(500).type('text/plain').send('internal error');
-  };
-  app.use(onError);
+  app.use(refuseOrFail(core.logger));
   return app;
 }

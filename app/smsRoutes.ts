@@ -1,4 +1,5 @@
 import express, { type Router } from 'express';
+import { idOf, stringOf } from '../bots/readNative.js';
 import { parseAndroidInbound } from '../bots/sms/android/parseAndroidInbound.js';
 import { verifyAndroidSignature } from '../bots/sms/android/verifyAndroidSignature.js';
 import { parseTwilioInbound } from '../bots/sms/twilio/parseTwilioInbound.js';
@@ -33,7 +34,7 @@ export function smsRoutes(core: Core, runtime: Runtime): Router {
     };
     router.post('/webhooks/twilio/sms', form, verified, async (req, res, next) => {
       try {
-        const event = parseTwilioInbound(req.body as Record<string, string>, core.clock());
+        const event = parseTwilioInbound((req.body ?? {}) as Record<string, unknown>, core.clock());
         if (event) await receiveInbound(core, runtime, event);
         res.type('text/xml').send(EMPTY_TWIML);
       } catch (error) {
@@ -42,10 +43,12 @@ export function smsRoutes(core: Core, runtime: Runtime): Router {
     });
     router.post('/webhooks/twilio/status', form, verified, async (req, res, next) => {
       try {
-        const body = req.body as Record<string, string>;
-        const sid = body.MessageSid ?? body.SmsSid;
-        const status = TWILIO_STATUS_MAPPING[body.MessageStatus ?? body.SmsStatus ?? ''];
-        if (sid && status) await recordDeliveryStatus(core.db.prisma, sid, status, body.ErrorCode);
+        // Fields as Twilio documents them, one string each; anything else is not a report.
+        const body = (req.body ?? {}) as Record<string, unknown>;
+        const sid = idOf(body.MessageSid ?? body.SmsSid);
+        const said = stringOf(body.MessageStatus ?? body.SmsStatus, 40) ?? '';
+        const status = Object.hasOwn(TWILIO_STATUS_MAPPING, said) ? TWILIO_STATUS_MAPPING[said] : undefined;
+        if (sid && status) await recordDeliveryStatus(core.db.prisma, sid, status, stringOf(body.ErrorCode, 20));
         res.status(204).end();
       } catch (error) {
         next(error);

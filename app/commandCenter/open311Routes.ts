@@ -7,6 +7,7 @@ import { normalizePhone } from '../../core/domain/phone.js';
 import type { Prisma } from '../../core/generated/prisma/client.js';
 import { notifyDepartment } from '../../core/officers/handleOfficerMessage.js';
 import type { Runtime } from '../createRuntime.js';
+import { open311Code, open311Date } from './open311Query.js';
 
 const DEFAULT_DAYS = 90;
 const MAX_RESULTS = 1000;
@@ -92,8 +93,9 @@ export function open311Routes(core: Core, runtime: Runtime, apiKeys: readonly st
     const q = req.query;
     const where: Prisma.ComplaintWhereInput = {};
     const ids = text(q.service_request_id);
-    if (ids) where.trackingNumber = { in: ids.split(',').map((s) => s.trim().toUpperCase()) };
+    if (ids) where.trackingNumber = { in: ids.split(',').flatMap((s) => open311Code(s)?.toUpperCase() ?? []) };
     const serviceCode = text(q.service_code);
+    if (serviceCode && !open311Code(serviceCode)) return fail(res, 400, 'service_code is not valid');
     if (serviceCode) where.categoryCode = serviceCode;
     const status = text(q.status);
     if (status === 'open') where.status = { in: [...COMPLAINT_OPEN_STATUSES] };
@@ -103,8 +105,8 @@ export function open311Routes(core: Core, runtime: Runtime, apiKeys: readonly st
     for (const name of ['start_date', 'end_date'] as const) {
       const raw = text(q[name]);
       if (raw === undefined) continue;
-      const at = new Date(raw);
-      if (Number.isNaN(at.getTime())) return fail(res, 400, `${name} must be an ISO 8601 date and time`);
+      const at = open311Date(raw);
+      if (!at) return fail(res, 400, `${name} must be an ISO 8601 date and time`);
       dates[name] = at;
     }
     const start =
@@ -122,11 +124,11 @@ export function open311Routes(core: Core, runtime: Runtime, apiKeys: readonly st
   });
 
   router.get('/requests/:id.json', async (req, res) => {
-    const row = await prisma.complaint.findUnique({
-      where: { trackingNumber: String(req.params.id).trim().toUpperCase() },
-      include: { category: true },
-    });
-    if (!row) return fail(res, 404, `no request ${req.params.id}`);
+    const id = open311Code(String(req.params.id));
+    const row = id
+      ? await prisma.complaint.findUnique({ where: { trackingNumber: id.toUpperCase() }, include: { category: true } })
+      : null;
+    if (!row) return fail(res, 404, id ? `no request ${id}` : 'no such request');
     res.json([toRequest(row)]);
   });
 

@@ -47,11 +47,17 @@ export function readSession(token: string | undefined, secret: string, nowMs: nu
   }
 }
 
-/** One cookie's value from a Cookie header. */
+/** One cookie's value from a Cookie header; undefined when absent or not decodable (a bad %-escape). */
 export function cookieValue(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
   }
   return undefined;
 }

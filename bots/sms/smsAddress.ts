@@ -12,3 +12,13 @@ export function toSmsAddress(sender: string): string {
 export function toE164(address: string): string {
   return `+${address.replace(/\D/g, '')}`;
 }
+
+/**
+ * The sender of an inbound SMS as an address, or null when it cannot be answered: not a string,
+ * no digits at all (empty, an alphanumeric sender id), or longer than any phone number.
+ */
+export function smsSenderAddress(sender: unknown): string | null {
+  if (typeof sender !== 'string' || sender.length > 40) return null;
+  const address = toSmsAddress(sender);
+  return address.length > 0 && address.length <= 15 ? address : null;
+}

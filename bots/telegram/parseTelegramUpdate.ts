@@ -1,4 +1,5 @@
 import type { InboundEvent, MediaRef } from '../../core/conversation/types.js';
+import { idOf, listOf, numberOf, recordOf, stringOf } from '../readNative.js';
 
 /** The parts of a Bot API `Update` this adapter reads (https://core.telegram.org/bots/api#update). */
 interface NativeUpdate {
@@ -63,23 +64,28 @@ const COMMAND = /^\/(\w+)(?:@\w+)?(?:\s+([\s\S]*))?$/;
  *   // { channel: 'telegram', address: '42', externalId: 'tg-7', receivedAt: now, start: true, text: '' }
  */
 export function parseTelegramUpdate(body: unknown, receivedAt: Date): InboundEvent | null {
-  const update = (body ?? {}) as NativeUpdate;
-  if (typeof update.update_id !== 'number') return null;
-  const base = { channel: 'telegram' as const, externalId: `tg-${update.update_id}`, receivedAt };
+  const update = recordOf(body) as NativeUpdate | undefined;
+  if (!update || !Number.isSafeInteger(update.update_id)) return null;
+  const base = { channel: 'telegram' as const, externalId: `tg-${update.update_id as number}`, receivedAt };
 
-  const query = update.callback_query;
+  const query = recordOf(update.callback_query) as NativeUpdate['callback_query'];
   if (query) {
-    const chat = query.message?.chat;
-    if (!query.from || query.from.is_bot || !query.data || (chat && chat.type !== 'private')) return null;
+    const chat = chatOf(recordOf(query.message)?.chat);
+    const from = userOf(query.from);
+    const data = idOf(query.data);
+    if (!from || from.is_bot === true || !data || chat === null || (chat && chat.type !== 'private')) return null;
     // In a private chat the chat id is the user's id, so an old button without its message still has an address.
-    return { ...base, address: String(chat?.id ?? query.from.id), choice: query.data };
+    return { ...base, address: String(chat?.id ?? from.id), choice: data };
   }
 
-  const message = update.message;
-  if (!message?.chat || message.chat.type !== 'private' || !message.from || message.from.is_bot) return null;
-  const event = { ...base, address: String(message.chat.id) };
+  const message = recordOf(update.message) as NativeMessage | undefined;
+  const chat = chatOf(message?.chat);
+  const from = userOf(message?.from);
+  if (!message || !chat || chat.type !== 'private' || !from || from.is_bot === true) return null;
+  const event = { ...base, address: String(chat.id) };
 
-  if (typeof message.text === 'string') {
+  if (message.text !== undefined) {
+    if (typeof message.text !== 'string') return null;
     const command = COMMAND.exec(message.text.trim());
     if (command?.[1]?.toLowerCase() === 'start') return { ...event, start: true, text: command[2]?.trim() ?? '' };
     // Other commands keep their slash, without the bot's name: "/balas@KotaBot A1 ok" is "/balas A1 ok".
@@ -87,23 +93,46 @@ export function parseTelegramUpdate(body: unknown, receivedAt: Date): InboundEve
     if (command) return { ...event, text: [`/${command[1]}`, command[2]?.trim()].filter(Boolean).join(' ') };
     return { ...event, text: message.text };
   }
-  const text = message.caption ?? '';
-  const largest = message.photo?.at(-1);
-  if (largest) return { ...event, text, media: [fileRef('image/jpeg', largest.file_id)] };
-  if (message.document?.mime_type?.startsWith('image/')) {
-    return { ...event, text, media: [fileRef(message.document.mime_type, message.document.file_id)] };
+  const text = stringOf(message.caption) ?? '';
+  const largest = recordOf(listOf(message.photo).at(-1));
+  const photoId = idOf(largest?.file_id);
+  if (photoId) return { ...event, text, media: [fileRef('image/jpeg', photoId)] };
+  const document = recordOf(message.document);
+  const documentType = stringOf(document?.mime_type, 100);
+  const documentId = idOf(document?.file_id);
+  if (documentType?.startsWith('image/') && documentId) {
+    return { ...event, text, media: [fileRef(documentType, documentId)] };
   }
-  if (message.location) {
-    const { latitude, longitude } = message.location;
+  const place = recordOf(message.location);
+  if (place) {
+    const latitude = numberOf(place.latitude);
+    const longitude = numberOf(place.longitude);
+    if (latitude === undefined || longitude === undefined) return { ...event, text: '' };
     return { ...event, text: '', location: { latitude, longitude } };
   }
-  if (message.contact) {
-    const digits = message.contact.phone_number.replace(/\D/g, '');
-    const own = message.contact.user_id === message.from.id;
-    return own ? { ...event, text: digits, phone: digits } : { ...event, text: digits };
+  const contact = recordOf(message.contact);
+  if (contact) {
+    const digits = (stringOf(contact.phone_number, 40) ?? '').replace(/\D/g, '');
+    const own = contact.user_id === from.id;
+    return own && digits ? { ...event, text: digits, phone: digits } : { ...event, text: digits };
   }
   if (message.document || UNREAD_CONTENT.some((kind) => message[kind] !== undefined)) return { ...event, text };
   return null;
+}
+
+/** A user as Telegram sends one: a safe integer id; undefined for anything else. */
+function userOf(value: unknown): NativeUser | undefined {
+  const user = recordOf(value);
+  return user && Number.isSafeInteger(user.id) ? (user as unknown as NativeUser) : undefined;
+}
+
+/** A chat: a safe integer id and a type; undefined when absent, null when present but malformed. */
+function chatOf(value: unknown): NativeChat | null | undefined {
+  if (value === undefined) return undefined;
+  const chat = recordOf(value);
+  return chat && Number.isSafeInteger(chat.id) && typeof chat.type === 'string'
+    ? (chat as unknown as NativeChat)
+    : null;
 }
 
 /** A file the bot can fetch later with getFile; a later step stores it. */

@@ -44,6 +44,18 @@ describe('loadConfig', () => {
         tvWallToken: undefined,
         streams: { perOfficer: 5, tvWall: 100, tvWallPerClient: 10 },
       },
+      http: {
+        trustProxy: false,
+        rateLimits: {
+          windowMs: 60_000,
+          loginRequest: 10,
+          loginVerify: 20,
+          open311Read: 120,
+          open311Write: 20,
+          events: 30,
+          webhooks: 1200,
+        },
+      },
     });
   });
 
@@ -84,6 +96,14 @@ describe('loadConfig', () => {
         SLA_RECONCILE_MINUTES: '5',
         RECOVERY_SWEEP_SECONDS: '3',
         OUTBOX_RETRY_BASE_MS: '500',
+        TRUST_PROXY: '1',
+        RATE_LIMIT_WINDOW_SECONDS: '30',
+        RATE_LIMIT_LOGIN_REQUEST: '3',
+        RATE_LIMIT_LOGIN_VERIFY: '4',
+        RATE_LIMIT_OPEN311_READ: '50',
+        RATE_LIMIT_OPEN311_WRITE: '5',
+        RATE_LIMIT_EVENTS: '6',
+        RATE_LIMIT_WEBHOOKS: '600',
       }),
     ).toEqual({
       databaseUrl: 'postgresql://lk@db:5432/layankota',
@@ -132,7 +152,32 @@ describe('loadConfig', () => {
         tvWallToken: undefined,
         streams: { perOfficer: 5, tvWall: 100, tvWallPerClient: 10 },
       },
+      http: {
+        trustProxy: 1,
+        rateLimits: {
+          windowMs: 30_000,
+          loginRequest: 3,
+          loginVerify: 4,
+          open311Read: 50,
+          open311Write: 5,
+          events: 6,
+          webhooks: 600,
+        },
+      },
     });
+  });
+
+  it.each([
+    ['false', false],
+    ['true', true],
+    ['2', 2],
+    ['loopback, 10.0.0.0/8', ['loopback', '10.0.0.0/8']],
+  ])('reads TRUST_PROXY=%s', (value, expected) => {
+    expect(loadConfig({ TRUST_PROXY: value }).http.trustProxy).toEqual(expected);
+  });
+
+  it('refuses a TRUST_PROXY it cannot read', () => {
+    expect(() => loadConfig({ TRUST_PROXY: 'the nginx box' })).toThrow(/TRUST_PROXY: must be false, true/);
   });
 
   it('treats an empty variable as unset, as docker-compose passes them', () => {

@@ -133,6 +133,32 @@ const envShape = z.object({
   EVENT_STREAMS_PER_OFFICER: positiveInt(5),
   TV_WALL_STREAMS: positiveInt(100),
   TV_WALL_STREAMS_PER_CLIENT: positiveInt(10),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value, ctx) => {
+      const v = value.trim().toLowerCase();
+      if (v === 'false' || v === '0') return false;
+      if (v === 'true') return true;
+      if (/^\d+$/.test(v)) return Number(v);
+      const list = v
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
+      if (list.every((p) => /^(loopback|linklocal|uniquelocal|[0-9a-f.:]+(\/\d{1,3})?)$/.test(p))) return list;
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be false, true, a number of proxies, or a list of addresses/subnets (loopback, 10.0.0.0/8, ...)',
+      });
+      return z.NEVER;
+    }),
+  RATE_LIMIT_WINDOW_SECONDS: positiveInt(60),
+  RATE_LIMIT_LOGIN_REQUEST: positiveInt(10),
+  RATE_LIMIT_LOGIN_VERIFY: positiveInt(20),
+  RATE_LIMIT_OPEN311_READ: positiveInt(120),
+  RATE_LIMIT_OPEN311_WRITE: positiveInt(20),
+  RATE_LIMIT_EVENTS: positiveInt(30),
+  RATE_LIMIT_WEBHOOKS: positiveInt(1200),
 });
 
 const envSchema = envShape.superRefine((e, ctx) => {
@@ -202,6 +228,31 @@ export interface Config {
    */
   recoverySweepMs: number;
   commandCenter: CommandCenterConfig;
+  http: HttpEdgeConfig;
+}
+
+/**
+ * The web role's edge: which proxies in front are trusted to say the client's address
+ * (`X-Forwarded-For`; off by default, so the address is the connection's), and how many requests
+ * one client may make per window on each limited route.
+ */
+export interface HttpEdgeConfig {
+  /** Express's `trust proxy`: false, true (any), a number of proxies, or their addresses/subnets. */
+  trustProxy: boolean | number | string[];
+  rateLimits: RateLimitConfig;
+}
+
+/** Requests per client per window; over it a request gets 429 with Retry-After. */
+export interface RateLimitConfig {
+  windowMs: number;
+  loginRequest: number;
+  loginVerify: number;
+  open311Read: number;
+  open311Write: number;
+  /** New event-stream connections. */
+  events: number;
+  /** Per webhook route: providers send bursts from few addresses. */
+  webhooks: number;
 }
 
 /**
@@ -311,6 +362,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         perOfficer: e.EVENT_STREAMS_PER_OFFICER,
         tvWall: e.TV_WALL_STREAMS,
         tvWallPerClient: e.TV_WALL_STREAMS_PER_CLIENT,
+      },
+    },
+    http: {
+      trustProxy: e.TRUST_PROXY,
+      rateLimits: {
+        windowMs: e.RATE_LIMIT_WINDOW_SECONDS * 1000,
+        loginRequest: e.RATE_LIMIT_LOGIN_REQUEST,
+        loginVerify: e.RATE_LIMIT_LOGIN_VERIFY,
+        open311Read: e.RATE_LIMIT_OPEN311_READ,
+        open311Write: e.RATE_LIMIT_OPEN311_WRITE,
+        events: e.RATE_LIMIT_EVENTS,
+        webhooks: e.RATE_LIMIT_WEBHOOKS,
       },
     },
   };

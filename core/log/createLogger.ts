@@ -1,40 +1,40 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
-import { maskPhone } from '../domain/mask.js';
+import { maskLogText, redactLogFields } from './redactLogFields.js';
 
 export type { Logger };
 
-/** Log keys whose values are secrets or personal data; pino replaces them before writing. */
-const REDACT_PATHS = [
-  '*.token',
-  '*.authToken',
-  '*.password',
-  '*.secret',
-  '*.nik',
-  'nik',
-  'token',
-  'authToken',
-  'password',
-  'secret',
-];
-
 /**
- * The one logger: JSON lines, secrets censored, addresses (phone numbers, chat ids) masked to
- * their last 4 characters wherever they appear under the key `address` or `phone`.
+ * The one logger: JSON lines whose fields pass an allow-list (`redactLogFields`): known-safe
+ * fields as they are, addresses (phone numbers, chat ids) masked to their last 4 characters,
+ * errors reduced to type, message and stack with personal data masked, anything else replaced.
+ * Messages are masked the same way as free text.
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     {
       level,
       base: undefined,
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      formatters: {
-        log(object) {
-          const out: Record<string, unknown> = { ...object };
-          for (const key of ['address', 'phone', 'from', 'to']) {
-            if (typeof out[key] === 'string') out[key] = maskPhone(out[key] as string);
+      // Errors are reduced by redactLogFields before serializers run; pino's own would copy every property.
+      serializers: { err: (value: unknown) => value },
+      hooks: {
+        logMethod(args, method) {
+          // Values for %s and the like are not written: they would pass unmasked.
+          const [first, ...rest] = args as unknown[];
+          if (typeof first === 'string') {
+            method.apply(this, [maskLogText(first)] as Parameters<typeof method>);
+            return;
           }
-          return out;
+          // An error, or fields with one, and no message: pino would write the error's message unmasked.
+          const error = first instanceof Error ? first : (first as { err?: unknown } | null)?.err;
+          const message = typeof rest[0] === 'string' ? rest[0] : error instanceof Error ? error.message : undefined;
+          const fields = first instanceof Error ? { err: first } : first;
+          method.apply(this, [fields, ...(message === undefined ? [] : [maskLogText(message)])] as Parameters<
+            typeof method
+          >);
         },
+      },
+      formatters: {
+        log: (object) => redactLogFields(object),
       },
     },
     destination ?? pino.destination({ dest: 2, sync: false }),

@@ -15,6 +15,16 @@ import { captureLogger } from './silentLogger.js';
 import { TEST_REDIS_URL } from './testRedis.js';
 import { createTestDatabase, type TestDatabase } from './testDatabase.js';
 
+/** The per-client rate limits, each set far out of reach unless a test gives its own. */
+const RATE_LIMIT_SETTINGS = [
+  'RATE_LIMIT_LOGIN_REQUEST',
+  'RATE_LIMIT_LOGIN_VERIFY',
+  'RATE_LIMIT_OPEN311_READ',
+  'RATE_LIMIT_OPEN311_WRITE',
+  'RATE_LIMIT_EVENTS',
+  'RATE_LIMIT_WEBHOOKS',
+];
+
 export interface TestApp {
   core: Core;
   runtime: Runtime;
@@ -51,6 +61,9 @@ export async function startApp(
     REDIS_URL: TEST_REDIS_URL,
     PUBLIC_BASE_URL: baseUrl,
     LOG_LEVEL: 'debug',
+    // Every test's requests come from 127.0.0.1, one client to the per-client rate limits: out of
+    // the way here, and set by test/security/rateLimits.test.ts, which tests them.
+    ...Object.fromEntries(RATE_LIMIT_SETTINGS.map((name) => [name, '1000000'])),
     ...env,
   });
   const { logger, lines } = captureLogger();

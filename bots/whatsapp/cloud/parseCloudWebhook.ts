@@ -1,4 +1,5 @@
 import type { InboundEvent } from '../../../core/conversation/types.js';
+import { idOf, listOf, numberOf, recordOf, stringOf } from '../../readNative.js';
 import { CLOUD_STATUS_MAPPING } from './cloudStatusMapping.js';
 
 /** A delivery report on a message we sent, keyed by the id Graph gave it. */
@@ -15,7 +16,7 @@ export interface CloudWebhook {
   statuses: CloudDeliveryReport[];
 }
 
-/** The parts of a Cloud API message that are read; the rest of Graph's payload is ignored. */
+/** The parts of a Cloud API message that are read, as Graph documents them; each is checked for its type when read. */
 interface CloudMessage {
   from?: string;
   id?: string;
@@ -32,56 +33,48 @@ interface CloudMessage {
   document?: { id?: string; mime_type?: string; caption?: string };
 }
 
-interface CloudStatus {
-  id?: string;
-  status?: string;
-  errors?: Array<{ code?: number; title?: string }>;
-}
-
-interface CloudPayload {
-  object?: string;
-  entry?: Array<{
-    changes?: Array<{
-      field?: string;
-      value?: { metadata?: { phone_number_id?: string }; messages?: CloudMessage[]; statuses?: CloudStatus[] };
-    }>;
-  }>;
-}
-
 /** Message types the citizen writes in a form the dialogue cannot read: they get the usual hint. */
 const UNREADABLE = new Set(['audio', 'video', 'sticker', 'contacts', 'unsupported']);
 
 /** One Cloud API message as the neutral event's content; null for what is not for the dialogue (reactions, system notices). */
 function contentOf(m: CloudMessage): Partial<InboundEvent> | null {
+  const text = (value: unknown) => stringOf(value) ?? '';
   switch (m.type) {
     case 'text':
-      return { text: m.text?.body ?? '' };
+      return { text: text(recordOf(m.text)?.body) };
     case 'interactive': {
-      const reply = m.interactive?.button_reply ?? m.interactive?.list_reply;
-      return reply?.id ? { text: '', choice: reply.id } : null;
+      const interactive = recordOf(m.interactive);
+      const reply = recordOf(interactive?.button_reply) ?? recordOf(interactive?.list_reply);
+      const id = idOf(reply?.id);
+      return id ? { text: '', choice: id } : null;
     }
     case 'button':
       // A quick-reply button of a template: its text is what the citizen said.
-      return { text: m.button?.text ?? '' };
+      return { text: text(recordOf(m.button)?.text) };
     case 'location': {
-      const { latitude, longitude } = m.location ?? {};
-      if (typeof latitude !== 'number' || typeof longitude !== 'number') return { text: '' };
+      const place = recordOf(m.location);
+      const latitude = numberOf(place?.latitude);
+      const longitude = numberOf(place?.longitude);
+      if (latitude === undefined || longitude === undefined) return { text: '' };
       return { text: '', location: { latitude, longitude } };
     }
     case 'image':
     case 'document': {
-      const media = m.type === 'image' ? m.image : m.document;
-      if (!media?.id) return { text: '' };
+      const media = recordOf(m.type === 'image' ? m.image : m.document);
+      const id = idOf(media?.id);
+      if (!id) return { text: '' };
       return {
-        text: media.caption ?? '',
-        media: [{ mimeType: media.mime_type ?? 'application/octet-stream', url: `wa-cloud-media:${media.id}` }],
+        text: text(media?.caption),
+        media: [
+          { mimeType: stringOf(media?.mime_type, 100) ?? 'application/octet-stream', url: `wa-cloud-media:${id}` },
+        ],
       };
     }
     case 'request_welcome':
       // The citizen opened the chat for the first time: a new conversation, like Telegram's /start.
       return { text: '', start: true };
     default:
-      return m.type && UNREADABLE.has(m.type) ? { text: '' } : null;
+      return typeof m.type === 'string' && UNREADABLE.has(m.type) ? { text: '' } : null;
   }
 }
 
@@ -93,34 +86,43 @@ function contentOf(m: CloudMessage): Partial<InboundEvent> | null {
  * @example parseCloudWebhook(JSON.parse(raw), new Date(), '106540352242922').messages[0] // { channel: 'whatsapp', address: '6281234567890', text: 'pbb', ... }
  */
 export function parseCloudWebhook(body: unknown, receivedAt: Date, phoneNumberId: string): CloudWebhook {
-  const payload = (body ?? {}) as CloudPayload;
+  const payload = recordOf(body);
   const result: CloudWebhook = { messages: [], statuses: [] };
-  if (payload.object !== 'whatsapp_business_account') return result;
-  for (const entry of payload.entry ?? []) {
-    for (const change of entry.changes ?? []) {
-      const value = change.value;
-      if (change.field !== 'messages' || !value) continue;
-      if (value.metadata?.phone_number_id !== phoneNumberId) continue;
-      for (const m of value.messages ?? []) {
-        if (!m.from || !m.id) continue;
+  if (payload?.object !== 'whatsapp_business_account') return result;
+  for (const entry of listOf(payload.entry)) {
+    for (const change of listOf(recordOf(entry)?.changes)) {
+      const value = recordOf(recordOf(change)?.value);
+      if (recordOf(change)?.field !== 'messages' || !value) continue;
+      if (recordOf(value.metadata)?.phone_number_id !== phoneNumberId) continue;
+      for (const item of listOf(value.messages)) {
+        const m = recordOf(item) as CloudMessage | undefined;
+        const id = idOf(m?.id);
+        // The sender's WhatsApp id is their number in digits; anything else cannot be answered.
+        const address = typeof m?.from === 'string' && /^\+?\d{5,15}$/.test(m.from) ? m.from.replace(/\D/g, '') : null;
+        if (!m || !id || !address) continue;
         const content = contentOf(m);
         if (!content) continue;
-        const address = m.from.replace(/\D/g, '');
         result.messages.push({
           channel: 'whatsapp',
           address,
           phone: address,
-          externalId: m.id,
+          externalId: id,
           receivedAt,
           ...content,
         });
       }
-      for (const s of value.statuses ?? []) {
-        const status = CLOUD_STATUS_MAPPING[s.status ?? ''];
-        if (!s.id || !status) continue;
-        const error = s.errors?.[0];
-        const detail = error ? `${error.code ?? ''} ${error.title ?? ''}`.trim() : undefined;
-        result.statuses.push({ providerMessageId: s.id, status, ...(detail ? { detail } : {}) });
+      for (const item of listOf(value.statuses)) {
+        const s = recordOf(item);
+        const id = idOf(s?.id);
+        const status =
+          typeof s?.status === 'string' && Object.hasOwn(CLOUD_STATUS_MAPPING, s.status)
+            ? CLOUD_STATUS_MAPPING[s.status]
+            : undefined;
+        if (!id || !status) continue;
+        const error = recordOf(listOf(s?.errors)[0]);
+        const code = numberOf(error?.code) ?? stringOf(error?.code, 20) ?? '';
+        const detail = error ? `${code} ${stringOf(error.title, 200) ?? ''}`.trim() : undefined;
+        result.statuses.push({ providerMessageId: id, status, ...(detail ? { detail } : {}) });
       }
     }
   }

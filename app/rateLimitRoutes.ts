@@ -1,0 +1,76 @@
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
+import { RedisStore, type RedisReply } from 'rate-limit-redis';
+import type { Core } from '../core/boot.js';
+import type { RateLimitConfig } from '../core/config/loadConfig.js';
+import type { Runtime } from './createRuntime.js';
+
+/** How a limited route answers 429: officers' and citizens' routes in words, machines' in their format. */
+type Answer = 'json' | 'open311' | 'text';
+
+const TOO_MANY = 'Terlalu banyak permintaan dari alamat Anda. Coba lagi sebentar lagi.';
+
+/**
+ * Per-client rate limits on the routes strangers can reach: sign-in (request and verify), Open311
+ * (reads and writes apart), new event streams, and each webhook. A client is its address
+ * (`req.ip`, which `TRUST_PROXY` decides), never the handle typed, so nobody can use up an
+ * officer's sign-ins. Counted in Redis when the runtime has it (every web process shares the
+ * count, keys under the runtime's prefix), in memory otherwise; a Redis that fails lets the
+ * request through rather than refuse everyone. Over a limit: 429 with `Retry-After`.
+ * Mounted before the routes themselves, by path, so they need no change.
+ */
+export function rateLimitRoutes(core: Core, runtime: Runtime): Router {
+  const limits: RateLimitConfig = core.config.http.rateLimits;
+  const logger = {
+    error: (error: unknown, message?: string) => core.logger.warn({ err: error }, message ?? 'rate limit store error'),
+    warn: (error: unknown, message?: string) => core.logger.warn({ err: error }, message ?? 'rate limit warning'),
+  };
+
+  const storeFor = (name: string): Store | undefined => {
+    const redis = runtime.requestRedis;
+    if (!redis) return undefined;
+    return new RedisStore({
+      sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply>,
+      prefix: `${runtime.keyPrefix}:rl:${name}:`,
+    });
+  };
+
+  const limiter = (name: string, limit: number, answer: Answer, perRoute = false): RequestHandler =>
+    rateLimit({
+      windowMs: limits.windowMs,
+      limit,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      store: storeFor(name),
+      passOnStoreError: true,
+      logger,
+      keyGenerator: (req: Request) => {
+        const client = ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+        return perRoute ? `${req.baseUrl}${req.path}:${client}` : client;
+      },
+      handler: (req: Request, res: Response) => {
+        const info = (req as Request & { rateLimit?: { used: number; limit: number } }).rateLimit;
+        // Once per client and window, not once per refused request.
+        if (info && info.used === info.limit + 1) {
+          core.logger.warn({ limit: name, path: `${req.baseUrl}${req.path}` }, 'rate limit reached');
+        }
+        const retryAfter = res.getHeader('Retry-After');
+        if (answer === 'json') res.status(429).json({ error: 'too_many_requests', message: TOO_MANY });
+        else if (answer === 'open311')
+          res.status(429).json([{ code: 429, description: `too many requests; retry after ${retryAfter} seconds` }]);
+        else res.status(429).type('text/plain').send('too many requests');
+      },
+    });
+
+  const router = express.Router();
+  router.post('/api/login/request', limiter('login-request', limits.loginRequest, 'json'));
+  router.post('/api/login/verify', limiter('login-verify', limits.loginVerify, 'json'));
+  router.get('/api/events', limiter('events', limits.events, 'json'));
+  const open311Read = limiter('open311-read', limits.open311Read, 'open311');
+  const open311Write = limiter('open311-write', limits.open311Write, 'open311');
+  router.use('/open311/v2', (req, res, next) =>
+    (req.method === 'GET' || req.method === 'HEAD' ? open311Read : open311Write)(req, res, next),
+  );
+  router.use('/webhooks', limiter('webhooks', limits.webhooks, 'text', true));
+  return router;
+}
