@@ -4,6 +4,7 @@ import type { Core } from '../../core/boot.js';
 import { COMPLAINT_OPEN_STATUSES } from '../../core/cases/complaintLifecycle.js';
 import { submitComplaint } from '../../core/cases/complaintService.js';
 import { normalizePhone } from '../../core/domain/phone.js';
+import { storableText } from '../../core/domain/storableText.js';
 import type { Prisma } from '../../core/generated/prisma/client.js';
 import { notifyDepartment } from '../../core/officers/handleOfficerMessage.js';
 import type { Runtime } from '../createRuntime.js';
@@ -11,6 +12,8 @@ import { open311Code, open311Date } from './open311Query.js';
 
 const DEFAULT_DAYS = 90;
 const MAX_RESULTS = 1000;
+/** Longer than any field Open311 allows here (a description is at most 4,000): cut before checking. */
+const MAX_FIELD_CHARS = 8000;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 type Fields = Record<string, unknown>;
@@ -28,12 +31,12 @@ function matchesAnyKey(given: unknown, keys: readonly string[]): boolean {
   return keys.map((k) => timingSafeEqual(mine, digest(k))).includes(true);
 }
 
-const text = (value: unknown): string | undefined =>
-  typeof value === 'string' && value.trim() !== ''
-    ? value.trim()
-    : typeof value === 'number'
-      ? String(value)
-      : undefined;
+/** A field as storable text (no NUL, no half character), or undefined when empty or not text. */
+const text = (value: unknown): string | undefined => {
+  if (typeof value === 'number') return String(value);
+  if (typeof value !== 'string') return undefined;
+  return storableText(value, MAX_FIELD_CHARS).trim() || undefined;
+};
 
 /** A published coordinate, rounded to the city's `decimals` (the stored one stays exact). */
 function published(value: number | null, decimals: number): number | null {
@@ -151,14 +154,15 @@ export function open311Routes(core: Core, runtime: Runtime, apiKeys: readonly st
       if (lat === 'invalid' || long === 'invalid' || (lat === null) !== (long === null)) {
         return fail(res, 400, 'lat and long must both be given as decimal degrees');
       }
-      const address = text(f.address_string)?.slice(0, 300) ?? null;
+      const rawAddress = text(f.address_string);
+      const address = rawAddress ? storableText(rawAddress, 300) : null;
       if (lat === null && !address) return fail(res, 400, 'a location is required: lat and long, or address_string');
       const email = text(f.email);
       if (email && (!EMAIL.test(email) || email.length > 200)) return fail(res, 400, 'email is not valid');
       const rawPhone = text(f.phone);
       const phone = rawPhone ? normalizePhone(rawPhone) : null;
       if (rawPhone && !phone) return fail(res, 400, 'phone is not valid');
-      const fullName = [text(f.first_name), text(f.last_name)].filter(Boolean).join(' ').slice(0, 200) || null;
+      const fullName = storableText([text(f.first_name), text(f.last_name)].filter(Boolean).join(' '), 200) || null;
 
       const now = core.clock();
       const filed = await prisma.$transaction(async (tx) => {

@@ -163,4 +163,19 @@ describe('Open311 and the contact data of known citizens', () => {
     ).map.points;
     expect(points.find((p) => p.trackingNumber === id)).toMatchObject({ latitude: LAT, longitude: LONG });
   });
+
+  it('files text the database would refuse (a NUL, an emoji cut in half) with it made storable', async () => {
+    const id = await filed(
+      await post({
+        description: 'Lubang besar\u0000 di depan rumah, sudah seminggu 🚧',
+        address_string: `${'x'.repeat(299)}🚧 Jl. Kenanga`,
+        first_name: 'Sari\ud83d',
+      }),
+    );
+    const row = await app.core.db.prisma.complaint.findUniqueOrThrow({ where: { trackingNumber: id } });
+    expect(row.description).toBe('Lubang besar di depan rumah, sudah seminggu 🚧');
+    // Cut at 300 characters between whole ones: the emoji would have been the 300th and 301st units.
+    expect(row.locationText).toBe(`${'x'.repeat(299)}🚧`);
+    expect(row.reporterName).toBe('Sari\ufffd');
+  });
 });
