@@ -31,7 +31,15 @@ function matchesAnyKey(given: unknown, keys: readonly string[]): boolean {
   return keys.map((k) => timingSafeEqual(mine, digest(k))).includes(true);
 }
 
-/** A field as storable text (no NUL, no half character), or undefined when empty or not text. */
+/** A query parameter as given (trimmed), or undefined when empty or not text: checked, never cleaned. */
+const param = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() !== ''
+    ? value.trim()
+    : typeof value === 'number'
+      ? String(value)
+      : undefined;
+
+/** A filed field as storable text (no NUL, no half character), or undefined when empty or not text. */
 const text = (value: unknown): string | undefined => {
   if (typeof value === 'number') return String(value);
   if (typeof value !== 'string') return undefined;
@@ -95,18 +103,18 @@ export function open311Routes(core: Core, runtime: Runtime, apiKeys: readonly st
   router.get('/requests.json', async (req, res) => {
     const q = req.query;
     const where: Prisma.ComplaintWhereInput = {};
-    const ids = text(q.service_request_id);
+    const ids = param(q.service_request_id);
     if (ids) where.trackingNumber = { in: ids.split(',').flatMap((s) => open311Code(s)?.toUpperCase() ?? []) };
-    const serviceCode = text(q.service_code);
+    const serviceCode = param(q.service_code);
     if (serviceCode && !open311Code(serviceCode)) return fail(res, 400, 'service_code is not valid');
     if (serviceCode) where.categoryCode = serviceCode;
-    const status = text(q.status);
+    const status = param(q.status);
     if (status === 'open') where.status = { in: [...COMPLAINT_OPEN_STATUSES] };
     else if (status === 'closed') where.status = { notIn: [...COMPLAINT_OPEN_STATUSES] };
     else if (status !== undefined) return fail(res, 400, 'status must be open or closed');
     const dates: Record<'start_date' | 'end_date', Date | undefined> = { start_date: undefined, end_date: undefined };
     for (const name of ['start_date', 'end_date'] as const) {
-      const raw = text(q[name]);
+      const raw = param(q[name]);
       if (raw === undefined) continue;
       const at = open311Date(raw);
       if (!at) return fail(res, 400, `${name} must be an ISO 8601 date and time`);
