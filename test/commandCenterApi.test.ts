@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiDocument } from '../app/commandCenter/openApiDocument.js';
 import { signSession } from '../app/commandCenter/sessionCookie.js';
-import { submitComplaint } from '../core/cases/complaintService.js';
 import { submitPermit } from '../core/cases/permitService.js';
 import { codeSentTo, getJson, postJson, seedOfficer, setCookieOf, signIn } from './support/commandCenter.js';
 import { FakeTwilioApi } from './support/fakeTwilio.js';
 import { createOpenApiValidator } from './support/openApiValidator.js';
 import { eventually, startApp, type TestApp } from './support/startApp.js';
+import { fileComplaint } from './support/fileComplaint.js';
 
 // The Command Center's API over HTTP against the whole app: sign-in by one-time code (no
 // enumeration, five tries, one use, ten minutes), what each role sees, the figures, the TV
@@ -87,23 +87,13 @@ describe('the Command Center API', () => {
     const now = app.clock.now;
     const citizen = await prisma.citizen.create({ data: { phone: '6281355550000', fullName: 'Warga Uji' } });
     const file = (categoryCode: string, description: string) =>
-      prisma.$transaction((tx) =>
-        submitComplaint(
-          tx,
-          app.core.city,
-          {
-            citizenId: citizen.id,
-            categoryCode,
-            description,
-            locationText: 'Gang Melati',
-            latitude: 3.6,
-            longitude: 98.67,
-            anonymous: false,
-            photos: [],
-          },
-          now,
-        ),
-      );
+      fileComplaint(prisma, app.core.city, {
+        citizenId: citizen.id,
+        categoryCode,
+        description,
+        place: 'Gang Melati',
+        now: now,
+      });
     for (const [hours, rating] of [
       [2, 5],
       [4, 4],

@@ -1,17 +1,8 @@
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fetchMedia } from '../media/storeMedia.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationState, InboundEvent, Reply } from '../conversation/types.js';
-import { captureLogger } from '../../test/support/silentLogger.js';
-import {
-  createTestDatabase,
-  DB_KINDS,
-  defaultCity,
-  defaultWords,
-  type TestDatabase,
-} from '../../test/support/testDatabase.js';
+import { createTestDatabase, DB_KINDS, type TestDatabase } from '../../test/support/testDatabase.js';
 import { handleInbound, type InboxDeps } from './handleInbound.js';
+import { inboxDeps } from '../../test/support/inboxDeps.js';
 
 const NOW = new Date('2026-11-28T03:00:00.000Z');
 const NOP = '127504000300915550';
@@ -32,22 +23,7 @@ describe.each(DB_KINDS)('handleInbound on %s', (kind) => {
 
   beforeAll(async () => {
     db = await createTestDatabase(kind);
-    const captured = captureLogger();
-    logLines = captured.lines;
-    deps = {
-      prisma: db.prisma,
-      city: defaultCity,
-      logger: captured.logger,
-      clock: () => NOW,
-      idleTimeoutMs: 30 * 60_000,
-      draftRetentionMs: 72 * 3_600_000,
-      defaultLanguage: 'id',
-      maxChars: 1000,
-      floodPerMinute: 12,
-      mediaDir: path.join(tmpdir(), `lk-media-${kind}-${process.pid}`),
-      fetchMedia,
-      words: defaultWords,
-    };
+    ({ deps, logLines } = inboxDeps(db, { clock: () => NOW }));
   });
   afterAll(async () => {
     await db?.drop();

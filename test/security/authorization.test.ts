@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { submitComplaint } from '../../core/cases/complaintService.js';
 import { submitPermit } from '../../core/cases/permitService.js';
 import type { InboundEvent } from '../../core/conversation/types.js';
 import type { OfficerRole } from '../../core/generated/prisma/client.js';
@@ -8,6 +7,7 @@ import { getJson, seedOfficer, signIn } from '../support/commandCenter.js';
 import { FakeTwilioApi } from '../support/fakeTwilio.js';
 import { createOpenApiValidator } from '../support/openApiValidator.js';
 import { startApp, type TestApp } from '../support/startApp.js';
+import { fileComplaint } from '../support/fileComplaint.js';
 
 // Who may do what, as one table: role x department x action, over the Command Center's JSON API
 // (signed in through the real sign-in) and the bots' officer commands (the neutral event a
@@ -71,23 +71,13 @@ describe('the authorisation table', () => {
 
     const citizen = await prisma.citizen.create({ data: { phone: '6281355550400', fullName: 'Warga Tabel' } });
     const file = (categoryCode: string, description: string) =>
-      prisma.$transaction((tx) =>
-        submitComplaint(
-          tx,
-          app.core.city,
-          {
-            citizenId: citizen.id,
-            categoryCode,
-            description,
-            locationText: 'Gang Mawar',
-            latitude: 3.6,
-            longitude: 98.67,
-            anonymous: false,
-            photos: [],
-          },
-          app.clock.now,
-        ),
-      );
+      fileComplaint(prisma, app.core.city, {
+        citizenId: citizen.id,
+        categoryCode,
+        description,
+        place: 'Gang Mawar',
+        now: app.clock.now,
+      });
     cases.dlh = (await file('sampah', 'Sampah menumpuk di depan sekolah sejak seminggu')).trackingNumber;
     cases.dinkes = (await file('kesehatan', 'Puskesmas kehabisan obat untuk anak-anak')).trackingNumber;
     const permit = await prisma.$transaction((tx) =>

@@ -1,11 +1,8 @@
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundEvent, Reply } from '../../core/conversation/types.js';
 import { handleInbound, releaseHeldInbound, type InboxDeps } from '../../core/inbox/handleInbound.js';
-import { fetchMedia } from '../../core/media/storeMedia.js';
-import { captureLogger } from '../support/silentLogger.js';
-import { createTestDatabase, DB_KINDS, defaultCity, defaultWords, type TestDatabase } from '../support/testDatabase.js';
+import { inboxDeps } from '../support/inboxDeps.js';
+import { createTestDatabase, DB_KINDS, type TestDatabase } from '../support/testDatabase.js';
 
 /**
  * The inbound edge under what the internet sends (issue 15, items 5-7): text PostgreSQL would
@@ -43,22 +40,7 @@ describe.each(DB_KINDS)('the inbound edge on %s', (kind) => {
 
   beforeAll(async () => {
     db = await createTestDatabase(kind);
-    const captured = captureLogger();
-    logLines = captured.lines;
-    deps = {
-      prisma: db.prisma,
-      city: defaultCity,
-      logger: captured.logger,
-      clock: () => now,
-      idleTimeoutMs: 30 * 60_000,
-      draftRetentionMs: 72 * 3_600_000,
-      defaultLanguage: 'id',
-      maxChars: 1000,
-      floodPerMinute: FLOOD,
-      mediaDir: path.join(tmpdir(), `lk-edge-${kind}-${process.pid}`),
-      fetchMedia,
-      words: defaultWords,
-    };
+    ({ deps, logLines } = inboxDeps(db, { clock: () => now, floodPerMinute: FLOOD }));
   });
   afterAll(async () => {
     await db?.drop();
