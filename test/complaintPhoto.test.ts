@@ -4,9 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundEvent, MediaRef, Reply } from '../core/conversation/types.js';
 import { handleInbound, type InboxDeps } from '../core/inbox/handleInbound.js';
-import { fetchMedia } from '../core/media/storeMedia.js';
-import { captureLogger } from './support/silentLogger.js';
-import { createTestDatabase, DB_KINDS, defaultCity, defaultWords, type TestDatabase } from './support/testDatabase.js';
+import { createTestDatabase, DB_KINDS, type TestDatabase } from './support/testDatabase.js';
+import { inboxDeps } from './support/inboxDeps.js';
 
 // Photos of a complaint sent on a channel that carries media (Telegram), through the inbox: each
 // photo is fetched, kept once by the SHA-256 of its bytes, and attached once per complaint.
@@ -42,20 +41,7 @@ describe.each(DB_KINDS)('complaint photos through the inbox on %s', (kind) => {
   beforeAll(async () => {
     db = await createTestDatabase(kind);
     mediaDir = mkdtempSync(path.join(os.tmpdir(), 'lk-complaint-photo-'));
-    deps = {
-      prisma: db.prisma,
-      city: defaultCity,
-      logger: captureLogger().logger,
-      clock: () => now,
-      idleTimeoutMs: 30 * 60_000,
-      draftRetentionMs: 72 * 3_600_000,
-      defaultLanguage: 'id',
-      maxChars: 1000,
-      floodPerMinute: 12,
-      mediaDir,
-      fetchMedia,
-      words: defaultWords,
-    };
+    ({ deps } = inboxDeps(db, { clock: () => now, mediaDir }));
   });
   afterAll(async () => {
     await db?.drop();
