@@ -1,6 +1,7 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
+import type { IncrementResponse } from 'express-rate-limit';
 import type { Core } from '../core/boot.js';
 import type { RateLimitConfig } from '../core/config/loadConfig.js';
 import type { Runtime } from './createRuntime.js';
@@ -9,6 +10,26 @@ import type { Runtime } from './createRuntime.js';
 type Answer = 'json' | 'open311' | 'text';
 
 const TOO_MANY = 'Terlalu banyak permintaan dari alamat Anda. Coba lagi sebentar lagi.';
+
+/**
+ * The Redis store, able to recover from a Redis that was away when it loaded its scripts: the
+ * library keeps the failed load and would let every request through until a restart; here a
+ * failed count loads them again for the next request (this one passes, as on any store error).
+ */
+export class RecoveringRedisStore extends RedisStore {
+  override async increment(key: string): Promise<IncrementResponse> {
+    try {
+      return await super.increment(key);
+    } catch (error) {
+      this.incrementScriptSha = this.loadIncrementScript();
+      this.getScriptSha = this.loadGetScript();
+      // Each load is awaited by the next count; an unawaited failure here must not crash the process.
+      this.incrementScriptSha.catch(() => undefined);
+      this.getScriptSha.catch(() => undefined);
+      throw error;
+    }
+  }
+}
 
 /**
  * Per-client rate limits on the routes strangers can reach: sign-in (request and verify), Open311
@@ -29,7 +50,7 @@ export function rateLimitRoutes(core: Core, runtime: Runtime): Router {
   const storeFor = (name: string): Store | undefined => {
     const redis = runtime.requestRedis;
     if (!redis) return undefined;
-    return new RedisStore({
+    return new RecoveringRedisStore({
       sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply>,
       prefix: `${runtime.keyPrefix}:rl:${name}:`,
     });

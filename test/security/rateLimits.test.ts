@@ -2,7 +2,10 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
 import { createWebApp } from '../../app/createWebApp.js';
+import { RecoveringRedisStore } from '../../app/rateLimitRoutes.js';
+import { TEST_REDIS_URL } from '../support/testRedis.js';
 import { wipeRedisPrefix } from '../support/wipeRedisPrefix.js';
 import { FakeTwilioApi } from '../support/fakeTwilio.js';
 import { startApp, type TestApp } from '../support/startApp.js';
@@ -159,5 +162,31 @@ describe('rate limits without Redis', () => {
     expect(await statuses(6, () => get(app.baseUrl, '/open311/v2/services.json', '198.51.100.20'))).toEqual([
       200, 200, 200, 200, 200, 429,
     ]);
+  });
+});
+
+describe('the Redis store of the limits', () => {
+  it('counts again once Redis is back, after Redis was away when it loaded its scripts', async () => {
+    const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true });
+    await redis.connect();
+    const prefix = `lktest-rl-${process.pid}-${Date.now()}`;
+    // Redis away: every command fails as ioredis fails it on a closed connection.
+    let away = true;
+    const store = new RecoveringRedisStore({
+      sendCommand: async (command: string, ...args: string[]) => {
+        if (away) throw new Error('Connection is closed.');
+        return redis.call(command, ...args) as never;
+      },
+      prefix: `${prefix}:`,
+    });
+    await expect(store.init({ windowMs: 60_000 } as never)).rejects.toThrow('Connection is closed.');
+    away = false;
+    // The first count after the outage fails (and the limiter lets that request through); from
+    // the next on, the count is kept again.
+    await expect(store.increment('client')).rejects.toThrow();
+    expect((await store.increment('client')).totalHits).toBe(1);
+    expect((await store.increment('client')).totalHits).toBe(2);
+    await wipeRedisPrefix(redis, prefix);
+    redis.disconnect();
   });
 });
