@@ -13,6 +13,7 @@ import { recordCaseNote } from '../cases/recordCaseNote.js';
 import { canAct, canSee } from './authorize.js';
 import { findOfficerCase, openCases, searchCases, type OfficerCase } from './caseLookup.js';
 import { parseOfficerCommand, textAfter } from './parseOfficerCommand.js';
+import { storableText } from '../domain/storableText.js';
 
 export interface OfficerDeps {
   prisma: PrismaClient;
@@ -86,7 +87,7 @@ export async function handleOfficerMessage(
 
   const typed = command.args[0] ?? '';
   const found = await findOfficerCase(deps.prisma, deps.city, typed);
-  if (!found) return say([line('officer.notFound', { trackingNumber: typed.slice(0, 20) })]);
+  if (!found) return say([line('officer.notFound', { trackingNumber: storableText(typed, 20) })]);
   if (!canSee(officer, found.departmentCode)) {
     deps.logger.warn(
       { officerId: officer.id, trackingNumber: found.trackingNumber, command: command.name },

@@ -6,6 +6,7 @@ import { Prisma, type OutboxStatus, type PrismaClient } from '../generated/prism
 import type { Translator } from '../i18n/createTranslator.js';
 import type { Logger } from '../log/createLogger.js';
 import { quietUntil } from '../notify/quietHours.js';
+import { storableText } from '../domain/storableText.js';
 
 export interface OutboxRelayDeps {
   prisma: PrismaClient;
@@ -199,7 +200,7 @@ export class OutboxRelay {
       // The provider refused or could not be reached: that counts as an attempt.
       const attempts = row.attempts + 1;
       const failed = attempts >= this.deps.maxAttempts;
-      const reason = String((error as Error).message ?? error).slice(0, 500);
+      const reason = storableText(String((error as Error).message ?? error), 500);
       const retryInMs = this.retryDelay(attempts, error);
       const next = await this.settle(row, {
         status: failed ? 'failed' : 'pending',

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
+import { storableText } from '../domain/storableText.js';
 
 const RANK: Record<string, number> = { queued: 0, sent: 1, delivered: 2, failed: 3 };
 
@@ -33,7 +34,7 @@ export async function recordDeliveryStatus(
   if ((RANK[current] ?? -1) >= (RANK[status] ?? 0)) return true;
   await prisma.outboxMessage.update({
     where: { id: row.id },
-    data: { deliveryStatus: detail ? `${status}: ${detail}`.slice(0, 200) : status },
+    data: { deliveryStatus: detail ? storableText(`${status}: ${detail}`, 200) : status },
   });
   return true;
 }

@@ -7,6 +7,7 @@ import { categoryOf, readComplaint, type ComplaintReading } from '../understandi
 import { saysOneOf, type Reading } from '../understanding/readMessage.js';
 import { showMenu } from './menuFlow.js';
 import { optionsOnScreen } from './permitFlow.js';
+import { storableText } from '../../domain/storableText.js';
 
 const NAV_MENU = option('nav.menu', 'nav.option.menu');
 const MIN_DESCRIPTION_CHARS = 12;
@@ -365,7 +366,7 @@ export function onComplaintText(
         type: 'complaint.rate',
         trackingNumber: flow.trackingNumber,
         rating: flow.rating,
-        comment: skipped ? null : value.slice(0, 500),
+        comment: skipped ? null : storableText(value, 500),
       });
       return true;
     }

@@ -11,6 +11,7 @@ import type { Line, MediaRef, Option, PermitDraft, StepContext } from '../types.
 import { readComplaint } from '../understanding/readComplaint.js';
 import { saysOneOf, type Reading } from '../understanding/readMessage.js';
 import { closestPermits, searchPermits } from '../understanding/searchPermits.js';
+import { storableText } from '../../domain/storableText.js';
 
 const PAGE_SIZE = 7;
 /** An SMS holds five short names and the two ways on in one part. */
@@ -56,7 +57,7 @@ export function startPermit(turn: Turn, ctx: StepContext, query = ''): Turn {
 /** A search that found nothing: the nearest few names, not the whole catalogue. */
 function showClosest(turn: Turn, ctx: StepContext, query: string, words: string[]): Turn {
   const closest = closestPermits(ctx.city.permitTypes, words).map((t) => t.code);
-  const note = line('permit.browse.closest', { query: query.trim().slice(0, 40) });
+  const note = line('permit.browse.closest', { query: storableText(query.trim(), 40) });
   return showPage(turn, ctx, closest.length > 0 ? closest : catalogueOrder(ctx), 0, note);
 }
 

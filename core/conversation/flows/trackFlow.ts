@@ -4,6 +4,7 @@ import { line, message, option } from '../replies.js';
 import type { Turn } from '../Turn.js';
 import type { CaseSummary, CaseView, Line, Option, StepContext } from '../types.js';
 import type { Reading } from '../understanding/readMessage.js';
+import { storableText } from '../../domain/storableText.js';
 
 const NAV_MENU = option('nav.menu', 'nav.option.menu');
 const MAX_LISTED = 5;
@@ -52,7 +53,7 @@ export function lookUp(turn: Turn, typed: string, history = false): Turn {
   const parsed = parseTrackingNumber(typed);
   if (!parsed.ok) {
     const key = parsed.reason === 'check' ? 'track.invalidCheck' : 'track.invalidShape';
-    return turn.go({ name: 'track.ask' }).say(message([line(key, { typed: typed.trim().slice(0, 20) })], [NAV_MENU]));
+    return turn.go({ name: 'track.ask' }).say(message([line(key, { typed: storableText(typed.trim(), 20) })], [NAV_MENU]));
   }
   return turn
     .go({ name: 'track.lookingUp', ...(history ? { history } : {}) })
