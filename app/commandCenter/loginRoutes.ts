@@ -1,4 +1,5 @@
-import express, { type Router } from 'express';
+import { randomUUID } from 'node:crypto';
+import express, { type Request, type Router } from 'express';
 import type { Core } from '../../core/boot.js';
 import type { Officer } from '../../core/generated/prisma/client.js';
 import { newLoginChallenge } from '../../core/officers/loginChallenge.js';
@@ -9,10 +10,15 @@ import {
   CHALLENGE_COOKIE,
   challengeCookieHeader,
   cookieValue,
+  DEVICE_COOKIE,
+  DEVICE_TTL_MS,
+  deviceCookieHeader,
+  readDevice,
   readSession,
   SESSION_COOKIE,
   SESSION_TTL_MS,
   sessionCookieHeader,
+  signDevice,
   signSession,
 } from './sessionCookie.js';
 import { signedInOfficer } from './signedInOfficer.js';
@@ -53,6 +59,12 @@ export function loginRoutes(core: Core, runtime: Runtime, options: LoginOptions)
   const router = express.Router();
   const body = express.json({ limit: '4kb' });
 
+  /** The officer this browser is known as (they signed in on it before), if any. */
+  const knownDevice = (req: Request) => {
+    const claims = readDevice(cookieValue(req.headers.cookie, DEVICE_COOKIE), options.secret, core.clock().getTime());
+    return claims ? { officerId: claims.sub, deviceId: claims.dev } : null;
+  };
+
   router.post('/api/login/request', body, (req, res) => {
     const handle = textOf((req.body as Record<string, unknown> | undefined)?.handle, 100);
     if (!handle || handle.length < 3) {
@@ -70,6 +82,7 @@ export function loginRoutes(core: Core, runtime: Runtime, options: LoginOptions)
         handle,
         challenge,
         client: req.ip ?? req.socket.remoteAddress ?? '',
+        device: knownDevice(req),
         now: core.clock(),
         secret: options.secret,
         language: core.config.defaultLanguage,
@@ -102,9 +115,20 @@ export function loginRoutes(core: Core, runtime: Runtime, options: LoginOptions)
       { sub: officer.id, ver: officer.sessionVersion, exp: now.getTime() + SESSION_TTL_MS },
       options.secret,
     );
+    // This browser is now known as the officer's: it asks for codes on a count of its own.
+    const known = knownDevice(req);
+    const device = signDevice(
+      {
+        sub: officer.id,
+        dev: known?.officerId === officer.id ? known.deviceId : randomUUID(),
+        exp: now.getTime() + DEVICE_TTL_MS,
+      },
+      options.secret,
+    );
     res.setHeader('Set-Cookie', [
       sessionCookieHeader(token, { secure: options.secure, maxAgeMs: SESSION_TTL_MS }),
       challengeCookieHeader('', { secure: options.secure, maxAgeMs: 0 }),
+      deviceCookieHeader(device, { secure: options.secure, maxAgeMs: DEVICE_TTL_MS }),
     ]);
     core.logger.info({ officerId: officer.id, role: officer.role }, 'officer signed in to the command center');
     res.json(describeOfficer(core, officer));

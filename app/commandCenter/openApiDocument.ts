@@ -33,7 +33,8 @@ export const openApiDocument = {
         tags: ['login'],
         summary: 'Ask for a sign-in code',
         description:
-          'If an active officer with a linked chat account has this phone number or chat address, a 6-digit code valid for 10 minutes is sent there, bound to the challenge cookie set in this answer: only this browser can use it. At most 5 codes an hour per officer and client, 20 per officer. The answer is the same either way.',
+          'If an active officer with a linked chat account has this phone number or chat address, a 6-digit code valid for 10 minutes is sent there, bound to the challenge cookie set in this answer: only this browser can use it. At most 5 codes an hour per officer and client, 20 per officer in all; a browser the officer signed in on before (its lk_device cookie) has 5 an hour of its own, outside the 20. The answer is the same either way.',
+        parameters: [{ name: 'lk_device', in: 'cookie', required: false, schema: { type: 'string' } }],
         requestBody: {
           required: true,
           content: { 'application/json': { schema: ref('LoginRequest') } },
@@ -58,14 +59,17 @@ export const openApiDocument = {
         tags: ['login'],
         summary: 'Sign in with the code',
         description:
-          'Needs the challenge cookie of the request that sent the code. Five tries per challenge. Sets the HttpOnly, SameSite=Strict session cookie and clears the challenge.',
+          "Needs the challenge cookie of the request that sent the code. Five tries per challenge. Sets the HttpOnly, SameSite=Strict session cookie, clears the challenge, and marks the browser as the officer's (lk_device, 180 days, sent to /api/login only).",
         parameters: [{ name: 'lk_login', in: 'cookie', required: true, schema: { type: 'string' } }],
         requestBody: { required: true, content: { 'application/json': { schema: ref('LoginVerify') } } },
         responses: {
           '200': {
             ...json(ref('Me'), 'Signed in'),
             headers: {
-              'Set-Cookie': { schema: { type: 'string' }, description: 'lk_session=...; HttpOnly; SameSite=Strict' },
+              'Set-Cookie': {
+                schema: { type: 'string' },
+                description: 'lk_session=...; HttpOnly; SameSite=Strict, and lk_device=...; Path=/api/login',
+              },
             },
           },
           '400': error('Handle or code missing'),

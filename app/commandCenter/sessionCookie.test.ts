@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { challengeCookieHeader, cookieValue, readSession, sessionCookieHeader, signSession } from './sessionCookie.js';
+import {
+  challengeCookieHeader,
+  cookieValue,
+  readDevice,
+  readSession,
+  sessionCookieHeader,
+  signDevice,
+  signSession,
+} from './sessionCookie.js';
 
 const SECRET = 'unit-test-secret-0123456789abcdef0123';
 const NOW = Date.parse('2026-11-30T03:00:00Z');
@@ -61,5 +69,15 @@ describe('session cookies', () => {
     expect(sessionCookieHeader('', { secure: true, maxAgeMs: 0 })).toBe(
       'lk_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure',
     );
+  });
+
+  it('reads a known-device token, and never takes one for a session or a session for one', () => {
+    const device = signDevice({ sub: 'officer-1', dev: 'device-1', exp: NOW + 60_000 }, SECRET);
+    expect(readDevice(device, SECRET, NOW)).toEqual({ sub: 'officer-1', dev: 'device-1', exp: NOW + 60_000 });
+    expect(readDevice(device, SECRET, NOW + 60_000)).toBeNull();
+    expect(readDevice(device, 'another-secret-0123456789abcdef0123', NOW)).toBeNull();
+    expect(readSession(device, SECRET, NOW)).toBeNull();
+    const session = signSession({ sub: 'officer-1', ver: 0, exp: NOW + 60_000 }, SECRET);
+    expect(readDevice(session, SECRET, NOW)).toBeNull();
   });
 });

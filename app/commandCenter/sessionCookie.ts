@@ -4,6 +4,10 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export const SESSION_COOKIE = 'lk_session';
 /** The name of the sign-in challenge cookie, sent to the login endpoints only. */
 export const CHALLENGE_COOKIE = 'lk_login';
+/** The name of the known-device cookie, sent to the login endpoints only. */
+export const DEVICE_COOKIE = 'lk_device';
+/** How long a browser is known as an officer's after they last signed in on it. */
+export const DEVICE_TTL_MS = 180 * 24 * 3_600_000;
 /** How long a sign-in lasts: one working day and a bit. */
 export const SESSION_TTL_MS = 12 * 3_600_000;
 
@@ -45,6 +49,46 @@ export function readSession(token: string | undefined, secret: string, nowMs: nu
   } catch {
     return null;
   }
+}
+
+/** What a known-device cookie says: the officer who signed in on this browser, its own id, until when. */
+export interface DeviceClaims {
+  sub: string;
+  dev: string;
+  exp: number;
+}
+
+// Signed apart from sessions, so a device token can never stand in for a session cookie.
+const deviceMac = (secret: string, payload: string) => mac(secret, `device.${payload}`);
+
+/**
+ * A signed token naming the officer who signed in on a browser: that browser then asks for codes
+ * on its own count, which no stranger can use up (see requestLoginCode).
+ */
+export function signDevice(claims: DeviceClaims, secret: string): string {
+  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
+  return `${payload}.${deviceMac(secret, payload).toString('base64url')}`;
+}
+
+/** The claims of a known-device token whose signature holds and that has not expired, else null. */
+export function readDevice(token: string | undefined, secret: string, nowMs: number): DeviceClaims | null {
+  const [payload, signature, extra] = (token ?? '').split('.');
+  if (!payload || !signature || extra !== undefined) return null;
+  const expected = deviceMac(secret, payload);
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Partial<DeviceClaims>;
+    if (typeof claims.sub !== 'string' || typeof claims.dev !== 'string' || typeof claims.exp !== 'number') return null;
+    return claims.exp > nowMs ? { sub: claims.sub, dev: claims.dev, exp: claims.exp } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The known-device cookie's Set-Cookie value: long-lived, sent back to `/api/login` only. */
+export function deviceCookieHeader(token: string, options: { secure: boolean; maxAgeMs: number }): string {
+  return cookieHeader(DEVICE_COOKIE, token, '/api/login', options);
 }
 
 /** One cookie's value from a Cookie header; undefined when absent or not decodable (a bad %-escape). */

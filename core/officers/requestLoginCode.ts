@@ -11,8 +11,9 @@ export const LOGIN_CODE_TTL_MS = 10 * 60_000;
 /** Codes one client may have sent to one officer per hour: with 5 tries each, guessing stays hopeless. */
 export const LOGIN_CODES_PER_CLIENT_HOUR = 5;
 /**
- * Codes one officer gets per hour from all clients together: the bound on what strangers can
- * make the bot send them, high enough that one stranger's share does not lock them out.
+ * Codes one officer gets per hour from all clients together, except browsers they signed in on
+ * before: the bound on what strangers can make the bot send them. Strangers from many addresses
+ * can reach it, but it never stops the officer's own known browsers.
  */
 export const LOGIN_CODES_PER_OFFICER_HOUR = 20;
 /** How long request rows are kept: long enough to count the last hour. */
@@ -24,6 +25,11 @@ export interface LoginCodeRequest {
   challenge: string;
   /** Who asks (the client's IP address), for the per-client cap; only its hash is stored. */
   client: string;
+  /**
+   * The browser's known-device claim, when it carries one: an officer's own browser (they signed
+   * in on it before) asks on its own count, outside the officer's overall cap.
+   */
+  device?: { officerId: string; deviceId: string } | null;
   now: Date;
   /** The key codes are hashed under (the session secret). */
   secret: string;
@@ -51,12 +57,14 @@ export async function requestLoginCode(
   random: (max: number) => number = randomInt,
 ): Promise<LoginCodeRequested> {
   const { now, secret } = request;
-  const clientHash = loginClientHash(secret, request.client);
   const hourAgo = new Date(now.getTime() - 3_600_000);
   return prisma.$transaction(async (tx) => {
     await tx.officerLoginCode.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - KEEP_ROWS_MS) } } });
     const found = await findOfficerByHandle(tx, request.handle);
     const officer = found?.channel && found.address ? found : null;
+    // The officer's own browser is counted by its device id, which no stranger holds; any other by address.
+    const known = officer !== null && request.device?.officerId === officer.id;
+    const clientHash = loginClientHash(secret, known ? `device:${request.device!.deviceId}` : request.client);
     let outcome: 'sent' | 'unknown' | 'throttled' = 'unknown';
     if (officer) {
       // One request per officer at a time, so parallel requests cannot slip past the caps.
@@ -64,7 +72,9 @@ export async function requestLoginCode(
       const fromClient = await tx.officerLoginCode.count({
         where: { officerId: officer.id, clientHash, createdAt: { gt: hourAgo } },
       });
-      const fromAll = await tx.officerLoginCode.count({ where: { officerId: officer.id, createdAt: { gt: hourAgo } } });
+      const fromAll = known
+        ? 0
+        : await tx.officerLoginCode.count({ where: { officerId: officer.id, createdAt: { gt: hourAgo } } });
       outcome =
         fromClient >= LOGIN_CODES_PER_CLIENT_HOUR || fromAll >= LOGIN_CODES_PER_OFFICER_HOUR ? 'throttled' : 'sent';
     }

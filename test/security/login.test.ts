@@ -27,6 +27,7 @@ describe('the Command Center sign-in under attack', () => {
     session: '6281100000304',
     moved: '6281100000305',
     inactive: '6281100000306',
+    known: '6281100000307',
   };
   const ids: Record<string, string> = {};
   const sent = (phone: string, seen: number) => api.calls.slice(seen).filter((c) => c.To === `+${phone}`).length;
@@ -34,8 +35,8 @@ describe('the Command Center sign-in under attack', () => {
     expect(openapi.errors(method, path, status, body)).toEqual([]);
 
   /** Asks for a code from one client; returns the challenge cookie the app set, if any. */
-  async function ask(handle: string, from = '127.0.0.1') {
-    const res = await postJsonFrom(app, from, '/api/login/request', { handle });
+  async function ask(handle: string, from = '127.0.0.1', cookie?: string) {
+    const res = await postJsonFrom(app, from, '/api/login/request', { handle }, cookie);
     expect(res.status).toBe(202);
     return { ...res, challenge: setCookieOf(res.headers, CHALLENGE) };
   }
@@ -155,6 +156,42 @@ describe('the Command Center sign-in under attack', () => {
       const rows = await app.core.db.prisma.officerLoginCode.count({ where: { officerId: ids.flooded } });
       expect(rows).toBe(20);
       expect(sent(phones.flooded, seen)).toBe(20);
+    });
+
+    it("never stops the officer's own browser: one they signed in on gets a code after strangers used up their hour", async () => {
+      app.clock.now = new Date(app.clock.now.getTime() + 2 * HOUR);
+      const handle = `+${phones.known}`;
+      const prisma = app.core.db.prisma;
+      let seen = api.calls.length;
+      const first = await ask(handle);
+      const signedIn = await tryCode(handle, await codeSentTo(api, phones.known, seen), first.challenge);
+      expect(signedIn.status).toBe(200);
+      const device = setCookieOf(signedIn.headers, 'lk_device');
+      expect(device).toMatch(/^lk_device=.+/);
+
+      // Strangers from six addresses and from the officer's own use up the officer's hour.
+      seen = api.calls.length;
+      const before = await prisma.officerLoginCode.count();
+      for (const client of ['127.0.0.1', '127.0.0.20', '127.0.0.21', '127.0.0.22', '127.0.0.23', '127.0.0.24'])
+        for (let i = 0; i < 5; i++) await ask(handle, client);
+      await eventually(async () => (await prisma.officerLoginCode.count()) === before + 30);
+      await eventually(() => sent(phones.known, seen) === 19);
+      // A browser the officer never used gets nothing this hour (its row names no officer: no code)...
+      const codesFor = () => prisma.officerLoginCode.count({ where: { officerId: ids.known } });
+      const codes = await codesFor();
+      await ask(handle, '127.0.0.25');
+      await eventually(async () => (await prisma.officerLoginCode.count()) === before + 31);
+      expect(await codesFor()).toBe(codes);
+      // ...but theirs does, from the very address the strangers used up, and the code signs in.
+      seen = api.calls.length;
+      const again = await ask(handle, '127.0.0.1', device);
+      const code = await codeSentTo(api, phones.known, seen);
+      expect((await tryCode(handle, code, `${again.challenge}; ${device}`)).status).toBe(200);
+      // A known-device cookie of another officer, or a forged one, counts for nothing.
+      const forged = `lk_device=${device!.slice('lk_device='.length).replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))}`;
+      await ask(handle, '127.0.0.26', forged);
+      await eventually(async () => (await prisma.officerLoginCode.count()) === before + 33);
+      expect(await codesFor()).toBe(codes + 1);
     });
   });
 
