@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import type { Core } from '../core/boot.js';
-import { commandCenterRoutes } from './commandCenter/commandCenterRoutes.js';
+import { commandCenterRoutes, sessionSecretOf } from './commandCenter/commandCenterRoutes.js';
 import type { Runtime } from './createRuntime.js';
 import { rateLimitRoutes } from './rateLimitRoutes.js';
 import { refuseOrFail } from './refuseOrFail.js';
@@ -31,11 +31,16 @@ export function createWebApp(core: Core, runtime: Runtime): Express {
       res.status(503).json({ status: 'unavailable', database: core.db.kind });
     }
   });
-  app.use(rateLimitRoutes(core, runtime));
+  const sessionSecret = sessionSecretOf(core);
+  app.use(rateLimitRoutes(core, runtime, sessionSecret));
   app.use(smsRoutes(core, runtime));
   app.use(telegramRoutes(core, runtime));
   app.use(whatsappCloudRoutes(core, runtime));
-  app.use(commandCenterRoutes(core, runtime));
+  app.use(commandCenterRoutes(core, runtime, { sessionSecret }));
+  // An unknown API path answers as the API does, in JSON.
+  app.use('/api', (_req, res) => {
+    res.status(404).json({ error: 'not_found', message: 'Tidak ada di sini.' });
+  });
   app.use(refuseOrFail(core.logger));
   return app;
 }

@@ -4,6 +4,7 @@ import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import type { IncrementResponse } from 'express-rate-limit';
 import type { Core } from '../core/boot.js';
 import type { RateLimitConfig } from '../core/config/loadConfig.js';
+import { cookieValue, readSession, SESSION_COOKIE } from './commandCenter/sessionCookie.js';
 import type { Runtime } from './createRuntime.js';
 
 /** How a limited route answers 429: officers' and citizens' routes in words, machines' in their format. */
@@ -33,14 +34,15 @@ export class RecoveringRedisStore extends RedisStore {
 
 /**
  * Per-client rate limits on the routes strangers can reach: sign-in (request and verify), Open311
- * (reads and writes apart), new event streams, and each webhook. A client is its address
+ * (reads and writes apart), new event streams not signed in, and the refused calls to each
+ * webhook. A client is its address
  * (`req.ip`, which `TRUST_PROXY` decides), never the handle typed, so nobody can use up an
  * officer's sign-ins. Counted in Redis when the runtime has it (every web process shares the
  * count, keys under the runtime's prefix), in memory otherwise; a Redis that fails lets the
  * request through rather than refuse everyone. Over a limit: 429 with `Retry-After`.
  * Mounted before the routes themselves, by path, so they need no change.
  */
-export function rateLimitRoutes(core: Core, runtime: Runtime): Router {
+export function rateLimitRoutes(core: Core, runtime: Runtime, sessionSecret: string): Router {
   const limits: RateLimitConfig = core.config.http.rateLimits;
   const logger = {
     error: (error: unknown, message?: string) => core.logger.warn({ err: error }, message ?? 'rate limit store error'),
@@ -56,8 +58,16 @@ export function rateLimitRoutes(core: Core, runtime: Runtime): Router {
     });
   };
 
-  const limiter = (name: string, limit: number, answer: Answer, perRoute = false): RequestHandler =>
+  const limiter = (
+    name: string,
+    limit: number,
+    answer: Answer,
+    how: { perRoute?: boolean; refusedOnly?: boolean; skip?: (req: Request) => boolean } = {},
+  ): RequestHandler =>
     rateLimit({
+      // Counted and checked only for these requests, or, with refusedOnly, only the ones answered 4xx/5xx.
+      skip: how.skip ?? (() => false),
+      skipSuccessfulRequests: how.refusedOnly ?? false,
       windowMs: limits.windowMs,
       limit,
       standardHeaders: 'draft-7',
@@ -67,7 +77,7 @@ export function rateLimitRoutes(core: Core, runtime: Runtime): Router {
       logger,
       keyGenerator: (req: Request) => {
         const client = ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown');
-        return perRoute ? `${req.baseUrl}${req.path}:${client}` : client;
+        return how.perRoute ? `${req.baseUrl}${req.path}:${client}` : client;
       },
       handler: (req: Request, res: Response) => {
         const info = (req as Request & { rateLimit?: { used: number; limit: number } }).rateLimit;
@@ -86,12 +96,18 @@ export function rateLimitRoutes(core: Core, runtime: Runtime): Router {
   const router = express.Router();
   router.post('/api/login/request', limiter('login-request', limits.loginRequest, 'json'));
   router.post('/api/login/verify', limiter('login-verify', limits.loginVerify, 'json'));
-  router.get('/api/events', limiter('events', limits.events, 'json'));
+  // A signed-in officer's streams are capped per officer (boardRoutes); this counts everyone else,
+  // so anonymous streams from an officer's address (an office behind one NAT) never refuse theirs.
+  const signedIn = (req: Request) =>
+    readSession(cookieValue(req.headers.cookie, SESSION_COOKIE), sessionSecret, core.clock().getTime()) !== null;
+  router.get('/api/events', limiter('events', limits.events, 'json', { skip: signedIn }));
   const open311Read = limiter('open311-read', limits.open311Read, 'open311');
   const open311Write = limiter('open311-write', limits.open311Write, 'open311');
   router.use('/open311/v2', (req, res, next) =>
     (req.method === 'GET' || req.method === 'HEAD' ? open311Read : open311Write)(req, res, next),
   );
-  router.use('/webhooks', limiter('webhooks', limits.webhooks, 'text', true));
+  // Only refused webhook calls count (a forged signature, a malformed body): a provider's real
+  // traffic, however bursty from its few addresses, is never turned away (Twilio does not retry).
+  router.use('/webhooks', limiter('webhooks', limits.webhooks, 'text', { perRoute: true, refusedOnly: true }));
   return router;
 }

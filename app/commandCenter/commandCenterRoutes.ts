@@ -9,24 +9,32 @@ import { open311Routes } from './open311Routes.js';
 import { signedInOfficer } from './signedInOfficer.js';
 
 export interface CommandCenterOptions {
+  /** What session cookies are signed with (see sessionSecretOf). */
+  sessionSecret: string;
   /** How often the change feed looks for changed cases while a board is open. */
   pollMs?: number;
+}
+
+/**
+ * The key session cookies are signed with: SESSION_SECRET, or a random one for this process
+ * (sign-ins then do not survive a restart, and it says so).
+ */
+export function sessionSecretOf(core: Core): string {
+  const configured = core.config.commandCenter.sessionSecret;
+  if (configured) return configured;
+  core.logger.warn(
+    'SESSION_SECRET is unset: a random one was made for this process, so Command Center sign-ins do not survive a restart and work on this process only',
+  );
+  return randomBytes(32).toString('hex');
 }
 
 /**
  * The Command Center: the live board (`/board`, `/board/tv`), its JSON API and event stream
  * (`/api/...`), officers' sign-in by one-time code, and Open311 GeoReport v2 (`/open311/v2`).
  */
-export function commandCenterRoutes(core: Core, runtime: Runtime, options: CommandCenterOptions = {}): Router {
+export function commandCenterRoutes(core: Core, runtime: Runtime, options: CommandCenterOptions): Router {
   const settings = core.config.commandCenter;
-  let secret = settings.sessionSecret;
-  if (!secret) {
-    secret = randomBytes(32).toString('hex');
-    core.logger.warn(
-      'SESSION_SECRET is unset: a random one was made for this process, so Command Center sign-ins do not survive a restart and work on this process only',
-    );
-  }
-  const sessionSecret = secret;
+  const { sessionSecret } = options;
   const feed = new ChangeFeed(() => readCaseMark(core.db.prisma), options.pollMs ?? 1000, core.logger);
   const router = express.Router();
   router.use(

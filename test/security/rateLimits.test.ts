@@ -3,6 +3,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
+import twilioSdk from 'twilio';
+import { signSession } from '../../app/commandCenter/sessionCookie.js';
+import { seedOfficer } from '../support/commandCenter.js';
 import { createWebApp } from '../../app/createWebApp.js';
 import { RecoveringRedisStore } from '../../app/rateLimitRoutes.js';
 import { TEST_REDIS_URL } from '../support/testRedis.js';
@@ -26,6 +29,8 @@ const LIMITS = {
   // The test's requests come from 127.0.0.1; X-Forwarded-For then names the client.
   TRUST_PROXY: 'loopback',
 };
+const SESSION_SECRET = 'limits-test-session-secret-0123456789abcdef';
+const TWILIO_AUTH_TOKEN = 'limits-twilio-auth-token-7d1e';
 const OFFICER_HANDLE = '+6281100000901';
 
 /** A second web process over the same core and runtime: its own limiters, so only Redis can share a count. */
@@ -68,7 +73,8 @@ describe('rate limits, counted in Redis', () => {
         ...LIMITS,
         SMS_PROVIDER: 'twilio',
         TWILIO_ACCOUNT_SID: `AC${'4'.repeat(32)}`,
-        TWILIO_AUTH_TOKEN: 'limits-twilio-auth-token-7d1e',
+        TWILIO_AUTH_TOKEN,
+        SESSION_SECRET,
         TWILIO_FROM: '+15005550006',
       },
       { twilioHttpClient: twilio.httpClient() },
@@ -141,6 +147,52 @@ describe('rate limits, counted in Redis', () => {
     const refused = await statuses(5, post('/webhooks/twilio/sms'));
     expect(refused).toEqual([403, 403, 403, 403, 429]);
     expect((await post('/webhooks/twilio/status')()).status).toBe(403);
+  });
+
+  it("never counts a signed-in officer's streams: anonymous streams from the officer's address do not refuse theirs", async () => {
+    const client = '198.51.100.12';
+    expect(await statuses(3, () => get(app.baseUrl, '/api/events', client))).toEqual([401, 401, 429]);
+    const officer = await seedOfficer(app, {
+      name: 'Petugas Kantor',
+      role: 'officer',
+      departmentCode: 'DLH',
+      phone: '6281100000912',
+    });
+    const cookie = `lk_session=${signSession({ sub: officer.id, ver: 0, exp: app.clock.now.getTime() + 3_600_000 }, SESSION_SECRET)}`;
+    for (let i = 0; i < 3; i++) {
+      const stream = new AbortController();
+      const res = await fetch(`${app.baseUrl}/api/events`, {
+        headers: { 'x-forwarded-for': client, cookie },
+        signal: stream.signal,
+      });
+      expect(res.status).toBe(200);
+      stream.abort();
+    }
+  });
+
+  it("never refuses a provider's real traffic: only refused webhook calls count", async () => {
+    const client = '198.51.100.13';
+    const url = `${app.baseUrl}/webhooks/twilio/sms`;
+    const signed = (i: number) => {
+      const form = {
+        MessageSid: `SM${String(i).padStart(32, '7')}`,
+        AccountSid: `AC${'4'.repeat(32)}`,
+        From: `+6281300009${String(i).padStart(3, '0')}`,
+        To: '+15005550006',
+        Body: 'menu',
+      };
+      return fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-forwarded-for': client,
+          'x-twilio-signature': twilioSdk.getExpectedTwilioSignature(TWILIO_AUTH_TOKEN, url, form),
+        },
+        body: new URLSearchParams(form).toString(),
+      });
+    };
+    // Twice the limit of signed messages from one address: all taken.
+    expect(await statuses(8, signed)).toEqual(Array(8).fill(200));
   });
 
   it('does not limit health checks', async () => {
