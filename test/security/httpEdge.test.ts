@@ -149,6 +149,17 @@ describe('the HTTP edge', () => {
       expect(res.status).toBe(status);
     });
 
+    it.each(['/api/nothing-here', '/api/%'])(
+      'an unknown API path %s answers as the API does, in JSON',
+      async (path) => {
+        const res = await send(path, {});
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+        expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+        expect(await res.json()).toMatchObject({ error: expect.any(String) });
+      },
+    );
+
     it.each([
       ['an empty From', { From: '' }],
       ['a From without a digit', { From: 'TELKOMSEL' }],
