@@ -72,8 +72,8 @@ async function main(): Promise<void> {
 async function startWeb(core: Awaited<ReturnType<typeof boot>>, runtime: Runtime): Promise<() => Promise<void>> {
   const app = createWebApp(core, runtime);
   const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(core.config.port, () => resolve(s));
-    s.once('error', reject);
+    // Express 5 calls back on 'error' too (a port in use): that is a failed start, not a listening server.
+    const s = app.listen(core.config.port, (error?: Error) => (error ? reject(error) : resolve(s)));
   });
   const address = server.address();
   core.logger.info(

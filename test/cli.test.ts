@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -223,6 +224,23 @@ describe.concurrent('refusing bad input', () => {
       expect(result.code).toBe(2);
       expect(result.stderr).toContain('--from: "notaphone" is not a phone number');
       expect(result.stderr).toContain('Usage:');
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'exits 1 when the web port is taken, saying so, instead of running on without a server',
+    async () => {
+      const taken = net.createServer();
+      await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+      const port = String((taken.address() as net.AddressInfo).port);
+      try {
+        const result = await run('app/main.ts', [], { DATA_DIR: dataDir, ROLES: 'web', PORT: port, REDIS_URL: '' });
+        expect(result.code).toBe(1);
+        expect(result.stderr).toContain('EADDRINUSE');
+      } finally {
+        taken.close();
+      }
     },
     TIMEOUT,
   );
