@@ -53,7 +53,9 @@ export function lookUp(turn: Turn, typed: string, history = false): Turn {
   const parsed = parseTrackingNumber(typed);
   if (!parsed.ok) {
     const key = parsed.reason === 'check' ? 'track.invalidCheck' : 'track.invalidShape';
-    return turn.go({ name: 'track.ask' }).say(message([line(key, { typed: storableText(typed.trim(), 20) })], [NAV_MENU]));
+    return turn
+      .go({ name: 'track.ask' })
+      .say(message([line(key, { typed: storableText(typed.trim(), 20) })], [NAV_MENU]));
   }
   return turn
     .go({ name: 'track.lookingUp', ...(history ? { history } : {}) })
