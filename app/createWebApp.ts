@@ -2,7 +2,7 @@ import express, { type Express } from 'express';
 import type { Core } from '../core/boot.js';
 import { commandCenterRoutes, sessionSecretOf } from './commandCenter/commandCenterRoutes.js';
 import type { Runtime } from './createRuntime.js';
-import { rateLimitRoutes } from './rateLimitRoutes.js';
+import { rateLimitRoutes, webhookRefusals } from './rateLimitRoutes.js';
 import { refuseOrFail } from './refuseOrFail.js';
 import { smsRoutes } from './smsRoutes.js';
 import { telegramRoutes } from './telegramRoutes.js';
@@ -33,9 +33,10 @@ export function createWebApp(core: Core, runtime: Runtime): Express {
   });
   const sessionSecret = sessionSecretOf(core);
   app.use(rateLimitRoutes(core, runtime, sessionSecret));
-  app.use(smsRoutes(core, runtime));
-  app.use(telegramRoutes(core, runtime));
-  app.use(whatsappCloudRoutes(core, runtime));
+  const refusals = webhookRefusals(core, runtime);
+  app.use(smsRoutes(core, runtime, refusals));
+  app.use(telegramRoutes(core, runtime, refusals));
+  app.use(whatsappCloudRoutes(core, runtime, refusals));
   app.use(commandCenterRoutes(core, runtime, { sessionSecret }));
   // An unknown API path answers as the API does, in JSON.
   app.use('/api', (_req, res) => {

@@ -33,16 +33,12 @@ export class RecoveringRedisStore extends RedisStore {
 }
 
 /**
- * Per-client rate limits on the routes strangers can reach: sign-in (request and verify), Open311
- * (reads and writes apart), new event streams not signed in, and the refused calls to each
- * webhook. A client is its address
- * (`req.ip`, which `TRUST_PROXY` decides), never the handle typed, so nobody can use up an
- * officer's sign-ins. Counted in Redis when the runtime has it (every web process shares the
- * count, keys under the runtime's prefix), in memory otherwise; a Redis that fails lets the
- * request through rather than refuse everyone. Over a limit: 429 with `Retry-After`.
- * Mounted before the routes themselves, by path, so they need no change.
+ * Makes limiters per client address (`req.ip`, which `TRUST_PROXY` decides), counted in Redis
+ * when the runtime has it (every web process shares the count, keys under the runtime's prefix),
+ * in memory otherwise; a Redis that fails lets the request through rather than refuse everyone.
+ * Over a limit: 429 with `Retry-After`, in the route's own format.
  */
-export function rateLimitRoutes(core: Core, runtime: Runtime, sessionSecret: string): Router {
+function limiterFactory(core: Core, runtime: Runtime) {
   const limits: RateLimitConfig = core.config.http.rateLimits;
   const logger = {
     error: (error: unknown, message?: string) => core.logger.warn({ err: error }, message ?? 'rate limit store error'),
@@ -62,12 +58,11 @@ export function rateLimitRoutes(core: Core, runtime: Runtime, sessionSecret: str
     name: string,
     limit: number,
     answer: Answer,
-    how: { perRoute?: boolean; refusedOnly?: boolean; skip?: (req: Request) => boolean } = {},
+    how: { perRoute?: boolean; skip?: (req: Request) => boolean } = {},
   ): RequestHandler =>
     rateLimit({
-      // Counted and checked only for these requests, or, with refusedOnly, only the ones answered 4xx/5xx.
+      // Requests it skips are neither counted nor refused.
       skip: how.skip ?? (() => false),
-      skipSuccessfulRequests: how.refusedOnly ?? false,
       windowMs: limits.windowMs,
       limit,
       standardHeaders: 'draft-7',
@@ -93,6 +88,18 @@ export function rateLimitRoutes(core: Core, runtime: Runtime, sessionSecret: str
       },
     });
 
+  return limiter;
+}
+
+/**
+ * Per-client rate limits on the routes strangers can reach: sign-in (request and verify), Open311
+ * (reads and writes apart) and new event streams not signed in. A client is its address, never
+ * the handle typed, so nobody can use up an officer's sign-ins. Mounted before the routes
+ * themselves, by path, so they need no change. Webhooks: see webhookRefusals.
+ */
+export function rateLimitRoutes(core: Core, runtime: Runtime, sessionSecret: string): Router {
+  const limits: RateLimitConfig = core.config.http.rateLimits;
+  const limiter = limiterFactory(core, runtime);
   const router = express.Router();
   router.post('/api/login/request', limiter('login-request', limits.loginRequest, 'json'));
   router.post('/api/login/verify', limiter('login-verify', limits.loginVerify, 'json'));
@@ -106,8 +113,22 @@ export function rateLimitRoutes(core: Core, runtime: Runtime, sessionSecret: str
   router.use('/open311/v2', (req, res, next) =>
     (req.method === 'GET' || req.method === 'HEAD' ? open311Read : open311Write)(req, res, next),
   );
-  // Only refused webhook calls count (a forged signature, a malformed body): a provider's real
-  // traffic, however bursty from its few addresses, is never turned away (Twilio does not retry).
-  router.use('/webhooks', limiter('webhooks', limits.webhooks, 'text', { perRoute: true, refusedOnly: true }));
   return router;
+}
+
+/** Answers a webhook call that failed its signature check: `refuse` (403), or 429 past the limit. */
+export type WebhookRefusal = (req: Request, res: Response, refuse: () => void) => void;
+
+/**
+ * The limit on refused webhook calls, per route and client address. It is consulted only once a
+ * call has failed its signature check, so a correctly signed call is never refused, whatever
+ * arrives beside it from the same address (a provider's few shared addresses, a proxy without
+ * TRUST_PROXY): Twilio does not retry an SMS webhook. Past the limit the forger gets 429 instead
+ * of 403, and the log one line a window instead of one a call.
+ */
+export function webhookRefusals(core: Core, runtime: Runtime): WebhookRefusal {
+  const limiter = limiterFactory(core, runtime)('webhooks', core.config.http.rateLimits.webhooks, 'text', {
+    perRoute: true,
+  });
+  return (req, res, refuse) => void limiter(req, res, refuse);
 }

@@ -8,15 +8,16 @@ import { verifyTwilioSignature } from '../bots/sms/twilio/verifyTwilioSignature.
 import type { Core } from '../core/boot.js';
 import { recordDeliveryStatus } from '../core/outbox/recordDeliveryStatus.js';
 import type { Runtime } from './createRuntime.js';
+import type { WebhookRefusal } from './rateLimitRoutes.js';
 import { receiveInbound } from './receiveInbound.js';
 
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
 /**
  * The SMS webhooks of the configured provider. Every request is verified before anything is
- * read or stored; a forged or unsigned one gets 403 and no effect.
+ * read or stored; a forged or unsigned one gets 403 (429 past the limit on refusals) and no effect.
  */
-export function smsRoutes(core: Core, runtime: Runtime): Router {
+export function smsRoutes(core: Core, runtime: Runtime, refusals: WebhookRefusal): Router {
   const router = express.Router();
   const { sms, publicBaseUrl } = core.config;
 
@@ -26,8 +27,10 @@ export function smsRoutes(core: Core, runtime: Runtime): Router {
       // Signed over the public URL Twilio called, which a proxy in front may have rewritten.
       const url = `${publicBaseUrl}${req.originalUrl}`;
       if (!verifyTwilioSignature(sms.authToken, req.header('x-twilio-signature'), url, req.body ?? {})) {
-        core.logger.warn({ path: req.path }, 'Twilio webhook with a bad signature refused');
-        res.status(403).type('text/plain').send('invalid signature');
+        refusals(req, res, () => {
+          core.logger.warn({ path: req.path }, 'Twilio webhook with a bad signature refused');
+          res.status(403).type('text/plain').send('invalid signature');
+        });
         return;
       }
       next();
@@ -68,8 +71,10 @@ export function smsRoutes(core: Core, runtime: Runtime): Router {
           core.clock().getTime(),
         );
         if (!signed) {
-          core.logger.warn({ path: req.path }, 'SMS gateway webhook with a bad signature refused');
-          res.status(403).type('text/plain').send('invalid signature');
+          refusals(req, res, () => {
+            core.logger.warn({ path: req.path }, 'SMS gateway webhook with a bad signature refused');
+            res.status(403).type('text/plain').send('invalid signature');
+          });
           return;
         }
         let body: unknown;

@@ -3,6 +3,7 @@ import { verifyTelegramSecret } from '../bots/telegram/verifyTelegramSecret.js';
 import type { Core } from '../core/boot.js';
 import { connectTelegram } from './connectTelegram.js';
 import type { Runtime } from './createRuntime.js';
+import type { WebhookRefusal } from './rateLimitRoutes.js';
 
 /** Where Telegram posts updates in webhook mode: PUBLIC_BASE_URL + this path. */
 export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram';
@@ -12,7 +13,7 @@ export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram';
  * (header `X-Telegram-Bot-Api-Secret-Token`) gets 403 before its body is read. A failure answers
  * 500, so Telegram delivers the update again; the update id makes the repeat harmless.
  */
-export function telegramRoutes(core: Core, runtime: Runtime): Router {
+export function telegramRoutes(core: Core, runtime: Runtime, refusals: WebhookRefusal): Router {
   const router = express.Router();
   const telegram = core.config.telegram;
   const receiver = connectTelegram(core, runtime);
@@ -20,8 +21,10 @@ export function telegramRoutes(core: Core, runtime: Runtime): Router {
 
   const verified: express.RequestHandler = (req, res, next) => {
     if (!verifyTelegramSecret(telegram.webhookSecret, req.header('x-telegram-bot-api-secret-token'))) {
-      core.logger.warn({ path: req.path }, 'Telegram webhook with a wrong secret token refused');
-      res.status(403).type('text/plain').send('invalid secret token');
+      refusals(req, res, () => {
+        core.logger.warn({ path: req.path }, 'Telegram webhook with a wrong secret token refused');
+        res.status(403).type('text/plain').send('invalid secret token');
+      });
       return;
     }
     next();

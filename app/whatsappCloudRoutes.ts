@@ -5,6 +5,7 @@ import { verifyCloudSignature } from '../bots/whatsapp/cloud/verifyCloudSignatur
 import type { Core } from '../core/boot.js';
 import { recordDeliveryStatus } from '../core/outbox/recordDeliveryStatus.js';
 import type { Runtime } from './createRuntime.js';
+import type { WebhookRefusal } from './rateLimitRoutes.js';
 import { receiveInbound } from './receiveInbound.js';
 
 /** Where Meta calls for the Cloud API: PUBLIC_BASE_URL + this path, set as the app's webhook callback URL. */
@@ -17,7 +18,7 @@ export const WHATSAPP_WEBHOOK_PATH = '/webhooks/whatsapp';
  * message runs through the core and each delivery report is recorded. A failure answers 500, so
  * Meta delivers again; message ids make the repeat harmless.
  */
-export function whatsappCloudRoutes(core: Core, runtime: Runtime): Router {
+export function whatsappCloudRoutes(core: Core, runtime: Runtime, refusals: WebhookRefusal): Router {
   const router = express.Router();
   const whatsapp = core.config.whatsapp;
   if (whatsapp.mode !== 'cloud') return router;
@@ -25,8 +26,10 @@ export function whatsappCloudRoutes(core: Core, runtime: Runtime): Router {
   router.get(WHATSAPP_WEBHOOK_PATH, (req, res) => {
     const challenge = answerCloudChallenge(req.query, whatsapp.verifyToken);
     if (challenge === null) {
-      core.logger.warn({ path: req.path }, 'WhatsApp webhook subscription with a wrong verify token refused');
-      res.status(403).type('text/plain').send('verify token mismatch');
+      refusals(req, res, () => {
+        core.logger.warn({ path: req.path }, 'WhatsApp webhook subscription with a wrong verify token refused');
+        res.status(403).type('text/plain').send('verify token mismatch');
+      });
       return;
     }
     res.status(200).type('text/plain').send(challenge);
@@ -36,8 +39,10 @@ export function whatsappCloudRoutes(core: Core, runtime: Runtime): Router {
     try {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       if (!verifyCloudSignature(whatsapp.appSecret, raw, req.header('x-hub-signature-256'))) {
-        core.logger.warn({ path: req.path }, 'WhatsApp webhook with a bad signature refused');
-        res.status(403).type('text/plain').send('invalid signature');
+        refusals(req, res, () => {
+          core.logger.warn({ path: req.path }, 'WhatsApp webhook with a bad signature refused');
+          res.status(403).type('text/plain').send('invalid signature');
+        });
         return;
       }
       let body: unknown;

@@ -170,7 +170,7 @@ describe('rate limits, counted in Redis', () => {
     }
   });
 
-  it("never refuses a provider's real traffic: only refused webhook calls count", async () => {
+  it("never refuses a provider's correctly signed call, even from an address that forged ones used up", async () => {
     const client = '198.51.100.13';
     const url = `${app.baseUrl}/webhooks/twilio/sms`;
     const signed = (i: number) => {
@@ -191,8 +191,21 @@ describe('rate limits, counted in Redis', () => {
         body: new URLSearchParams(form).toString(),
       });
     };
-    // Twice the limit of signed messages from one address: all taken.
+    // Forged calls from the address a provider posts from use up the limit on refusals...
+    const forged = () =>
+      fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-forwarded-for': client,
+          'x-twilio-signature': 'forged',
+        },
+        body: 'From=%2B6281300000003&Body=menu',
+      });
+    expect(await statuses(5, forged)).toEqual([403, 403, 403, 403, 429]);
+    // ...and twice the limit of correctly signed messages from it are all still taken.
     expect(await statuses(8, signed)).toEqual(Array(8).fill(200));
+    expect(await statuses(1, forged)).toEqual([429]);
   });
 
   it('does not limit health checks', async () => {
