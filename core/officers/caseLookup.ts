@@ -24,6 +24,8 @@ export interface OfficerCase {
   description: string | null;
   /** Bumped when the deadline moves; SLA timers of another version are stale. */
   deadlineVersion: number;
+  /** An Open311 complaint's reporter, named on the complaint rather than on a citizen. */
+  reporter: { name: string | null; phone: string | null } | null;
 }
 
 function fromPermit(
@@ -46,6 +48,7 @@ function fromPermit(
     holderName: p.assignedOfficer?.name ?? null,
     description: null,
     deadlineVersion: p.deadlineVersion,
+    reporter: null,
   };
 }
 
@@ -69,6 +72,7 @@ function fromComplaint(
     holderName: c.assignedOfficer?.name ?? null,
     description: c.description,
     deadlineVersion: c.deadlineVersion,
+    reporter: c.reporterName || c.reporterPhone ? { name: c.reporterName, phone: c.reporterPhone } : null,
   };
 }
 

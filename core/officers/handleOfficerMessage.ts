@@ -320,12 +320,8 @@ async function timeline(deps: OfficerDeps, c: OfficerCase): Promise<OfficerOutco
       : await prisma.complaintEvent.findMany({ where: { complaintId: c.id }, orderBy: { id: 'asc' } });
   const citizen = await prisma.citizen.findUnique({ where: { id: c.citizenId } });
   // An Open311 complaint's reporter is named on the complaint, not on a citizen.
-  const reporter =
-    c.kind === 'complaint'
-      ? await prisma.complaint.findUnique({ where: { id: c.id }, select: { reporterName: true, reporterPhone: true } })
-      : null;
-  const name = reporter?.reporterName ?? citizen?.fullName;
-  const phone = reporter?.reporterPhone ?? citizen?.phone;
+  const name = c.reporter?.name ?? citizen?.fullName;
+  const phone = c.reporter?.phone ?? citizen?.phone;
   const at = (d: Date) => formatDateTime(d, 'id', city.timezone);
   const lines = [
     line('officer.timelineHeader', {

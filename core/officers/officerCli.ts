@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { boot } from '../boot.js';
+import type { CityData } from '../city/loadCityData.js';
 import { CHANNELS } from '../conversation/types.js';
 import { ConfigError, loadConfig } from '../config/loadConfig.js';
 import { maskPhone } from '../domain/mask.js';
@@ -71,11 +72,7 @@ async function main(): Promise<number> {
       if (!id || positionals.length !== 1) problems.push('change takes one officer id');
       else if (!officer) problems.push(`no officer ${id}`);
       if (!values.role && values.department === undefined) problems.push('--role or --department is required');
-      if (!ROLES.includes(role)) problems.push(`--role must be one of ${ROLES.join(', ')}`);
-      if ((role === 'officer' || role === 'supervisor') && !departmentCode)
-        problems.push(`--department is required for the role ${role}`);
-      if (departmentCode && !core.city.departments.some((d) => d.code === departmentCode))
-        problems.push(`--department ${departmentCode} is not in the city's departments.json`);
+      problems.push(...roleProblems(role, departmentCode, core.city));
       if (problems.length > 0) {
         console.error(`${problems.join('\n')}\n\n${USAGE}`);
         return 2;
@@ -102,12 +99,7 @@ async function main(): Promise<number> {
     const role = values.role as (typeof ROLES)[number];
     const problems: string[] = [];
     if (!values.name?.trim()) problems.push('--name is required');
-    if (!ROLES.includes(role)) problems.push(`--role must be one of ${ROLES.join(', ')}`);
-    if ((role === 'officer' || role === 'supervisor') && !values.department)
-      problems.push(`--department is required for the role ${role}`);
-    if (values.department && !core.city.departments.some((d) => d.code === values.department)) {
-      problems.push(`--department ${values.department} is not in the city's departments.json`);
-    }
+    problems.push(...roleProblems(role, values.department, core.city));
     if (Boolean(values.channel) !== Boolean(values.address)) problems.push('--channel and --address go together');
     if (values.channel && !(CHANNELS as readonly string[]).includes(values.channel))
       problems.push(`--channel must be one of ${CHANNELS.join(', ')}`);
@@ -150,3 +142,14 @@ main().then(
     process.exitCode = 1;
   },
 );
+
+/** What is wrong with a role and department for an officer: a known role, and a department of the city where the role needs one. */
+function roleProblems(role: string, departmentCode: string | null | undefined, city: CityData): string[] {
+  const problems: string[] = [];
+  if (!(ROLES as readonly string[]).includes(role)) problems.push(`--role must be one of ${ROLES.join(', ')}`);
+  if ((role === 'officer' || role === 'supervisor') && !departmentCode)
+    problems.push(`--department is required for the role ${role}`);
+  if (departmentCode && !city.departments.some((d) => d.code === departmentCode))
+    problems.push(`--department ${departmentCode} is not in the city's departments.json`);
+  return problems;
+}
