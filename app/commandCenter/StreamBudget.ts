@@ -30,13 +30,6 @@ export class StreamBudget {
 
   constructor(private readonly limits: StreamLimits) {}
 
-  /** Open streams, in all. */
-  get size(): number {
-    let officers = 0;
-    for (const n of this.perOfficer.values()) officers += n;
-    return officers + this.tvWall;
-  }
-
   take(viewer: StreamViewer): { release: () => void } | { refused: StreamRefusal } {
     if (viewer.kind === 'officer') {
       const held = this.perOfficer.get(viewer.officerId) ?? 0;
