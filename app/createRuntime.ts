@@ -114,8 +114,7 @@ export async function createRuntime(core: Core, options: RuntimeOptions = {}): P
   if (redis && producer) {
     const workerConnection = redis;
     const producerConnection = producer;
-    const prefix = keyPrefix;
-    const bull = new BullOutbox({ connection: redis, producer, prefix, logger: core.logger });
+    const bull = new BullOutbox({ connection: redis, producer, prefix: keyPrefix, logger: core.logger });
     const sla = new SlaScheduler({
       prisma: core.db.prisma,
       city: core.city,
@@ -123,7 +122,7 @@ export async function createRuntime(core: Core, options: RuntimeOptions = {}): P
       clock: core.clock,
       connection: redis,
       producer,
-      prefix,
+      prefix: keyPrefix,
       dispatch: (rows) => bull.dispatch(rows),
     });
     // Redis going away and coming back, logged once each way.
