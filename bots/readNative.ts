@@ -34,3 +34,11 @@ export function listOf(value: unknown): unknown[] {
 export function numberOf(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
+
+/** A `{latitude, longitude}` object of two finite numbers, as both chat platforms send a location; else undefined. */
+export function coordinatesOf(value: unknown): { latitude: number; longitude: number } | undefined {
+  const place = recordOf(value);
+  const latitude = numberOf(place?.latitude);
+  const longitude = numberOf(place?.longitude);
+  return latitude === undefined || longitude === undefined ? undefined : { latitude, longitude };
+}

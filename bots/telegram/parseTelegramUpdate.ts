@@ -1,5 +1,5 @@
 import type { InboundEvent, MediaRef } from '../../core/conversation/types.js';
-import { idOf, listOf, numberOf, recordOf, stringOf } from '../readNative.js';
+import { coordinatesOf, idOf, listOf, recordOf, stringOf } from '../readNative.js';
 
 /** The parts of a Bot API `Update` this adapter reads (https://core.telegram.org/bots/api#update). */
 interface NativeUpdate {
@@ -103,12 +103,9 @@ export function parseTelegramUpdate(body: unknown, receivedAt: Date): InboundEve
   if (documentType?.startsWith('image/') && documentId) {
     return { ...event, text, media: [fileRef(documentType, documentId)] };
   }
-  const place = recordOf(message.location);
-  if (place) {
-    const latitude = numberOf(place.latitude);
-    const longitude = numberOf(place.longitude);
-    if (latitude === undefined || longitude === undefined) return { ...event, text: '' };
-    return { ...event, text: '', location: { latitude, longitude } };
+  if (recordOf(message.location)) {
+    const location = coordinatesOf(message.location);
+    return location ? { ...event, text: '', location } : { ...event, text: '' };
   }
   const contact = recordOf(message.contact);
   if (contact) {

@@ -1,5 +1,5 @@
 import type { InboundEvent } from '../../../core/conversation/types.js';
-import { idOf, listOf, numberOf, recordOf, stringOf } from '../../readNative.js';
+import { coordinatesOf, idOf, listOf, numberOf, recordOf, stringOf } from '../../readNative.js';
 import { CLOUD_STATUS_MAPPING } from './cloudStatusMapping.js';
 
 /** A delivery report on a message we sent, keyed by the id Graph gave it. */
@@ -52,11 +52,8 @@ function contentOf(m: CloudMessage): Partial<InboundEvent> | null {
       // A quick-reply button of a template: its text is what the citizen said.
       return { text: text(recordOf(m.button)?.text) };
     case 'location': {
-      const place = recordOf(m.location);
-      const latitude = numberOf(place?.latitude);
-      const longitude = numberOf(place?.longitude);
-      if (latitude === undefined || longitude === undefined) return { text: '' };
-      return { text: '', location: { latitude, longitude } };
+      const location = coordinatesOf(m.location);
+      return location ? { text: '', location } : { text: '' };
     }
     case 'image':
     case 'document': {
