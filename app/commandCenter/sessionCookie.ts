@@ -28,24 +28,34 @@ const mac = (secret: string, payload: string) => createHmac('sha256', secret).up
  * @example const token = signSession({ sub: officer.id, ver: officer.sessionVersion, exp: now + SESSION_TTL_MS }, secret);
  */
 export function signSession(claims: SessionClaims, secret: string): string {
-  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  return `${payload}.${mac(secret, payload).toString('base64url')}`;
+  return signed(claims, (payload) => mac(secret, payload));
 }
 
 /** The claims of a token whose signature holds and that has not expired at `nowMs`, else null. */
 export function readSession(token: string | undefined, secret: string, nowMs: number): SessionClaims | null {
-  if (!token) return null;
-  const [payload, signature, extra] = token.split('.');
+  const claims = readSigned(token, (payload) => mac(secret, payload)) as Partial<SessionClaims> | null;
+  // A cookie signed before sessions had versions has no `ver`: refused.
+  if (typeof claims?.sub !== 'string' || !Number.isInteger(claims.ver) || typeof claims.exp !== 'number') return null;
+  if (claims.exp <= nowMs) return null;
+  return { sub: claims.sub, ver: claims.ver!, exp: claims.exp };
+}
+
+/** `base64url(JSON of claims).base64url(signature)`, the signature made by `sign` over the first part. */
+function signed(claims: object, sign: (payload: string) => Buffer): string {
+  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
+  return `${payload}.${sign(payload).toString('base64url')}`;
+}
+
+/** The parsed claims of a token made by `signed` whose signature holds (compared in constant time), else null. */
+function readSigned(token: string | undefined, sign: (payload: string) => Buffer): Record<string, unknown> | null {
+  const [payload, signature, extra] = (token ?? '').split('.');
   if (!payload || !signature || extra !== undefined) return null;
-  const expected = mac(secret, payload);
+  const expected = sign(payload);
   const given = Buffer.from(signature, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Partial<SessionClaims>;
-    // A cookie signed before sessions had versions has no `ver`: refused.
-    if (typeof claims.sub !== 'string' || !Number.isInteger(claims.ver) || typeof claims.exp !== 'number') return null;
-    if (claims.exp <= nowMs) return null;
-    return { sub: claims.sub, ver: claims.ver!, exp: claims.exp };
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    return typeof claims === 'object' && claims !== null ? (claims as Record<string, unknown>) : null;
   } catch {
     return null;
   }
@@ -66,24 +76,14 @@ const deviceMac = (secret: string, payload: string) => mac(secret, `device.${pay
  * on its own count, which no stranger can use up (see requestLoginCode).
  */
 export function signDevice(claims: DeviceClaims, secret: string): string {
-  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  return `${payload}.${deviceMac(secret, payload).toString('base64url')}`;
+  return signed(claims, (payload) => deviceMac(secret, payload));
 }
 
 /** The claims of a known-device token whose signature holds and that has not expired, else null. */
 export function readDevice(token: string | undefined, secret: string, nowMs: number): DeviceClaims | null {
-  const [payload, signature, extra] = (token ?? '').split('.');
-  if (!payload || !signature || extra !== undefined) return null;
-  const expected = deviceMac(secret, payload);
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Partial<DeviceClaims>;
-    if (typeof claims.sub !== 'string' || typeof claims.dev !== 'string' || typeof claims.exp !== 'number') return null;
-    return claims.exp > nowMs ? { sub: claims.sub, dev: claims.dev, exp: claims.exp } : null;
-  } catch {
-    return null;
-  }
+  const claims = readSigned(token, (payload) => deviceMac(secret, payload)) as Partial<DeviceClaims> | null;
+  if (typeof claims?.sub !== 'string' || typeof claims.dev !== 'string' || typeof claims.exp !== 'number') return null;
+  return claims.exp > nowMs ? { sub: claims.sub, dev: claims.dev, exp: claims.exp } : null;
 }
 
 /** The known-device cookie's Set-Cookie value: long-lived, sent back to `/api/login` only. */
