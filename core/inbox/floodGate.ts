@@ -28,10 +28,14 @@ export async function floodDecision(
 
 async function countInbound(tx: Prisma.TransactionClient, citizenId: string, now: Date) {
   const since = new Date(now.getTime() - FLOOD_WINDOW_MS);
+  // Two counts, each on its index: the sender's last minute (citizenId, receivedAt), and the
+  // messages held anywhere (heldAt, few), not a pass over the sender's whole history.
   const [row] = await tx.$queryRaw<Array<{ answered: bigint; held: bigint }>>`
-    SELECT count(*) FILTER (WHERE "heldAt" IS NULL AND "receivedAt" > ${since}) AS answered,
-           count(*) FILTER (WHERE "heldAt" IS NOT NULL) AS held
-    FROM "ProcessedInbound" WHERE "citizenId" = ${citizenId}::uuid`;
+    SELECT
+      (SELECT count(*) FROM "ProcessedInbound"
+        WHERE "citizenId" = ${citizenId}::uuid AND "receivedAt" > ${since} AND "heldAt" IS NULL) AS answered,
+      (SELECT count(*) FROM "ProcessedInbound"
+        WHERE "heldAt" IS NOT NULL AND "citizenId" = ${citizenId}::uuid) AS held`;
   return { answered: Number(row?.answered ?? 0), held: Number(row?.held ?? 0) };
 }
 
