@@ -52,7 +52,10 @@ export function whatsappCloudRoutes(core: Core, runtime: Runtime, refusals: Webh
         res.status(400).type('text/plain').send('body is not JSON');
         return;
       }
-      const { messages, statuses } = parseCloudWebhook(body, core.clock(), whatsapp.phoneNumberId);
+      const { messages, statuses, ignored } = parseCloudWebhook(body, core.clock(), whatsapp.phoneNumberId);
+      for (const { reason, sender } of ignored) {
+        core.logger.warn({ channel: 'whatsapp', address: sender ?? '-', reason }, 'WhatsApp message not answered');
+      }
       for (const event of messages) await receiveInbound(core, runtime, event);
       for (const report of statuses) {
         if (report.status === 'failed') {

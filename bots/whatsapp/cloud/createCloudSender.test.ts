@@ -70,7 +70,7 @@ describe('createCloudSender', () => {
       translator,
       fetch: graph.fetch,
     });
-    return { graph, send: () => send.send(message) };
+    return { graph, send: (to = message.address) => send.send({ ...message, address: to }) };
   };
 
   it('posts each reply to /{phone number id}/messages with the bearer token, choices as buttons', async () => {
@@ -88,6 +88,21 @@ describe('createCloudSender', () => {
       text: { body: 'Status P48271633: Selesai', preview_url: false },
     });
     expect(graph.posts[1]?.body).toMatchObject({ type: 'interactive', interactive: { type: 'button' } });
+  });
+
+  // Meta's Messages API takes a business-scoped user id as `recipient` (and `to` wins when both are
+  // given): https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids/
+  it.each([
+    { label: 'a business-scoped user id goes as recipient, without to', address: 'ID.13491208655302741918' },
+    { label: 'a parent business-scoped user id likewise', address: 'US.ENT.11815799212886844830' },
+  ])('$label, for replies and for the template', async ({ address }) => {
+    const { graph, send } = sender([ok('wamid.1'), refused(131047), ok('wamid.tpl')], 'layankota_kabar');
+    expect(await send(address)).toEqual({ providerMessageId: 'wamid.1,wamid.tpl' });
+    expect(graph.posts.map((p) => [p.body.recipient, p.body.to, p.body.type])).toEqual([
+      [address, undefined, 'text'],
+      [address, undefined, 'interactive'],
+      [address, undefined, 'template'],
+    ]);
   });
 
   it('outside the 24-hour window (131047) sends what is left as the configured template, on one line', async () => {

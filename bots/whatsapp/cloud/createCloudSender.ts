@@ -1,6 +1,7 @@
 import type { ChannelSender, OutboundMessage } from '../../../core/channels/ChannelSender.js';
 import type { Translator } from '../../../core/i18n/createTranslator.js';
 import { renderWhatsApp } from '../renderWhatsApp.js';
+import { isBusinessScopedUserId } from './isBusinessScopedUserId.js';
 import { renderCloudMessage } from './renderCloudMessage.js';
 import { WhatsAppCloudError } from './WhatsAppCloudError.js';
 
@@ -24,6 +25,15 @@ interface GraphAnswer {
 
 // A template parameter may hold no newline or tab and at most 4 spaces in a row; the whole body stays under 1024.
 const TEMPLATE_PARAMETER_MAX = 900;
+
+/**
+ * Who a message goes to, as Graph takes it: a phone number as `to`, a business-scoped user id
+ * (a citizen known only by it) as `recipient`, which Meta added for BSUIDs (`to` would win over it;
+ * see isBusinessScopedUserId for the source).
+ */
+function recipientOf(address: string): { to: string } | { recipient: string } {
+  return isBusinessScopedUserId(address) ? { recipient: address } : { to: address };
+}
 
 /** Several replies as one template parameter: one line, cut to fit. */
 function asTemplateParameter(texts: string[]): string {
@@ -64,7 +74,7 @@ export function createCloudSender(options: CloudSenderOptions): ChannelSender {
 
   const sendTemplate = (message: OutboundMessage, template: string, texts: string[]) =>
     post({
-      to: message.address,
+      ...recipientOf(message.address),
       type: 'template',
       template: {
         name: template,
@@ -80,7 +90,7 @@ export function createCloudSender(options: CloudSenderOptions): ChannelSender {
       for (const [i, reply] of message.replies.entries()) {
         let id: string | undefined;
         try {
-          id = await post({ to: message.address, ...renderCloudMessage(reply, listButton) });
+          id = await post({ ...recipientOf(message.address), ...renderCloudMessage(reply, listButton) });
         } catch (error) {
           const template = options.notificationTemplate;
           if (!(error instanceof WhatsAppCloudError) || error.action !== 'useTemplate' || !template) throw error;

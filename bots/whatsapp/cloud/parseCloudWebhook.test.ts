@@ -2,12 +2,16 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { InboundEvent } from '../../../core/conversation/types.js';
-import { parseCloudWebhook, type CloudDeliveryReport } from './parseCloudWebhook.js';
+import { parseCloudWebhook, type CloudDeliveryReport, type CloudIgnoredMessage } from './parseCloudWebhook.js';
 
 interface Case {
   label: string;
   body: unknown;
-  expected: { messages: Array<Omit<InboundEvent, 'receivedAt'>>; statuses: CloudDeliveryReport[] };
+  expected: {
+    messages: Array<Omit<InboundEvent, 'receivedAt'>>;
+    statuses: CloudDeliveryReport[];
+    ignored: CloudIgnoredMessage[];
+  };
 }
 
 const cases = JSON.parse(
@@ -21,6 +25,7 @@ describe('parseCloudWebhook', () => {
     expect(parseCloudWebhook(body, receivedAt, PHONE_NUMBER_ID)).toEqual({
       messages: expected.messages.map((m) => ({ ...m, receivedAt })),
       statuses: expected.statuses,
+      ignored: expected.ignored,
     });
   });
 });

@@ -1,6 +1,7 @@
 import type { InboundEvent } from '../../../core/conversation/types.js';
 import { coordinatesOf, idOf, listOf, numberOf, recordOf, stringOf } from '../../readNative.js';
 import { CLOUD_STATUS_MAPPING } from './cloudStatusMapping.js';
+import { isBusinessScopedUserId } from './isBusinessScopedUserId.js';
 
 /** A delivery report on a message we sent, keyed by the id Graph gave it. */
 export interface CloudDeliveryReport {
@@ -10,15 +11,29 @@ export interface CloudDeliveryReport {
   detail?: string;
 }
 
+/** A message left out because it is no citizen's one-to-one conversation, for the route to log. */
+export interface CloudIgnoredMessage {
+  /** `group`: written in a WhatsApp group; `no usable sender`: neither a number nor a business-scoped user id. */
+  reason: 'group' | 'no usable sender';
+  /** The sender as Graph gave it (logged masked), when there was one. */
+  sender?: string;
+}
+
 /** What one webhook post carries: citizens' messages, and reports on ours. */
 export interface CloudWebhook {
   messages: InboundEvent[];
   statuses: CloudDeliveryReport[];
+  ignored: CloudIgnoredMessage[];
 }
 
 /** The parts of a Cloud API message that are read, as Graph documents them; each is checked for its type when read. */
 interface CloudMessage {
+  /** The sender's phone number (their WhatsApp id); omitted for a user who hides it behind a username. */
   from?: string;
+  /** The sender's business-scoped user id (BSUID), e.g. `US.13491208655302741918`. */
+  from_user_id?: string;
+  /** Set when the message was written in a group the business number is in. */
+  group_id?: string;
   id?: string;
   type?: string;
   text?: { body?: string };
@@ -31,6 +46,25 @@ interface CloudMessage {
   location?: { latitude?: number; longitude?: number };
   image?: { id?: string; mime_type?: string; caption?: string };
   document?: { id?: string; mime_type?: string; caption?: string };
+}
+
+/** A phone number as Graph writes a sender's WhatsApp id: digits with the country code. */
+const WA_PHONE = /^\+?\d{5,15}$/;
+
+/**
+ * Who wrote, as the identity the app keys on. A phone number (`from`) stays the address, so a
+ * citizen keeps one identity and links across channels by it; a sender known only by a
+ * business-scoped user id (a username hides the number) is that id as given, with no phone.
+ * Anything else identifies no one and is null: never a stripped form shared by strangers.
+ */
+function cloudSenderOf(m: CloudMessage): { address: string; phone?: string } | null {
+  const from = stringOf(m.from, 200);
+  if (from && WA_PHONE.test(from)) {
+    const phone = from.replace(/\D/g, '');
+    return { address: phone, phone };
+  }
+  const userId = [stringOf(m.from_user_id, 200), from].find((v) => v !== undefined && isBusinessScopedUserId(v));
+  return userId ? { address: userId } : null;
 }
 
 /** Message types the citizen writes in a form the dialogue cannot read: they get the usual hint. */
@@ -78,13 +112,15 @@ function contentOf(m: CloudMessage): Partial<InboundEvent> | null {
 /**
  * A Cloud API webhook body as neutral events: `entry[].changes[].value.messages[]` become inbound
  * events (text; button and list replies as the option's id; location; image and document as media
- * refs `wa-cloud-media:<media id>`, fetched later), `statuses[]` delivery reports. Changes for
- * another phone number of the same business account are left out.
+ * refs `wa-cloud-media:<media id>`, fetched later), `statuses[]` delivery reports. The sender is
+ * their phone number, or their business-scoped user id when the number is hidden (`cloudSenderOf`);
+ * group messages and senders with neither are `ignored`. Changes for another phone number of the
+ * same business account are left out.
  * @example parseCloudWebhook(JSON.parse(raw), new Date(), '106540352242922').messages[0] // { channel: 'whatsapp', address: '6281234567890', text: 'pbb', ... }
  */
 export function parseCloudWebhook(body: unknown, receivedAt: Date, phoneNumberId: string): CloudWebhook {
   const payload = recordOf(body);
-  const result: CloudWebhook = { messages: [], statuses: [] };
+  const result: CloudWebhook = { messages: [], statuses: [], ignored: [] };
   if (payload?.object !== 'whatsapp_business_account') return result;
   for (const entry of listOf(payload.entry)) {
     for (const change of listOf(recordOf(entry)?.changes)) {
@@ -94,19 +130,21 @@ export function parseCloudWebhook(body: unknown, receivedAt: Date, phoneNumberId
       for (const item of listOf(value.messages)) {
         const m = recordOf(item) as CloudMessage | undefined;
         const id = idOf(m?.id);
-        // The sender's WhatsApp id is their number in digits; anything else cannot be answered.
-        const address = typeof m?.from === 'string' && /^\+?\d{5,15}$/.test(m.from) ? m.from.replace(/\D/g, '') : null;
-        if (!m || !id || !address) continue;
+        if (!m || !id) continue;
         const content = contentOf(m);
         if (!content) continue;
-        result.messages.push({
-          channel: 'whatsapp',
-          address,
-          phone: address,
-          externalId: id,
-          receivedAt,
-          ...content,
-        });
+        const sender = stringOf(m.from, 200) ?? stringOf(m.from_user_id, 200);
+        // A group is no citizen's one-to-one conversation: its messages are not answered as one.
+        if (m.group_id !== undefined) {
+          result.ignored.push({ reason: 'group', ...(sender ? { sender } : {}) });
+          continue;
+        }
+        const who = cloudSenderOf(m);
+        if (!who) {
+          result.ignored.push({ reason: 'no usable sender', ...(sender ? { sender } : {}) });
+          continue;
+        }
+        result.messages.push({ channel: 'whatsapp', ...who, externalId: id, receivedAt, ...content });
       }
       for (const item of listOf(value.statuses)) {
         const s = recordOf(item);
