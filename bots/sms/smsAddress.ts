@@ -15,10 +15,10 @@ export function toE164(address: string): string {
 
 /**
  * The sender of an inbound SMS as an address, or null when it cannot be answered: not a string,
- * no digits at all (empty, an alphanumeric sender id), or longer than any phone number.
+ * or not a phone number (empty, an alphanumeric sender id such as `INFO123`, a short code, longer
+ * than any number). Never its digits picked out of something else: `INFO123` is not `123`.
  */
 export function smsSenderAddress(sender: unknown): string | null {
   if (typeof sender !== 'string' || sender.length > 40) return null;
-  const address = toSmsAddress(sender);
-  return address.length > 0 && address.length <= 15 ? address : null;
+  return normalizePhone(sender);
 }

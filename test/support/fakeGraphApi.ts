@@ -59,7 +59,9 @@ export class FakeGraphApi {
         call.id = `wamid.FAKE${String(++this.serial).padStart(8, '0')}`;
         json(200, {
           messaging_product: 'whatsapp',
-          contacts: [{ input: body.to, wa_id: body.to }],
+          contacts: [
+            body.to === undefined ? { input: body.recipient, user_id: body.recipient } : { input: body.to, wa_id: body.to },
+          ],
           messages: [{ id: call.id }],
         });
       });
