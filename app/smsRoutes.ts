@@ -3,9 +3,12 @@ import { idOf, stringOf } from '../bots/readNative.js';
 import { parseAndroidInbound } from '../bots/sms/android/parseAndroidInbound.js';
 import { verifyAndroidSignature } from '../bots/sms/android/verifyAndroidSignature.js';
 import { parseTwilioInbound } from '../bots/sms/twilio/parseTwilioInbound.js';
+import { smsSenderAddress } from '../bots/sms/smsAddress.js';
+import { TWILIO_UNSUBSCRIBED } from '../bots/sms/twilio/createTwilioTextSender.js';
 import { TWILIO_STATUS_MAPPING } from '../bots/sms/twilio/twilioStatusMapping.js';
 import { verifyTwilioSignature } from '../bots/sms/twilio/verifyTwilioSignature.js';
 import type { Core } from '../core/boot.js';
+import { recordProviderOptOut } from '../core/channels/providerOptOut.js';
 import { recordDeliveryStatus } from '../core/outbox/recordDeliveryStatus.js';
 import type { Runtime } from './createRuntime.js';
 import type { WebhookRefusal } from './rateLimitRoutes.js';
@@ -51,7 +54,18 @@ export function smsRoutes(core: Core, runtime: Runtime, refusals: WebhookRefusal
         const sid = idOf(body.MessageSid ?? body.SmsSid);
         const said = stringOf(body.MessageStatus ?? body.SmsStatus, 40) ?? '';
         const status = Object.hasOwn(TWILIO_STATUS_MAPPING, said) ? TWILIO_STATUS_MAPPING[said] : undefined;
-        if (sid && status) await recordDeliveryStatus(core.db.prisma, sid, status, stringOf(body.ErrorCode, 20));
+        const errorCode = stringOf(body.ErrorCode, 20);
+        if (sid && status) await recordDeliveryStatus(core.db.prisma, sid, status, errorCode);
+        // The number unsubscribed (replied STOP to Twilio): nothing more goes to it until START.
+        const to = smsSenderAddress(body.To);
+        if (errorCode === String(TWILIO_UNSUBSCRIBED) && to) {
+          await recordProviderOptOut(core.db.prisma, core.logger, {
+            channel: 'sms',
+            address: to,
+            reason: 'twilio-21610',
+            at: core.clock(),
+          });
+        }
         res.status(204).end();
       } catch (error) {
         next(error);

@@ -123,7 +123,9 @@ describe('Telegram by long polling: real telegraf against a local fake of the Bo
     expect(api.callsOf('getMe')).toHaveLength(1);
     expect(api.callsOf('deleteWebhook')).toHaveLength(1);
     expect(api.callsOf('setWebhook')).toHaveLength(0);
-    expect(api.callsOf('getUpdates')[0]?.params).toMatchObject({ allowed_updates: ['message', 'callback_query'] });
+    expect(api.callsOf('getUpdates')[0]?.params).toMatchObject({
+      allowed_updates: ['message', 'callback_query', 'my_chat_member'],
+    });
   });
 
   it('answers /start with the menu as an inline keyboard, then offers the "share my phone number" button', async () => {
@@ -358,7 +360,7 @@ describe('Telegram by webhook: the secret token header is checked before anythin
     expect(api.callsOf('setWebhook')[0]?.params).toMatchObject({
       url: `${app.baseUrl}/webhooks/telegram`,
       secret_token: WEBHOOK_SECRET,
-      allowed_updates: ['message', 'callback_query'],
+      allowed_updates: ['message', 'callback_query', 'my_chat_member'],
     });
     expect(api.callsOf('getUpdates')).toHaveLength(0);
   });

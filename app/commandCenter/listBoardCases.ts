@@ -1,5 +1,5 @@
 import { COMPLAINT_OPEN_STATUSES } from '../../core/cases/complaintLifecycle.js';
-import type { Lang } from '../../core/conversation/types.js';
+import type { ChannelName, Lang } from '../../core/conversation/types.js';
 import type { PrismaClient } from '../../core/generated/prisma/client.js';
 import type { Translator } from '../../core/i18n/createTranslator.js';
 import { slaClock, type SlaClock } from '../../web/slaClock.js';
@@ -30,6 +30,15 @@ export interface BoardCase {
   place: string | null;
   latitude: number | null;
   longitude: number | null;
+  /** Channels where the citizen takes no messages, as the provider or an SMS STOP said; empty for an anonymous complainant. */
+  optedOut: OptedOutChannel[];
+}
+
+/** A channel identity of the case's citizen that takes no messages, and since when. */
+export interface OptedOutChannel {
+  channel: ChannelName;
+  since: string;
+  reason: string;
 }
 
 /** The same case for the TV wall: nothing that could name or locate a citizen. */
@@ -57,6 +66,23 @@ export interface BoardQuery {
   limit?: number;
 }
 
+/** The identities of a case's citizen that opted out, oldest first. */
+const OPTED_OUT_IDENTITIES = {
+  where: { optedOutAt: { not: null } },
+  orderBy: { optedOutAt: 'asc' },
+  select: { channel: true, optedOutAt: true, optOutReason: true },
+} as const;
+
+function optedOutOf(
+  identities: Array<{ channel: ChannelName; optedOutAt: Date | null; optOutReason: string | null }>,
+): OptedOutChannel[] {
+  return identities.flatMap((i) =>
+    i.optedOutAt
+      ? [{ channel: i.channel, since: i.optedOutAt.toISOString(), reason: i.optOutReason ?? 'sms-stop' }]
+      : [],
+  );
+}
+
 const CLOCK_ORDER: Record<SlaClock['state'], number> = { overdue: 0, close: 1, on_time: 2, paused: 3 };
 
 /**
@@ -69,13 +95,14 @@ export async function listBoardCases(prisma: PrismaClient, q: BoardQuery): Promi
   const nowMs = q.now.getTime();
   const label = (kind: string, status: string) => q.translator.t(q.lang, { key: `status.${kind}.${status}` });
   const holder = (o: { id: string; name: string } | null) => (o ? { id: o.id, name: o.name } : null);
+  const citizen = { select: { identities: OPTED_OUT_IDENTITIES } } as const;
 
   const permits =
     q.kind === 'complaint'
       ? []
       : await prisma.permitApplication.findMany({
           where: { status: { in: [...PERMIT_BOARD_STATUSES] }, ...inDepartments },
-          include: { permitType: true, department: true, assignedOfficer: true },
+          include: { permitType: true, department: true, assignedOfficer: true, citizen },
           orderBy: { deadlineAt: 'asc' },
           take: limit,
         });
@@ -84,7 +111,7 @@ export async function listBoardCases(prisma: PrismaClient, q: BoardQuery): Promi
       ? []
       : await prisma.complaint.findMany({
           where: { status: { in: [...COMPLAINT_OPEN_STATUSES] }, ...inDepartments },
-          include: { category: true, department: true, assignedOfficer: true },
+          include: { category: true, department: true, assignedOfficer: true, citizen },
           orderBy: { deadlineAt: 'asc' },
           take: limit,
         });
@@ -110,6 +137,7 @@ export async function listBoardCases(prisma: PrismaClient, q: BoardQuery): Promi
         place: null,
         latitude: null,
         longitude: null,
+        optedOut: optedOutOf(p.citizen.identities),
       };
     }),
     ...complaints.map((c): BoardCase => ({
@@ -133,6 +161,7 @@ export async function listBoardCases(prisma: PrismaClient, q: BoardQuery): Promi
       place: c.locationText,
       latitude: c.latitude,
       longitude: c.longitude,
+      optedOut: c.anonymous ? [] : optedOutOf(c.citizen.identities),
     })),
   ];
   return cases

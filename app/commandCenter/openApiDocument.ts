@@ -308,6 +308,7 @@ export const openApiDocument = {
           'place',
           'latitude',
           'longitude',
+          'optedOut',
         ],
         additionalProperties: false,
         properties: {
@@ -338,6 +339,21 @@ export const openApiDocument = {
           place: nullable('string'),
           latitude: nullable('number'),
           longitude: nullable('number'),
+          optedOut: {
+            type: 'array',
+            description:
+              'Channels where the citizen takes no messages (a blocked bot, an unsubscribed or STOPped number); empty for an anonymous complainant.',
+            items: {
+              type: 'object',
+              required: ['channel', 'since', 'reason'],
+              additionalProperties: false,
+              properties: {
+                channel: { enum: ['telegram', 'whatsapp', 'sms', 'email', 'console'] },
+                since: { type: 'string', format: 'date-time' },
+                reason: { enum: ['twilio-21610', 'telegram-blocked', 'sms-stop'] },
+              },
+            },
+          },
         },
       },
       CaseList: {

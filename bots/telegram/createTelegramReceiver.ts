@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Telegraf } from 'telegraf';
 import type { InboundEvent } from '../../core/conversation/types.js';
 import type { Logger } from '../../core/log/createLogger.js';
+import { parseTelegramMembership, type TelegramMembershipChange } from './parseTelegramMembership.js';
 import { parseTelegramUpdate } from './parseTelegramUpdate.js';
 import { TelegramCallError } from './TelegramCallError.js';
 
@@ -13,6 +14,8 @@ export interface TelegramReceiverOptions {
   clock: () => Date;
   /** Where each neutral event goes: the core's inbox. A throw is the failure of that update. */
   receive: (event: InboundEvent) => Promise<void>;
+  /** Where a citizen blocking or unblocking the bot goes (`my_chat_member`); a throw fails the update. Ignored when absent. */
+  membership?: (change: TelegramMembershipChange) => Promise<void>;
 }
 
 /** How updates reach LayanKota from Telegram: long polling, or a webhook the web role serves. */
@@ -30,8 +33,15 @@ export interface TelegramReceiver {
   stop(): Promise<void>;
 }
 
-/** Only what a citizen sends: no edits, channel posts, inline queries or membership changes. */
-const ALLOWED_UPDATES: Array<'message' | 'callback_query'> = ['message', 'callback_query'];
+/**
+ * What a citizen sends, and the bot's own membership of their chat (a user blocking the bot): no
+ * edits, channel posts or inline queries.
+ */
+export const ALLOWED_UPDATES: Array<'message' | 'callback_query' | 'my_chat_member'> = [
+  'message',
+  'callback_query',
+  'my_chat_member',
+];
 
 /**
  * The Telegram receiver over telegraf: `bot.launch()` for long polling, `handleUpdate` for the
@@ -72,10 +82,16 @@ export function createTelegramReceiver(options: TelegramReceiverOptions): Telegr
     const queryId = (update as { callback_query?: { id?: unknown } } | null)?.callback_query?.id;
     // Parse and queue before any await, so updates of one batch keep their order.
     const event = parseTelegramUpdate(update, options.clock());
-    if (!event) {
+    const onMembership = options.membership;
+    const membership = event || !onMembership ? null : parseTelegramMembership(update);
+    if (!event && !membership) {
       logger.debug({ updateId: (update as { update_id?: unknown } | null)?.update_id }, 'Telegram update ignored');
     }
-    const handled = event ? inChatOrder(event.address, () => options.receive(event)) : Promise.resolve();
+    const handled = event
+      ? inChatOrder(event.address, () => options.receive(event))
+      : membership && onMembership
+        ? inChatOrder(membership.address, () => onMembership(membership))
+        : Promise.resolve();
     await Promise.all([typeof queryId === 'string' ? answerButton(queryId) : undefined, handled]);
   }
 

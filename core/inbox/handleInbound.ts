@@ -486,6 +486,13 @@ async function runDialogue(
         break;
       case 'citizen.setSmsOptOut':
         await tx.citizen.update({ where: { id: citizen.id }, data: { smsOptOut: effect.optOut } });
+        // The SMS identity shows it to officers, like an opt-out Twilio reports; MULAI lifts both.
+        await tx.channelIdentity.updateMany({
+          where: { citizenId: citizen.id, channel: 'sms' },
+          data: effect.optOut
+            ? { optedOutAt: now, optOutReason: 'sms-stop' }
+            : { optedOutAt: null, optOutReason: null },
+        });
         deps.logger.info(
           { channel: event.channel, address: event.address, optOut: effect.optOut },
           'SMS opt-out changed',
@@ -669,7 +676,15 @@ async function findOrCreateCitizen(deps: InboxDeps, tx: Prisma.TransactionClient
   });
   const phone = event.phone ? normalizePhone(event.phone) : null;
   if (identity) {
-    await tx.channelIdentity.update({ where: { id: identity.id }, data: { lastSeenAt: now } });
+    // Writing again lifts an opt-out the provider reported here; on SMS only MULAI/START does,
+    // as the provider itself refuses the number until then.
+    const lifted = identity.optedOutAt !== null && event.channel !== 'sms';
+    await tx.channelIdentity.update({
+      where: { id: identity.id },
+      data: { lastSeenAt: now, ...(lifted ? { optedOutAt: null, optOutReason: null } : {}) },
+    });
+    if (lifted)
+      deps.logger.info({ channel: event.channel, address: event.address }, 'opt-out lifted: the citizen wrote');
     if (!phone || identity.citizen.phone === phone) return identity.citizen;
     // The platform now vouches for a phone number (a Telegram contact shared later): link this
     // identity to the citizen who already has that number, or record it on this citizen.

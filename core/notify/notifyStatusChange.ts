@@ -1,5 +1,6 @@
 import type { CaseSummary, ChannelName, Line } from '../conversation/types.js';
 import type { Prisma } from '../generated/prisma/client.js';
+import { preferredIdentity } from './preferredIdentity.js';
 import { writeNotification } from './writeNotification.js';
 import { writeStatusNotice } from './writeStatusNotice.js';
 
@@ -7,7 +8,8 @@ import { writeStatusNotice } from './writeStatusNotice.js';
 const FINAL = new Set(['done', 'rejected', 'not_authority']);
 
 /**
- * Tells a citizen that their case changed status, on the channel they last wrote from; a final
+ * Tells a citizen that their case changed status, on the channel they last wrote from (another
+ * of theirs when that one opted out, see preferredIdentity); a final
  * status also by SMS (to their number) and by email (when one is known), as the origin city did:
  * "when the permit is done the applicant is told by email and SMS". A case that names its own
  * contact (`email`, `phone`: an Open311 request's reporter) is told there. Runs in the caller's
@@ -52,7 +54,7 @@ export async function notifyStatusChange(
     );
     if (row) written.push(row);
   };
-  const latest = citizen.identities.find((i) => i.channel !== 'console') ?? citizen.identities[0];
+  const latest = preferredIdentity(citizen.identities, citizen.smsOptOut);
   if (latest) await notice(latest.channel, latest.address);
   if (!FINAL.has(change.status)) return written;
   if (change.phone) {

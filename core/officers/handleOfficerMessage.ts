@@ -14,6 +14,7 @@ import { canAct, canSee } from './authorize.js';
 import { findOfficerCase, openCases, searchCases, type OfficerCase } from './caseLookup.js';
 import { parseOfficerCommand, textAfter } from './parseOfficerCommand.js';
 import { storableText } from '../domain/storableText.js';
+import { preferredIdentity } from '../notify/preferredIdentity.js';
 
 export interface OfficerDeps {
   prisma: PrismaClient;
@@ -219,7 +220,7 @@ async function reply(deps: OfficerDeps, officer: Officer, c: OfficerCase, text: 
       where: { id: c.citizenId },
       include: { identities: { orderBy: { lastSeenAt: 'desc' } } },
     });
-    const identity = citizen.identities.find((i) => i.channel !== 'console') ?? citizen.identities[0];
+    const identity = preferredIdentity(citizen.identities, citizen.smsOptOut);
     await recordCaseNote(tx, c, { type: 'officer', id: officer.id }, `Balasan petugas: ${text}`, now);
     if (!identity) return [];
     // What a citizen sees of the officer, name or role only, is the city's choice.
@@ -318,7 +319,10 @@ async function timeline(deps: OfficerDeps, c: OfficerCase): Promise<OfficerOutco
     c.kind === 'permit'
       ? await prisma.permitEvent.findMany({ where: { applicationId: c.id }, orderBy: { id: 'asc' } })
       : await prisma.complaintEvent.findMany({ where: { complaintId: c.id }, orderBy: { id: 'asc' } });
-  const citizen = await prisma.citizen.findUnique({ where: { id: c.citizenId } });
+  const citizen = await prisma.citizen.findUnique({
+    where: { id: c.citizenId },
+    include: { identities: { where: { optedOutAt: { not: null } }, orderBy: { optedOutAt: 'asc' } } },
+  });
   // An Open311 complaint's reporter is named on the complaint, not on a citizen.
   const name = c.reporter?.name ?? citizen?.fullName;
   const phone = c.reporter?.phone ?? citizen?.phone;
@@ -339,6 +343,17 @@ async function timeline(deps: OfficerDeps, c: OfficerCase): Promise<OfficerOutco
           phone: phone ? maskPhone(phone) : '-',
         }),
   ];
+  // Where the citizen takes no messages (a blocked bot, an unsubscribed number): the officer
+  // knows a reply there will not arrive. Not for an anonymous complainant, who stays unknown.
+  for (const i of c.anonymous ? [] : (citizen?.identities ?? [])) {
+    lines.push(
+      line('officer.optedOut', {
+        channel: i.channel,
+        since: i.optedOutAt ? at(i.optedOutAt) : '-',
+        reason: i.optOutReason ?? 'sms-stop',
+      }),
+    );
+  }
   if (c.description) lines.push(line('officer.description', { text: c.description }));
   for (const e of events) {
     lines.push(

@@ -7,6 +7,8 @@ import type { Translator } from '../i18n/createTranslator.js';
 import type { Logger } from '../log/createLogger.js';
 import { quietUntil } from '../notify/quietHours.js';
 import { storableText } from '../domain/storableText.js';
+import { isOptedOut, recordProviderOptOut } from '../channels/providerOptOut.js';
+import { RecipientOptedOut } from '../channels/RecipientOptedOut.js';
 
 export interface OutboxRelayDeps {
   prisma: PrismaClient;
@@ -181,6 +183,10 @@ export class OutboxRelay {
     if (row.channel === 'sms' && row.citizen?.smsOptOut && row.kind !== 'optOutConfirmation') {
       return { outcome: 'suppressed', next: await this.settle(row, { status: 'suppressed' }) };
     }
+    // The provider said this person takes nothing more here (a blocked bot, an unsubscribed number).
+    if (row.kind !== 'optOutConfirmation' && (await isOptedOut(prisma, row.channel, row.address))) {
+      return { outcome: 'suppressed', next: await this.settle(row, { status: 'suppressed' }) };
+    }
 
     const replies = (row.replies as unknown as Reply[]).map((r) => translator.render(row.language, r));
     // Handed over before and never settled as sent: the provider may have it, or its first texts.
@@ -197,6 +203,7 @@ export class OutboxRelay {
         ...(resume ? { resume } : {}),
       }));
     } catch (error) {
+      if (error instanceof RecipientOptedOut) return this.optedOut(row, error);
       // The provider refused or could not be reached: that counts as an attempt.
       const attempts = row.attempts + 1;
       const failed = attempts >= this.deps.maxAttempts;
@@ -221,6 +228,28 @@ export class OutboxRelay {
       providerMessageId: providerMessageId ?? null,
     });
     return { outcome: 'sent', next };
+  }
+
+  /**
+   * The provider refused because the recipient opted out: no retry can pass. The row fails with
+   * the provider's reason, and the opt-out is recorded on the identity, so nothing more is tried
+   * there until the citizen writes again.
+   */
+  private async optedOut(row: Row, error: RecipientOptedOut): Promise<DeliveryAttempt> {
+    const next = await this.settle(row, {
+      status: 'failed',
+      attempts: row.attempts + 1,
+      lastError: storableText(error.message, 500),
+    });
+    await this.persistently(row.id, () =>
+      recordProviderOptOut(this.deps.prisma, this.deps.logger, {
+        channel: row.channel,
+        address: row.address,
+        reason: error.reason,
+        at: this.deps.clock(),
+      }),
+    );
+    return { outcome: 'failed', next };
   }
 
   /**

@@ -8,6 +8,7 @@ export interface GraphCall {
   authorization: string | undefined;
   body: {
     to?: string;
+    recipient?: string;
     type?: string;
     text?: { body?: string };
     interactive?: { type?: string; body?: { text?: string } };
@@ -60,7 +61,9 @@ export class FakeGraphApi {
         json(200, {
           messaging_product: 'whatsapp',
           contacts: [
-            body.to === undefined ? { input: body.recipient, user_id: body.recipient } : { input: body.to, wa_id: body.to },
+            body.to === undefined
+              ? { input: body.recipient, user_id: body.recipient }
+              : { input: body.to, wa_id: body.to },
           ],
           messages: [{ id: call.id }],
         });

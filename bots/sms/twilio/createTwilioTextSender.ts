@@ -1,5 +1,6 @@
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
+import { RecipientOptedOut } from '../../../core/channels/RecipientOptedOut.js';
 import type { SendSmsText } from '../createSmsSender.js';
 import { toE164 } from '../smsAddress.js';
 
@@ -17,6 +18,8 @@ export interface TwilioSenderOptions {
 }
 
 const TWILIO_API_ROOT = 'https://api.twilio.com';
+/** Twilio's error for a message to a number that unsubscribed from the sender. */
+export const TWILIO_UNSUBSCRIBED = 21610;
 
 /**
  * Sends SMS texts through the twilio SDK's `messages.create`, with a status callback; lists what
@@ -31,13 +34,22 @@ export function createTwilioTextSender(options: TwilioSenderOptions): SendSmsTex
   const viaService = options.from.startsWith('MG');
   const sender = viaService ? { messagingServiceSid: options.from } : { from: options.from };
   const send = async (to: string, body: string) => {
-    const message = await client.messages.create({
-      to: toE164(to),
-      body,
-      statusCallback: options.statusCallback,
-      ...sender,
-    });
-    return message.sid;
+    try {
+      const message = await client.messages.create({
+        to: toE164(to),
+        body,
+        statusCallback: options.statusCallback,
+        ...sender,
+      });
+      return message.sid;
+    } catch (error) {
+      // https://www.twilio.com/docs/errors/21610: the number replied STOP to this sender; Twilio
+      // refuses every message to it until it replies START.
+      if ((error as { code?: unknown }).code === TWILIO_UNSUBSCRIBED) {
+        throw new RecipientOptedOut('twilio-21610', 'Twilio 21610: the recipient unsubscribed (replied STOP)');
+      }
+      throw error;
+    }
   };
   return Object.assign(send, {
     async acceptedSince(to: string, since: Date) {
