@@ -28,6 +28,11 @@ export class FakeTwilioApi {
   failWith: number | null = null;
   /** While set, accepted messages are answered only at `release()`. */
   hold = false;
+  /**
+   * Numbers (E.164) that replied STOP to the sender: a message to one is refused with Twilio's
+   * error 21610 (https://www.twilio.com/docs/errors/21610), in the body Twilio's API answers errors with.
+   */
+  readonly unsubscribed = new Set<string>();
   refused = 0;
   private server: Server | null = null;
   private serial = 0;
@@ -92,6 +97,18 @@ export class FakeTwilioApi {
           return;
         }
         const form = Object.fromEntries(new URLSearchParams(body));
+        if (form.To && this.unsubscribed.has(form.To)) {
+          this.refused++;
+          res.writeHead(400, { 'content-type': 'application/json' }).end(
+            JSON.stringify({
+              code: 21610,
+              message: 'Attempt to send to unsubscribed recipient',
+              more_info: 'https://www.twilio.com/docs/errors/21610',
+              status: 400,
+            }),
+          );
+          return;
+        }
         const sid = `SM${String(++this.serial).padStart(32, '0')}`;
         this.calls.push({
           To: form.To ?? '',
