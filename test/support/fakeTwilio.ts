@@ -13,6 +13,9 @@ export interface TwilioCall {
   sid: string;
   /** When the fake accepted it. */
   at: Date;
+  /** The path it was posted to, and the account of its basic auth. */
+  path: string;
+  user: string;
 }
 
 /**
@@ -51,7 +54,8 @@ export class FakeTwilioApi {
       req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
       req.on('end', () => {
         const [pathname, query = ''] = (req.url ?? '').split('?');
-        const match = /^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/.exec(pathname ?? '');
+        // A Twilio-compatible API may serve Twilio's paths under a prefix of its own.
+        const match = /^(?:\/[\w-]+)*\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/.exec(pathname ?? '');
         if (req.method === 'GET' && match) {
           const filter = new URLSearchParams(query);
           const to = filter.get('To');
@@ -117,6 +121,11 @@ export class FakeTwilioApi {
           StatusCallback: form.StatusCallback,
           sid,
           at: new Date(),
+          path: pathname ?? '',
+          user:
+            Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64')
+              .toString('utf8')
+              .split(':')[0] ?? '',
         });
         const answer = () =>
           res.writeHead(201, { 'content-type': 'application/json' }).end(

@@ -66,11 +66,21 @@ export function createTwilioTextSender(options: TwilioSenderOptions): SendSmsTex
   });
 }
 
-/** Twilio's own RequestClient, with its API host swapped for another root (a stand-in of the API). */
+/**
+ * Twilio's API host as the SDK writes it: `https://api.twilio.com`, or with an edge and region
+ * when TWILIO_EDGE / TWILIO_REGION are set (`https://api.sydney.au1.twilio.com`), which the
+ * configured root replaces just the same.
+ */
+const TWILIO_API_HOST = /^https:\/\/api(?:\.[a-z0-9-]+)*\.twilio\.com/;
+
+/**
+ * Twilio's own RequestClient, with its API host swapped for another root: a regional edge, a
+ * Twilio-compatible API (which may sit under a path), or a local stand-in.
+ */
 function rootedRequestClient(apiRoot: string): twilio.RequestClient {
   class RootedRequestClient extends twilio.RequestClient {
     override request<T>(opts: RequestClient.RequestOptions<T>) {
-      return super.request<T>({ ...opts, uri: opts.uri.replace(/^https:\/\/api\.twilio\.com/, apiRoot) });
+      return super.request<T>({ ...opts, uri: opts.uri.replace(TWILIO_API_HOST, apiRoot) });
     }
   }
   return new RootedRequestClient();
