@@ -22,9 +22,9 @@ export function parseAndroidInbound(body: unknown, receivedAt: Date): InboundEve
   const field = typeof hook?.event === 'string' && Object.hasOwn(TEXT_OF, hook.event) ? TEXT_OF[hook.event] : null;
   if (!field || !payload || !id) return null;
   const from = smsSenderAddress(payload.sender ?? payload.phoneNumber);
-  // An MMS's body may be null (a photo alone): it is answered as an empty text.
+  // An MMS's body is null for a photo alone (the docs mark it nullable): it is answered as an empty text.
   const said = payload[field];
-  const message = said === undefined || said === null ? '' : stringOf(said);
+  const message = said === undefined || (said === null && field === 'body') ? '' : stringOf(said);
   if (!from || message === undefined) return null;
   return smsInboundEvent(from, message, id, receivedAt);
 }
