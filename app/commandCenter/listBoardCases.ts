@@ -30,6 +30,13 @@ export interface BoardCase {
   place: string | null;
   latitude: number | null;
   longitude: number | null;
+  /** A complaint's photos, oldest first, each at `/api/cases/{trackingNumber}/photos/{sha256}`; none for permits. */
+  photos: string[];
+}
+
+/** Where the board reads a case's photo: the signed-in officer's own view of the case. */
+export function casePhotoPath(trackingNumber: string, sha256: string): string {
+  return `/api/cases/${trackingNumber}/photos/${sha256}`;
 }
 
 /** The same case for the TV wall: nothing that could name or locate a citizen. */
@@ -84,7 +91,12 @@ export async function listBoardCases(prisma: PrismaClient, q: BoardQuery): Promi
       ? []
       : await prisma.complaint.findMany({
           where: { status: { in: [...COMPLAINT_OPEN_STATUSES] }, ...inDepartments },
-          include: { category: true, department: true, assignedOfficer: true },
+          include: {
+            category: true,
+            department: true,
+            assignedOfficer: true,
+            attachments: { select: { sha256: true }, orderBy: [{ createdAt: 'asc' }, { sha256: 'asc' }] },
+          },
           orderBy: { deadlineAt: 'asc' },
           take: limit,
         });
@@ -110,6 +122,7 @@ export async function listBoardCases(prisma: PrismaClient, q: BoardQuery): Promi
         place: null,
         latitude: null,
         longitude: null,
+        photos: [],
       };
     }),
     ...complaints.map((c): BoardCase => ({
@@ -133,6 +146,7 @@ export async function listBoardCases(prisma: PrismaClient, q: BoardQuery): Promi
       place: c.locationText,
       latitude: c.latitude,
       longitude: c.longitude,
+      photos: c.attachments.map((a) => casePhotoPath(c.trackingNumber, a.sha256)),
     })),
   ];
   return cases
