@@ -19,15 +19,15 @@ async function main(): Promise<void> {
   const noChannel = config.sms.provider === 'none' && !config.telegram && config.whatsapp.mode === 'none';
   const chatHere = config.roles.includes('bot') && noChannel && Boolean(process.stdin.isTTY);
   // JSON log lines would bury the terminal chat: only warnings there, unless LOG_LEVEL says otherwise.
-  const core = await boot(chatHere && !process.env.LOG_LEVEL ? { ...config, logLevel: 'warn' } : config, {
-    fetchMedia: createMediaFetcher(config.telegram),
-  });
-  // The WhatsApp Web session lives in the bot role; its client also carries the replies. Loaded
-  // only when used: whatsapp-web.js brings puppeteer with it.
+  // The WhatsApp Web session lives in the bot role; its client also carries the replies and
+  // downloads the photos. Loaded only when used: whatsapp-web.js brings puppeteer with it.
   const whatsappWebClient =
     config.roles.includes('bot') && config.whatsapp.mode === 'web'
       ? (await import('../bots/whatsapp/web/createWhatsAppWebClient.js')).createWhatsAppWebClient(config.whatsapp)
       : undefined;
+  const core = await boot(chatHere && !process.env.LOG_LEVEL ? { ...config, logLevel: 'warn' } : config, {
+    fetchMedia: createMediaFetcher(config, { whatsappWebClient }),
+  });
   const runtime = await createRuntime(core, { whatsappWebClient });
   const stops: Array<() => Promise<void>> = [];
 

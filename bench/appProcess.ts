@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const calls = countCalls();
   const config = loadConfig();
   const twilioApi = process.env.BENCH_TWILIO_API_URL;
-  const core = await boot(config, { fetchMedia: createMediaFetcher(config.telegram) });
+  const core = await boot(config, { fetchMedia: createMediaFetcher(config) });
   const runtime = await createRuntime(core, {
     queuePrefix: process.env.BENCH_QUEUE_PREFIX ?? 'bench',
     overrides: twilioApi ? { twilioHttpClient: redirectedTwilioClient(twilioApi) } : {},

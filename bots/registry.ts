@@ -7,9 +7,12 @@ import { fetchMedia, type MediaFetcher } from '../core/media/storeMedia.js';
 import { createAndroidTextSender } from './sms/android/createAndroidTextSender.js';
 import { createSmsSender, type SendSmsText } from './sms/createSmsSender.js';
 import { createTwilioTextSender, type TwilioSenderOptions } from './sms/twilio/createTwilioTextSender.js';
+import { createTwilioMediaFetcher } from './sms/twilio/createTwilioMediaFetcher.js';
 import { createTelegramFileFetcher } from './telegram/createTelegramFileFetcher.js';
 import { createTelegramSender } from './telegram/createTelegramSender.js';
+import { createCloudMediaFetcher } from './whatsapp/cloud/createCloudMediaFetcher.js';
 import { createCloudSender } from './whatsapp/cloud/createCloudSender.js';
+import { createWebMediaFetcher, type WhatsAppWebMediaClient } from './whatsapp/web/createWebMediaFetcher.js';
 import { createWhatsAppWebSender, type WhatsAppWebSendingClient } from './whatsapp/web/createWhatsAppWebSender.js';
 
 /** Hooks at the network edge, for tests to reach local fakes of the providers. */
@@ -111,15 +114,44 @@ export function channelRates(setup: ChannelSetup): Partial<Record<keyof ChannelS
   };
 }
 
+/** The media references channels hand the core, each read by its channel's own fetcher. */
+type ChannelMediaFetchers = Partial<
+  Record<'tg-file:' | 'wa-media:' | 'wa-cloud-media:' | 'twilio-media:', (id: string) => Promise<Buffer>>
+>;
+
 /**
  * Fetches the bytes behind a media reference for the core to keep: a channel's own references
- * (`tg-file:<file_id>`) through that channel's API, anything else (data:, file:, http) as the
- * core does.
+ * (`tg-file:<file_id>`, `wa-media:<message id>`, `wa-cloud-media:<media id>`,
+ * `twilio-media:<MediaUrl>`) through that channel's API with its credentials, anything else
+ * (data:, file:, http) as the core does. A channel not configured here refuses its references.
  */
-export function createMediaFetcher(telegram: TelegramConfig | null): MediaFetcher {
-  const telegramFile = telegram
-    ? createTelegramFileFetcher(new Telegram(telegram.token, { apiRoot: `${telegram.apiRoot}/` }))
-    : null;
-  return (ref) =>
-    telegramFile && ref.url.startsWith('tg-file:') ? telegramFile(ref.url.slice('tg-file:'.length)) : fetchMedia(ref);
+export function createMediaFetcher(
+  config: Pick<ChannelSetup, 'telegram' | 'whatsapp' | 'sms'>,
+  edge: { whatsappWebClient?: WhatsAppWebMediaClient | undefined; fetch?: typeof fetch | undefined } = {},
+): MediaFetcher {
+  const { telegram, whatsapp, sms } = config;
+  const fetchers: ChannelMediaFetchers = {
+    ...(telegram && {
+      'tg-file:': createTelegramFileFetcher(new Telegram(telegram.token, { apiRoot: `${telegram.apiRoot}/` })),
+    }),
+    ...(whatsapp.mode === 'web' &&
+      edge.whatsappWebClient && {
+        'wa-media:': createWebMediaFetcher(edge.whatsappWebClient),
+      }),
+    ...(whatsapp.mode === 'cloud' && {
+      'wa-cloud-media:': createCloudMediaFetcher({
+        apiRoot: whatsapp.apiRoot,
+        token: whatsapp.token,
+        fetch: edge.fetch,
+      }),
+    }),
+    ...(sms.provider === 'twilio' && {
+      'twilio-media:': createTwilioMediaFetcher({ ...sms, fetch: edge.fetch }),
+    }),
+  };
+  return (ref) => {
+    const prefix = /^[a-z-]+:/.exec(ref.url)?.[0] as keyof ChannelMediaFetchers | undefined;
+    const channelFetcher = prefix ? fetchers[prefix] : undefined;
+    return channelFetcher ? channelFetcher(ref.url.slice(prefix!.length)) : fetchMedia(ref);
+  };
 }

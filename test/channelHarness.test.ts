@@ -14,6 +14,7 @@ import { telegramChannel } from './channelHarness/telegramChannel.js';
 import { twilioChannel } from './channelHarness/twilioChannel.js';
 import { whatsappCloudChannel } from './channelHarness/whatsappCloudChannel.js';
 import { whatsappWebChannel } from './channelHarness/whatsappWebChannel.js';
+import { PHOTO as PHOTO_FILE, sha256Of } from './support/photoFiles.js';
 import { eventually } from './support/startApp.js';
 
 // One harness for every channel, as courier tests its handlers: each runs the same table of
@@ -34,19 +35,7 @@ const PHOTO_FETCHABLE = "the photo's media reference is one the app can fetch";
  * Product bugs this harness shows, kept as failing tests (`it.fails`) until fixed. When one is
  * fixed its test starts passing, `it.fails` reports that, and its line here goes.
  */
-const KNOWN_BUGS: Record<string, string> = {
-  // createMediaFetcher (bots/registry.ts) reads only Telegram's tg-file: references; everything
-  // else goes to core's fetchMedia, which knows data:, file: and http(s) only. A WhatsApp photo's
-  // wa-media: reference is refused as "media reference of an unknown kind", the inbox logs
-  // "photo not kept" and the photo is dropped, though the README promises document photos on
-  // WhatsApp. A fix needs getMessageById + downloadMedia on the session; this test then needs
-  // the never-initialized client to answer getMessageById.
-  [`whatsapp-web / ${PHOTO_FETCHABLE}`]: 'wa-media: references are never fetched',
-  // The same for the Cloud API's wa-cloud-media:<media id>: nothing asks Graph for the media URL
-  // (GET /{media id}, then the download with the bearer token). A fix also needs FakeGraphApi to
-  // serve those two calls.
-  [`whatsapp-cloud / ${PHOTO_FETCHABLE}`]: 'wa-cloud-media: references are never fetched',
-};
+const KNOWN_BUGS: Record<string, string> = {};
 const itUnlessKnownBug = (channel: string, label: string) => (`${channel} / ${label}` in KNOWN_BUGS ? it.fails : it);
 
 describe.each(CHANNELS)('$name', (channel) => {
@@ -86,7 +75,12 @@ describe.each(CHANNELS)('$name', (channel) => {
     const photo = fixtureOf(PHOTO);
     const media = (photo.expected as ExpectedEvent | undefined)?.media ?? [];
     if (media.length === 0) return skip(photo.notApplicable ?? 'no photo on this channel');
-    for (const ref of media) await expect(run.app.core.inbox.fetchMedia(ref)).resolves.toBeInstanceOf(Buffer);
+    for (const ref of media) {
+      const bytes = await run.app.core.inbox.fetchMedia(ref);
+      expect(bytes.length).toBeGreaterThan(0);
+      // Where the harness gave the provider the photo's bytes, those came back through its API.
+      if (run.servePhoto) expect(sha256Of(bytes)).toBe(PHOTO_FILE.sha256);
+    }
   });
 
   it('the whole app handles every inbound fixture, a duplicate delivery once, and answers them', async () => {

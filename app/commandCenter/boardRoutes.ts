@@ -55,7 +55,7 @@ function sameSecret(given: unknown, expected: string): boolean {
 
 /**
  * The board's pages and the JSON behind them: `/board` for signed-in officers, `/board/tv` for
- * the wall, `/api/cases`, `/api/stats`, `/api/board/tv`, `/api/events` (server-sent events)
+ * the wall, `/api/cases` (and each complaint's photos), `/api/stats`, `/api/board/tv`, `/api/events` (server-sent events)
  * and `/api/openapi.json`.
  */
 export function boardRoutes(core: Core, options: BoardOptions): Router {
@@ -92,6 +92,25 @@ export function boardRoutes(core: Core, options: BoardOptions): Router {
     if (clock && (CLOCK_STATES as readonly string[]).includes(clock))
       cases = cases.filter((c) => c.clock.state === clock);
     res.json({ now: now.toISOString(), cases });
+  });
+
+  router.get('/api/cases/:trackingNumber/photos/:sha256', async (req, res) => {
+    const officer = await options.officerOf(req);
+    if (!officer) return void notSignedIn(res);
+    const { trackingNumber, sha256 } = req.params;
+    const departments = departmentsOf(viewerScope(officer));
+    const photo = /^[0-9a-f]{64}$/.test(sha256)
+      ? await prisma.complaintAttachment.findFirst({
+          where: {
+            sha256,
+            complaint: { trackingNumber, ...(departments ? { departmentCode: { in: departments } } : {}) },
+          },
+          include: { file: true },
+        })
+      : null;
+    // The same answer for a photo that is not there and one on a case the officer does not see.
+    if (!photo) return void res.status(404).json({ error: 'not_found', message: 'Foto tidak ditemukan.' });
+    res.type(photo.file.mimeType).sendFile(path.resolve(photo.file.path));
   });
 
   router.get('/api/stats', async (req, res) => {

@@ -32,6 +32,8 @@ export interface BoardCase {
   longitude: number | null;
   /** Channels where the citizen takes no messages, as the provider or an SMS STOP said; empty for an anonymous complainant. */
   optedOut: OptedOutChannel[];
+  /** A complaint's photos, oldest first, each at `/api/cases/{trackingNumber}/photos/{sha256}`; none for permits. */
+  photos: string[];
 }
 
 /** A channel identity of the case's citizen that takes no messages, and since when. */
@@ -39,6 +41,11 @@ export interface OptedOutChannel {
   channel: ChannelName;
   since: string;
   reason: string;
+}
+
+/** Where the board reads a case's photo: the signed-in officer's own view of the case. */
+export function casePhotoPath(trackingNumber: string, sha256: string): string {
+  return `/api/cases/${trackingNumber}/photos/${sha256}`;
 }
 
 /** The same case for the TV wall: nothing that could name or locate a citizen. */
@@ -111,7 +118,13 @@ export async function listBoardCases(prisma: PrismaClient, q: BoardQuery): Promi
       ? []
       : await prisma.complaint.findMany({
           where: { status: { in: [...COMPLAINT_OPEN_STATUSES] }, ...inDepartments },
-          include: { category: true, department: true, assignedOfficer: true, citizen },
+          include: {
+            category: true,
+            department: true,
+            assignedOfficer: true,
+            citizen,
+            attachments: { select: { sha256: true }, orderBy: [{ createdAt: 'asc' }, { sha256: 'asc' }] },
+          },
           orderBy: { deadlineAt: 'asc' },
           take: limit,
         });
@@ -138,6 +151,7 @@ export async function listBoardCases(prisma: PrismaClient, q: BoardQuery): Promi
         latitude: null,
         longitude: null,
         optedOut: optedOutOf(p.citizen.identities),
+        photos: [],
       };
     }),
     ...complaints.map((c): BoardCase => ({
@@ -162,6 +176,7 @@ export async function listBoardCases(prisma: PrismaClient, q: BoardQuery): Promi
       latitude: c.latitude,
       longitude: c.longitude,
       optedOut: c.anonymous ? [] : optedOutOf(c.citizen.identities),
+      photos: c.attachments.map((a) => casePhotoPath(c.trackingNumber, a.sha256)),
     })),
   ];
   return cases

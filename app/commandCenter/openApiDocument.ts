@@ -108,6 +108,31 @@ export const openApiDocument = {
         responses: { '200': json(ref('CaseList'), 'Open cases'), '401': error('Not signed in') },
       },
     },
+    '/api/cases/{trackingNumber}/photos/{sha256}': {
+      get: {
+        tags: ['board'],
+        summary: 'A photo of a complaint, as the citizen sent it (kept by its SHA-256)',
+        description: 'Only for officers who see the case: its department, or every department.',
+        security: [{ session: [] }],
+        parameters: [
+          { name: 'trackingNumber', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'sha256', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
+        ],
+        responses: {
+          '200': {
+            description: 'The photo',
+            content: Object.fromEntries(
+              ['image/jpeg', 'image/png', 'image/webp'].map((type) => [
+                type,
+                { schema: { type: 'string', contentMediaType: type } },
+              ]),
+            ),
+          },
+          '401': error('Not signed in'),
+          '404': error('No such photo on a case the officer sees'),
+        },
+      },
+    },
     '/api/stats': {
       get: {
         tags: ['board'],
@@ -309,6 +334,7 @@ export const openApiDocument = {
           'latitude',
           'longitude',
           'optedOut',
+          'photos',
         ],
         additionalProperties: false,
         properties: {
@@ -353,6 +379,11 @@ export const openApiDocument = {
                 reason: { enum: ['twilio-21610', 'telegram-blocked', 'sms-stop'] },
               },
             },
+          },
+          photos: {
+            type: 'array',
+            description: "The complaint's photos, each a path of GET /api/cases/{trackingNumber}/photos/{sha256}.",
+            items: { type: 'string', pattern: '^/api/cases/A\\d{8}/photos/[0-9a-f]{64}$' },
           },
         },
       },

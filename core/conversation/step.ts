@@ -10,6 +10,7 @@ import {
 } from './flows/complaintFlow.js';
 import { onSmallTalk } from './flows/smallTalkFlow.js';
 import { lookUp, onCaseResult, onMyCases, onTrackText, startTrack } from './flows/trackFlow.js';
+import { MAX_MEDIA_MB } from '../media/mediaLimits.js';
 import { heldDraft, park, parkedList, dropStaleParked } from './parking.js';
 import { line, message, option } from './replies.js';
 import { Turn } from './Turn.js';
@@ -71,6 +72,10 @@ export function step(state: ConversationState, event: StepEvent, ctx: StepContex
   turn.state = { ...turn.state, lastActivityAt: ctx.now.toISOString() };
   dropStaleParked(turn, ctx);
   const working = heldDraft(turn.state);
+  // A photo that could not be kept is said in front of the answer to the rest of the message.
+  for (const reason of new Set(event.mediaNotKept ?? [])) {
+    turn.notice(line(`media.notKept.${reason}`, { maxMb: MAX_MEDIA_MB }));
+  }
   onMessage(turn, event, ctx, firstContact);
   // Leaving a draft for anything but sending it or BATAL keeps it to resume.
   const stillHeld = heldDraft(turn.state);

@@ -19,6 +19,9 @@ export interface MediaRef {
   url: string;
 }
 
+/** Why a photo a citizen sent was not kept: over the size limit, not a photo, or not to be had from the channel. */
+export type MediaRefusal = 'tooLarge' | 'notAPhoto' | 'unavailable';
+
 /**
  * What every channel adapter produces from a native update.
  * @example { channel: 'sms', address: '6281234567890', externalId: 'SM123', receivedAt, text: 'pbb' }
@@ -41,6 +44,8 @@ export interface InboundEvent {
   phone?: string | undefined;
   /** SMS STOP/BERHENTI (optOut) and MULAI/START (optIn), recognised by the adapter. */
   control?: 'optOut' | 'optIn' | undefined;
+  /** Photos the inbox could not keep, and why: set by the inbox once it has fetched them, never by an adapter. */
+  mediaNotKept?: MediaRefusal[] | undefined;
 }
 
 /** One translatable line: an i18n key and its parameters. */
@@ -181,6 +186,8 @@ export type StepEvent =
       control?: 'optOut' | 'optIn' | undefined;
       location?: { latitude: number; longitude: number } | undefined;
       media: MediaRef[];
+      /** Photos sent with the message that could not be kept: the citizen is told why, the rest is read as usual. */
+      mediaNotKept?: MediaRefusal[] | undefined;
     }
   | { type: 'pbb.result'; nop: string; taxObject: TaxObjectView | null }
   | { type: 'permit.submitted'; trackingNumber: string; deadlineAt: string }

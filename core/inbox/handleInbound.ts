@@ -2,6 +2,9 @@ import type { CityData } from '../city/loadCityData.js';
 import { CaseError } from '../cases/CaseError.js';
 import { addComplaintInfo, findDuplicateComplaint, rateComplaint, submitComplaint } from '../cases/complaintService.js';
 import { findCaseView, listCitizenCases } from '../cases/findCases.js';
+import { MAX_MEDIA_BYTES } from '../media/mediaLimits.js';
+import { MediaRefused } from '../media/MediaRefused.js';
+import { photoType } from '../media/photoType.js';
 import { storeMedia, type MediaFetcher } from '../media/storeMedia.js';
 import type { StatusChanged } from '../cases/changeCaseStatus.js';
 import { writeNotification } from '../notify/writeNotification.js';
@@ -24,6 +27,7 @@ import type {
   InboundEvent,
   Lang,
   MediaRef,
+  MediaRefusal,
   PermitDraft,
   Reply,
   StepContext,
@@ -104,8 +108,7 @@ export async function handleInbound(deps: InboxDeps, received: InboundEvent): Pr
 
   // Photos are fetched and kept before the transaction: network time never holds a lock, and a
   // stored file is harmless if the message later fails.
-  const media = command ? [] : await keepMedia(deps, event);
-  const kept = { ...event, media };
+  const kept = command ? { ...event, media: [] } : { ...event, ...(await keepMedia(deps, event)) };
   return inTransaction(
     deps,
     (tx) => handleInTransaction(deps, tx, kept, command),
@@ -294,27 +297,41 @@ async function answerStranger(
   ];
 }
 
-/** Stores each photo by content hash and hands the core `sha256:<hash>` references. */
-async function keepMedia(deps: InboxDeps, event: InboundEvent): Promise<MediaRef[]> {
+/**
+ * Stores each photo by content hash and hands the core `sha256:<hash>` references; a photo that
+ * cannot be kept (too large, not a photo, the download failed) is named with its reason, so the
+ * citizen is told while the rest of their message is read as usual.
+ */
+async function keepMedia(
+  deps: InboxDeps,
+  event: InboundEvent,
+): Promise<{ media: MediaRef[]; mediaNotKept: MediaRefusal[] | undefined }> {
   const kept: MediaRef[] = [];
+  const notKept: MediaRefusal[] = [];
   for (const ref of event.media ?? []) {
     try {
       const bytes = await deps.fetchMedia(ref);
-      const file = await storeMedia(deps.mediaDir, bytes, ref.mimeType);
+      if (bytes.length > MAX_MEDIA_BYTES) throw new MediaRefused('tooLarge', `${bytes.length} bytes`);
+      // The bytes say what the file is; a provider's declared type may be wrong.
+      const mimeType = photoType(bytes);
+      if (!mimeType) throw new MediaRefused('notAPhoto', `sent as ${ref.mimeType}, not a JPEG, PNG or WebP`);
+      const file = await storeMedia(deps.mediaDir, bytes, mimeType);
       await deps.prisma.mediaFile.upsert({
         where: { sha256: file.sha256 },
-        create: { sha256: file.sha256, path: file.path, mimeType: ref.mimeType, sizeBytes: file.sizeBytes },
+        create: { sha256: file.sha256, path: file.path, mimeType, sizeBytes: file.sizeBytes },
         update: {},
       });
-      kept.push({ mimeType: ref.mimeType, url: `sha256:${file.sha256}` });
+      kept.push({ mimeType, url: `sha256:${file.sha256}` });
     } catch (error) {
+      const reason = error instanceof MediaRefused ? error.reason : 'unavailable';
+      notKept.push(reason);
       deps.logger.warn(
-        { channel: event.channel, address: event.address, reason: (error as Error).message },
+        { channel: event.channel, address: event.address, reason, detail: (error as Error).message },
         'photo not kept',
       );
     }
   }
-  return kept;
+  return { media: kept, mediaNotKept: notKept.length > 0 ? notKept : undefined };
 }
 
 async function handleInTransaction(
@@ -422,6 +439,7 @@ async function runDialogue(
     control: event.control,
     location: event.location,
     media: event.media ?? [],
+    mediaNotKept: event.mediaNotKept,
   };
   for (let i = 0; next && i < MAX_STEPS_PER_MESSAGE; i++) {
     const result = step(state, next, ctx);

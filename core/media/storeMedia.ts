@@ -2,6 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MediaRef } from '../conversation/types.js';
+import { MAX_MEDIA_BYTES, PHOTO_EXTENSIONS } from './mediaLimits.js';
+import { readCappedBody } from './readCappedBody.js';
 
 /** Fetches the bytes behind a media reference: data: URLs, local files, or http(s). */
 export type MediaFetcher = (ref: MediaRef) => Promise<Buffer>;
@@ -32,13 +34,10 @@ export const fetchMedia: MediaFetcher = async (ref) => {
   if (/^https?:/.test(ref.url)) {
     const response = await fetch(ref.url, { signal: AbortSignal.timeout(20_000) });
     if (!response.ok) throw new Error(`media fetch answered ${response.status}`);
-    return Buffer.from(await response.arrayBuffer());
+    return readCappedBody(response);
   }
   throw new Error('media reference of an unknown kind');
 };
-
-const MAX_BYTES = 10 * 1024 * 1024;
-const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
 
 /**
  * Keeps a file by the SHA-256 of its content under `dir/ab/abcdef....ext`, so the same photo sent
@@ -50,9 +49,9 @@ export async function storeMedia(
   mimeType: string,
 ): Promise<{ sha256: string; path: string; sizeBytes: number }> {
   if (bytes.length === 0) throw new Error('empty file');
-  if (bytes.length > MAX_BYTES) throw new Error('file larger than 10 MB');
+  if (bytes.length > MAX_MEDIA_BYTES) throw new Error('file larger than 10 MB');
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const file = path.join(dir, sha256.slice(0, 2), `${sha256}.${EXTENSIONS[mimeType] ?? 'bin'}`);
+  const file = path.join(dir, sha256.slice(0, 2), `${sha256}.${PHOTO_EXTENSIONS[mimeType] ?? 'bin'}`);
   const exists = await stat(file).then(
     () => true,
     () => false,

@@ -5,6 +5,9 @@ import type { ChannelName, InboundEvent } from '../../core/conversation/types.js
 import type { RenderedReply } from '../../core/i18n/createTranslator.js';
 import type { TestApp } from '../support/startApp.js';
 
+/** What the apps of channels that fetch photos sign Command Center sessions with, so a test can sign an officer in. */
+export const HARNESS_SESSION_SECRET = 'harness-session-secret-0123456789abcdef';
+
 /** The moment every parsed event is stamped with. */
 export const RECEIVED_AT = new Date('2026-11-28T03:00:00.000Z');
 
@@ -41,6 +44,11 @@ export interface ChannelRun {
   send(replies: RenderedReply[], address: string): Promise<unknown[]>;
   /** Hands a native inbound to the whole app as the provider would; resolves once the app has handled it. */
   deliver(native: unknown): Promise<void>;
+  /**
+   * Makes the provider serve `file` as the photo of this native message, as its API would for the
+   * app to download; absent on channels whose photos the app does not fetch from a provider.
+   */
+  servePhoto?: (native: unknown, file: Buffer) => void;
   /** Lines logged by the adapter's own logger, when it takes one, besides the app's. */
   adapterLogLines: string[];
   /** Credentials that must never reach a log line. */

@@ -1,17 +1,20 @@
 import twilio from 'twilio';
 import { parseTwilioInbound } from '../../bots/sms/twilio/parseTwilioInbound.js';
 import { FakeTwilioApi, postSignedTwilio } from '../support/fakeTwilio.js';
+import { PHOTO } from '../support/photoFiles.js';
 import { startApp } from '../support/startApp.js';
 import {
   appSender,
   expectAccepted,
   outbound,
   readFixtures,
+  HARNESS_SESSION_SECRET,
   RECEIVED_AT,
   type ChannelUnderTest,
 } from './ChannelUnderTest.js';
 
 const AUTH_TOKEN = 'harness-twilio-auth-token-4b1d9e07';
+const ACCOUNT_SID = `AC${'7'.repeat(32)}`;
 const PUBLIC_BASE_URL = 'https://layanan.kota.example';
 const SMS_PATH = '/webhooks/twilio/sms';
 
@@ -22,10 +25,21 @@ export const twilioChannel: ChannelUnderTest = {
   async start() {
     const api = new FakeTwilioApi();
     await api.start();
+    api.credentials = { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN };
+    /** The media sid of an MMS's first media (MediaUrl0 ends /Media/ME...). */
+    const mediaSidOf = (form: unknown): string =>
+      /\/Media\/(ME\w+)$/.exec((form as { MediaUrl0: string }).MediaUrl0)![1]!;
+    api.media.set(mediaSidOf(twilioChannel.fixtures.cases['a photo']?.native), {
+      bytes: PHOTO.bytes,
+      mimeType: 'image/jpeg',
+    });
     const app = await startApp(
       {
         SMS_PROVIDER: 'twilio',
-        TWILIO_ACCOUNT_SID: `AC${'7'.repeat(32)}`,
+        SESSION_SECRET: HARNESS_SESSION_SECRET,
+        TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+        // Media downloads go to the fake's API; the SDK's sends reach it through its request client.
+        TWILIO_API_ROOT: api.baseUrl,
         TWILIO_AUTH_TOKEN: AUTH_TOKEN,
         TWILIO_FROM: '+15005550006',
         SMS_RATE_PER_SECOND: '50',
@@ -39,6 +53,9 @@ export const twilioChannel: ChannelUnderTest = {
       app,
       secrets: [AUTH_TOKEN],
       adapterLogLines: [],
+      servePhoto(form, file) {
+        api.media.set(mediaSidOf(form), { bytes: file, mimeType: 'image/jpeg' });
+      },
       parse: async (form) => parseTwilioInbound(form as Record<string, string>, RECEIVED_AT),
       async send(replies, address) {
         api.calls.length = 0;

@@ -1,12 +1,14 @@
 import { createHmac } from 'node:crypto';
 import { parseCloudWebhook } from '../../bots/whatsapp/cloud/parseCloudWebhook.js';
 import { FakeGraphApi } from '../support/fakeGraphApi.js';
+import { PHOTO } from '../support/photoFiles.js';
 import { startApp } from '../support/startApp.js';
 import {
   appSender,
   expectAccepted,
   outbound,
   readFixtures,
+  HARNESS_SESSION_SECRET,
   RECEIVED_AT,
   type ChannelUnderTest,
 } from './ChannelUnderTest.js';
@@ -22,9 +24,19 @@ export const whatsappCloudChannel: ChannelUnderTest = {
   fixtures: readFixtures('whatsapp-cloud'),
   async start() {
     const graph = new FakeGraphApi();
+    graph.token = TOKEN;
     await graph.start();
+    /** The media id of the image in a webhook body, as the fixtures carry one. */
+    const imageIdOf = (body: unknown): string =>
+      (body as { entry: Array<{ changes: Array<{ value: { messages: Array<{ image: { id: string } }> } }> }> })
+        .entry[0]!.changes[0]!.value.messages[0]!.image.id;
+    graph.media.set(imageIdOf(whatsappCloudChannel.fixtures.cases['a photo']?.native), {
+      bytes: PHOTO.bytes,
+      mimeType: 'image/jpeg',
+    });
     const app = await startApp({
       WHATSAPP_MODE: 'cloud',
+      SESSION_SECRET: HARNESS_SESSION_SECRET,
       WHATSAPP_CLOUD_TOKEN: TOKEN,
       WHATSAPP_CLOUD_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
       WHATSAPP_CLOUD_APP_SECRET: APP_SECRET,
@@ -35,6 +47,9 @@ export const whatsappCloudChannel: ChannelUnderTest = {
       app,
       secrets: [TOKEN, APP_SECRET, VERIFY_TOKEN],
       adapterLogLines: [],
+      servePhoto(body, file) {
+        graph.media.set(imageIdOf(body), { bytes: file, mimeType: 'image/jpeg' });
+      },
       async parse(body) {
         const { messages } = parseCloudWebhook(body, RECEIVED_AT, PHONE_NUMBER_ID);
         if (messages.length > 1) throw new Error('a fixture posts one message at a time');

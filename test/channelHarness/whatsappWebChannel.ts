@@ -9,8 +9,16 @@ import { listenWhatsAppWeb } from '../../bots/whatsapp/web/listenWhatsAppWeb.js'
 import type { InboundEvent } from '../../core/conversation/types.js';
 import { captureLogger } from '../support/silentLogger.js';
 import { startApp } from '../support/startApp.js';
-import { webMessage, type WebMessageData } from '../support/whatsappWebMessage.js';
-import { appSender, outbound, readFixtures, RECEIVED_AT, type ChannelUnderTest } from './ChannelUnderTest.js';
+import { PHOTO } from '../support/photoFiles.js';
+import { serveWebPage, webMessage, type WebMessageData, type WebPage } from '../support/whatsappWebMessage.js';
+import {
+  appSender,
+  HARNESS_SESSION_SECRET,
+  outbound,
+  readFixtures,
+  RECEIVED_AT,
+  type ChannelUnderTest,
+} from './ChannelUnderTest.js';
 
 /** A real client as production builds it, never initialized: it never starts a browser. */
 function neverInitializedClient(sessionDir: string): Client {
@@ -41,8 +49,13 @@ export const whatsappWebChannel: ChannelUnderTest = {
         body: String(content),
       });
     };
+    // What the WhatsApp Web page holds: every message the app was given, the fixture's photo with real bytes.
+    const page: WebPage = new Map();
+    const photo = whatsappWebChannel.fixtures.cases['a photo']?.native as WebMessageData;
+    page.set(photo.id._serialized, { data: photo, file: PHOTO.bytes });
+    serveWebPage(appClient, page);
     const app = await startApp(
-      { WHATSAPP_MODE: 'web', CHROMIUM_PATH: '/usr/bin/chromium' },
+      { WHATSAPP_MODE: 'web', CHROMIUM_PATH: '/usr/bin/chromium', SESSION_SECRET: HARNESS_SESSION_SECRET },
       {},
       { whatsappWebClient: appClient },
     );
@@ -73,6 +86,9 @@ export const whatsappWebChannel: ChannelUnderTest = {
       app,
       secrets: [],
       adapterLogLines: log.lines,
+      servePhoto(data, file) {
+        page.set((data as WebMessageData).id._serialized, { data: data as WebMessageData, file });
+      },
       async parse(data) {
         received.length = 0;
         parseClient.emit('message', webMessage(parseClient, data as WebMessageData));
@@ -87,7 +103,9 @@ export const whatsappWebChannel: ChannelUnderTest = {
         return [...sent];
       },
       async deliver(data) {
-        appClient.emit('message', webMessage(appClient, data as WebMessageData));
+        const message = data as WebMessageData;
+        if (!page.has(message.id._serialized)) page.set(message.id._serialized, { data: message });
+        appClient.emit('message', webMessage(appClient, message));
         await nextTurn();
         await Promise.allSettled([...handling]);
       },

@@ -18,15 +18,33 @@ export interface TwilioCall {
   user: string;
 }
 
+/** One request for MMS media: at the API (with or without credentials) or at the media host it redirects to. */
+export interface TwilioMediaCall {
+  host: 'api' | 'media';
+  path: string;
+  authorization: string | undefined;
+}
+
 /**
  * A local stand-in for Twilio's REST API (the outside world): it accepts `Messages.json`
  * posts, records them, lists them back (`GET Messages.json?To=&From=`, newest first, as
  * Twilio's Message list does), and can be told to fail, like a provider having a bad day, or
  * to hold its answers: a held message is accepted (it is in `calls` and in the list) but the
  * sender hears nothing until `release()`, as when a process dies while Twilio answers.
+ * It serves inbound MMS media as Twilio's Media resource does: `GET
+ * /2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media/{MediaSid}` with HTTP basic auth
+ * answers a 307 redirect to the media on a host of its own (another origin, as Twilio's media
+ * CDN is), which serves the bytes.
  */
 export class FakeTwilioApi {
   readonly calls: TwilioCall[] = [];
+  /** Media by its sid (ME...), served at the media URLs of `mediaUrl`. */
+  readonly media = new Map<string, { bytes: Buffer; mimeType: string }>();
+  readonly mediaCalls: TwilioMediaCall[] = [];
+  /** The basic auth (account SID, auth token) media requests must carry. */
+  credentials: { accountSid: string; authToken: string } | null = null;
+  private mediaHost: Server | null = null;
+  mediaHostUrl = '';
   /** While set, every send is refused with this HTTP status. */
   failWith: number | null = null;
   /** While set, accepted messages are answered only at `release()`. */
@@ -54,6 +72,22 @@ export class FakeTwilioApi {
       req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
       req.on('end', () => {
         const [pathname, query = ''] = (req.url ?? '').split('?');
+        const media = /^\/2010-04-01\/Accounts\/AC\w+\/Messages\/\w+\/Media\/(ME\w+)$/.exec(pathname ?? '');
+        if (req.method === 'GET' && media) {
+          this.mediaCalls.push({ host: 'api', path: pathname ?? '', authorization: req.headers.authorization });
+          const { accountSid, authToken } = this.credentials ?? { accountSid: '', authToken: '' };
+          const expected = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
+          if (!this.credentials || req.headers.authorization !== expected) {
+            res
+              .writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Basic realm="Twilio API"' })
+              .end('{"code":20003,"message":"Authenticate","status":401}');
+          } else if (!this.media.has(media[1] ?? '')) {
+            res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":20404,"message":"not found"}');
+          } else {
+            res.writeHead(307, { location: `${this.mediaHostUrl}/media.twiliocdn.com/${media[1]}` }).end();
+          }
+          return;
+        }
         // A Twilio-compatible API may serve Twilio's paths under a prefix of its own.
         const match = /^(?:\/[\w-]+)*\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/.exec(pathname ?? '');
         if (req.method === 'GET' && match) {
@@ -145,6 +179,21 @@ export class FakeTwilioApi {
     this.server.listen(0, '127.0.0.1');
     await once(this.server, 'listening');
     this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.mediaHost = createServer((req, res) => {
+      this.mediaCalls.push({ host: 'media', path: req.url ?? '', authorization: req.headers.authorization });
+      const found = this.media.get(/\/media\.twiliocdn\.com\/(ME\w+)$/.exec(req.url ?? '')?.[1] ?? '');
+      if (!found) res.writeHead(404).end();
+      else
+        res.writeHead(200, { 'content-type': found.mimeType, 'content-length': found.bytes.length }).end(found.bytes);
+    });
+    this.mediaHost.listen(0, '127.0.0.1');
+    await once(this.mediaHost, 'listening');
+    this.mediaHostUrl = `http://127.0.0.1:${(this.mediaHost.address() as AddressInfo).port}`;
+  }
+
+  /** The MediaUrl Twilio's webhook gives for a media of a message, as on https://api.twilio.com. */
+  static mediaUrl(accountSid: string, messageSid: string, mediaSid: string): string {
+    return `https://api.twilio.com/2010-04-01/Accounts/${accountSid}/Messages/${messageSid}/Media/${mediaSid}`;
   }
 
   /** The real twilio RequestClient, with Twilio's host swapped for this fake. */
@@ -159,6 +208,10 @@ export class FakeTwilioApi {
   }
 
   async stop(): Promise<void> {
+    if (this.mediaHost) {
+      this.mediaHost.close();
+      await once(this.mediaHost, 'close');
+    }
     if (!this.server) return;
     this.held = [];
     this.server.closeAllConnections();

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createMediaFetcher, type ProviderOverrides } from '../../bots/registry.js';
+import type { WhatsAppWebMediaClient } from '../../bots/whatsapp/web/createWebMediaFetcher.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../../app/createRuntime.js';
 import { createWebApp } from '../../app/createWebApp.js';
 import { startBotRole } from '../../app/startBotRole.js';
@@ -45,7 +46,9 @@ export async function startApp(
   env: Record<string, string>,
   overrides: ProviderOverrides = {},
   /** The bot role's whatsapp-web.js client, built by the test and never initialized. */
-  runtimeOptions: Pick<RuntimeOptions, 'whatsappWebClient'> = {},
+  runtimeOptions: {
+    whatsappWebClient?: NonNullable<RuntimeOptions['whatsappWebClient']> & WhatsAppWebMediaClient;
+  } = {},
 ): Promise<TestApp> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
@@ -68,7 +71,14 @@ export async function startApp(
   });
   const { logger, lines } = captureLogger();
   const clock = { now: new Date() };
-  const core = await boot(config, { logger, clock: () => clock.now, fetchMedia: createMediaFetcher(config.telegram) });
+  const core = await boot(config, {
+    logger,
+    clock: () => clock.now,
+    fetchMedia: createMediaFetcher(config, {
+      whatsappWebClient: runtimeOptions.whatsappWebClient,
+      fetch: overrides.fetch,
+    }),
+  });
   const runtime = await createRuntime(core, {
     ...runtimeOptions,
     overrides,
