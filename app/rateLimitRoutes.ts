@@ -6,6 +6,7 @@ import type { Core } from '../core/boot.js';
 import type { RateLimitConfig } from '../core/config/loadConfig.js';
 import { cookieValue, readSession, SESSION_COOKIE } from './commandCenter/sessionCookie.js';
 import type { Runtime } from './createRuntime.js';
+import { sendOpen311Error } from './commandCenter/open311Answer.js';
 
 /** How a limited route answers 429: officers' and citizens' routes in words, machines' in their format. */
 type Answer = 'json' | 'open311' | 'text';
@@ -83,7 +84,7 @@ function limiterFactory(core: Core, runtime: Runtime) {
         const retryAfter = res.getHeader('Retry-After');
         if (answer === 'json') res.status(429).json({ error: 'too_many_requests', message: TOO_MANY });
         else if (answer === 'open311')
-          res.status(429).json([{ code: 429, description: `too many requests; retry after ${retryAfter} seconds` }]);
+          sendOpen311Error(req, res, 429, `too many requests; retry after ${retryAfter} seconds`);
         else res.status(429).type('text/plain').send('too many requests');
       },
     });

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from '../core/log/createLogger.js';
+import { sendOpen311Error } from './commandCenter/open311Answer.js';
 
 /** What a refused request is told, per kind of route; never anything from its body. */
 const REFUSED = 'Permintaan tidak dapat dibaca.';
@@ -18,7 +19,7 @@ export function refuseOrFail(logger: Logger): ErrorRequestHandler {
       const errorType = typeof error?.type === 'string' ? error.type : 'request.invalid';
       logger.warn({ status, path, errorType }, 'request refused');
       if (res.headersSent) return void res.end();
-      if (path.startsWith('/open311/')) res.status(status).json([{ code: status, description: errorType }]);
+      if (path.startsWith('/open311/')) sendOpen311Error(req, res, status, errorType);
       else if (path.startsWith('/api/')) res.status(status).json({ error: errorType, message: REFUSED });
       else res.status(status).type('text/plain').send(errorType);
       return;

@@ -1,13 +1,20 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCity } from './support/testDatabase.js';
 import { getJson, seedOfficer, signIn } from './support/commandCenter.js';
 import { FakeTwilioApi } from './support/fakeTwilio.js';
 import { createOpenApiValidator } from './support/openApiValidator.js';
+import { readOpen311Xml, type Open311Xml } from './support/readOpen311Xml.js';
 import { startApp, type TestApp } from './support/startApp.js';
 
 // Open311 GeoReport v2 for complaints, against the whole app on PostgreSQL and Redis: a filed
 // request becomes a complaint of the category's department, visible to that department's
 // officers, the Inspectorate and the TV wall, and to the public list without personal data.
+// Every route answers as the spec says (http://wiki.open311.org/GeoReport_v2, source
+// GeoReport_v2/index.md of open311/open311.github.io): JSON and XML, comma lists, the error list
+// with the spec's status codes. The spec's own examples are the fixtures in test/fixtures/open311/
+// (see georeport-v2.source there); XML answers are read with fast-xml-parser, not the app's writer.
 
 const KEY = 'open311-test-key-0123456789';
 const OTHER_KEY = 'second-client-key-abcdefghij';
@@ -21,6 +28,59 @@ const REPORTER = {
 const DESCRIPTION = 'Lubang besar di tengah jalan, sudah dua motor jatuh minggu ini';
 const openapi = createOpenApiValidator();
 
+const FIXTURES = path.join(import.meta.dirname, 'fixtures', 'open311');
+const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');
+const SPEC = {
+  services: readOpen311Xml(fixture('services.xml')),
+  postRequest: fixture('post-request.form').trim(),
+  postResponse: readOpen311Xml(fixture('post-response.xml')),
+  tokenResponse: readOpen311Xml(fixture('token-response.xml')),
+  requests: readOpen311Xml(fixture('requests.xml')),
+  errors: readOpen311Xml(fixture('errors.xml')),
+  errorsJson: JSON.parse(fixture('errors.json')) as Array<Record<string, unknown>>,
+};
+
+/**
+ * The fields of each answer, in order, from the spec's "Response" tables (the spec's JSON examples
+ * are not JSON: `"service_code":001`). An answer may leave out a field, never add or reorder one.
+ */
+const SPEC_FIELDS = {
+  service: ['service_code', 'service_name', 'description', 'metadata', 'type', 'keywords', 'group'],
+  request: [
+    'service_request_id',
+    'status',
+    'status_notes',
+    'service_name',
+    'service_code',
+    'description',
+    'agency_responsible',
+    'service_notice',
+    'requested_datetime',
+    'updated_datetime',
+    'expected_datetime',
+    'address',
+    'address_id',
+    'zipcode',
+    'lat',
+    'long',
+    'media_url',
+  ],
+  created: ['service_request_id', 'token', 'service_notice', 'account_id'],
+  error: ['code', 'description'],
+} as const;
+
+/** The fields of `names` that are not in `spec`, or out of the spec's order. */
+function offSpec(names: readonly string[], spec: readonly string[]): string[] {
+  const positions = names.map((n) => spec.indexOf(n));
+  return names.filter((n, i) => positions[i] === -1 || (i > 0 && positions[i]! < positions[i - 1]!));
+}
+
+/** XML items as rows of text, as the Spark convention maps them to JSON (empty element: null). */
+const rowsOf = (xml: Open311Xml) => xml.items.map((item) => Object.fromEntries(item.fields));
+/** JSON rows with every value as XML writes it. */
+const asText = (rows: Array<Record<string, unknown>>) =>
+  rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? null : String(v)])));
+
 describe('Open311 GeoReport v2', () => {
   const api = new FakeTwilioApi();
   let app: TestApp;
@@ -28,8 +88,8 @@ describe('Open311 GeoReport v2', () => {
   let dinkes = '';
   let inspectorate = '';
 
-  const post = (form: Record<string, string>, type: 'form' | 'json' = 'form') =>
-    fetch(`${app.baseUrl}/open311/v2/requests.json`, {
+  const post = (form: Record<string, string>, type: 'form' | 'json' = 'form', format: 'json' | 'xml' = 'json') =>
+    fetch(`${app.baseUrl}/open311/v2/requests.${format}`, {
       method: 'POST',
       headers: { 'content-type': type === 'form' ? 'application/x-www-form-urlencoded' : 'application/json' },
       body: type === 'form' ? new URLSearchParams(form).toString() : JSON.stringify(form),
@@ -46,6 +106,37 @@ describe('Open311 GeoReport v2', () => {
   });
   const expectValid = (method: string, path: string, status: number, body: unknown) =>
     expect(openapi.errors(method, path, status, body)).toEqual([]);
+  /** A GET as a client sends it: status, Content-Type and the body as text. */
+  const get = async (path: string, headers: Record<string, string> = {}, method = 'GET') => {
+    const res = await fetch(`${app.baseUrl}${path}`, { method, headers });
+    return {
+      status: res.status,
+      type: res.headers.get('content-type'),
+      allow: res.headers.get('allow'),
+      text: await res.text(),
+    };
+  };
+  /** An XML answer: the spec's Content-Type, documented in the OpenAPI document, read by a parser of its own. */
+  const xmlAnswer = (
+    answer: { status: number; type: string | null; text: string },
+    method: string,
+    documented: string,
+  ): Open311Xml => {
+    expect(answer.type).toBe('text/xml; charset=utf-8');
+    expect(answer.text.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
+    expect(openapi.documents(method, documented, answer.status, 'text/xml')).toEqual([]);
+    const xml = readOpen311Xml(answer.text);
+    expect(xml).toMatchObject({ version: '1.0', encoding: 'UTF-8' });
+    return xml;
+  };
+  /** The spec's error list in XML, shaped as its example (errors.xml): `<errors><error><code/><description/>`. */
+  const expectXmlError = (xml: Open311Xml, code: number) => {
+    expect(xml.root).toBe(SPEC.errors.root);
+    expect(xml.items.map((i) => i.name)).toEqual([SPEC.errors.items[0]!.name]);
+    expect(xml.items[0]!.fields.map(([name]) => name)).toEqual(SPEC.errors.items[0]!.fields.map(([name]) => name));
+    expect(xml.items[0]!.fields[0]).toEqual(['code', String(code)]);
+    return xml.items[0]!.fields[1]![1]!;
+  };
 
   beforeAll(async () => {
     await api.start();
@@ -82,7 +173,7 @@ describe('Open311 GeoReport v2', () => {
   it('lists the 13 complaint categories as services', async () => {
     const { status, body } = await getJson(app, '/open311/v2/services.json');
     expect(status).toBe(200);
-    expectValid('get', '/open311/v2/services.json', 200, body);
+    expectValid('get', '/open311/v2/services.{format}', 200, body);
     const services = body as Array<{ service_code: string; service_name: string; group: string }>;
     expect(services).toHaveLength(13);
     expect(services.map((s) => s.service_code)).toEqual(defaultCity.complaintCategories.map((c) => c.code));
@@ -102,12 +193,12 @@ describe('Open311 GeoReport v2', () => {
     expect(res.status).toBe(403);
     const body = await res.json();
     expect(body).toEqual([{ code: 403, description: 'api_key is missing or not valid' }]);
-    expectValid('post', '/open311/v2/requests.json', 403, body);
+    expectValid('post', '/open311/v2/requests.{format}', 403, body);
     expect(await app.core.db.prisma.complaint.count()).toBe(before);
   });
 
   it.each([
-    { label: 'an unknown service_code', form: { service_code: 'ufo' }, says: 'service_code' },
+    { label: 'no service_code', form: { service_code: '' }, says: 'service_code' },
     { label: 'no description', form: { description: '' }, says: 'description' },
     { label: 'no location at all', form: { lat: '', long: '', address_string: '' }, says: 'location' },
     { label: 'a latitude without longitude', form: { long: '' }, says: 'lat and long' },
@@ -120,7 +211,7 @@ describe('Open311 GeoReport v2', () => {
       const res = await post(valid(form));
       expect(res.status).toBe(400);
       const body = (await res.json()) as Array<{ code: number; description: string }>;
-      expectValid('post', '/open311/v2/requests.json', 400, body);
+      expectValid('post', '/open311/v2/requests.{format}', 400, body);
       expect(body[0]!.description).toContain(says);
     },
   );
@@ -129,7 +220,7 @@ describe('Open311 GeoReport v2', () => {
     const res = await post(valid());
     expect(res.status).toBe(201);
     const body = (await res.json()) as Array<{ service_request_id: string; service_notice: string }>;
-    expectValid('post', '/open311/v2/requests.json', 201, body);
+    expectValid('post', '/open311/v2/requests.{format}', 201, body);
     const id = body[0]!.service_request_id;
     expect(id).toMatch(/^A\d{8}$/);
     expect(body[0]!.service_notice).toContain('Dinas Pekerjaan Umum');
@@ -210,7 +301,7 @@ describe('Open311 GeoReport v2', () => {
   it('lists requests without personal data, filterable by service, status and dates, and finds one by id', async () => {
     const list = await getJson(app, '/open311/v2/requests.json');
     expect(list.status).toBe(200);
-    expectValid('get', '/open311/v2/requests.json', 200, list.body);
+    expectValid('get', '/open311/v2/requests.{format}', 200, list.body);
     const requests = list.body as Array<{ service_request_id: string; service_code: string; status: string }>;
     expect(requests.length).toBeGreaterThanOrEqual(3);
     const text = JSON.stringify(list.body);
@@ -244,16 +335,16 @@ describe('Open311 GeoReport v2', () => {
 
     const bad = await getJson(app, '/open311/v2/requests.json?status=pending');
     expect(bad.status).toBe(400);
-    expectValid('get', '/open311/v2/requests.json', 400, bad.body);
+    expectValid('get', '/open311/v2/requests.{format}', 400, bad.body);
 
     const one = requests[0]!.service_request_id;
     const single = await getJson(app, `/open311/v2/requests/${one}.json`);
     expect(single.status).toBe(200);
-    expectValid('get', '/open311/v2/requests/{id}.json', 200, single.body);
+    expectValid('get', '/open311/v2/requests/{id}.{format}', 200, single.body);
     expect(single.body).toEqual([requests[0]]);
     const missing = await getJson(app, '/open311/v2/requests/A00000000.json');
     expect(missing.status).toBe(404);
-    expectValid('get', '/open311/v2/requests/{id}.json', 404, missing.body);
+    expectValid('get', '/open311/v2/requests/{id}.{format}', 404, missing.body);
   });
 
   it('closes a request in the list when its complaint is closed', async () => {
@@ -270,6 +361,271 @@ describe('Open311 GeoReport v2', () => {
       service_request_id: string;
     }>;
     expect(closed.map((r) => r.service_request_id)).toEqual([id]);
+  });
+
+  it("GET services.xml: the elements of the spec's example, the same services as services.json", async () => {
+    const answer = await get('/open311/v2/services.xml');
+    expect(answer.status).toBe(200);
+    const xml = xmlAnswer(answer, 'get', '/open311/v2/services.{format}');
+    expect(xml.root).toBe(SPEC.services.root);
+    expect(new Set(xml.items.map((i) => i.name))).toEqual(new Set(SPEC.services.items.map((i) => i.name)));
+    // Every field of the spec's first example service, in its order.
+    const specFields = SPEC.services.items[0]!.fields.map(([name]) => name);
+    for (const item of xml.items) expect(item.fields.map(([name]) => name)).toEqual(specFields);
+    const json = await get('/open311/v2/services.json');
+    expect(json.type).toBe('application/json; charset=utf-8');
+    const services = JSON.parse(json.text) as Array<Record<string, unknown>>;
+    for (const row of services) expect(offSpec(Object.keys(row), SPEC_FIELDS.service)).toEqual([]);
+    expect(rowsOf(xml)).toEqual(asText(services));
+    // No category has attributes: metadata false everywhere, so no client asks for a definition.
+    expect(new Set(rowsOf(xml).map((r) => r.metadata))).toEqual(new Set(['false']));
+  });
+
+  it.each([
+    {
+      label: 'a service whose metadata is false',
+      path: '/open311/v2/services/jalan',
+      documented: '/open311/v2/services/{service_code}.{format}',
+      says: 'metadata is false',
+    },
+    {
+      label: 'an unknown service',
+      path: '/open311/v2/services/ufo',
+      documented: '/open311/v2/services/{service_code}.{format}',
+      says: 'no service ufo',
+    },
+    {
+      // The token of the spec's example (token-response.xml).
+      label: 'a token (every service is realtime)',
+      path: `/open311/v2/tokens/${Object.fromEntries(SPEC.tokenResponse.items[0]!.fields).token}`,
+      documented: '/open311/v2/tokens/{token}.{format}',
+      says: 'realtime',
+    },
+  ])('GET Service Definition / token for $label: 404 in the error format of .json and .xml', async (row) => {
+    const json = await get(`${row.path}.json`);
+    expect(json.status).toBe(404);
+    expect(json.type).toBe('application/json; charset=utf-8');
+    const body = JSON.parse(json.text) as Array<{ code: number; description: string }>;
+    expect(openapi.errors('get', row.documented, 404, body)).toEqual([]);
+    // Shaped as the spec's JSON error example (errors.json).
+    expect(body.map((e) => Object.keys(e))).toEqual(SPEC.errorsJson.map((e) => Object.keys(e)));
+    expect(body[0]).toMatchObject({ code: 404, description: expect.stringContaining(row.says) });
+    const xml = xmlAnswer(await get(`${row.path}.xml`), 'get', row.documented);
+    expect(expectXmlError(xml, 404)).toBe(body[0]!.description.replaceAll('.json', '.xml'));
+  });
+
+  /** The spec's own example POST (post-request.form), with some fields changed. */
+  const specForm = (changes: Record<string, string>) => {
+    const form = new URLSearchParams(SPEC.postRequest);
+    for (const [name, value] of Object.entries(changes)) form.set(name, value);
+    return form.toString();
+  };
+  const postXml = async (body: string, contentType = 'application/x-www-form-urlencoded; charset=utf-8') => {
+    const res = await fetch(`${app.baseUrl}/open311/v2/requests.xml`, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body,
+    });
+    return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
+  };
+
+  it.each([
+    { label: 'as it stands (api_key=xyz)', changes: {}, status: 403, says: 'api_key' },
+    {
+      label: "with this city's key: service_code 001 is not one of services",
+      changes: { api_key: KEY },
+      status: 404,
+      says: 'service_code is not one of services.xml',
+    },
+  ] as Array<{ label: string; changes: Record<string, string>; status: number; says: string }>)(
+    "POST requests.xml with the spec's example request $label: $status, the error list in XML",
+    async (row) => {
+      const before = await app.core.db.prisma.complaint.count();
+      const xml = xmlAnswer(await postXml(specForm(row.changes)), 'post', '/open311/v2/requests.{format}');
+      expect(expectXmlError(xml, row.status)).toContain(row.says);
+      expect(await app.core.db.prisma.complaint.count()).toBe(before);
+    },
+  );
+
+  it("POST requests.xml: the spec's example request with this city's key and service files it; the answer has the elements of the spec's example", async () => {
+    const answer = await postXml(specForm({ api_key: KEY, service_code: 'jalan' }));
+    expect(answer.status).toBe(201);
+    const xml = xmlAnswer(answer, 'post', '/open311/v2/requests.{format}');
+    expect(xml.root).toBe(SPEC.postResponse.root);
+    expect(xml.items.map((i) => i.name)).toEqual(SPEC.postResponse.items.map((i) => i.name));
+    expect(xml.items[0]!.fields.map(([name]) => name)).toEqual(SPEC.postResponse.items[0]!.fields.map(([n]) => n));
+    const created = Object.fromEntries(xml.items[0]!.fields);
+    expect(created.account_id).toBeNull();
+    expect(created.service_notice).toContain('Dinas Pekerjaan Umum');
+    const row = await app.core.db.prisma.complaint.findUniqueOrThrow({
+      where: { trackingNumber: created.service_request_id! },
+    });
+    // The spec's fields as filed; its attribute[...], device_id, account_id and media_url are not kept.
+    expect(row).toMatchObject({
+      categoryCode: 'jalan',
+      departmentCode: 'PUPR',
+      description: 'A large sinkhole is destroying the street',
+      locationText: '1234 5th street',
+      latitude: 37.76524078,
+      longitude: -122.4212043,
+      reporterName: 'john smith',
+      reporterEmail: 'smit333@sfgov.edu',
+      // An international number of 9 digits, as written in the spec.
+      reporterPhone: '111111111',
+    });
+  });
+
+  it("GET requests.xml and requests/{id}.xml: the elements of the spec's example, the same requests as JSON", async () => {
+    const answer = await get('/open311/v2/requests.xml');
+    expect(answer.status).toBe(200);
+    const xml = xmlAnswer(answer, 'get', '/open311/v2/requests.{format}');
+    expect(xml.root).toBe(SPEC.requests.root);
+    expect(new Set(xml.items.map((i) => i.name))).toEqual(new Set(SPEC.requests.items.map((i) => i.name)));
+    const specFields = SPEC.requests.items[0]!.fields.map(([name]) => name);
+    for (const item of xml.items)
+      expect(
+        offSpec(
+          item.fields.map(([name]) => name),
+          specFields,
+        ),
+      ).toEqual([]);
+    const json = (await getJson(app, '/open311/v2/requests.json')).body as Array<Record<string, unknown>>;
+    for (const row of json) expect(offSpec(Object.keys(row), SPEC_FIELDS.request)).toEqual([]);
+    expect(rowsOf(xml)).toEqual(asText(json));
+    expect(xml.items.length).toBeGreaterThanOrEqual(4);
+
+    const first = rowsOf(xml)[0]!;
+    const one = xmlAnswer(
+      await get(`/open311/v2/requests/${first.service_request_id}.xml`),
+      'get',
+      '/open311/v2/requests/{id}.{format}',
+    );
+    expect(one.root).toBe(SPEC.requests.root);
+    expect(rowsOf(one)).toEqual([first]);
+    const missing = await get('/open311/v2/requests/A00000000.xml');
+    expect(missing.status).toBe(404);
+    expect(expectXmlError(xmlAnswer(missing, 'get', '/open311/v2/requests/{id}.{format}'), 404)).toContain('A00000000');
+  });
+
+  it('GET requests: service_code and status as comma lists or repeated, service_request_id as a comma list overriding the rest', async () => {
+    type Row = { service_request_id: string; service_code: string; status: string };
+    const list = async (query: string) => {
+      const answer = await getJson(app, `/open311/v2/requests.json?${query}`);
+      expect(answer.status).toBe(200);
+      return answer.body as Row[];
+    };
+    const all = await list('');
+    const jalanOrSampah = all.filter((r) => r.service_code === 'jalan' || r.service_code === 'sampah');
+    expect(new Set(jalanOrSampah.map((r) => r.service_code))).toEqual(new Set(['jalan', 'sampah']));
+    expect(await list('service_code=jalan,sampah')).toEqual(jalanOrSampah);
+    expect(await list('service_code=jalan&service_code=sampah')).toEqual(jalanOrSampah);
+    expect(await list('service_code=jalan,,sampah,')).toEqual(jalanOrSampah);
+    expect(new Set(all.map((r) => r.status))).toEqual(new Set(['open', 'closed']));
+    expect(await list('status=open,closed')).toEqual(all);
+    expect(await list('status=open&status=closed')).toEqual(all);
+    expect(await list('status=closed,')).toEqual(all.filter((r) => r.status === 'closed'));
+    expect(await list('service_code=jalan,sampah&status=open')).toEqual(
+      jalanOrSampah.filter((r) => r.status === 'open'),
+    );
+
+    const two = [all.find((r) => r.service_code === 'jalan')!, all.find((r) => r.service_code === 'sampah')!];
+    const ids = two.map((r) => r.service_request_id);
+    // "This overrides all other arguments": the two open requests, though status, service_code and dates say otherwise.
+    const overridden = await list(
+      `service_request_id=${ids.join(',')}&status=closed&service_code=lampu&start_date=2000-01-01T00:00:00Z`,
+    );
+    expect(overridden.map((r) => r.service_request_id).sort()).toEqual([...ids].sort());
+
+    const xml = xmlAnswer(
+      await get('/open311/v2/requests.xml?service_code=jalan,sampah'),
+      'get',
+      '/open311/v2/requests.{format}',
+    );
+    expect(rowsOf(xml)).toEqual(asText(jalanOrSampah));
+    const bad = await get('/open311/v2/requests.xml?status=open,pending');
+    expect(bad.status).toBe(400);
+    expect(expectXmlError(xmlAnswer(bad, 'get', '/open311/v2/requests.{format}'), 400)).toContain('status');
+  });
+
+  it('GET requests: dates within one span of 90 days, as the spec limits it', async () => {
+    const day = (n: number) => encodeURIComponent(new Date(app.clock.now.getTime() + n * 86_400_000).toISOString());
+    const all = (await getJson(app, '/open311/v2/requests.json')).body as unknown[];
+    for (const [query, says] of [
+      [`start_date=${day(-91)}&end_date=${day(0)}`, 'at most 90 days'],
+      [`start_date=${day(0)}&end_date=${day(-1)}`, 'before start_date'],
+      [`start_date=${day(-1)}&start_date=${day(-2)}`, 'once'],
+    ] as const) {
+      const bad = await getJson(app, `/open311/v2/requests.json?${query}`);
+      expect(bad.status).toBe(400);
+      expectValid('get', '/open311/v2/requests.{format}', 400, bad.body);
+      expect((bad.body as Array<{ description: string }>)[0]!.description).toContain(says);
+    }
+    // One date fixes one end of a 90-day span: from 100 days ago the span ends before anything was filed.
+    expect((await getJson(app, `/open311/v2/requests.json?start_date=${day(-100)}`)).body).toEqual([]);
+    expect((await getJson(app, `/open311/v2/requests.json?end_date=${day(1)}`)).body).toEqual(all);
+    expect((await getJson(app, `/open311/v2/requests.json?start_date=${day(-89)}&end_date=${day(1)}`)).body).toEqual(
+      all,
+    );
+  });
+
+  it.each([
+    { path: '/open311/v2/nothing.json', format: 'json' },
+    { path: '/open311/v2/nothing.xml', format: 'xml' },
+    { path: '/open311/v2/services.csv', format: 'json', says: 'format csv' },
+    { path: '/open311/v2/services.csv', accept: 'text/xml', format: 'xml', says: 'format csv' },
+    { path: '/open311/v2/requests/A00000001.html', format: 'json', says: 'format html' },
+    { path: '/open311/v2/tokens/12345.yaml', format: 'json', says: 'format yaml' },
+    { path: '/open311/v2/services', format: 'json' },
+    { path: '/open311/v2/requests/A00000001/notes.xml', format: 'xml' },
+    { path: '/open311/v3/services.xml', format: 'xml' },
+    { path: '/open311', format: 'json' },
+  ] as Array<{ path: string; format: 'json' | 'xml'; accept?: string; says?: string }>)(
+    "$path (Accept: $accept): 404 as the spec's error list in $format, never an HTML page",
+    async ({ path: url, format, accept, says }) => {
+      const answer = await get(url, accept ? { accept } : {});
+      expect(answer.status).toBe(404);
+      let description: string;
+      if (format === 'xml') {
+        expect(answer.type).toBe('text/xml; charset=utf-8');
+        description = expectXmlError(readOpen311Xml(answer.text), 404);
+      } else {
+        expect(answer.type).toBe('application/json; charset=utf-8');
+        const body = JSON.parse(answer.text) as Array<{ code: number; description: string }>;
+        expect(body).toEqual([{ code: 404, description: expect.any(String) }]);
+        description = body[0]!.description;
+      }
+      expect(description).toContain(says ?? 'no such resource');
+    },
+  );
+
+  it.each([
+    ['DELETE', '/open311/v2/services.xml', 'GET', 'xml'],
+    ['PUT', '/open311/v2/requests.json', 'GET, POST', 'json'],
+    ['POST', '/open311/v2/requests/A00000001.xml', 'GET', 'xml'],
+    ['PATCH', '/open311/v2/tokens/12345.json', 'GET', 'json'],
+  ])('%s %s: 400 with Allow: %s, in %s', async (method, url, allow, format) => {
+    const answer = await get(url, {}, method);
+    expect(answer.status).toBe(400);
+    expect(answer.allow).toBe(allow);
+    const description =
+      format === 'xml'
+        ? expectXmlError(readOpen311Xml(answer.text), 400)
+        : (JSON.parse(answer.text) as Array<{ description: string }>)[0]!.description;
+    expect(description).toContain(method);
+  });
+
+  it.each([
+    {
+      label: 'a JSON body with a trailing comma',
+      body: `{"api_key":"${KEY}",}`,
+      type: 'application/json',
+      status: 400,
+    },
+    { label: 'a form past 32 KB', body: `description=${'x'.repeat(40_000)}`, type: undefined, status: 413 },
+  ])('POST requests.xml with $label: $status, the error list in XML', async ({ body, type, status }) => {
+    const answer = await postXml(body, type);
+    expect(answer.status).toBe(status);
+    expectXmlError(xmlAnswer(answer, 'post', '/open311/v2/requests.{format}'), status);
   });
 
   it('never writes an API key to the logs', () => {

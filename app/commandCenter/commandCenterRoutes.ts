@@ -51,6 +51,6 @@ export function commandCenterRoutes(core: Core, runtime: Runtime, options: Comma
       streams: settings.streams,
     }),
   );
-  router.use('/open311/v2', open311Routes(core, runtime, settings.open311ApiKeys));
+  router.use('/open311', open311Routes(core, runtime, settings.open311ApiKeys));
   return router;
 }

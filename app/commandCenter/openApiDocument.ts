@@ -8,7 +8,30 @@ const nullable = (type: string, extra: Record<string, unknown> = {}) => ({ type:
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown, description: string) => ({ description, content: { 'application/json': { schema } } });
 const error = (description: string) => json(ref('Error'), description);
-const open311Error = (description: string) => json(ref('Open311Errors'), description);
+/** An Open311 answer: the same schema as JSON and as XML (root and item element names in `xml`). */
+const open311 = (schema: Record<string, unknown>, description: string) => ({
+  description,
+  content: { 'application/json': { schema }, 'text/xml': { schema } },
+});
+const open311List = (root: string, items: unknown, description: string, extra: Record<string, unknown> = {}) =>
+  open311({ type: 'array', items, xml: { name: root, wrapped: true }, ...extra }, description);
+const open311Error = (description: string) => open311(ref('Open311Errors'), description);
+const open311FormatParameter = {
+  name: 'format',
+  in: 'path',
+  required: true,
+  schema: { enum: ['json', 'xml'] },
+  description: 'application/json or text/xml; any other answers 404 in the error format',
+};
+/** A GeoReport v2 list parameter: comma delimited (`status=open,closed`), or repeated. */
+const open311CommaList = (name: string, items: Record<string, unknown>) => ({
+  name,
+  in: 'query',
+  style: 'form',
+  explode: false,
+  schema: { type: 'array', items },
+  description: 'Comma delimited',
+});
 
 export const openApiDocument = {
   openapi: '3.1.0',
@@ -22,7 +45,11 @@ export const openApiDocument = {
   tags: [
     { name: 'login', description: 'One-time codes sent to the officer by the bot, and the session cookie.' },
     { name: 'board', description: 'Cases, SLA clocks and figures; what an officer sees follows their role.' },
-    { name: 'open311', description: 'Open311 GeoReport v2 for complaints (pengaduan).' },
+    {
+      name: 'open311',
+      description:
+        "Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) for complaints (pengaduan), every resource as .json or .xml. Every error, an unknown path or format under /open311 included, is the spec's error list in the format asked.",
+    },
   ],
   paths: {
     '/api/openapi.json': {
@@ -176,33 +203,58 @@ export const openApiDocument = {
         },
       },
     },
-    '/open311/v2/services.json': {
+    '/open311/v2/services.{format}': {
       get: {
         tags: ['open311'],
-        summary: 'The complaint categories',
-        responses: { '200': json({ type: 'array', items: ref('Open311Service') }, 'Services') },
+        summary: 'GET Service List: the complaint categories',
+        parameters: [open311FormatParameter],
+        responses: {
+          '200': open311List('services', ref('Open311Service'), 'Services'),
+          '404': open311Error('Unknown format'),
+        },
       },
     },
-    '/open311/v2/requests.json': {
+    '/open311/v2/services/{service_code}.{format}': {
       get: {
         tags: ['open311'],
-        summary: 'Complaints, newest first (default: the last 90 days, at most 1000)',
+        summary: 'GET Service Definition',
+        description:
+          "Every service has metadata false (no attributes beyond the spec's own fields), so none has a definition: a known service_code answers 404 saying so, an unknown one 404 too.",
         parameters: [
-          { name: 'service_request_id', in: 'query', schema: { type: 'string' }, description: 'Comma list' },
-          { name: 'service_code', in: 'query', schema: { type: 'string' } },
-          { name: 'status', in: 'query', schema: { enum: ['open', 'closed'] } },
+          { name: 'service_code', in: 'path', required: true, schema: { type: 'string' } },
+          open311FormatParameter,
+        ],
+        responses: { '404': open311Error('No definition: no attributes, or no such service') },
+      },
+    },
+    '/open311/v2/requests.{format}': {
+      get: {
+        tags: ['open311'],
+        summary: 'GET Service Requests: complaints, newest first',
+        description:
+          'Without dates the most recent 90 days; one date fixes one end of a 90-day span; start_date to end_date may span at most 90 days. At most 1000. service_request_id overrides every other parameter. A list parameter may also be repeated.',
+        parameters: [
+          open311FormatParameter,
+          {
+            ...open311CommaList('service_request_id', { type: 'string' }),
+            description: 'Overrides all other arguments',
+          },
+          open311CommaList('service_code', { type: 'string' }),
+          open311CommaList('status', { enum: ['open', 'closed'] }),
           { name: 'start_date', in: 'query', schema: { type: 'string', format: 'date-time' } },
           { name: 'end_date', in: 'query', schema: { type: 'string', format: 'date-time' } },
         ],
         responses: {
-          '200': json({ type: 'array', items: ref('Open311Request') }, 'Requests'),
+          '200': open311List('service_requests', ref('Open311Request'), 'Requests'),
           '400': open311Error('A parameter is invalid'),
+          '404': open311Error('Unknown format'),
         },
       },
       post: {
         tags: ['open311'],
-        summary: 'File a complaint',
+        summary: 'POST Service Request: file a complaint',
         security: [{ open311Key: [] }],
+        parameters: [open311FormatParameter],
         requestBody: {
           required: true,
           content: {
@@ -211,21 +263,33 @@ export const openApiDocument = {
           },
         },
         responses: {
-          '201': json({ type: 'array', items: ref('Open311Created'), minItems: 1, maxItems: 1 }, 'Filed'),
+          '201': open311List('service_requests', ref('Open311Created'), 'Filed', { minItems: 1, maxItems: 1 }),
           '400': open311Error('A field is missing or invalid'),
           '403': open311Error('Missing or wrong api_key'),
+          '404': open311Error('service_code is not one of services, or unknown format'),
+          '413': open311Error('A body past 32 KB'),
         },
       },
     },
-    '/open311/v2/requests/{id}.json': {
+    '/open311/v2/requests/{id}.{format}': {
       get: {
         tags: ['open311'],
-        summary: 'One complaint by its tracking number',
-        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        summary: 'GET Service Request: one complaint by its tracking number',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }, open311FormatParameter],
         responses: {
-          '200': json({ type: 'array', items: ref('Open311Request'), minItems: 1, maxItems: 1 }, 'The request'),
+          '200': open311List('service_requests', ref('Open311Request'), 'The request', { minItems: 1, maxItems: 1 }),
           '404': open311Error('No such request'),
         },
+      },
+    },
+    '/open311/v2/tokens/{token}.{format}': {
+      get: {
+        tags: ['open311'],
+        summary: 'GET service_request_id from a token',
+        description:
+          'Every service is realtime: POST answers with the service_request_id and issues no token, so every token answers 404.',
+        parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string' } }, open311FormatParameter],
+        responses: { '404': open311Error('No such token') },
       },
     },
   },
@@ -492,6 +556,7 @@ export const openApiDocument = {
       },
       Open311Service: {
         type: 'object',
+        xml: { name: 'service' },
         required: ['service_code', 'service_name', 'description', 'metadata', 'type', 'keywords', 'group'],
         additionalProperties: false,
         properties: {
@@ -506,6 +571,7 @@ export const openApiDocument = {
       },
       Open311Request: {
         type: 'object',
+        xml: { name: 'request' },
         description: "No personal data: neither the reporter's contact nor the free-text description or place.",
         required: [
           'service_request_id',
@@ -555,6 +621,7 @@ export const openApiDocument = {
       },
       Open311Created: {
         type: 'object',
+        xml: { name: 'request' },
         required: ['service_request_id', 'service_notice', 'account_id'],
         additionalProperties: false,
         properties: {
@@ -566,8 +633,10 @@ export const openApiDocument = {
       Open311Errors: {
         type: 'array',
         minItems: 1,
+        xml: { name: 'errors', wrapped: true },
         items: {
           type: 'object',
+          xml: { name: 'error' },
           required: ['code', 'description'],
           additionalProperties: false,
           properties: { code: { type: 'integer' }, description: { type: 'string' } },

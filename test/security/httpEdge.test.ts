@@ -143,7 +143,7 @@ describe('the HTTP edge', () => {
       ['an Open311 date that is not one', '/open311/v2/requests.json?start_date=yesterday', {}, 400],
       ['an Open311 service code with a NUL', '/open311/v2/requests.json?service_code=jalan%00', {}, 400],
       ['an Open311 id list with a NUL', '/open311/v2/requests.json?service_request_id=A1%00,B2', {}, 200],
-      ['repeated Open311 dates', '/open311/v2/requests.json?start_date=2026-01-01&start_date=2026-02-01', {}, 200],
+      ['repeated Open311 dates', '/open311/v2/requests.json?start_date=2026-01-01&start_date=2026-02-01', {}, 400],
     ])('%s', async (_label, path, headers, status) => {
       const res = await send(path, { headers });
       expect(res.status).toBe(status);

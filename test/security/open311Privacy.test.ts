@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changeCaseStatus } from '../../core/cases/changeCaseStatus.js';
 import { getJson, seedOfficer, signIn } from '../support/commandCenter.js';
 import { FakeTwilioApi, postSignedTwilio } from '../support/fakeTwilio.js';
+import { readOpen311Xml } from '../support/readOpen311Xml.js';
 import { eventually, startApp, type TestApp } from '../support/startApp.js';
 
 // Open311 against the whole app: anyone with an API key can type any phone number, so a POST
@@ -154,6 +155,14 @@ describe('Open311 and the contact data of known citizens', () => {
     const one = await getJson(app, `/open311/v2/requests/${id}.json`);
     expect(one.body).toEqual([expect.objectContaining(rounded)]);
     expect(JSON.stringify([list.body, one.body])).not.toMatch(/3\.5951|98\.6722/);
+    // The same in XML, which is written apart from the JSON: rounded, and nothing of the reporter.
+    for (const path of [`requests.xml?service_request_id=${id}`, `requests/${id}.xml`]) {
+      const xml = await (await fetch(`${app.baseUrl}/open311/v2/${path}`)).text();
+      expect(readOpen311Xml(xml).items.map((i) => Object.fromEntries(i.fields))).toEqual([
+        expect.objectContaining({ lat: '3.595', long: '98.672' }),
+      ]);
+      expect(xml).not.toMatch(/3\.5951|98\.6722|masjid/);
+    }
 
     const row = await app.core.db.prisma.complaint.findUniqueOrThrow({ where: { trackingNumber: id } });
     expect([row.latitude, row.longitude]).toEqual([LAT, LONG]);
