@@ -20,12 +20,15 @@ export interface GraphCall {
 /**
  * A local stand-in for the WhatsApp Cloud API's Graph endpoint (the outside world): it accepts
  * `POST /{version}/{phone number id}/messages`, records each post, and can refuse free-form
- * messages with an error code (131047 when the 24-hour window is closed) while accepting templates.
+ * messages with an error code (131047 when the 24-hour window is closed) while accepting templates,
+ * or refuse templates for a while (a temporary Graph error).
  */
 export class FakeGraphApi {
   readonly calls: GraphCall[] = [];
   /** While set, every message that is not a template is refused with this Graph error code. */
   refuseFreeFormWith: number | null = null;
+  /** While set, every template is refused with HTTP 500 and Graph's temporary error 131000 (try again later). */
+  refuseTemplates = false;
   baseUrl = '';
   private server: Server | null = null;
   private serial = 0;
@@ -53,6 +56,12 @@ export class FakeGraphApi {
               error_data: { messaging_product: 'whatsapp', details: 'refused by the fake' },
               fbtrace_id: 'A1b2C3d4',
             },
+          });
+          return;
+        }
+        if (this.refuseTemplates && body.type === 'template') {
+          json(500, {
+            error: { message: 'Something went wrong', type: 'OAuthException', code: 131000, fbtrace_id: 'A1b2C3d5' },
           });
           return;
         }
