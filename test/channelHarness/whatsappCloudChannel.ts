@@ -8,6 +8,7 @@ import {
   outbound,
   readFixtures,
   RECEIVED_AT,
+  type ChannelRun,
   type ChannelUnderTest,
 } from './ChannelUnderTest.js';
 
@@ -31,7 +32,7 @@ export const whatsappCloudChannel: ChannelUnderTest = {
       WHATSAPP_CLOUD_VERIFY_TOKEN: VERIFY_TOKEN,
       WHATSAPP_CLOUD_API_ROOT: `${graph.baseUrl}/v21.0`,
     });
-    return {
+    const run: ChannelRun = {
       app,
       secrets: [TOKEN, APP_SECRET, VERIFY_TOKEN],
       adapterLogLines: [],
@@ -56,10 +57,15 @@ export const whatsappCloudChannel: ChannelUnderTest = {
         });
         await expectAccepted(response);
       },
+      // Delivery reports come to the same webhook as the citizens' messages.
+      async deliverReport(body) {
+        await run.deliver(body);
+      },
       async stop() {
         await app.stop();
         await graph.stop();
       },
     };
+    return run;
   },
 };
