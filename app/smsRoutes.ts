@@ -1,5 +1,6 @@
 import express, { type Router } from 'express';
 import { idOf, stringOf } from '../bots/readNative.js';
+import { parseAndroidDeliveryReport } from '../bots/sms/android/parseAndroidDeliveryReport.js';
 import { parseAndroidInbound } from '../bots/sms/android/parseAndroidInbound.js';
 import { verifyAndroidSignature } from '../bots/sms/android/verifyAndroidSignature.js';
 import { parseTwilioInbound } from '../bots/sms/twilio/parseTwilioInbound.js';
@@ -100,6 +101,7 @@ export function smsRoutes(core: Core, runtime: Runtime, refusals: WebhookRefusal
         }
         const event = parseAndroidInbound(body, core.clock());
         if (event) await receiveInbound(core, runtime, event);
+        await recordAndroidReport(core, body);
         res.status(200).json({ ok: true });
       } catch (error) {
         next(error);
@@ -107,4 +109,16 @@ export function smsRoutes(core: Core, runtime: Runtime, refusals: WebhookRefusal
     });
   }
   return router;
+}
+
+/** Records an `sms:sent` / `sms:delivered` / `sms:failed` webhook on the outbox row that sent it. */
+async function recordAndroidReport(core: Core, body: unknown): Promise<void> {
+  const report = parseAndroidDeliveryReport(body);
+  if (!report) return;
+  if (report.status === 'failed') {
+    core.logger.warn({ providerMessageId: report.providerMessageId, detail: report.detail }, 'SMS not delivered');
+  }
+  await recordDeliveryStatus(core.db.prisma, report.providerMessageId, report.status, report.detail, {
+    channel: 'sms',
+  });
 }

@@ -15,7 +15,8 @@ export const WHATSAPP_WEBHOOK_PATH = '/webhooks/whatsapp';
  * The WhatsApp Cloud API webhook, when WHATSAPP_MODE=cloud. GET answers Meta's subscription
  * check when the verify token matches. POST is verified against `X-Hub-Signature-256` over the
  * raw body before anything is read or stored (403 and no effect otherwise); then each citizen's
- * message runs through the core and each delivery report is recorded. A failure answers 500, so
+ * message runs through the core and each delivery report is recorded. A free text Graph failed
+ * late as outside the 24-hour window gets its one fallback row, sent as the template. A failure answers 500, so
  * Meta delivers again; message ids make the repeat harmless.
  */
 export function whatsappCloudRoutes(core: Core, runtime: Runtime, refusals: WebhookRefusal): Router {
@@ -64,7 +65,15 @@ export function whatsappCloudRoutes(core: Core, runtime: Runtime, refusals: Webh
             'WhatsApp message not delivered',
           );
         }
-        await recordDeliveryStatus(core.db.prisma, report.providerMessageId, report.status, report.detail);
+        const recorded = await recordDeliveryStatus(
+          core.db.prisma,
+          report.providerMessageId,
+          report.status,
+          report.detail,
+          { channel: 'whatsapp', fallback: report.fallback === true && whatsapp.notificationTemplate !== undefined },
+        );
+        // Written with the failure, so never lost: what is not woken now the recovery sweep finds.
+        if (recorded.fallback) await runtime.dispatcher.dispatch([recorded.fallback]);
       }
       res.status(200).end();
     } catch (error) {

@@ -106,6 +106,37 @@ describe.each(CHANNELS)('$name', (channel) => {
     expect(rows.filter((r) => r.status !== 'sent' && r.status !== 'suppressed')).toEqual([]);
   });
 
+  it("records the provider's delivery reports on the message they name, never moving back", async ({ skip }) => {
+    const fixtures = channel.fixtures.reports;
+    if (!fixtures || fixtures.notApplicable !== undefined) {
+      return skip(fixtures?.notApplicable ?? `no fixtures/${channel.name}.reports.json`);
+    }
+    const prisma = run.app.core.db.prisma;
+    const row = await prisma.outboxMessage.create({
+      data: {
+        channel: fixtures.channel!,
+        address: channel.fixtures.address,
+        language: 'id',
+        replies: [{ lines: [{ key: 'help.bodyShort' }] }],
+      },
+    });
+    // Through the app's own relay: the provider's fake gives the id the reports name.
+    await run.app.runtime.relay.deliver([row.id]);
+    const [providerId] = (await prisma.providerMessage.findMany({ where: { outboxMessageId: row.id } })).map(
+      (p) => p.providerMessageId,
+    );
+    expect(providerId).toBeDefined();
+    const seen = [];
+    for (const report of fixtures.reports ?? []) {
+      await run.deliverReport!(
+        JSON.parse(JSON.stringify(report.native).replaceAll('{{providerMessageId}}', providerId!)),
+      );
+      const { deliveryStatus } = await prisma.outboxMessage.findUniqueOrThrow({ where: { id: row.id } });
+      seen.push({ label: report.label, deliveryStatus });
+    }
+    expect(seen).toEqual((fixtures.reports ?? []).map(({ label, deliveryStatus }) => ({ label, deliveryStatus })));
+  });
+
   // Last: it reads what every test above made the adapter and the app log.
   it('no credential nor whole phone number reached the logs', () => {
     const lines = [...run.app.logLines, ...run.adapterLogLines];

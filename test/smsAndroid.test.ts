@@ -1,5 +1,5 @@
 import { normalizePhone } from '../core/domain/phone.js';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { countSegments } from '../bots/sms/gsm7.js';
 import { importLedger } from '../core/pbb/importLedger.js';
@@ -15,6 +15,11 @@ const USERNAME = 'layankota';
 const PASSWORD = 'gateway-password-5f3a9c';
 const SIGNING_KEY = 'signing-key-7d1e40b2c8';
 const CITIZEN = '+6281234567890';
+/** The gateway's sms:sent, sms:delivered and sms:failed webhooks as its documentation shows them (see the .source file). */
+const REPORTS = JSON.parse(readFileSync('test/fixtures/android-delivery-reports.json', 'utf8')) as Record<
+  'sms:sent' | 'sms:delivered' | 'sms:failed',
+  { payload: { messageId: string } }
+>;
 /** The short help SMS gets (help.bodyShort). */
 const HELP = 'MENU: kembali ke menu. BATAL: membatalkan.';
 
@@ -130,6 +135,35 @@ describe('SMS through SMS Gateway for Android: a local fake of the phone, signed
     expect(textOf(calls)).toContain('Belum lunas: 2024 Rp788.783, 2026 Rp');
     expect(textOf(calls)).toContain('Total tagihan termasuk denda: Rp');
     expect(row.providerMessageId).toBe(calls.map((c) => c.id).join(','));
+  });
+
+  it("records the gateway's delivery reports (its documented payloads): sent, delivered, never back, a failure with its reason", async () => {
+    const number = freshNumber();
+    const id = await finished(await send('bantuan', number)).then((row) => row.id);
+    const ids = callsTo(number).map((c) => c.id);
+    expect(ids.length).toBeGreaterThan(0);
+    expect(callsTo(number).every((c) => c.withDeliveryReport)).toBe(true);
+    const report = (event: keyof typeof REPORTS, messageId: string) => {
+      const body = structuredClone(REPORTS[event]);
+      body.payload.messageId = messageId;
+      return body;
+    };
+    const statusAfter = async (body: unknown) => {
+      expect((await post(body)).status).toBe(200);
+      return (await prisma().outboxMessage.findUniqueOrThrow({ where: { id } })).deliveryStatus;
+    };
+    const before = await counts();
+    expect(await statusAfter(report('sms:sent', ids[0]!))).toBe('sent');
+    expect(await statusAfter(report('sms:delivered', ids[0]!))).toBe('delivered');
+    // Out of order: a late "sent" never moves it back.
+    expect(await statusAfter(report('sms:sent', ids[0]!))).toBe('delivered');
+    // Of the parts, a failure is what an operator must see, and stays.
+    expect(await statusAfter(report('sms:failed', ids.at(-1)!))).toBe('failed: Network error');
+    expect(await statusAfter(report('sms:delivered', ids.at(-1)!))).toBe('failed: Network error');
+    // A report on a message nobody here sent is answered and changes nothing.
+    expect(await statusAfter(report('sms:failed', 'msg-not-ours'))).toBe('failed: Network error');
+    // Reports are no citizen's messages: nothing was handled or answered.
+    expect(await counts()).toEqual(before);
   });
 
   it.each([

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { importLedger } from '../core/pbb/importLedger.js';
+import { failed131047Webhook } from './support/cloudStatusWebhook.js';
 import { FakeGraphApi, graphText } from './support/fakeGraphApi.js';
 import { eventually, startApp, type TestApp } from './support/startApp.js';
 
@@ -86,7 +87,9 @@ describe('WhatsApp Cloud API: signed webhooks, replies through a local fake of t
     }
     // Two choices under the bills: reply buttons.
     expect(answer.body).toMatchObject({ type: 'interactive', interactive: { type: 'button' } });
-    const row = await app.core.db.prisma.outboxMessage.findFirstOrThrow({ where: { providerMessageId: answer.id } });
+    const row = await eventually(() =>
+      app.core.db.prisma.outboxMessage.findFirst({ where: { providerMessageId: answer.id, status: 'sent' } }),
+    );
     expect(row).toMatchObject({ channel: 'whatsapp', address: CITIZEN, status: 'sent' });
   });
 
@@ -132,8 +135,72 @@ describe('WhatsApp Cloud API: signed webhooks, replies through a local fake of t
     const template = await eventually(() => graph.calls.find((c) => c.body.type === 'template'));
     expect(template.body.template).toMatchObject({ name: TEMPLATE, language: { code: 'id' } });
     expect(JSON.stringify(template.body.template?.components)).toContain('LayanKota melayani');
-    const row = await app.core.db.prisma.outboxMessage.findFirstOrThrow({ where: { providerMessageId: template.id } });
-    expect(row.status).toBe('sent');
+    await eventually(() =>
+      app.core.db.prisma.outboxMessage.findFirst({ where: { providerMessageId: template.id, status: 'sent' } }),
+    );
+  });
+
+  it('a free text Graph accepted and later failed with 131047 goes again as the template: once, whatever repeats the report', async () => {
+    const prisma = app.core.db.prisma;
+    const citizen = '6281234500047';
+    await post(webhook({ type: 'text', text: { body: 'bantuan' } }, citizen));
+    const first = await eventually(() =>
+      prisma.outboxMessage.findFirst({ where: { address: citizen, status: 'sent' }, include: { providerIds: true } }),
+    );
+    const freeText = graph.calls.filter((c) => c.body.to === citizen);
+    expect(freeText.map((c) => c.body.type)).not.toContain('template');
+    // The row's texts, each under its own id, as the relay recorded them.
+    expect(first.providerIds.map((p) => p.providerMessageId).sort()).toEqual(freeText.map((c) => c.id).sort());
+
+    // Meta delivers a webhook at least once: three copies at once, then one more after the template went.
+    const failure = failed131047Webhook(freeText[0]!.id!, citizen, PHONE_NUMBER_ID);
+    const answers = await Promise.all([1, 2, 3].map(() => post(failure)));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    const fallback = await eventually(() =>
+      prisma.outboxMessage.findFirst({ where: { fallbackOfId: first.id, status: 'sent' } }),
+    );
+    expect((await post(failure)).status).toBe(200);
+
+    const templates = graph.calls.filter((c) => c.body.to === citizen && c.body.type === 'template');
+    expect(templates).toHaveLength(1);
+    expect(templates[0]!.body.template).toMatchObject({ name: TEMPLATE, language: { code: 'id' } });
+    expect(JSON.stringify(templates[0]!.body.template?.components)).toContain('LayanKota melayani');
+    // The outbox shows both attempts: the free text failed 131047, then the template sent.
+    const both = await prisma.outboxMessage.findUniqueOrThrow({ where: { id: first.id }, include: { fallback: true } });
+    expect(both.deliveryStatus).toBe('failed: 131047 Re-engagement message');
+    expect(both.fallback).toMatchObject({
+      id: fallback.id,
+      status: 'sent',
+      kind: first.kind,
+      replies: first.replies,
+      providerMessageId: templates[0]!.id,
+    });
+    expect(await prisma.outboxMessage.count({ where: { address: citizen } })).toBe(2);
+
+    // A failure of the template itself gets no fallback of its own.
+    expect((await post(failed131047Webhook(templates[0]!.id!, citizen, PHONE_NUMBER_ID))).status).toBe(200);
+    expect(await prisma.outboxMessage.count({ where: { address: citizen } })).toBe(2);
+    expect((await prisma.outboxMessage.findUniqueOrThrow({ where: { id: fallback.id } })).deliveryStatus).toBe(
+      'failed: 131047 Re-engagement message',
+    );
+  });
+
+  it('a late failure that no template would mend (131026, not on WhatsApp) is only recorded', async () => {
+    const prisma = app.core.db.prisma;
+    const citizen = '6281234500026';
+    await post(webhook({ type: 'text', text: { body: 'bantuan' } }, citizen));
+    const first = await eventually(() =>
+      prisma.outboxMessage.findFirst({ where: { address: citizen, status: 'sent' } }),
+    );
+    const undeliverable = failed131047Webhook(first.providerMessageId!.split(',')[0]!, citizen, PHONE_NUMBER_ID)
+      .replace('"code":131047', '"code":131026')
+      .replace('"title":"Re-engagement message"', '"title":"Message undeliverable"');
+    expect((await post(undeliverable)).status).toBe(200);
+    expect((await prisma.outboxMessage.findUniqueOrThrow({ where: { id: first.id } })).deliveryStatus).toBe(
+      'failed: 131026 Message undeliverable',
+    );
+    expect(await prisma.outboxMessage.count({ where: { address: citizen } })).toBe(1);
+    expect(graph.calls.filter((c) => c.body.to === citizen && c.body.type === 'template')).toEqual([]);
   });
 
   it('records delivery reports, a failure with its code', async () => {
@@ -162,7 +229,7 @@ describe('WhatsApp Cloud API: signed webhooks, replies through a local fake of t
       (await app.core.db.prisma.outboxMessage.findFirstOrThrow({ where: { providerMessageId: sent.id } }))
         .deliveryStatus;
     await eventually(
-      async () => (await app.core.db.prisma.outboxMessage.count({ where: { providerMessageId: sent.id } })) > 0,
+      async () => (await app.core.db.prisma.providerMessage.count({ where: { providerMessageId: sent.id! } })) > 0,
     );
     expect((await post(report('delivered'))).status).toBe(200);
     expect(await deliveryOf()).toBe('delivered');

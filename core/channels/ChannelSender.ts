@@ -17,6 +17,12 @@ export interface OutboundMessage {
    * cannot sends again (see the README's reliability section for what that costs).
    */
   resume?: SendResume;
+  /**
+   * A second attempt at a message the provider reported undeliverable in its usual form (WhatsApp:
+   * free text outside the 24-hour window): the sender uses its fallback form (WhatsApp Cloud: the
+   * approved template), or throws when it has none.
+   */
+  fallback?: true;
 }
 
 /** Where to look for what the provider already accepted of a message. */

@@ -347,6 +347,36 @@ describe.each(DB_KINDS)('migrate on %s', (kind) => {
         }),
       () => p.outboxMessage.findFirstOrThrow({ where: { citizenId: citizen.id } }),
     );
+    const outbox = await p.outboxMessage.findFirstOrThrow({ where: { citizenId: citizen.id } });
+    await roundTrip(
+      'ProviderMessage',
+      () =>
+        p.providerMessage.create({
+          data: { channel: 'console', providerMessageId: 'SM1', outboxMessageId: outbox.id, createdAt: at },
+        }),
+      () =>
+        p.providerMessage.findUniqueOrThrow({
+          where: {
+            providerMessageId_channel_outboxMessageId: {
+              providerMessageId: 'SM1',
+              channel: 'console',
+              outboxMessageId: outbox.id,
+            },
+          },
+        }),
+    );
+    const fallback = await p.outboxMessage.create({
+      data: { channel: 'console', address: outbox.address, language: 'id', replies: [], fallbackOfId: outbox.id },
+    });
+    expect(await p.outboxMessage.findUniqueOrThrow({ where: { id: outbox.id }, select: { fallback: true } })).toEqual({
+      fallback,
+    });
+    // One fallback per row: a second is refused.
+    await expect(
+      p.outboxMessage.create({
+        data: { channel: 'console', address: outbox.address, language: 'id', replies: [], fallbackOfId: outbox.id },
+      }),
+    ).rejects.toThrow();
     await roundTrip(
       'WorkerHeartbeat',
       () => p.workerHeartbeat.create({ data: { id: officer.id, startedAt: at, beatAt: at } }),
@@ -472,6 +502,37 @@ describe.each(DB_KINDS)('migrate on %s', (kind) => {
 
     expect(await p.permitEvent.findUniqueOrThrow({ where: { id: permitEvent.id } })).toEqual(permitEvent);
     expect(await p.complaintEvent.findUniqueOrThrow({ where: { id: complaintEvent.id } })).toEqual(complaintEvent);
+  });
+
+  it('moves the comma-joined provider ids of existing outbox rows into ProviderMessage, one row per id', async () => {
+    const older = await createTestDatabase(kind, { migrated: false });
+    try {
+      const dir = copyMigrations();
+      tempDirs.push(dir);
+      const mine = '20261207100000_provider_messages';
+      // The database as it was before this migration, with rows written then.
+      rmSync(path.join(dir, mine), { recursive: true });
+      await migrate(older.sql, dir);
+      await older.sql.exec(`
+        INSERT INTO "OutboxMessage" (id, channel, address, language, replies, "providerMessageId")
+        VALUES ('00000000-0000-4000-8000-000000000001', 'sms', '6281200000001', 'id', '[]', 'SMa,SMb,SMc'),
+               ('00000000-0000-4000-8000-000000000002', 'whatsapp', '6281200000002', 'id', '[]', 'wamid.X'),
+               ('00000000-0000-4000-8000-000000000003', 'sms', '6281200000003', 'id', '[]', NULL)`);
+      cpSync(path.join(DEFAULT_MIGRATIONS_DIR, mine), path.join(dir, mine), { recursive: true });
+      await migrate(older.sql, dir);
+      const rows = await older.prisma.providerMessage.findMany({
+        orderBy: { providerMessageId: 'asc' },
+        select: { channel: true, providerMessageId: true, outboxMessageId: true },
+      });
+      expect(rows).toEqual([
+        { channel: 'sms', providerMessageId: 'SMa', outboxMessageId: '00000000-0000-4000-8000-000000000001' },
+        { channel: 'sms', providerMessageId: 'SMb', outboxMessageId: '00000000-0000-4000-8000-000000000001' },
+        { channel: 'sms', providerMessageId: 'SMc', outboxMessageId: '00000000-0000-4000-8000-000000000001' },
+        { channel: 'whatsapp', providerMessageId: 'wamid.X', outboxMessageId: '00000000-0000-4000-8000-000000000002' },
+      ]);
+    } finally {
+      await older.drop();
+    }
   });
 
   it('refuses a migration whose file changed after it was applied', async () => {

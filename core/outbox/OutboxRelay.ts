@@ -201,6 +201,7 @@ export class OutboxRelay {
         replies,
         urgent: row.urgent,
         ...(resume ? { resume } : {}),
+        ...(row.fallbackOfId ? { fallback: true } : {}),
       }));
     } catch (error) {
       if (error instanceof RecipientOptedOut) return this.optedOut(row, error);
@@ -313,10 +314,17 @@ export class OutboxRelay {
       providerMessageId?: string | null;
     },
   ): Promise<{ id: string; channel: ChannelName } | undefined> {
-    const settled = await this.persistently(
-      row.id,
-      () =>
-        this.deps.prisma.$queryRaw<Array<{ next: string | null }>>`
+    const { prisma } = this.deps;
+    // Each id of the row's texts gets its own row, in the same transaction: what reports look up.
+    const ids = (change.providerMessageId ?? '').split(',').filter(Boolean);
+    const providerIds = ids.map((providerMessageId) => ({
+      providerMessageId,
+      channel: row.channel,
+      outboxMessageId: row.id,
+    }));
+    const [settled] = await this.persistently(row.id, () =>
+      prisma.$transaction([
+        prisma.$queryRaw<Array<{ next: string | null }>>`
         UPDATE "OutboxMessage" AS o
         SET status = ${change.status}::"OutboxStatus",
             attempts = ${change.attempts ?? row.attempts},
@@ -332,6 +340,10 @@ export class OutboxRelay {
           WHERE n.channel = o.channel AND n.address = o.address AND n.status = 'pending' AND n.seq > o.seq
           ORDER BY n.seq LIMIT 1
         )::text AS next`,
+        ...(providerIds.length > 0
+          ? [prisma.providerMessage.createMany({ data: providerIds, skipDuplicates: true })]
+          : []),
+      ]),
     );
     if (change.status === 'pending') return undefined;
     const next = settled[0]?.next;

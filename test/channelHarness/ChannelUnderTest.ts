@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ChannelSender, OutboundMessage } from '../../core/channels/ChannelSender.js';
 import type { ChannelName, InboundEvent } from '../../core/conversation/types.js';
@@ -32,6 +32,23 @@ export interface ChannelFixtures {
   address: string;
   /** Keyed by the labels of the shared table (cases.ts). */
   cases: Record<string, CaseFixture>;
+  /** fixtures/<channel>.reports.json, when the file is there. */
+  reports?: ReportFixtures;
+}
+
+/**
+ * test/channelHarness/fixtures/<channel>.reports.json: the provider's delivery reports on one
+ * message the app sent, posted in order, each with the delivery status the outbox row must show
+ * after it. `{{providerMessageId}}` in a report stands for the id the provider gave the message.
+ * `notApplicable` says why the channel has none.
+ */
+export interface ReportFixtures {
+  notApplicable?: string;
+  /** Where each payload comes from (the provider's docs). */
+  source?: string;
+  /** The app's channel of the message (`sms`, `whatsapp`). */
+  channel?: ChannelName;
+  reports?: Array<{ label: string; native: unknown; deliveryStatus: string }>;
 }
 
 /** A channel started for the harness: its adapter, and the whole app configured for it alone. */
@@ -49,6 +66,8 @@ export interface ChannelRun {
    * app to download; absent on channels whose photos the app does not fetch from a provider.
    */
   servePhoto?: (native: unknown, file: Buffer) => void;
+  /** Hands a native delivery report to the whole app, where the provider posts them; absent without reports. */
+  deliverReport?: (native: unknown) => Promise<void>;
   /** Lines logged by the adapter's own logger, when it takes one, besides the app's. */
   adapterLogLines: string[];
   /** Credentials that must never reach a log line. */
@@ -66,11 +85,14 @@ export interface ChannelUnderTest {
   start(): Promise<ChannelRun>;
 }
 
-/** Reads test/channelHarness/fixtures/<name>.json. */
+/** Reads test/channelHarness/fixtures/<name>.json, and <name>.reports.json when there is one. */
 export function readFixtures(name: string): ChannelFixtures {
-  return JSON.parse(
-    readFileSync(path.join(import.meta.dirname, 'fixtures', `${name}.json`), 'utf8'),
-  ) as ChannelFixtures;
+  const file = (suffix: string) => path.join(import.meta.dirname, 'fixtures', `${name}${suffix}`);
+  const fixtures = JSON.parse(readFileSync(file('.json'), 'utf8')) as ChannelFixtures;
+  if (existsSync(file('.reports.json'))) {
+    fixtures.reports = JSON.parse(readFileSync(file('.reports.json'), 'utf8')) as ReportFixtures;
+  }
+  return fixtures;
 }
 
 /** An outbox row's worth of replies for one address, in Bahasa Indonesia. */

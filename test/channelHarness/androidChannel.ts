@@ -7,6 +7,7 @@ import {
   outbound,
   readFixtures,
   RECEIVED_AT,
+  type ChannelRun,
   type ChannelUnderTest,
 } from './ChannelUnderTest.js';
 
@@ -30,7 +31,7 @@ export const androidChannel: ChannelUnderTest = {
       SMS_RATE_PER_SECOND: '50',
       SMS_MAX_PARTS: '4',
     });
-    return {
+    const run: ChannelRun = {
       app,
       // The basic-auth header carries the password in base64.
       secrets: [PASSWORD, SIGNING_KEY, Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64')],
@@ -48,10 +49,15 @@ export const androidChannel: ChannelUnderTest = {
           await postSignedAndroid(`${app.baseUrl}/webhooks/android/sms`, SIGNING_KEY, body, timestampS),
         );
       },
+      // Delivery reports come to the same webhook as the citizens' messages.
+      async deliverReport(body) {
+        await run.deliver(body);
+      },
       async stop() {
         await app.stop();
         await gateway.stop();
       },
     };
+    return run;
   },
 };

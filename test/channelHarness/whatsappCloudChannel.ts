@@ -10,6 +10,7 @@ import {
   readFixtures,
   HARNESS_SESSION_SECRET,
   RECEIVED_AT,
+  type ChannelRun,
   type ChannelUnderTest,
 } from './ChannelUnderTest.js';
 
@@ -43,7 +44,7 @@ export const whatsappCloudChannel: ChannelUnderTest = {
       WHATSAPP_CLOUD_VERIFY_TOKEN: VERIFY_TOKEN,
       WHATSAPP_CLOUD_API_ROOT: `${graph.baseUrl}/v21.0`,
     });
-    return {
+    const run: ChannelRun = {
       app,
       secrets: [TOKEN, APP_SECRET, VERIFY_TOKEN],
       adapterLogLines: [],
@@ -71,10 +72,15 @@ export const whatsappCloudChannel: ChannelUnderTest = {
         });
         await expectAccepted(response);
       },
+      // Delivery reports come to the same webhook as the citizens' messages.
+      async deliverReport(body) {
+        await run.deliver(body);
+      },
       async stop() {
         await app.stop();
         await graph.stop();
       },
     };
+    return run;
   },
 };

@@ -9,6 +9,8 @@ export interface AndroidGatewayCall {
   authorization: string | undefined;
   text: string;
   phoneNumbers: string[];
+  /** Whether the sender asked for a delivery report (the gateway's default is yes). */
+  withDeliveryReport: boolean;
   id: string;
 }
 
@@ -54,7 +56,7 @@ export class FakeAndroidGateway {
           json(this.failWith, { message: 'fake outage' });
           return;
         }
-        let parsed: { textMessage?: { text?: unknown }; phoneNumbers?: unknown };
+        let parsed: { textMessage?: { text?: unknown }; phoneNumbers?: unknown; withDeliveryReport?: unknown };
         try {
           parsed = JSON.parse(body) as typeof parsed;
         } catch {
@@ -68,7 +70,13 @@ export class FakeAndroidGateway {
           return;
         }
         const id = `msg-${String(++this.serial).padStart(6, '0')}`;
-        this.calls.push({ authorization: req.headers.authorization, text, phoneNumbers: phoneNumbers.map(String), id });
+        this.calls.push({
+          authorization: req.headers.authorization,
+          text,
+          phoneNumbers: phoneNumbers.map(String),
+          withDeliveryReport: parsed.withDeliveryReport !== false,
+          id,
+        });
         json(202, { id, state: 'Pending' });
       });
     });

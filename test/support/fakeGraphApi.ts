@@ -36,7 +36,8 @@ export interface GraphMediaCall {
 /**
  * A local stand-in for the WhatsApp Cloud API's Graph endpoint (the outside world): it accepts
  * `POST /{version}/{phone number id}/messages`, records each post, and can refuse free-form
- * messages with an error code (131047 when the 24-hour window is closed) while accepting templates.
+ * messages with an error code (131047 when the 24-hour window is closed) while accepting templates,
+ * or refuse templates for a while (a temporary Graph error).
  * It serves media a citizen sent as the Cloud API's Media reference describes: `GET
  * /{version}/{media id}` answers `{ messaging_product, url, mime_type, sha256, file_size, id }`
  * and that url (shaped as Graph's lookaside.fbsbx.com download links) gives the bytes, both only
@@ -51,6 +52,8 @@ export class FakeGraphApi {
   refuseFreeFormWith: number | null = null;
   /** The token media calls must carry; unset, any is taken. */
   token: string | undefined;
+  /** While set, every template is refused with HTTP 500 and Graph's temporary error 131000 (try again later). */
+  refuseTemplates = false;
   baseUrl = '';
   private server: Server | null = null;
   private serial = 0;
@@ -82,6 +85,12 @@ export class FakeGraphApi {
               error_data: { messaging_product: 'whatsapp', details: 'refused by the fake' },
               fbtrace_id: 'A1b2C3d4',
             },
+          });
+          return;
+        }
+        if (this.refuseTemplates && body.type === 'template') {
+          json(500, {
+            error: { message: 'Something went wrong', type: 'OAuthException', code: 131000, fbtrace_id: 'A1b2C3d5' },
           });
           return;
         }

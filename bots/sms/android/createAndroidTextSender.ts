@@ -1,4 +1,5 @@
 import type { SendSmsText } from '../createSmsSender.js';
+import { idOf } from '../../readNative.js';
 import { toE164 } from '../smsAddress.js';
 
 export interface AndroidSenderOptions {
@@ -10,7 +11,11 @@ export interface AndroidSenderOptions {
   fetch?: typeof fetch;
 }
 
-/** Sends SMS texts through SMS Gateway for Android's local HTTP API (`POST /message`). */
+/**
+ * Sends SMS texts through SMS Gateway for Android's local HTTP API (`POST /message`), asking for a
+ * delivery report; returns the `id` the gateway answers, which its `sms:sent`, `sms:delivered`
+ * and `sms:failed` webhooks carry as `messageId`.
+ */
 export function createAndroidTextSender(options: AndroidSenderOptions): SendSmsText {
   const doFetch = options.fetch ?? fetch;
   const auth = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`;
@@ -18,11 +23,11 @@ export function createAndroidTextSender(options: AndroidSenderOptions): SendSmsT
     const response = await doFetch(`${options.baseUrl}/message`, {
       method: 'POST',
       headers: { authorization: auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ textMessage: { text: body }, phoneNumbers: [toE164(to)] }),
+      body: JSON.stringify({ textMessage: { text: body }, phoneNumbers: [toE164(to)], withDeliveryReport: true }),
       signal: AbortSignal.timeout(15_000),
     });
     if (!response.ok) throw new Error(`SMS gateway answered ${response.status}`);
-    const answer = (await response.json().catch(() => ({}))) as { id?: string };
-    return answer.id;
+    const answer = (await response.json().catch(() => ({}))) as { id?: unknown };
+    return idOf(answer.id);
   };
 }

@@ -18,12 +18,23 @@ export const CLOUD_ERROR_MAPPING: Readonly<Record<number, CloudErrorAction>> = {
   1: 'retryLater',
   2: 'retryLater',
   131000: 'retryLater',
-  // Re-engagement: more than 24 hours since the citizen last wrote; only an approved template may go out.
+  // Re-engagement: more than 24 hours since the citizen last wrote; only an approved template may go
+  // out. Meta's error codes (https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/):
+  // "Re-engagement message ... Send the recipient a business-initiated message using a message template".
+  // Graph may answer it on the send, or accept the send and report it later as a `failed` status.
   131047: 'useTemplate',
-  // Undeliverable: not on WhatsApp, an old app, or the terms not accepted.
+  // The same condition under its older (On-Premises API) number, which Twilio maps to 63016 "outside
+  // the allowed window" (https://www.twilio.com/docs/whatsapp/api/error-code-mapping).
+  470: 'useTemplate',
+  // Undeliverable: not on WhatsApp, an old app, or the terms not accepted. A template would not
+  // reach them either, so no fallback.
   131026: 'failed',
-  // Meta chose not to deliver it (marketing limits).
+  // Meta chose not to deliver it (marketing limits, which apply to templates themselves).
   131049: 'failed',
+  // The citizen stopped marketing messages: a template is what they refused.
+  131050: 'failed',
+  // A message type the citizen's app cannot show: a matter of our rendering, not of the window.
+  131051: 'failed',
   // The recipient is the sending number itself.
   131021: 'failed',
   // Access token expired or revoked: an operator must renew WHATSAPP_CLOUD_TOKEN.

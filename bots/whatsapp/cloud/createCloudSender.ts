@@ -51,7 +51,9 @@ function asTemplateParameter(texts: string[]): string {
  * The WhatsApp channel's sender over the Cloud API: each reply is posted to
  * `{apiRoot}/{phoneNumberId}/messages` with the bearer token, choices as reply buttons or a list.
  * Refusals map through CLOUD_ERROR_MAPPING: a rate limit throws to be retried later; outside the
- * 24-hour window (131047) what is left goes out as the configured template instead.
+ * 24-hour window (131047) what is left goes out as the configured template instead. A message
+ * marked `fallback` (Graph accepted it as free text, then reported 131047 by webhook) goes out
+ * whole as the template.
  * @example createCloudSender({ apiRoot, phoneNumberId, token, notificationTemplate: 'layankota_kabar', translator })
  */
 export function createCloudSender(options: CloudSenderOptions): ChannelSender {
@@ -85,6 +87,13 @@ export function createCloudSender(options: CloudSenderOptions): ChannelSender {
 
   return {
     async send(message) {
+      if (message.fallback) {
+        // Graph took the free text and later reported it undeliverable (a late 131047): the
+        // whole message goes again, once, as the template.
+        const template = options.notificationTemplate;
+        if (!template) throw new WhatsAppCloudError(null, 400, 'no WHATSAPP_NOTIFICATION_TEMPLATE for a fallback');
+        return { providerMessageId: await sendTemplate(message, template, message.replies.map(renderWhatsApp)) };
+      }
       const listButton = options.translator.t(message.lang, { key: 'whatsapp.listButton' });
       const ids: string[] = [];
       for (const [i, reply] of message.replies.entries()) {

@@ -1,5 +1,6 @@
 import type { InboundEvent } from '../../../core/conversation/types.js';
 import { coordinatesOf, idOf, listOf, numberOf, recordOf, stringOf } from '../../readNative.js';
+import { CLOUD_ERROR_MAPPING } from './cloudErrorMapping.js';
 import { CLOUD_STATUS_MAPPING } from './cloudStatusMapping.js';
 import { isBusinessScopedUserId } from './isBusinessScopedUserId.js';
 
@@ -9,6 +10,11 @@ export interface CloudDeliveryReport {
   status: 'queued' | 'sent' | 'delivered' | 'failed';
   /** Graph's error code and title when it failed, e.g. `131047 Re-engagement message`. */
   detail?: string;
+  /**
+   * Graph took the message and later failed it because free text may not go now (131047: the
+   * 24-hour window closed); an approved template may (CLOUD_ERROR_MAPPING's `useTemplate`).
+   */
+  fallback?: true;
 }
 
 /** A message left out because it is no citizen's one-to-one conversation, for the route to log. */
@@ -157,7 +163,13 @@ export function parseCloudWebhook(body: unknown, receivedAt: Date, phoneNumberId
         const error = recordOf(listOf(s?.errors)[0]);
         const code = numberOf(error?.code) ?? stringOf(error?.code, 20) ?? '';
         const detail = error ? `${code} ${stringOf(error.title, 200) ?? ''}`.trim() : undefined;
-        result.statuses.push({ providerMessageId: id, status, ...(detail ? { detail } : {}) });
+        const fallback = status === 'failed' && typeof code === 'number' && CLOUD_ERROR_MAPPING[code] === 'useTemplate';
+        result.statuses.push({
+          providerMessageId: id,
+          status,
+          ...(detail ? { detail } : {}),
+          ...(fallback ? { fallback: true as const } : {}),
+        });
       }
     }
   }
