@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { importLedger } from '../core/pbb/importLedger.js';
-import { failed131047Webhook } from './support/cloudStatusWebhook.js';
+import { cloudMessageWebhook, failed131047Webhook } from './support/cloudStatusWebhook.js';
 import { FakeGraphApi, graphText } from './support/fakeGraphApi.js';
 import { eventually, startApp, type TestApp } from './support/startApp.js';
 
@@ -15,27 +15,8 @@ const CITIZEN = '6281234567890';
 let serial = 0;
 
 /** A webhook body as Meta posts it for one message from the citizen. */
-function webhook(message: Record<string, unknown>, from = CITIZEN): string {
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '102290129340398',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '6281199990000', phone_number_id: PHONE_NUMBER_ID },
-              contacts: [{ profile: { name: 'Darma' }, wa_id: from }],
-              messages: [{ from, id: `wamid.IN${++serial}`, timestamp: '1764320000', ...message }],
-            },
-          },
-        ],
-      },
-    ],
-  });
-}
+const webhook = (message: Record<string, unknown>, from = CITIZEN) =>
+  cloudMessageWebhook({ id: `wamid.IN${++serial}`, ...message }, from, PHONE_NUMBER_ID);
 const text = (body: string) => webhook({ type: 'text', text: { body } });
 const sign = (raw: string, secret = APP_SECRET) => `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppProcess } from './support/AppProcess.js';
-import { failed131047Webhook, postCloudWebhook } from './support/cloudStatusWebhook.js';
+import { cloudMessageWebhook, failed131047Webhook, postCloudWebhook } from './support/cloudStatusWebhook.js';
 import { FakeGraphApi } from './support/fakeGraphApi.js';
 import { freePort } from './support/freePort.js';
 import { PrivateRedis } from './support/PrivateRedis.js';
@@ -29,27 +29,7 @@ describe('WhatsApp Cloud: a late 131047 across kill -9 of the app', () => {
   let serial = 0;
 
   const text = (from: string, body: string) =>
-    JSON.stringify({
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: '102290129340398',
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID },
-                contacts: [{ profile: { name: 'Darma' }, wa_id: from }],
-                messages: [
-                  { from, id: `wamid.RESTART${++serial}`, timestamp: '1764320000', type: 'text', text: { body } },
-                ],
-              },
-            },
-          ],
-        },
-      ],
-    });
+    cloudMessageWebhook({ id: `wamid.RESTART${++serial}`, type: 'text', text: { body } }, from, PHONE_NUMBER_ID);
   const post = async (raw: string) => expect((await postCloudWebhook(baseUrl, raw, APP_SECRET)).status).toBe(200);
   const templatesTo = (citizen: string) =>
     graph.calls.filter((c) => c.body.to === citizen && c.body.type === 'template' && c.id !== null);

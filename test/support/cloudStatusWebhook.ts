@@ -36,3 +36,26 @@ export function postCloudWebhook(baseUrl: string, raw: string, appSecret: string
     body: raw,
   });
 }
+
+/** A webhook body as Meta posts it for one message (`message`: its id, type and content) from `from`. */
+export function cloudMessageWebhook(message: Record<string, unknown>, from: string, phoneNumberId: string): string {
+  return JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: '102290129340398',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '6281199990000', phone_number_id: phoneNumberId },
+              contacts: [{ profile: { name: 'Darma' }, wa_id: from }],
+              messages: [{ from, timestamp: '1764320000', ...message }],
+            },
+          },
+        ],
+      },
+    ],
+  });
+}
