@@ -272,6 +272,8 @@ export const openApiDocument = {
           'deadlineAt',
           'pausedAt',
           'clock',
+          'clockName',
+          'clockLabel',
         ],
         additionalProperties: false,
         properties: {
@@ -286,6 +288,11 @@ export const openApiDocument = {
           deadlineAt: { type: 'string', format: 'date-time' },
           pausedAt: nullable('string', { format: 'date-time' }),
           clock: ref('SlaClock'),
+          clockName: {
+            enum: ['verify', 'firstResponse', 'resolve'],
+            description: "The clock shown: a complaint's running clock due first (SP4N-LAPOR), a permit's only one",
+          },
+          clockLabel: nullable('string'),
         },
       },
       BoardCase: {
@@ -303,6 +310,8 @@ export const openApiDocument = {
           'deadlineAt',
           'pausedAt',
           'clock',
+          'clockName',
+          'clockLabel',
           'holder',
           'description',
           'place',
@@ -323,6 +332,11 @@ export const openApiDocument = {
           deadlineAt: { type: 'string', format: 'date-time' },
           pausedAt: nullable('string', { format: 'date-time' }),
           clock: ref('SlaClock'),
+          clockName: {
+            enum: ['verify', 'firstResponse', 'resolve'],
+            description: "The clock shown: a complaint's running clock due first (SP4N-LAPOR), a permit's only one",
+          },
+          clockLabel: nullable('string'),
           holder: {
             oneOf: [
               {
