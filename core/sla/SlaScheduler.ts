@@ -129,7 +129,8 @@ export class SlaScheduler {
     );
     // Complaints filed before LAPOR's first two clocks were kept get their deadlines first.
     const filled = await fillComplaintClocks(this.deps.prisma, city);
-    if (filled > 0) this.deps.logger.info({ complaints: filled }, 'verification and first-response deadlines filled in');
+    if (filled > 0)
+      this.deps.logger.info({ complaints: filled }, 'verification and first-response deadlines filled in');
     let cases = 0;
     for await (const page of this.openCases({})) {
       await this.ensureTimers(page.clocks, this.deps.clock());

@@ -56,7 +56,12 @@ export async function fireTimer(
       // The resolution clock keeps its texts; LAPOR's first two clocks say which step is late.
       const keys =
         timer.clock === 'resolve'
-          ? { reminder: 'sla.reminder', subject: 'sla.escalationSubject', first: 'sla.escalation', next: 'sla.escalationNext' }
+          ? {
+              reminder: 'sla.reminder',
+              subject: 'sla.escalationSubject',
+              first: 'sla.escalation',
+              next: 'sla.escalationNext',
+            }
           : {
               reminder: 'sla.clockReminder',
               subject: 'sla.clockEscalationSubject',
