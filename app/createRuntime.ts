@@ -8,6 +8,7 @@ import type { OutboxDispatcher } from '../core/outbox/OutboxDispatcher.js';
 import { OutboxRelay } from '../core/outbox/OutboxRelay.js';
 import { withDeadline } from '../core/outbox/withDeadline.js';
 import { SlaScheduler } from '../core/sla/SlaScheduler.js';
+import type { CaseClocksChanged } from '../core/sla/caseClocks.js';
 import type { SlaCase } from '../core/sla/planTimers.js';
 import { connectRedis } from './connectRedis.js';
 import { releaseHeldMessages } from './receiveInbound.js';
@@ -32,7 +33,7 @@ export interface Runtime {
   /** SLA timers on BullMQ; null without Redis (the reconciler rebuilds them once Redis is back). */
   sla: SlaScheduler | null;
   /** Starts or moves the SLA timers of cases just opened or changed. */
-  afterCaseChanges(opened: SlaCase[], changed: Array<{ sla: SlaCase & { running: boolean } }>): Promise<void>;
+  afterCaseChanges(opened: SlaCase[], changed: CaseClocksChanged[]): Promise<void>;
   /**
    * Starts delivering: BullMQ workers with the recovery sweep (lost and failed jobs, overdue
    * escalations, timers lost with Redis), or an in-process retry loop.
@@ -155,7 +156,7 @@ export async function createRuntime(core: Core, options: RuntimeOptions = {}): P
           await withDeadline(
             (async () => {
               for (const c of opened) await sla.schedule(c);
-              for (const c of changed) await sla.onCaseChanged(c.sla);
+              for (const c of changed) for (const clock of c.clocks ?? [c.sla]) await sla.onCaseChanged(clock);
             })(),
             1000,
           );

@@ -183,6 +183,7 @@ describe.each([whatsappWebChannel, whatsappCloudChannel, twilioChannel])('photos
       now: run.app.clock.now,
       lang: 'id',
       translator: run.app.core.translator,
+      zone: { timeZone: 'Asia/Jakarta', label: 'WIB' },
     });
     expect(board.find((c) => c.trackingNumber === complaint.trackingNumber)?.photos).toEqual([path]);
   });

@@ -233,6 +233,7 @@ describe('opt-outs the provider reports', () => {
         now: app.clock.now,
         lang: 'id',
         translator: app.core.translator,
+        zone: { timeZone: 'Asia/Jakarta', label: 'WIB' },
       });
       const shown = board.find((c) => c.trackingNumber === trackingNumber);
       expect(shown?.optedOut).toEqual([

@@ -71,7 +71,7 @@ function drawOverdue(overdue) {
       ? overdue.map((c) =>
           el('li', { class: 'clock-overdue', 'data-overdue': c.trackingNumber }, [
             el('strong', {}, [c.trackingNumber]),
-            ` ${c.title} \u00B7 ${c.departmentCode} \u00B7 lewat ${formatDuration(c.clock.msLeft)} \u00B7 `,
+            ` ${c.title} \u00B7 ${c.departmentCode} \u00B7 ${c.clockLabel ? `${c.clockLabel} \u00B7 ` : ''}lewat ${formatDuration(c.clock.msLeft)} \u00B7 `,
             c.holder ? c.holder.name : 'belum dipegang',
           ]),
         )

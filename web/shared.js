@@ -96,6 +96,8 @@ export function caseCard(c, options = {}) {
         options.showDepartment ? ` \u00B7 ${c.departmentCode}` : null,
       ]),
       el('div', { class: 'case-time' }, [clockText(clock)]),
+      // A complaint's running clock (verification, first response, resolution) and its deadline.
+      c.clockLabel ? el('div', { class: 'case-clock', 'data-clock-name': c.clockName }, [c.clockLabel]) : null,
       'holder' in c
         ? el('div', { class: 'case-holder' }, [c.holder ? `Dipegang: ${c.holder.name}` : 'Belum dipegang'])
         : null,

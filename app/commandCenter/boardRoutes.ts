@@ -67,6 +67,7 @@ export function boardRoutes(core: Core, options: BoardOptions): Router {
   const langOf = (req: Request): Lang =>
     req.query.lang === 'en' || req.query.lang === 'id' ? req.query.lang : core.config.defaultLanguage;
   const notSignedIn = (res: Response) => res.status(401).json({ error: 'not_signed_in', message: 'Silakan masuk.' });
+  const zone = { timeZone: core.city.timezone, label: core.city.timezoneLabel };
   const query = (req: Request, name: string) => (typeof req.query[name] === 'string' ? req.query[name] : undefined);
 
   router.use(['/board', '/api'], securityHeaders);
@@ -88,6 +89,7 @@ export function boardRoutes(core: Core, options: BoardOptions): Router {
       now,
       lang: langOf(req),
       translator: core.translator,
+      zone,
     });
     if (clock && (CLOCK_STATES as readonly string[]).includes(clock))
       cases = cases.filter((c) => c.clock.state === clock);
@@ -119,7 +121,7 @@ export function boardRoutes(core: Core, options: BoardOptions): Router {
     const now = core.clock();
     const lang = langOf(req);
     const departments = departmentsOf(viewerScope(officer));
-    const openCases = await listBoardCases(prisma, { departments, now, lang, translator: core.translator });
+    const openCases = await listBoardCases(prisma, { departments, now, lang, translator: core.translator, zone });
     const stats = await computeBoardStats(prisma, core.city, { departments, openCases, now, lang });
     res.json({ now: now.toISOString(), city: core.city.name, ...stats });
   });
@@ -135,6 +137,7 @@ export function boardRoutes(core: Core, options: BoardOptions): Router {
       now,
       lang: langOf(req),
       translator: core.translator,
+      zone,
     });
     res.json({ now: now.toISOString(), city: core.city.name, cases: cases.map(toTvCase) });
   });

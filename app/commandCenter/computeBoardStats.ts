@@ -3,6 +3,7 @@ import { COMPLAINT_OPEN_STATUSES } from '../../core/cases/complaintLifecycle.js'
 import type { Lang } from '../../core/conversation/types.js';
 import { localDate } from '../../core/domain/calendarDate.js';
 import { Prisma, type PrismaClient } from '../../core/generated/prisma/client.js';
+import { complaintClocks, currentClock } from '../../core/sla/caseClocks.js';
 import { slaClock } from '../../web/slaClock.js';
 import type { BoardCase } from './listBoardCases.js';
 
@@ -152,15 +153,17 @@ async function complaintMap(prisma: PrismaClient, city: CityData, q: StatsQuery)
     orderBy: { createdAt: 'desc' },
     take: MAP_LIMIT,
   });
-  const points = rows.map((c): MapPoint => ({
-    trackingNumber: c.trackingNumber,
-    title: q.lang === 'en' ? c.category.nameEn : c.category.nameId,
-    latitude: c.latitude!,
-    longitude: c.longitude!,
-    state: COMPLAINT_OPEN_STATUSES.includes(c.status)
-      ? slaClock({ startedAt: c.createdAt, deadlineAt: c.deadlineAt }, q.now.getTime()).state
-      : 'closed',
-  }));
+  const points = rows.map((c): MapPoint => {
+    // As on the board: an open complaint by its running clock due first.
+    const shown = currentClock(complaintClocks(c), COMPLAINT_OPEN_STATUSES.includes(c.status));
+    return {
+      trackingNumber: c.trackingNumber,
+      title: q.lang === 'en' ? c.category.nameEn : c.category.nameId,
+      latitude: c.latitude!,
+      longitude: c.longitude!,
+      state: shown ? slaClock(shown, q.now.getTime()).state : 'closed',
+    };
+  });
   return { bounds: city.map?.bounds ?? extentOf(points), points };
 }
 

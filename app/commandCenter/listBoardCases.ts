@@ -1,7 +1,9 @@
 import { COMPLAINT_OPEN_STATUSES } from '../../core/cases/complaintLifecycle.js';
 import type { ChannelName, Lang } from '../../core/conversation/types.js';
 import type { PrismaClient } from '../../core/generated/prisma/client.js';
+import { formatDateTime } from '../../core/domain/calendarDate.js';
 import type { Translator } from '../../core/i18n/createTranslator.js';
+import { complaintClocks, currentClock, type ClockName } from '../../core/sla/caseClocks.js';
 import { slaClock, type SlaClock } from '../../web/slaClock.js';
 
 /** Permit statuses shown on the board: the running ones and the one waiting for the applicant. */
@@ -24,6 +26,13 @@ export interface BoardCase {
   /** Set while the clock stands still (a permit waiting for the applicant's corrections). */
   pausedAt: string | null;
   clock: SlaClock;
+  /**
+   * The clock shown, whose start and deadline `startedAt` and `deadlineAt` are: a permit's only
+   * one; of a complaint's three (caseClocks), the running one due first.
+   */
+  clockName: ClockName;
+  /** A complaint's clock and its deadline in words, in city time; null for a permit. */
+  clockLabel: string | null;
   holder: { id: string; name: string } | null;
   /** A complaint's words, cut short; null for permits. */
   description: string | null;
@@ -61,6 +70,8 @@ export interface TvCase {
   deadlineAt: string;
   pausedAt: string | null;
   clock: SlaClock;
+  clockName: ClockName;
+  clockLabel: string | null;
 }
 
 export interface BoardQuery {
@@ -70,6 +81,8 @@ export interface BoardQuery {
   now: Date;
   lang: Lang;
   translator: Translator;
+  /** The city's time zone and its label, for a deadline in words. */
+  zone: { timeZone: string; label: string };
   limit?: number;
 }
 
@@ -145,6 +158,8 @@ export async function listBoardCases(prisma: PrismaClient, q: BoardQuery): Promi
         deadlineAt: p.deadlineAt.toISOString(),
         pausedAt: pausedAt?.toISOString() ?? null,
         clock: slaClock({ startedAt: p.submittedAt, deadlineAt: p.deadlineAt, pausedAt }, nowMs),
+        clockName: 'resolve',
+        clockLabel: null,
         holder: holder(p.assignedOfficer),
         description: null,
         place: null,
@@ -154,30 +169,37 @@ export async function listBoardCases(prisma: PrismaClient, q: BoardQuery): Promi
         photos: [],
       };
     }),
-    ...complaints.map((c): BoardCase => ({
-      kind: 'complaint',
-      trackingNumber: c.trackingNumber,
-      title: q.lang === 'en' ? c.category.nameEn : c.category.nameId,
-      typeCode: c.categoryCode,
-      departmentCode: c.departmentCode,
-      departmentName: c.department.name,
-      status: c.status,
-      statusLabel: label('complaint', c.status),
-      startedAt: c.createdAt.toISOString(),
-      deadlineAt: c.deadlineAt.toISOString(),
-      pausedAt: null,
-      clock: slaClock({ startedAt: c.createdAt, deadlineAt: c.deadlineAt }, nowMs),
-      holder: holder(c.assignedOfficer),
-      description:
-        c.description.length > DESCRIPTION_CHARS
-          ? `${c.description.slice(0, DESCRIPTION_CHARS - 3)}...`
-          : c.description,
-      place: c.locationText,
-      latitude: c.latitude,
-      longitude: c.longitude,
-      optedOut: c.anonymous ? [] : optedOutOf(c.citizen.identities),
-      photos: c.attachments.map((a) => casePhotoPath(c.trackingNumber, a.sha256)),
-    })),
+    ...complaints.map((c): BoardCase => {
+      // Open, so at least the resolution clock runs.
+      const shown = currentClock(complaintClocks(c), true)!;
+      const deadline = `${formatDateTime(shown.deadlineAt, q.lang, q.zone.timeZone)} ${q.zone.label}`;
+      return {
+        kind: 'complaint',
+        trackingNumber: c.trackingNumber,
+        title: q.lang === 'en' ? c.category.nameEn : c.category.nameId,
+        typeCode: c.categoryCode,
+        departmentCode: c.departmentCode,
+        departmentName: c.department.name,
+        status: c.status,
+        statusLabel: label('complaint', c.status),
+        startedAt: shown.startedAt.toISOString(),
+        deadlineAt: shown.deadlineAt.toISOString(),
+        pausedAt: null,
+        clock: slaClock(shown, nowMs),
+        clockName: shown.clock,
+        clockLabel: q.translator.t(q.lang, { key: 'sla.clockDeadline', params: { clock: shown.clock, deadline } }),
+        holder: holder(c.assignedOfficer),
+        description:
+          c.description.length > DESCRIPTION_CHARS
+            ? `${c.description.slice(0, DESCRIPTION_CHARS - 3)}...`
+            : c.description,
+        place: c.locationText,
+        latitude: c.latitude,
+        longitude: c.longitude,
+        optedOut: c.anonymous ? [] : optedOutOf(c.citizen.identities),
+        photos: c.attachments.map((a) => casePhotoPath(c.trackingNumber, a.sha256)),
+      };
+    }),
   ];
   return cases
     .sort((a, b) => CLOCK_ORDER[a.clock.state] - CLOCK_ORDER[b.clock.state] || a.clock.msLeft - b.clock.msLeft)
@@ -198,5 +220,7 @@ export function toTvCase(c: BoardCase): TvCase {
     deadlineAt: c.deadlineAt,
     pausedAt: c.pausedAt,
     clock: c.clock,
+    clockName: c.clockName,
+    clockLabel: c.clockLabel,
   };
 }

@@ -270,10 +270,7 @@ export function open311Routes(core: Core, runtime: Runtime, apiKeys: readonly st
         return { ...complaint, notifications };
       });
       await runtime.dispatcher.dispatch(filed.notifications);
-      await runtime.afterCaseChanges(
-        [{ kind: 'complaint', id: filed.id, startedAt: now, deadlineAt: filed.deadlineAt, deadlineVersion: 0 }],
-        [],
-      );
+      await runtime.afterCaseChanges(filed.clocks, []);
       core.logger.info(
         { trackingNumber: filed.trackingNumber, category: category.code, via: 'open311' },
         'complaint filed',

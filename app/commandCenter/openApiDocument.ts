@@ -361,6 +361,8 @@ export const openApiDocument = {
           'deadlineAt',
           'pausedAt',
           'clock',
+          'clockName',
+          'clockLabel',
         ],
         additionalProperties: false,
         properties: {
@@ -375,6 +377,11 @@ export const openApiDocument = {
           deadlineAt: { type: 'string', format: 'date-time' },
           pausedAt: nullable('string', { format: 'date-time' }),
           clock: ref('SlaClock'),
+          clockName: {
+            enum: ['verify', 'firstResponse', 'resolve'],
+            description: "The clock shown: a complaint's running clock due first (SP4N-LAPOR), a permit's only one",
+          },
+          clockLabel: nullable('string'),
         },
       },
       BoardCase: {
@@ -392,6 +399,8 @@ export const openApiDocument = {
           'deadlineAt',
           'pausedAt',
           'clock',
+          'clockName',
+          'clockLabel',
           'holder',
           'description',
           'place',
@@ -414,6 +423,11 @@ export const openApiDocument = {
           deadlineAt: { type: 'string', format: 'date-time' },
           pausedAt: nullable('string', { format: 'date-time' }),
           clock: ref('SlaClock'),
+          clockName: {
+            enum: ['verify', 'firstResponse', 'resolve'],
+            description: "The clock shown: a complaint's running clock due first (SP4N-LAPOR), a permit's only one",
+          },
+          clockLabel: nullable('string'),
           holder: {
             oneOf: [
               {

@@ -3,6 +3,7 @@ import type { ChannelName } from '../conversation/types.js';
 import { parseTrackingNumber } from '../domain/trackingNumber.js';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { notifyStatusChange } from '../notify/notifyStatusChange.js';
+import { complaintSlaCases } from '../sla/caseClocks.js';
 import type { SlaCase } from '../sla/planTimers.js';
 import { CaseError, type Actor } from './CaseError.js';
 import { COMPLAINT_OPEN_STATUSES, type ComplaintStatus } from './complaintLifecycle.js';
@@ -26,8 +27,10 @@ export interface StatusChanged {
   kind: 'permit' | 'complaint';
   trackingNumber: string;
   status: string;
-  /** The case's SLA clock after the change, and whether it still runs. */
+  /** The case's SLA clock after the change (its resolution clock), and whether it still runs. */
   sla: SlaCase & { running: boolean };
+  /** Every clock of the case after the change: a permit's one, a complaint's three (caseClocks). */
+  clocks: Array<SlaCase & { running: boolean }>;
   /** Notifications written with the change, to hand to the outbox. */
   outbox: Array<{ id: string; channel: ChannelName }>;
 }
@@ -65,7 +68,14 @@ export async function changeCaseStatus(
       },
       hold,
     );
-    return { kind: moved.sla.kind, trackingNumber, status: moved.status, outbox, sla: moved.sla };
+    return {
+      kind: moved.sla.kind,
+      trackingNumber,
+      status: moved.status,
+      outbox,
+      sla: moved.sla,
+      clocks: moved.clocks ?? [moved.sla],
+    };
   });
 }
 
@@ -81,6 +91,8 @@ interface Moved {
   email: string | null;
   phone: string | null;
   sla: StatusChanged['sla'];
+  /** Every clock, when the case has more than `sla`. */
+  clocks?: StatusChanged['clocks'];
 }
 
 async function movePermit(tx: Tx, city: CityData, change: StatusChange & { trackingNumber: string }): Promise<Moved> {
@@ -110,6 +122,8 @@ async function moveComplaint(
 ): Promise<Moved> {
   const complaint = await moveComplaintIn(tx, { ...change, to: change.to as ComplaintStatus });
   const category = city.complaintCategories.find((c) => c.code === complaint.categoryCode);
+  const open = COMPLAINT_OPEN_STATUSES.includes(complaint.status);
+  const clocks = complaintSlaCases(complaint, open);
   return {
     status: complaint.status,
     title: category?.name ?? { id: complaint.categoryCode, en: complaint.categoryCode },
@@ -122,7 +136,8 @@ async function moveComplaint(
       startedAt: complaint.createdAt,
       deadlineAt: complaint.deadlineAt,
       deadlineVersion: complaint.deadlineVersion,
-      running: COMPLAINT_OPEN_STATUSES.includes(complaint.status),
+      running: open,
     },
+    clocks,
   };
 }

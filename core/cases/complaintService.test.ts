@@ -10,6 +10,7 @@ import {
   findDuplicateComplaint,
   moveComplaint,
   rateComplaint,
+  recordFirstResponse,
   submitComplaint,
   textSimilarity,
   type ComplaintSubmission,
@@ -329,6 +330,66 @@ describe.each(DB_KINDS)('complaint service on %s', (kind) => {
         moveComplaint(db.prisma, { trackingNumber: 'A10000004', to: 'verified', actor: OFFICER, now: at(1) }),
         'not_found',
       );
+    });
+  });
+
+  describe("SP4N-LAPOR's clocks", () => {
+    it('gives a complaint its verification and first-response deadlines from city data, and its three clocks to start', async () => {
+      const filed = await file('jalan', T0);
+      // Mon 23 Nov 09:00 WIB, 3 and 3 working days: the end of Thursday 26 Nov WIB.
+      expect(await complaintOf(filed.id)).toMatchObject({
+        verifyDeadlineAt: new Date('2026-11-26T16:59:59.999Z'),
+        verifiedAt: null,
+        firstResponseDeadlineAt: new Date('2026-11-26T16:59:59.999Z'),
+        firstRespondedAt: null,
+      });
+      expect(filed.clocks.map((c) => [c.clock, c.deadlineAt.toISOString()])).toEqual([
+        ['verify', '2026-11-26T16:59:59.999Z'],
+        ['firstResponse', '2026-11-26T16:59:59.999Z'],
+        ['resolve', filed.deadlineAt.toISOString()],
+      ]);
+    });
+
+    it.each<{ status: ComplaintStatus; verifiedAt: number | null; firstRespondedAt: number | null }>([
+      { status: 'waiting', verifiedAt: null, firstRespondedAt: null },
+      // A bare verification is no answer to the reporter; a forward's note is.
+      { status: 'verified', verifiedAt: 1, firstRespondedAt: null },
+      { status: 'dispositioned', verifiedAt: 1, firstRespondedAt: 2 },
+      { status: 'in_process', verifiedAt: 1, firstRespondedAt: null },
+      { status: 'done', verifiedAt: 1, firstRespondedAt: 3 },
+      { status: 'rejected', verifiedAt: 1, firstRespondedAt: 1 },
+      { status: 'not_authority', verifiedAt: 1, firstRespondedAt: 1 },
+    ])('brought to $status: verified at $verifiedAt, first answered at $firstRespondedAt (hours)', async (row) => {
+      const filed = await fileAndMove(row.status);
+      const hours = (h: number | null) => (h === null ? null : at(h));
+      expect(await complaintOf(filed.id)).toMatchObject({
+        verifiedAt: hours(row.verifiedAt),
+        firstRespondedAt: hours(row.firstRespondedAt),
+      });
+    });
+
+    it('stops each clock once: a later move keeps the first time', async () => {
+      const filed = await fileAndMove('dispositioned');
+      await moveComplaint(db.prisma, {
+        trackingNumber: filed.trackingNumber,
+        to: 'in_process',
+        note: 'Tim berangkat',
+        actor: OFFICER,
+        now: at(9),
+      });
+      expect(await complaintOf(filed.id)).toMatchObject({ verifiedAt: at(1), firstRespondedAt: at(2) });
+    });
+
+    it("records an officer's reply as the first response once, and gives the clocks to move", async () => {
+      const filed = await fileAndMove('verified');
+      const clocks = await db.prisma.$transaction((tx) => recordFirstResponse(tx, filed.id, at(4)));
+      expect(clocks?.map((c) => [c.clock, c.running])).toEqual([
+        ['verify', false],
+        ['firstResponse', false],
+        ['resolve', true],
+      ]);
+      expect(await db.prisma.$transaction((tx) => recordFirstResponse(tx, filed.id, at(6)))).toBeNull();
+      expect((await complaintOf(filed.id)).firstRespondedAt).toEqual(at(4));
     });
   });
 

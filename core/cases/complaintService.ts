@@ -1,6 +1,8 @@
 import type { CityData } from '../city/loadCityData.js';
 import { computeDeadline } from '../domain/deadline.js';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { complaintSlaCases, endsVerification, isFirstResponse, laporDeadlines } from '../sla/caseClocks.js';
+import type { SlaCase } from '../sla/planTimers.js';
 import { CaseError, type Actor } from './CaseError.js';
 import {
   canMoveComplaint,
@@ -89,8 +91,9 @@ async function attach(tx: Tx, complaintId: string, photos: readonly string[], no
 }
 
 /**
- * Files a complaint: routed to the department of its category, with a tracking number and a
- * deadline of the category's working days on the city's calendar, and its first event.
+ * Files a complaint: routed to the department of its category, with a tracking number, its
+ * first event and SP4N-LAPOR's three deadlines on the city's calendar: verification and first
+ * response (city data), resolution (the category's working days). Returns its clocks to start.
  */
 export async function submitComplaint(
   tx: Tx,
@@ -98,10 +101,11 @@ export async function submitComplaint(
   submission: ComplaintSubmission,
   now: Date,
   random = secureRandom,
-): Promise<{ id: string; trackingNumber: string; deadlineAt: Date; departmentCode: string }> {
+): Promise<{ id: string; trackingNumber: string; deadlineAt: Date; departmentCode: string; clocks: SlaCase[] }> {
   const category = city.complaintCategories.find((c) => c.code === submission.categoryCode);
   if (!category) throw new CaseError('not_found', `unknown complaint category ${submission.categoryCode}`);
   const deadlineAt = computeDeadline(now, { workingDays: category.slaWorkingDays }, workingCalendarOf(city));
+  const lapor = laporDeadlines(city, now);
   const trackingNumber = await newTrackingNumber(tx, 'complaint', random);
   const created = await tx.complaint.create({
     data: {
@@ -118,6 +122,7 @@ export async function submitComplaint(
       reporterEmail: submission.reporter?.email ?? null,
       reporterPhone: submission.reporter?.phone ?? null,
       deadlineAt,
+      ...lapor,
       createdAt: now,
       events: {
         create: {
@@ -129,10 +134,15 @@ export async function submitComplaint(
         },
       },
     },
-    select: { id: true },
   });
   await attach(tx, created.id, submission.photos, now);
-  return { id: created.id, trackingNumber, deadlineAt, departmentCode: category.department };
+  return {
+    id: created.id,
+    trackingNumber,
+    deadlineAt,
+    departmentCode: category.department,
+    clocks: complaintSlaCases(created, true).map(({ running: _running, ...clock }) => clock),
+  };
 }
 
 /**
@@ -207,6 +217,11 @@ export async function moveComplaintIn(tx: Tx, move: ComplaintMove) {
   }
   if (move.to === 'done' || move.to === 'rejected' || move.to === 'not_authority') data.closedAt = move.now;
   if (complaint.status === 'done') data.closedAt = null;
+  // LAPOR's first two clocks stop once, at the move that does their step (see caseClocks).
+  if (!complaint.verifiedAt && endsVerification(complaint.status, move.to)) data.verifiedAt = move.now;
+  if (!complaint.firstRespondedAt && isFirstResponse({ actor: move.actor, to: move.to, note })) {
+    data.firstRespondedAt = move.now;
+  }
   const updated = await tx.complaint.update({ where: { id: complaint.id }, data });
   await tx.complaintEvent.create({
     data: {
@@ -221,6 +236,24 @@ export async function moveComplaintIn(tx: Tx, move: ComplaintMove) {
     },
   });
   return updated;
+}
+
+/**
+ * Records an officer's reply to the reporter as the complaint's first response (LAPOR's
+ * tanggapan awal), unless it had one. Returns the complaint's clocks when this stopped one.
+ */
+export async function recordFirstResponse(
+  tx: Tx,
+  complaintId: string,
+  now: Date,
+): Promise<Array<SlaCase & { running: boolean }> | null> {
+  const { count } = await tx.complaint.updateMany({
+    where: { id: complaintId, firstRespondedAt: null },
+    data: { firstRespondedAt: now },
+  });
+  if (count === 0) return null;
+  const complaint = await tx.complaint.findUniqueOrThrow({ where: { id: complaintId } });
+  return complaintSlaCases(complaint, COMPLAINT_OPEN_STATUSES.includes(complaint.status));
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { CityData } from '../city/loadCityData.js';
 import type { CaseSummary, CaseView } from '../conversation/types.js';
 import type { Prisma } from '../generated/prisma/client.js';
+import { complaintClocks } from '../sla/caseClocks.js';
 import { COMPLAINT_OPEN_STATUSES } from './complaintLifecycle.js';
 
 type Tx = Prisma.TransactionClient;
@@ -86,6 +87,11 @@ async function findComplaintView(
       deadlineAt: complaint.deadlineAt.toISOString(),
       closedAt: complaint.closedAt?.toISOString() ?? null,
       paused: false,
+      clocks: complaintClocks(complaint).flatMap((k) =>
+        k.clock === 'resolve'
+          ? []
+          : [{ clock: k.clock, deadlineAt: k.deadlineAt.toISOString(), doneAt: k.stoppedAt?.toISOString() ?? null }],
+      ),
       events: complaint.events.map((e) => ({ at: e.createdAt.toISOString(), status: e.toStatus, note: e.note })),
     },
   };

@@ -118,6 +118,11 @@ export interface CaseView extends CaseSummary {
     closedAt: string | null;
     /** The SLA clock waits for the applicant (needs revision). */
     paused: boolean;
+    /**
+     * A complaint's first two SP4N-LAPOR clocks, verification and first response, beside the
+     * resolution deadline above: each with its deadline and when it was met (null: still running).
+     */
+    clocks?: Array<{ clock: 'verify' | 'firstResponse'; deadlineAt: string; doneAt: string | null }>;
     events: Array<{ at: string; status: string; note: string | null }>;
   };
 }

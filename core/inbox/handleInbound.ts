@@ -6,7 +6,6 @@ import { MAX_MEDIA_BYTES } from '../media/mediaLimits.js';
 import { MediaRefused } from '../media/MediaRefused.js';
 import { photoType } from '../media/photoType.js';
 import { storeMedia, type MediaFetcher } from '../media/storeMedia.js';
-import type { StatusChanged } from '../cases/changeCaseStatus.js';
 import { writeNotification } from '../notify/writeNotification.js';
 import { recordCaseNote } from '../cases/recordCaseNote.js';
 import { findOfficerCase } from '../officers/caseLookup.js';
@@ -14,6 +13,7 @@ import { handleOfficerMessage, notifyDepartment } from '../officers/handleOffice
 import { parseOfficerCommand, type OfficerCommand } from '../officers/parseOfficerCommand.js';
 import { floodDecision, holdInbound, sendersWithHeldInbound, takeHeldInbound } from './floodGate.js';
 import { storableEvent } from './storableEvent.js';
+import type { CaseClocksChanged } from '../sla/caseClocks.js';
 import type { SlaCase } from '../sla/planTimers.js';
 import { submitPermit } from '../cases/permitService.js';
 import { CHANNEL_CAPABILITIES } from '../channels/capabilities.js';
@@ -68,8 +68,8 @@ export type InboundOutcome =
       replies: Reply[];
       /** Rows to other people or channels (officers told of a new case, a citizen's answer). */
       notifications?: Array<{ id: string; channel: ChannelName }>;
-      /** Status changes an officer made, whose SLA timers move. */
-      changes?: StatusChanged[];
+      /** Status changes and first answers an officer made, whose SLA timers move. */
+      changes?: CaseClocksChanged[];
       /** Cases opened by this message, whose SLA timers start. */
       opened?: SlaCase[];
     }
@@ -626,7 +626,7 @@ async function submitComplaintDraft(
     const filed = await submitComplaint(tx, deps.city, submission, now);
     const department = deps.city.departments.find((d) => d.code === filed.departmentCode)?.name ?? filed.departmentCode;
     deps.logger.info({ trackingNumber: filed.trackingNumber, category: submission.categoryCode }, 'complaint filed');
-    opened.push({ kind: 'complaint', id: filed.id, startedAt: now, deadlineAt: filed.deadlineAt, deadlineVersion: 0 });
+    opened.push(...filed.clocks);
     const category = deps.city.complaintCategories.find((c) => c.code === submission.categoryCode);
     notifications.push(
       ...(await notifyDepartment(tx, filed.departmentCode, {

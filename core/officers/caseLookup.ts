@@ -3,6 +3,7 @@ import { COMPLAINT_OPEN_STATUSES } from '../cases/complaintLifecycle.js';
 import { PERMIT_OPEN_STATUSES } from '../cases/permitLifecycle.js';
 import { parseTrackingNumber } from '../domain/trackingNumber.js';
 import type { Prisma } from '../generated/prisma/client.js';
+import { complaintClocks, type CaseClock } from '../sla/caseClocks.js';
 
 type Db = Pick<Prisma.TransactionClient, 'permitApplication' | 'complaint' | 'officer'>;
 
@@ -24,6 +25,8 @@ export interface OfficerCase {
   description: string | null;
   /** Bumped when the deadline moves; SLA timers of another version are stale. */
   deadlineVersion: number;
+  /** Its clocks: a permit's one, a complaint's three (see caseClocks). */
+  clocks: CaseClock[];
   /** An Open311 complaint's reporter, named on the complaint rather than on a citizen. */
   reporter: { name: string | null; phone: string | null } | null;
 }
@@ -48,6 +51,7 @@ function fromPermit(
     holderName: p.assignedOfficer?.name ?? null,
     description: null,
     deadlineVersion: p.deadlineVersion,
+    clocks: [{ clock: 'resolve', startedAt: p.submittedAt, deadlineAt: p.deadlineAt, stoppedAt: p.closedAt }],
     reporter: null,
   };
 }
@@ -72,6 +76,7 @@ function fromComplaint(
     holderName: c.assignedOfficer?.name ?? null,
     description: c.description,
     deadlineVersion: c.deadlineVersion,
+    clocks: complaintClocks(c),
     reporter: c.reporterName || c.reporterPhone ? { name: c.reporterName, phone: c.reporterPhone } : null,
   };
 }

@@ -1,6 +1,7 @@
 import type { CityData } from '../city/loadCityData.js';
 import { CaseError } from '../cases/CaseError.js';
-import { changeCaseStatus, type StatusChanged } from '../cases/changeCaseStatus.js';
+import { changeCaseStatus } from '../cases/changeCaseStatus.js';
+import { recordFirstResponse } from '../cases/complaintService.js';
 import type { ChannelName, Line, Option, Reply } from '../conversation/types.js';
 import { formatDateTime } from '../domain/calendarDate.js';
 import { maskPhone } from '../domain/mask.js';
@@ -15,6 +16,7 @@ import { findOfficerCase, openCases, searchCases, type OfficerCase } from './cas
 import { parseOfficerCommand, textAfter } from './parseOfficerCommand.js';
 import { storableText } from '../domain/storableText.js';
 import { preferredIdentity } from '../notify/preferredIdentity.js';
+import type { CaseClocksChanged } from '../sla/caseClocks.js';
 
 export interface OfficerDeps {
   prisma: PrismaClient;
@@ -28,8 +30,8 @@ export interface OfficerOutcome {
   replies: Reply[];
   /** Other rows written (to citizens, other officers), to hand to the outbox. */
   outbox: Array<{ id: string; channel: ChannelName }>;
-  /** Status changes made, so the caller can move their SLA timers. */
-  changes: StatusChanged[];
+  /** Status changes and first answers made, so the caller can move their SLA timers. */
+  changes: CaseClocksChanged[];
 }
 
 // Status words officers type, in both languages, to the lifecycle's names.
@@ -215,6 +217,7 @@ async function reply(deps: OfficerDeps, officer: Officer, c: OfficerCase, text: 
   if (!text) return say([line('officer.replyHow')]);
   if (!c.open) return say([line('officer.refused.invalid_transition', { trackingNumber: c.trackingNumber })]);
   const now = deps.clock();
+  const changes: CaseClocksChanged[] = [];
   const outbox = await deps.prisma.$transaction(async (tx) => {
     const citizen = await tx.citizen.findUniqueOrThrow({
       where: { id: c.citizenId },
@@ -222,6 +225,10 @@ async function reply(deps: OfficerDeps, officer: Officer, c: OfficerCase, text: 
     });
     const identity = preferredIdentity(citizen.identities, citizen.smsOptOut);
     await recordCaseNote(tx, c, { type: 'officer', id: officer.id }, `Balasan petugas: ${text}`, now);
+    // An officer's reply to the reporter is the first response (caseClocks.isFirstResponse).
+    const clocks = c.kind === 'complaint' && identity ? await recordFirstResponse(tx, c.id, now) : null;
+    const resolve = clocks?.find((k) => k.clock === 'resolve');
+    if (clocks && resolve) changes.push({ sla: resolve, clocks });
     if (!identity) return [];
     // What a citizen sees of the officer, name or role only, is the city's choice.
     const said = deps.city.privacy.showOfficerName
@@ -259,7 +266,7 @@ async function reply(deps: OfficerDeps, officer: Officer, c: OfficerCase, text: 
     }
     return [row];
   });
-  return { ...say([line('officer.replySent', { trackingNumber: c.trackingNumber })]), outbox };
+  return { ...say([line('officer.replySent', { trackingNumber: c.trackingNumber })]), outbox, changes };
 }
 
 async function move(

@@ -9,6 +9,8 @@ import type { Logger } from '../log/createLogger.js';
 import { infraBackoff, INFRA_RETRY, jobsNotRunning, STALL_CHECK } from '../outbox/queueJobs.js';
 import { restartStopped, watchWorkerErrors } from '../outbox/queueWorkerHealth.js';
 import { buildDigest } from './buildDigest.js';
+import { complaintSlaCases } from './caseClocks.js';
+import { fillComplaintClocks } from './fillComplaintClocks.js';
 import { fireTimer } from './fireTimer.js';
 import { planTimers, timerId, type PlannedTimer, type SlaCase } from './planTimers.js';
 
@@ -82,8 +84,8 @@ export class SlaScheduler {
     );
   }
 
-  /** Removes the pending timers of a case's deadline version (a move, a pause, a close). */
-  async cancel(c: Pick<SlaCase, 'kind' | 'id' | 'deadlineVersion'>): Promise<void> {
+  /** Removes the pending timers of a case clock's deadline version (a move, a pause, a stop, a close). */
+  async cancel(c: Pick<SlaCase, 'kind' | 'id' | 'deadlineVersion' | 'clock'>): Promise<void> {
     const ids = [
       ...this.deps.city.sla.reminderFractions.map((_, i) => timerId(c, 'reminder', i)),
       ...this.deps.city.sla.escalation.map((_, i) => timerId(c, 'escalation', i)),
@@ -94,7 +96,10 @@ export class SlaScheduler {
     }
   }
 
-  /** After a status change: timers of older deadline versions go, timers of a running clock come. */
+  /**
+   * After a status change, for one clock of the case: timers of older deadline versions go,
+   * timers of a running clock come, those of a stopped one go.
+   */
   async onCaseChanged(c: SlaCase & { running: boolean }): Promise<void> {
     for (let v = 0; v < c.deadlineVersion; v++) await this.cancel({ ...c, deadlineVersion: v });
     if (c.running) await this.schedule(c);
@@ -122,10 +127,14 @@ export class SlaScheduler {
       { pattern: city.sla.digest.cron, tz: city.timezone },
       DIGEST_TEMPLATE,
     );
+    // Complaints filed before LAPOR's first two clocks were kept get their deadlines first.
+    const filled = await fillComplaintClocks(this.deps.prisma, city);
+    if (filled > 0)
+      this.deps.logger.info({ complaints: filled }, 'verification and first-response deadlines filled in');
     let cases = 0;
     for await (const page of this.openCases({})) {
-      await this.ensureTimers(page, this.deps.clock());
-      cases += page.length;
+      await this.ensureTimers(page.clocks, this.deps.clock());
+      cases += page.cases;
     }
     await this.deps.producer?.set(this.rebuiltKey, this.deps.clock().toISOString());
     return cases;
@@ -139,7 +148,7 @@ export class SlaScheduler {
   async reconcileOverdue(): Promise<number> {
     let restarted = 0;
     for await (const page of this.openCases({ overdueAt: this.deps.clock() })) {
-      restarted += await this.ensureTimers(page, this.deps.clock(), { dueOnly: true });
+      restarted += await this.ensureTimers(page.clocks, this.deps.clock(), { dueOnly: true });
     }
     return restarted;
   }
@@ -184,10 +193,14 @@ export class SlaScheduler {
     return restarted;
   }
 
-  /** Open cases page by page, as the SLA clock sees them; only those overdue at a moment if given. */
-  private async *openCases(filter: { overdueAt?: Date }): AsyncGenerator<SlaCase[]> {
+  /**
+   * Open cases page by page, with their running clocks as the SLA scheduler sees them; only those
+   * with a running clock overdue at a moment if given.
+   */
+  private async *openCases(filter: { overdueAt?: Date }): AsyncGenerator<{ cases: number; clocks: SlaCase[] }> {
     const { prisma } = this.deps;
-    const overdue = filter.overdueAt ? { deadlineAt: { lte: filter.overdueAt } } : {};
+    const at = filter.overdueAt;
+    const overdue = at ? { deadlineAt: { lte: at } } : {};
     for (let cursor: string | undefined; ;) {
       const permits = await prisma.permitApplication.findMany({
         where: { status: { in: [...PERMIT_OPEN_STATUSES] }, ...overdue },
@@ -197,31 +210,50 @@ export class SlaScheduler {
         ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
       });
       if (permits.length === 0) break;
-      yield permits.map((p) => ({
-        kind: 'permit' as const,
-        id: p.id,
-        startedAt: p.submittedAt,
-        deadlineAt: p.deadlineAt,
-        deadlineVersion: p.deadlineVersion,
-      }));
+      yield {
+        cases: permits.length,
+        clocks: permits.map((p) => ({
+          kind: 'permit' as const,
+          id: p.id,
+          startedAt: p.submittedAt,
+          deadlineAt: p.deadlineAt,
+          deadlineVersion: p.deadlineVersion,
+        })),
+      };
       cursor = permits.at(-1)!.id;
     }
+    const overdueClock = at
+      ? {
+          OR: [
+            { deadlineAt: { lte: at } },
+            { verifiedAt: null, verifyDeadlineAt: { lte: at } },
+            { firstRespondedAt: null, firstResponseDeadlineAt: { lte: at } },
+          ],
+        }
+      : {};
     for (let cursor: string | undefined; ;) {
       const complaints = await prisma.complaint.findMany({
-        where: { status: { in: [...COMPLAINT_OPEN_STATUSES] }, ...overdue },
-        select: { id: true, createdAt: true, deadlineAt: true, deadlineVersion: true },
+        where: { status: { in: [...COMPLAINT_OPEN_STATUSES] }, ...overdueClock },
+        select: {
+          id: true,
+          createdAt: true,
+          deadlineAt: true,
+          deadlineVersion: true,
+          closedAt: true,
+          verifyDeadlineAt: true,
+          verifiedAt: true,
+          firstResponseDeadlineAt: true,
+          firstRespondedAt: true,
+        },
         orderBy: { id: 'asc' },
         take: PAGE,
         ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
       });
       if (complaints.length === 0) break;
-      yield complaints.map((c) => ({
-        kind: 'complaint' as const,
-        id: c.id,
-        startedAt: c.createdAt,
-        deadlineAt: c.deadlineAt,
-        deadlineVersion: c.deadlineVersion,
-      }));
+      yield {
+        cases: complaints.length,
+        clocks: complaints.flatMap((c) => complaintSlaCases(c, true).filter((k) => k.running)),
+      };
       cursor = complaints.at(-1)!.id;
     }
   }

@@ -4,10 +4,12 @@ import { PERMIT_OPEN_STATUSES } from '../cases/permitLifecycle.js';
 import type { ChannelName, Line } from '../conversation/types.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { writeNotification } from '../notify/writeNotification.js';
+import { complaintClocks } from './caseClocks.js';
 
 /**
  * The daily digest for the Inspectorate (the first level of the escalation chain): every open
- * case past its deadline, by email. Nothing is sent on a day with nothing overdue.
+ * case past its deadline, by email, a complaint once per running clock past its deadline
+ * (verification, first response, resolution). Nothing is sent on a day with nothing overdue.
  */
 export async function buildDigest(
   prisma: PrismaClient,
@@ -20,9 +22,16 @@ export async function buildDigest(
     orderBy: { deadlineAt: 'asc' },
   });
   const complaints = await prisma.complaint.findMany({
-    where: { status: { in: [...COMPLAINT_OPEN_STATUSES] }, deadlineAt: { lt: now } },
+    where: {
+      status: { in: [...COMPLAINT_OPEN_STATUSES] },
+      OR: [
+        { deadlineAt: { lt: now } },
+        { verifiedAt: null, verifyDeadlineAt: { lt: now } },
+        { firstRespondedAt: null, firstResponseDeadlineAt: { lt: now } },
+      ],
+    },
     include: { category: true, department: true },
-    orderBy: { deadlineAt: 'asc' },
+    orderBy: { createdAt: 'asc' },
   });
   const hours = (d: Date) => Math.floor((now.getTime() - d.getTime()) / 3_600_000);
   const lines: Line[] = [
@@ -35,17 +44,23 @@ export async function buildDigest(
         hours: hours(p.deadlineAt),
       },
     })),
-    ...complaints.map((c) => ({
-      key: 'sla.digestItem',
-      params: {
-        trackingNumber: c.trackingNumber,
-        title: c.category.nameId,
-        department: c.department.code,
-        hours: hours(c.deadlineAt),
-      },
-    })),
+    ...complaints.flatMap((c) =>
+      complaintClocks(c)
+        .filter((k) => !k.stoppedAt && k.deadlineAt < now)
+        .map((k) => ({
+          key: k.clock === 'resolve' ? 'sla.digestItem' : 'sla.digestItemClock',
+          params: {
+            trackingNumber: c.trackingNumber,
+            title: c.category.nameId,
+            department: c.department.code,
+            hours: hours(k.deadlineAt),
+            clock: k.clock,
+          },
+        })),
+    ),
   ];
   if (lines.length === 0) return [];
+  const count = permits.length + complaints.length;
   const level = city.sla.escalation[0];
   if (!level) return [];
   return prisma.$transaction(async (tx) => {
@@ -57,8 +72,8 @@ export async function buildDigest(
           address: email,
           language: 'id',
           replies: [
-            { lines: [{ key: 'sla.digestSubject', params: { count: lines.length } }] },
-            { lines: [{ key: 'sla.digestIntro', params: { count: lines.length } }, ...lines] },
+            { lines: [{ key: 'sla.digestSubject', params: { count } }] },
+            { lines: [{ key: 'sla.digestIntro', params: { count } }, ...lines] },
           ],
         }),
       );

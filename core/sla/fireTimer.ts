@@ -8,11 +8,12 @@ import { parseTimerId } from './planTimers.js';
 
 export type FireOutcome =
   | { status: 'sent'; outbox: Array<{ id: string; channel: ChannelName }> }
-  | { status: 'stale' | 'closed' | 'alreadyFired' };
+  | { status: 'stale' | 'closed' | 'stopped' | 'alreadyFired' };
 
 /**
- * Fires one SLA timer, exactly once: in one transaction it checks that the case is still open
- * and on the same deadline, records the timer as fired (a second firing finds the record and
+ * Fires one SLA timer, exactly once: in one transaction it checks that the case is still open,
+ * its clock still running (a complaint verified or answered has stopped that clock) and on the
+ * same deadline, records the timer as fired (a second firing finds the record and
  * does nothing), and writes the reminders or escalations as outbox rows.
  */
 export async function fireTimer(
@@ -29,9 +30,13 @@ export async function fireTimer(
       const c = await findCaseById(tx, city, timer.caseKind, timer.caseId);
       if (!c || c.deadlineVersion !== timer.deadlineVersion) return { status: 'stale' as const };
       if (!c.open) return { status: 'closed' as const };
+      const clock = c.clocks.find((k) => k.clock === timer.clock);
+      if (!clock) return { status: 'stale' as const };
+      if (clock.clock !== 'resolve' && clock.stoppedAt) return { status: 'stopped' as const };
+      const deadlineAt = clock.deadlineAt;
       // A reminder that comes due only after the deadline (the worker was down) says nothing the
       // escalation does not: it is dropped, as planTimers drops it when planning.
-      if (timer.kind === 'reminder' && now.getTime() >= c.deadlineAt.getTime()) return { status: 'stale' as const };
+      if (timer.kind === 'reminder' && now.getTime() >= deadlineAt.getTime()) return { status: 'stale' as const };
       const holder = c.holderId ? await tx.officer.findUnique({ where: { id: c.holderId } }) : null;
       const departmentName = city.departments.find((d) => d.code === c.departmentCode)?.name ?? c.departmentCode;
       await tx.slaNotice.create({
@@ -43,13 +48,29 @@ export async function fireTimer(
         title: c.title,
         department: departmentName,
         holder: c.holderName ?? '-',
-        deadline: `${formatDateTime(c.deadlineAt, lang, zone)} ${city.timezoneLabel}`,
+        deadline: `${formatDateTime(deadlineAt, lang, zone)} ${city.timezoneLabel}`,
         heldHours: Math.floor((now.getTime() - c.submittedAt.getTime()) / 3_600_000),
-        leftHours: Math.max(0, Math.floor((c.deadlineAt.getTime() - now.getTime()) / 3_600_000)),
+        leftHours: Math.max(0, Math.floor((deadlineAt.getTime() - now.getTime()) / 3_600_000)),
+        clock: timer.clock,
       };
+      // The resolution clock keeps its texts; LAPOR's first two clocks say which step is late.
+      const keys =
+        timer.clock === 'resolve'
+          ? {
+              reminder: 'sla.reminder',
+              subject: 'sla.escalationSubject',
+              first: 'sla.escalation',
+              next: 'sla.escalationNext',
+            }
+          : {
+              reminder: 'sla.clockReminder',
+              subject: 'sla.clockEscalationSubject',
+              first: 'sla.clockEscalation',
+              next: 'sla.clockEscalationNext',
+            };
       const outbox: Array<{ id: string; channel: ChannelName }> = [];
       if (timer.kind === 'reminder') {
-        const replies = [{ lines: [{ key: 'sla.reminder', params }] }];
+        const replies = [{ lines: [{ key: keys.reminder, params }] }];
         const recipients =
           holder?.channel && holder.address
             ? [holder]
@@ -79,7 +100,7 @@ export async function fireTimer(
       if (!level) return { status: 'stale' as const };
       const body: Line[] = [
         {
-          key: timer.index === 0 ? 'sla.escalation' : 'sla.escalationNext',
+          key: timer.index === 0 ? keys.first : keys.next,
           params: { ...params, level: level.label[lang] },
         },
       ];
@@ -89,7 +110,7 @@ export async function fireTimer(
             channel: 'email',
             address: email,
             language: lang,
-            replies: [{ lines: [{ key: 'sla.escalationSubject', params }] }, { lines: body }],
+            replies: [{ lines: [{ key: keys.subject, params }] }, { lines: body }],
           }),
         );
       }

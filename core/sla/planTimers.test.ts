@@ -167,6 +167,67 @@ describe('planTimers', () => {
     }
   });
 
+  describe("a complaint's three clocks (SP4N-LAPOR)", () => {
+    // Filed at T0: verification due in 24 hours, first response in 48, resolution in 120.
+    const complaint = (clock: SlaCase['clock'], hours: number): SlaCase =>
+      siup({ kind: 'complaint', clock, deadlineAt: at(hours), deadlineVersion: 1 });
+    const clocks = [complaint('verify', 24), complaint('firstResponse', 48), complaint('resolve', 120)];
+
+    it('plans each clock on its own span: reminders at its fractions, the chain from its deadline', () => {
+      expect(clocks.map((c) => summary(planTimers(c, CITY_RULES, T0)))).toEqual([
+        [
+          { kind: 'reminder', index: 0, atHours: 12 },
+          { kind: 'reminder', index: 1, atHours: 19.2 },
+          { kind: 'escalation', index: 0, atHours: 24 },
+          { kind: 'escalation', index: 1, atHours: 48 },
+        ],
+        [
+          { kind: 'reminder', index: 0, atHours: 24 },
+          { kind: 'reminder', index: 1, atHours: 38.4 },
+          { kind: 'escalation', index: 0, atHours: 48 },
+          { kind: 'escalation', index: 1, atHours: 72 },
+        ],
+        [
+          { kind: 'reminder', index: 0, atHours: 60 },
+          { kind: 'reminder', index: 1, atHours: 96 },
+          { kind: 'escalation', index: 0, atHours: 120 },
+          { kind: 'escalation', index: 1, atHours: 144 },
+        ],
+      ]);
+    });
+
+    it('names the first two clocks in their ids; the resolution keeps the ids it had before them', () => {
+      expect(clocks.map((c) => timerId(c, 'escalation', 0))).toEqual([
+        `sla.complaint.${CASE_ID}.v1.verify.escalation.0`,
+        `sla.complaint.${CASE_ID}.v1.firstResponse.escalation.0`,
+        `sla.complaint.${CASE_ID}.v1.escalation.0`,
+      ]);
+      expect(timerId(siup({ kind: 'complaint', deadlineVersion: 1 }), 'escalation', 0)).toBe(
+        timerId(complaint('resolve', 120), 'escalation', 0),
+      );
+      const ids = clocks.flatMap((c) => planTimers(c, CITY_RULES, T0).map((t) => t.id));
+      expect(new Set(ids).size).toBe(ids.length);
+    });
+
+    it('reads the clock back from the id', () => {
+      for (const c of clocks) {
+        for (const timer of planTimers(c, CITY_RULES, T0)) {
+          expect({ ...parseTimerId(timer.id), fireAt: timer.fireAt }).toEqual(timer);
+          expect(timer.clock).toBe(c.clock);
+        }
+      }
+      expect(parseTimerId(`sla.permit.${CASE_ID}.v0.reminder.0`)?.clock).toBe('resolve');
+    });
+
+    it('past the verification deadline, its reminders are dropped; the later clocks keep theirs', () => {
+      expect(clocks.map((c) => planTimers(c, CITY_RULES, at(30)).map((t) => `${t.kind}.${t.index}`))).toEqual([
+        ['escalation.0', 'escalation.1'],
+        ['reminder.0', 'reminder.1', 'escalation.0', 'escalation.1'],
+        ['reminder.0', 'reminder.1', 'escalation.0', 'escalation.1'],
+      ]);
+    });
+  });
+
   it('builds the same id as timerId does', () => {
     expect(timerId(siup({ deadlineVersion: 2 }), 'escalation', 1)).toBe(`sla.permit.${CASE_ID}.v2.escalation.1`);
   });
@@ -180,6 +241,10 @@ describe('planTimers', () => {
     { label: 'colons instead of dots', id: `sla:permit:${CASE_ID}:v0:reminder:0` },
     { label: 'something after the index', id: `sla.permit.${CASE_ID}.v0.reminder.0.x` },
     { label: 'a negative index', id: `sla.permit.${CASE_ID}.v0.escalation.-1` },
+    { label: "a permit with a complaint's verification clock", id: `sla.permit.${CASE_ID}.v0.verify.escalation.0` },
+    { label: 'an unknown clock', id: `sla.complaint.${CASE_ID}.v0.payment.escalation.0` },
+    { label: 'the resolution clock named', id: `sla.complaint.${CASE_ID}.v0.resolve.escalation.0` },
+    { label: 'the clock before the version', id: `sla.complaint.${CASE_ID}.verify.v0.escalation.0` },
   ])('parseTimerId refuses $label', ({ id }) => {
     expect(parseTimerId(id)).toBeNull();
   });

@@ -1,7 +1,11 @@
-/** A case as the SLA clock sees it. */
+import type { ClockName } from './caseClocks.js';
+
+/** One clock of a case as the SLA scheduler sees it. */
 export interface SlaCase {
   kind: 'permit' | 'complaint';
   id: string;
+  /** Which of the case's clocks (see caseClocks); unset: `resolve`, a permit's only one. */
+  clock?: ClockName;
   /** When the clock started: submission. */
   startedAt: Date;
   deadlineAt: Date;
@@ -17,6 +21,7 @@ export interface PlannedTimer {
   id: string;
   caseKind: SlaCase['kind'];
   caseId: string;
+  clock: ClockName;
   kind: TimerKind;
   /** The reminder's index, or the escalation level. */
   index: number;
@@ -31,22 +36,37 @@ export interface SlaRules {
   escalation: ReadonlyArray<{ afterHours: number }>;
 }
 
-/** The id of a timer. Dots, not colons: BullMQ keeps colons for its own keys. */
-export function timerId(c: Pick<SlaCase, 'kind' | 'id' | 'deadlineVersion'>, kind: TimerKind, index: number): string {
-  return `sla.${c.kind}.${c.id}.v${c.deadlineVersion}.${kind}.${index}`;
+/**
+ * The id of a timer. Dots, not colons: BullMQ keeps colons for its own keys. The resolution
+ * clock's ids name no clock, as before there were others, so timers and notices kept from then
+ * still match; a complaint's other clocks are named after the version.
+ */
+export function timerId(
+  c: Pick<SlaCase, 'kind' | 'id' | 'deadlineVersion' | 'clock'>,
+  kind: TimerKind,
+  index: number,
+): string {
+  const clock = c.clock && c.clock !== 'resolve' ? `${c.clock}.` : '';
+  return `sla.${c.kind}.${c.id}.v${c.deadlineVersion}.${clock}${kind}.${index}`;
 }
 
 /** Reads the parts back out of a timer id; null when it is not one. */
 export function parseTimerId(id: string): Omit<PlannedTimer, 'fireAt'> | null {
-  const m = /^sla\.(permit|complaint)\.([0-9a-f-]{36})\.v(\d+)\.(reminder|escalation)\.(\d+)$/.exec(id);
+  const m =
+    /^sla\.(permit|complaint)\.([0-9a-f-]{36})\.v(\d+)\.(?:(verify|firstResponse)\.)?(reminder|escalation)\.(\d+)$/.exec(
+      id,
+    );
   if (!m) return null;
+  // Only a complaint keeps LAPOR's first two clocks.
+  if (m[4] && m[1] !== 'complaint') return null;
   return {
     id,
     caseKind: m[1] as SlaCase['kind'],
     caseId: m[2]!,
+    clock: (m[4] ?? 'resolve') as ClockName,
     deadlineVersion: Number(m[3]),
-    kind: m[4] as TimerKind,
-    index: Number(m[5]),
+    kind: m[5] as TimerKind,
+    index: Number(m[6]),
   };
 }
 
@@ -58,7 +78,7 @@ export function parseTimerId(id: string): Omit<PlannedTimer, 'fireAt'> | null {
 export function planTimers(c: SlaCase, rules: SlaRules, now: Date): PlannedTimer[] {
   const start = c.startedAt.getTime();
   const deadline = c.deadlineAt.getTime();
-  const base = { caseKind: c.kind, caseId: c.id, deadlineVersion: c.deadlineVersion };
+  const base = { caseKind: c.kind, caseId: c.id, clock: c.clock ?? 'resolve', deadlineVersion: c.deadlineVersion };
   const timers: PlannedTimer[] = [];
   rules.reminderFractions.forEach((fraction, index) => {
     const fireAt = start + fraction * (deadline - start);

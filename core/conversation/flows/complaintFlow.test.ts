@@ -638,6 +638,47 @@ describe('complaint flow: after filing', () => {
     ]);
   });
 
+  it.each([
+    {
+      label: 'both running: each deadline, before the resolution target',
+      clocks: [
+        { clock: 'verify' as const, deadlineAt: '2026-11-30T16:59:59.999Z', doneAt: null },
+        { clock: 'firstResponse' as const, deadlineAt: '2026-12-01T16:59:59.999Z', doneAt: null },
+      ],
+      expected: [
+        { key: 'sla.clockDeadline', params: { clock: 'verify', deadline: '30 Nov 2026 23.59 WIB' } },
+        { key: 'sla.clockDeadline', params: { clock: 'firstResponse', deadline: '1 Des 2026 23.59 WIB' } },
+      ],
+    },
+    {
+      label: 'verified, the first response overdue',
+      clocks: [
+        { clock: 'verify' as const, deadlineAt: '2026-11-30T16:59:59.999Z', doneAt: '2026-11-27T04:00:00.000Z' },
+        { clock: 'firstResponse' as const, deadlineAt: '2026-11-28T02:00:00.000Z', doneAt: null },
+      ],
+      expected: [
+        { key: 'track.clockDone', params: { clock: 'verify', at: '27 Nov 2026 11.00' } },
+        { key: 'track.clockLate', params: { clock: 'firstResponse', deadline: '28 Nov 2026 09.00 WIB' } },
+      ],
+    },
+  ])("shows the owner the complaint's verification and first-response clocks: $label", ({ clocks, expected }) => {
+    const d = new Dialogue(ctxOf(true));
+    d.send(`cek ${NUMBER}`);
+    const view = {
+      ...base,
+      status: 'waiting',
+      isOwner: true,
+      actions: ['addInfo' as const],
+      details: { ...details, clocks },
+    };
+    const lines = linesOf(d.send({ type: 'case.result', trackingNumber: NUMBER, view }));
+    const first = lines.findIndex((l) => l.key.startsWith('sla.clock') || l.key.startsWith('track.clock'));
+    expect(lines.slice(first, first + 3)).toEqual([
+      ...expected,
+      { key: 'track.deadline', params: { deadline: '4 Des 2026 23.59 WIB' } },
+    ]);
+  });
+
   it('"Tambah info/foto" takes a text or a photo for that complaint', () => {
     const d = new Dialogue(ctxOf(true));
     const asked = d.send(press(`complaint.more:${NUMBER}`));

@@ -93,6 +93,14 @@ export function onCaseResult(turn: Turn, ctx: StepContext, trackingNumber: strin
   }
   if (d.closedAt) lines.push(line('track.closed', { at: at(d.closedAt) }));
   else {
+    // A complaint's verification and first response first, each met or due, then the resolution.
+    for (const k of d.clocks ?? []) {
+      const deadline = `${at(k.deadlineAt)} ${ctx.city.timezoneLabel}`;
+      if (k.doneAt) lines.push(line('track.clockDone', { clock: k.clock, at: at(k.doneAt) }));
+      else if (Date.parse(k.deadlineAt) <= ctx.now.getTime())
+        lines.push(line('track.clockLate', { clock: k.clock, deadline }));
+      else lines.push(line('sla.clockDeadline', { clock: k.clock, deadline }));
+    }
     lines.push(line('track.deadline', { deadline: `${at(d.deadlineAt)} ${ctx.city.timezoneLabel}` }));
     if (d.paused) lines.push(line('track.paused'));
     else {
