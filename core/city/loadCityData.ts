@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { readValidatedJson } from '../data/readValidatedJson.js';
+import { formatNop, parseNop } from '../domain/nop.js';
 
 const localized = z.object({ id: z.string().min(1), en: z.string().min(1) });
 const isoDate = z
@@ -135,6 +136,15 @@ const cityFileSchema = z.object({
     penaltyCapMonths: z.number().int().min(0),
     /** How and where an unpaid bill is paid, told with every unpaid bill. */
     payment: localized.optional(),
+    /**
+     * A NOP of the city's own ledger, shown as the example when the bot asks for one; written
+     * with or without dots, kept in the SPPT's dotted form. Unset: the question has no example.
+     */
+    exampleNop: z
+      .string()
+      .refine((t) => parseNop(t).ok && t.replace(/\D/g, '').length === 18, 'must be an 18-digit NOP')
+      .transform((t) => formatNop(t.replace(/\D/g, '')))
+      .optional(),
   }),
 });
 

@@ -7,11 +7,16 @@ import { ConfigError, loadConfig } from '../config/loadConfig.js';
 import { maskPhone } from '../domain/mask.js';
 
 const USAGE = `Usage:
-  npm run officer -- add --name "Budi Santoso" --role officer|supervisor|inspectorate|admin [--department PUPR]
-                         [--channel telegram --address <chat id>] [--email x@kota.go.id] [--phone 62812...]
+  npm run officer -- add --name "<full name>" --role officer|supervisor|inspectorate|admin [--department <code>]
+                         [--channel telegram --address <chat id>] [--email <address>] [--phone 62812...]
+                         [--language id|en]
   npm run officer -- list
-  npm run officer -- change <officer id> [--role officer|supervisor|inspectorate|admin] [--department PUPR|none]
+  npm run officer -- change <officer id> [--role officer|supervisor|inspectorate|admin] [--department <code>|none]
+                         [--language id|en]
   npm run officer -- deactivate <officer id>
+
+<code> is a department code of the city's departments.json. --language is the language of the
+officer's messages from LayanKota; unset, the city's default language.
 
 Without --channel/--address the officer gets an invitation code to send to the bot once: /daftar <code>.
 The link is always to the officer's chat account, never to a typed name.

@@ -16,8 +16,15 @@ const MENU = option('nav.menu', 'nav.option.menu');
 const COMPACT_YEARS = 3;
 
 /** Opens the PBB lookup: asks for the NOP. */
-export function startPbb(turn: Turn): Turn {
-  return turn.go({ name: 'pbb.askNop' }).say(message([line('pbb.askNop')]));
+export function startPbb(turn: Turn, ctx: StepContext): Turn {
+  return turn.go({ name: 'pbb.askNop' }).say(message([askNopLine(ctx)]));
+}
+
+/** The question for a NOP, with the city's own example NOP when its data has one. */
+export function askNopLine(ctx: StepContext, again = false): Line {
+  const key = again ? 'pbb.askNopAgain' : 'pbb.askNop';
+  const example = ctx.city.pbb.exampleNop;
+  return example ? line(key, { example }) : line(again ? 'pbb.askNopAgainPlain' : 'pbb.askNopPlain');
 }
 
 /** Looks up a NOP; `detail` shows every year even where the channel is compact. */
