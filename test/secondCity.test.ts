@@ -257,7 +257,7 @@ describe('a second city, on its data alone, with no first-city string in anythin
   it("serves the board, the TV wall and Open311 with the city's own names", async () => {
     const tv = await getJson(app, '/api/board/tv');
     expect(tv.status).toBe(200);
-    expect(tv.body).toMatchObject({ city: 'Kota Tanjung Harapan' });
+    expect(tv.body).toMatchObject({ city: 'Kota Tanjung Harapan', timeZone: 'Asia/Makassar', timeZoneLabel: 'WITA' });
     const cookie = await signIn(app, twilio, WORKS.phone);
     const cases = await getJson(app, '/api/cases', cookie);
     const stats = await getJson(app, '/api/stats', cookie);

@@ -67,6 +67,8 @@ export function boardRoutes(core: Core, options: BoardOptions): Router {
   const langOf = (req: Request): Lang =>
     req.query.lang === 'en' || req.query.lang === 'id' ? req.query.lang : core.config.defaultLanguage;
   const notSignedIn = (res: Response) => res.status(401).json({ error: 'not_signed_in', message: 'Silakan masuk.' });
+  // The board draws its times in the city's zone, whatever the zone of the screen showing it.
+  const cityTime = { timeZone: core.city.timezone, timeZoneLabel: core.city.timezoneLabel };
   const query = (req: Request, name: string) => (typeof req.query[name] === 'string' ? req.query[name] : undefined);
 
   router.use(['/board', '/api'], securityHeaders);
@@ -102,7 +104,7 @@ export function boardRoutes(core: Core, options: BoardOptions): Router {
     const departments = departmentsOf(viewerScope(officer));
     const openCases = await listBoardCases(prisma, { departments, now, lang, translator: core.translator });
     const stats = await computeBoardStats(prisma, core.city, { departments, openCases, now, lang });
-    res.json({ now: now.toISOString(), city: core.city.name, ...stats });
+    res.json({ now: now.toISOString(), city: core.city.name, ...cityTime, ...stats });
   });
 
   router.get('/api/board/tv', async (req, res) => {
@@ -117,7 +119,7 @@ export function boardRoutes(core: Core, options: BoardOptions): Router {
       lang: langOf(req),
       translator: core.translator,
     });
-    res.json({ now: now.toISOString(), city: core.city.name, cases: cases.map(toTvCase) });
+    res.json({ now: now.toISOString(), city: core.city.name, ...cityTime, cases: cases.map(toTvCase) });
   });
 
   router.get('/api/events', async (req, res) => {
