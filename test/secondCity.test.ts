@@ -189,6 +189,13 @@ describe('a second city, on its data alone, with no first-city string in anythin
     expect(unknown).toContain('hubungi Badan Pengelolaan Keuangan dan Pendapatan Daerah, telp 0411-500-703');
   });
 
+  it("answers an English-speaking citizen with the English names of the city's data", async () => {
+    const english = '6281340000002';
+    await sms('english', english);
+    expect(await sms('pbb 73.71.099.999.999-9999.0', english)).toContain('Regional Finance and Revenue Agency');
+    expect(await sms('keramaian', english)).toContain('Letter from the village office');
+  });
+
   it("takes the officers' commands, the forward example naming one of the city's own departments", async () => {
     expect(await sms('/antrian', WORKS.phone)).toContain(complaintNumber);
     expect(await sms(`/ambil ${complaintNumber}`, WORKS.phone)).toContain('sekarang Anda pegang');

@@ -59,7 +59,8 @@ export function cityStrings(dir: string): CityString[] {
       text(`permit-types.json: ${p.code} name`, p.name[lang]);
       text(`permit-types.json: ${p.code} shortName`, p.shortName?.[lang]);
     }
-    for (const r of p.requirements) text(`permit-types.json: ${p.code} requirement`, r);
+    for (const r of p.requirements)
+      for (const lang of ['id', 'en'] as const) text(`permit-types.json: ${p.code} requirement`, r[lang]);
   }
   const nops = [city.pbb.exampleNop, firstLedgerNop(dir)].filter((n): n is string => Boolean(n));
   for (const nop of nops) {
