@@ -69,7 +69,9 @@ describe('a second city, on its data alone, with no first-city string in anythin
     expect(ledger).toMatchObject({ inserted: 4, rejected: [] });
     await seedOfficer(app, { ...PERMITS, role: 'officer', departmentCode: 'DPMP' });
     await seedOfficer(app, { ...WORKS, role: 'officer', departmentCode: 'DPU' });
-    await seedOfficer(app, { ...CLEANING, role: 'officer', departmentCode: 'DKP' });
+    const cleaning = await seedOfficer(app, { ...CLEANING, role: 'officer', departmentCode: 'DKP' });
+    // This officer reads LayanKota in English: staff texts follow the officer's language.
+    await app.core.db.prisma.officer.update({ where: { id: cleaning.id }, data: { language: 'en' } });
   });
   afterAll(async () => {
     await app?.stop();
@@ -211,7 +213,7 @@ describe('a second city, on its data alone, with no first-city string in anythin
       `${complaintNumber} diteruskan ke DKP`,
     );
     await settled([CLEANING.phone]);
-    expect(smsTo(CLEANING.phone)).toContain(`Kasus diteruskan ke DKP: ${complaintNumber} Jalan dan jembatan`);
+    expect(smsTo(CLEANING.phone)).toContain(`Case forwarded to DKP: ${complaintNumber} Jalan dan jembatan`);
     const timeline = await sms(`/riwayat ${complaintNumber}`, CLEANING.phone);
     expect(timeline).toContain(complaintNumber);
   });

@@ -395,7 +395,7 @@ export async function notifyDepartment(
       await writeNotification(tx, {
         channel: o.channel!,
         address: o.address!,
-        language: 'id',
+        language: o.language ?? 'id',
         officerId: o.id,
         replies: [
           {

@@ -67,7 +67,7 @@ export async function fireTimer(
             await writeNotification(tx, {
               channel: o.channel,
               address: o.address,
-              language: lang,
+              language: o.language ?? lang,
               replies,
               officerId: o.id,
             }),
@@ -114,7 +114,7 @@ export async function fireTimer(
             await writeNotification(tx, {
               channel: o.channel,
               address: o.address,
-              language: lang,
+              language: o.language ?? lang,
               replies: [{ lines: body }],
               officerId: o.id,
             }),
