@@ -5,6 +5,7 @@ import { submitPermit } from '../core/cases/permitService.js';
 import { codeSentTo, seedOfficer } from './support/commandCenter.js';
 import { FakeTwilioApi, postSignedTwilio } from './support/fakeTwilio.js';
 import { eventually, startApp, type TestApp } from './support/startApp.js';
+import { writeTestCity } from './support/writeTestCity.js';
 
 // The Command Center in a real browser: Debian's Chromium, headless, driven by playwright-core,
 // against the whole app (PostgreSQL, Redis, BullMQ, the Twilio SDK against a local fake). An
@@ -86,6 +87,8 @@ describe('the Command Center in headless Chromium', () => {
         TWILIO_FROM: CITY_NUMBER,
         SMS_RATE_PER_SECOND: '50',
         OPEN311_API_KEYS: OPEN311_KEY,
+        // A city in WITA: the board's clock must be the city's, whatever the browser's zone.
+        CITY_DATA_DIR: writeTestCity('test/fixtures/city-wita.json'),
       },
       { twilioHttpClient: api.httpClient() },
     );
@@ -123,6 +126,14 @@ describe('the Command Center in headless Chromium', () => {
     await board.locator('#board').waitFor({ state: 'visible' });
     expect(await board.textContent('#who')).toContain('Rina Petugas PUPR');
     await board.locator('#live[data-state="live"]').waitFor();
+    // The clock in the city's zone with its label, not in the browser's (UTC here).
+    await board.locator('#now[data-time-zone="Asia/Makassar"]').waitFor();
+    const shown = (await board.textContent('#now')) ?? '';
+    expect(shown).toMatch(/^\d\d[.:]\d\d[.:]\d\d WITA$/);
+    const cityHour = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Makassar' });
+    expect([cityHour.format(app.clock.now), cityHour.format(new Date(app.clock.now.getTime() - 60_000))]).toContain(
+      shown.slice(0, 2),
+    );
     const cookie = (await board.context().cookies()).find((c) => c.name === 'lk_session');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
   });

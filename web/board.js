@@ -8,6 +8,7 @@ import {
   formatDuration,
   listenForChanges,
   serialized,
+  setCityTime,
   svg,
   syncServerTime,
   tickClocks,
@@ -53,6 +54,7 @@ const refresh = serialized(async () => {
   if (cases.status !== 200 || stats.status !== 200) return;
   syncServerTime(cases.body.now);
   $('city').textContent = stats.body.city;
+  setCityTime(stats.body.timeZone, stats.body.timeZoneLabel);
   const open = cases.body.cases;
   drawTiles($('tiles'), open);
   drawOverdue(open.filter((c) => c.clock.state === 'overdue'));

@@ -59,6 +59,12 @@ export function clockText(clock) {
   return clock.msLeft <= 0 ? `lewat ${formatDuration(clock.msLeft)}` : `sisa ${formatDuration(clock.msLeft)}`;
 }
 
+/** The city's time zone and its label (WIB, WITA, WIT), from the server: the board shows city time. */
+let cityZone = { timeZone: undefined, label: '' };
+export function setCityTime(timeZone, label) {
+  cityZone = { timeZone, label };
+}
+
 /** Clock time corrected by the server's clock, so every screen counts down alike. */
 let serverOffsetMs = 0;
 export function syncServerTime(serverNowIso) {
@@ -128,11 +134,14 @@ export function tickClocks(root = document) {
   }
   const now = document.getElementById('now');
   if (now) {
-    now.textContent = new Date(serverNow()).toLocaleTimeString('id-ID', {
+    const time = new Date(serverNow()).toLocaleTimeString('id-ID', {
       hour: '2-digit',
       minute: '2-digit',
       second: '2-digit',
+      timeZone: cityZone.timeZone,
     });
+    now.textContent = cityZone.label ? `${time} ${cityZone.label}` : time;
+    now.dataset.timeZone = cityZone.timeZone ?? '';
   }
 }
 

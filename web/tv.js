@@ -1,6 +1,14 @@
 // The TV wall: every open case of every department, without personal data, in large type.
 // No sign-in; with TV_WALL_TOKEN set on the server, the page's URL carries ?token=...
-import { drawDepartments, drawTiles, listenForChanges, serialized, syncServerTime, tickClocks } from './shared.js';
+import {
+  drawDepartments,
+  drawTiles,
+  listenForChanges,
+  serialized,
+  setCityTime,
+  syncServerTime,
+  tickClocks,
+} from './shared.js';
 
 const $ = (id) => document.getElementById(id);
 const token = new URLSearchParams(location.search).get('token');
@@ -16,6 +24,7 @@ const refresh = serialized(async () => {
   $('message').textContent = '';
   syncServerTime(board.now);
   $('city').textContent = board.city;
+  setCityTime(board.timeZone, board.timeZoneLabel);
   drawTiles($('tiles'), board.cases);
   drawDepartments($('departments'), board.cases, { limit: 12 });
   tickClocks();

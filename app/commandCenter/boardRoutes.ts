@@ -67,7 +67,9 @@ export function boardRoutes(core: Core, options: BoardOptions): Router {
   const langOf = (req: Request): Lang =>
     req.query.lang === 'en' || req.query.lang === 'id' ? req.query.lang : core.config.defaultLanguage;
   const notSignedIn = (res: Response) => res.status(401).json({ error: 'not_signed_in', message: 'Silakan masuk.' });
+  // The board draws its times in the city's zone, whatever the zone of the screen showing it.
   const zone = { timeZone: core.city.timezone, label: core.city.timezoneLabel };
+  const cityTime = { timeZone: zone.timeZone, timeZoneLabel: zone.label };
   const query = (req: Request, name: string) => (typeof req.query[name] === 'string' ? req.query[name] : undefined);
 
   router.use(['/board', '/api'], securityHeaders);
@@ -123,7 +125,7 @@ export function boardRoutes(core: Core, options: BoardOptions): Router {
     const departments = departmentsOf(viewerScope(officer));
     const openCases = await listBoardCases(prisma, { departments, now, lang, translator: core.translator, zone });
     const stats = await computeBoardStats(prisma, core.city, { departments, openCases, now, lang });
-    res.json({ now: now.toISOString(), city: core.city.name, ...stats });
+    res.json({ now: now.toISOString(), city: core.city.name, ...cityTime, ...stats });
   });
 
   router.get('/api/board/tv', async (req, res) => {
@@ -139,7 +141,7 @@ export function boardRoutes(core: Core, options: BoardOptions): Router {
       translator: core.translator,
       zone,
     });
-    res.json({ now: now.toISOString(), city: core.city.name, cases: cases.map(toTvCase) });
+    res.json({ now: now.toISOString(), city: core.city.name, ...cityTime, cases: cases.map(toTvCase) });
   });
 
   router.get('/api/events', async (req, res) => {

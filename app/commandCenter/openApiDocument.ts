@@ -473,11 +473,13 @@ export const openApiDocument = {
       },
       TvBoard: {
         type: 'object',
-        required: ['now', 'city', 'cases'],
+        required: ['now', 'city', 'timeZone', 'timeZoneLabel', 'cases'],
         additionalProperties: false,
         properties: {
           now: { type: 'string', format: 'date-time' },
           city: { type: 'string' },
+          timeZone: { type: 'string', description: "The city's IANA time zone, e.g. Asia/Makassar" },
+          timeZoneLabel: { type: 'string', description: 'How the city names its zone, e.g. WITA' },
           cases: { type: 'array', items: ref('TvCase') },
         },
       },
@@ -509,11 +511,13 @@ export const openApiDocument = {
       },
       Stats: {
         type: 'object',
-        required: ['now', 'city', 'departments', 'perDay', 'map'],
+        required: ['now', 'city', 'timeZone', 'timeZoneLabel', 'departments', 'perDay', 'map'],
         additionalProperties: false,
         properties: {
           now: { type: 'string', format: 'date-time' },
           city: { type: 'string' },
+          timeZone: { type: 'string', description: "The city's IANA time zone, e.g. Asia/Makassar" },
+          timeZoneLabel: { type: 'string', description: 'How the city names its zone, e.g. WITA' },
           departments: { type: 'array', items: ref('DepartmentFigures') },
           perDay: {
             type: 'array',

@@ -1,8 +1,16 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { readValidatedJson } from '../data/readValidatedJson.js';
+import { formatNop, parseNop } from '../domain/nop.js';
 
 const localized = z.object({ id: z.string().min(1), en: z.string().min(1) });
+/**
+ * A text of the city's data in both languages, `{ "id": ..., "en": ... }`, or one plain string
+ * used for both (an English-first city writes its own English there).
+ */
+const bilingual = z
+  .union([z.string().min(1), localized])
+  .transform((t) => (typeof t === 'string' ? { id: t, en: t } : t));
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
@@ -26,7 +34,7 @@ const permitTypeSchema = z
     slaHours: z.number().int().positive().optional(),
     slaWorkingDays: z.number().int().positive().optional(),
     department: z.string().min(1),
-    requirements: z.array(z.string().min(1)).min(1),
+    requirements: z.array(bilingual).min(1),
     /** What residents call it ("warung", "bangun rumah"): found by the catalogue search. */
     keywords: z.array(z.string()).default([]),
     /** A few words for lists on SMS, where every character costs: "Usaha dagang (SIUP)". */
@@ -42,7 +50,8 @@ const departmentsFileSchema = z.object({
     .array(
       z.object({
         code: z.string().min(1),
-        name: z.string().min(1),
+        /** Its name, or its names in both languages: `name` stays the Indonesian (staff) one. */
+        name: bilingual,
         handles: z.array(z.string()),
         /** How residents reach it, named in answers such as an unknown NOP's. */
         phone: z.string().min(1).optional(),
@@ -78,7 +87,7 @@ const cityFileSchema = z.object({
   }),
   calendar: z.object({
     workingWeekdays: z.array(z.number().int().min(0).max(6)).min(1),
-    holidays: z.array(z.object({ date: isoDate, name: z.string() })),
+    holidays: z.array(z.object({ date: isoDate, name: bilingual })),
   }),
   sla: z.object({
     reminderFractions: z.array(z.number().gt(0).lt(1)),
@@ -135,6 +144,15 @@ const cityFileSchema = z.object({
     penaltyCapMonths: z.number().int().min(0),
     /** How and where an unpaid bill is paid, told with every unpaid bill. */
     payment: localized.optional(),
+    /**
+     * A NOP of the city's own ledger, shown as the example when the bot asks for one; written
+     * with or without dots, kept in the SPPT's dotted form. Unset: the question has no example.
+     */
+    exampleNop: z
+      .string()
+      .refine((t) => parseNop(t).ok && t.replace(/\D/g, '').length === 18, 'must be an 18-digit NOP')
+      .transform((t) => formatNop(t.replace(/\D/g, '')))
+      .optional(),
   }),
 });
 
@@ -144,7 +162,14 @@ export type CityProfile = z.infer<typeof cityFileSchema>;
 /** Everything city-specific, read from CITY_DATA_DIR and validated at start. */
 export interface CityData extends CityProfile {
   permitTypes: PermitTypeData[];
-  departments: Array<{ code: string; name: string; handles: string[]; phone?: string | undefined }>;
+  departments: Array<{
+    code: string;
+    name: string;
+    /** The name in each language, for citizens' replies. */
+    names: { id: string; en: string };
+    handles: string[];
+    phone?: string | undefined;
+  }>;
   complaintCategories: Array<{
     code: string;
     name: { id: string; en: string };
@@ -203,5 +228,10 @@ export function loadCityData(dir: string): CityData {
   });
   if (problems.length > 0)
     throw new CityDataError(`City data in ${dir} is inconsistent:\n  - ${problems.join('\n  - ')}`);
-  return { ...profile, departments, permitTypes, complaintCategories: categories };
+  return {
+    ...profile,
+    departments: departments.map((d) => ({ ...d, name: d.name.id, names: d.name })),
+    permitTypes,
+    complaintCategories: categories,
+  };
 }

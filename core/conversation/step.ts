@@ -1,5 +1,5 @@
 import { showMenu, MENU_OPTIONS } from './flows/menuFlow.js';
-import { lookUpNop, onNopText, onPbbResult, startPbb } from './flows/pbbFlow.js';
+import { askNopLine, lookUpNop, onNopText, onPbbResult, startPbb } from './flows/pbbFlow.js';
 import { onPermitBack, onPermitChoice, onPermitSubmitted, onPermitText, startPermit } from './flows/permitFlow.js';
 import {
   onComplaintBack,
@@ -138,7 +138,7 @@ function onChoice(turn: Turn, choice: string, ctx: StepContext): Turn {
   switch (choice) {
     case 'menu.pbb':
     case 'pbb.again':
-      return startPbb(turn);
+      return startPbb(turn, ctx);
     case 'menu.track':
       return startTrack(turn);
     case 'menu.language':
@@ -201,7 +201,7 @@ function onText(
     case 'pbb.askNop':
     case 'pbb.lookingUp':
       if (onNopText(turn, reading, ctx)) return turn;
-      return anyService(turn, reading, ctx, first) ?? turn.say(message([line('pbb.askNopAgain')]));
+      return anyService(turn, reading, ctx, first) ?? turn.say(message([askNopLine(ctx, true)]));
     case 'track.ask':
     case 'track.lookingUp':
       if (onTrackText(turn, reading)) return turn;
@@ -271,7 +271,7 @@ function namesPermit(reading: Reading, ctx: StepContext): 'asked' | 'named' | nu
 function startService(turn: Turn, reading: Reading, ctx: StepContext): Turn {
   switch (reading.service) {
     case 'pbb':
-      return onNopText(turn, reading, ctx) ? turn : startPbb(turn);
+      return onNopText(turn, reading, ctx) ? turn : startPbb(turn, ctx);
     case 'permit':
       return startPermit(turn, ctx, reading.text);
     case 'complaint':

@@ -232,12 +232,17 @@ async function markProcessed(deps: InboxDeps, event: InboundEvent): Promise<bool
 }
 
 /** An answer written straight to the address a message came from, outside any dialogue. */
-async function answerDirectly(deps: InboxDeps, event: InboundEvent, replies: Reply[]): Promise<InboundOutcome> {
+async function answerDirectly(
+  deps: InboxDeps,
+  event: InboundEvent,
+  replies: Reply[],
+  language: Lang = deps.defaultLanguage,
+): Promise<InboundOutcome> {
   const row = await deps.prisma.outboxMessage.create({
     data: {
       channel: event.channel,
       address: event.address,
-      language: deps.defaultLanguage,
+      language,
       replies: replies as unknown as Prisma.InputJsonValue,
     },
     select: { id: true },
@@ -251,7 +256,8 @@ async function handleFromOfficer(
   event: InboundEvent,
 ): Promise<InboundOutcome> {
   const outcome = await handleOfficerMessage(deps, officer, event.text ?? '', event.choice);
-  const answered = await answerDirectly(deps, event, outcome.replies);
+  // Staff texts follow the officer's own language.
+  const answered = await answerDirectly(deps, event, outcome.replies, officer.language ?? deps.defaultLanguage);
   if (answered.status !== 'handled') return answered;
   return { ...answered, notifications: outcome.outbox, changes: outcome.changes };
 }
@@ -572,7 +578,7 @@ async function forwardToOfficer(
     await writeNotification(tx, {
       channel: officer.channel,
       address: officer.address,
-      language: 'id',
+      language: officer.language ?? deps.defaultLanguage,
       officerId: officer.id,
       replies: [
         {

@@ -301,7 +301,8 @@ async function forward(
   note: string,
 ): Promise<OfficerOutcome> {
   if (c.kind !== 'complaint') return say([line('officer.forwardPermit')]);
-  if (!deps.city.departments.some((d) => d.code === department)) return say([line('officer.forwardHow')]);
+  if (!deps.city.departments.some((d) => d.code === department))
+    return say([line('officer.forwardHow', { example: forwardExample(deps.city, c.departmentCode) })]);
   const changed = await changeCaseStatus(deps.prisma, deps.city, {
     trackingNumber: c.trackingNumber,
     to: 'dispositioned',
@@ -318,6 +319,12 @@ async function forward(
     outbox: [...changed.outbox, ...told],
     changes: [changed],
   };
+}
+
+/** A department of the city's own to name in the forward example: another one that takes complaints. */
+function forwardExample(city: CityData, from: string): string {
+  const takes = city.departments.filter((d) => d.code !== from && d.handles.some((h) => h.startsWith('complaints:')));
+  return (takes[0] ?? city.departments[0]!).code;
 }
 
 async function timeline(deps: OfficerDeps, c: OfficerCase): Promise<OfficerOutcome> {
@@ -410,7 +417,7 @@ export async function notifyDepartment(
       await writeNotification(tx, {
         channel: o.channel!,
         address: o.address!,
-        language: 'id',
+        language: o.language ?? 'id',
         officerId: o.id,
         replies: [
           {

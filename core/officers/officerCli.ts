@@ -7,11 +7,16 @@ import { ConfigError, loadConfig } from '../config/loadConfig.js';
 import { maskPhone } from '../domain/mask.js';
 
 const USAGE = `Usage:
-  npm run officer -- add --name "Budi Santoso" --role officer|supervisor|inspectorate|admin [--department PUPR]
-                         [--channel telegram --address <chat id>] [--email x@kota.go.id] [--phone 62812...]
+  npm run officer -- add --name "<full name>" --role officer|supervisor|inspectorate|admin [--department <code>]
+                         [--channel telegram --address <chat id>] [--email <address>] [--phone 62812...]
+                         [--language id|en]
   npm run officer -- list
-  npm run officer -- change <officer id> [--role officer|supervisor|inspectorate|admin] [--department PUPR|none]
+  npm run officer -- change <officer id> [--role officer|supervisor|inspectorate|admin] [--department <code>|none]
+                         [--language id|en]
   npm run officer -- deactivate <officer id>
+
+<code> is a department code of the city's departments.json. --language is the language of the
+officer's messages from LayanKota; unset, the city's default language.
 
 Without --channel/--address the officer gets an invitation code to send to the bot once: /daftar <code>.
 The link is always to the officer's chat account, never to a typed name.
@@ -57,7 +62,7 @@ async function main(): Promise<number> {
       const { values, positionals } = parseArgs({
         args: rest,
         allowPositionals: true,
-        options: { role: { type: 'string' }, department: { type: 'string' } },
+        options: { role: { type: 'string' }, department: { type: 'string' }, language: { type: 'string' } },
       });
       const id = positionals[0];
       const officer = id ? await prisma.officer.findUnique({ where: { id } }) : null;
@@ -71,13 +76,18 @@ async function main(): Promise<number> {
       const problems: string[] = [];
       if (!id || positionals.length !== 1) problems.push('change takes one officer id');
       else if (!officer) problems.push(`no officer ${id}`);
-      if (!values.role && values.department === undefined) problems.push('--role or --department is required');
+      if (!values.role && values.department === undefined && values.language === undefined)
+        problems.push('--role, --department or --language is required');
+      problems.push(...languageProblems(values.language));
       problems.push(...roleProblems(role, departmentCode, core.city));
       if (problems.length > 0) {
         console.error(`${problems.join('\n')}\n\n${USAGE}`);
         return 2;
       }
-      await prisma.officer.update({ where: { id: id! }, data: { role, departmentCode } });
+      await prisma.officer.update({
+        where: { id: id! },
+        data: { role, departmentCode, ...(values.language ? { language: values.language as 'id' | 'en' } : {}) },
+      });
       console.log(
         `Officer ${id} is now ${role}${departmentCode ? `, ${departmentCode}` : ''}; their Command Center sessions are ended.`,
       );
@@ -94,12 +104,14 @@ async function main(): Promise<number> {
         address: { type: 'string' },
         email: { type: 'string' },
         phone: { type: 'string' },
+        language: { type: 'string' },
       },
     });
     const role = values.role as (typeof ROLES)[number];
     const problems: string[] = [];
     if (!values.name?.trim()) problems.push('--name is required');
     problems.push(...roleProblems(role, values.department, core.city));
+    problems.push(...languageProblems(values.language));
     if (Boolean(values.channel) !== Boolean(values.address)) problems.push('--channel and --address go together');
     if (values.channel && !(CHANNELS as readonly string[]).includes(values.channel))
       problems.push(`--channel must be one of ${CHANNELS.join(', ')}`);
@@ -118,6 +130,7 @@ async function main(): Promise<number> {
         email: values.email ?? null,
         phone: values.phone ?? null,
         inviteCode: linked ? null : inviteCode(),
+        language: (values.language as 'id' | 'en' | undefined) ?? null,
       },
     });
     console.log(
@@ -152,4 +165,9 @@ function roleProblems(role: string, departmentCode: string | null | undefined, c
   if (departmentCode && !city.departments.some((d) => d.code === departmentCode))
     problems.push(`--department ${departmentCode} is not in the city's departments.json`);
   return problems;
+}
+
+/** An officer's language, when given, is one LayanKota speaks. */
+function languageProblems(language: string | undefined): string[] {
+  return language === undefined || language === 'id' || language === 'en' ? [] : ['--language must be id or en'];
 }

@@ -88,7 +88,7 @@ export async function fireTimer(
             await writeNotification(tx, {
               channel: o.channel,
               address: o.address,
-              language: lang,
+              language: o.language ?? lang,
               replies,
               officerId: o.id,
             }),
@@ -135,7 +135,7 @@ export async function fireTimer(
             await writeNotification(tx, {
               channel: o.channel,
               address: o.address,
-              language: lang,
+              language: o.language ?? lang,
               replies: [{ lines: body }],
               officerId: o.id,
             }),

@@ -5,7 +5,7 @@ import { maskName } from '../../domain/mask.js';
 import { computePenalty } from '../../pbb/computePenalty.js';
 import { line, message, option } from '../replies.js';
 import type { Turn } from '../Turn.js';
-import type { Line, Option, StepContext, TaxObjectView } from '../types.js';
+import type { Lang, Line, Option, StepContext, TaxObjectView } from '../types.js';
 import type { Reading } from '../understanding/readMessage.js';
 import { coveredBy } from '../understanding/matchWords.js';
 import { wordsOf } from '../understanding/readMessage.js';
@@ -16,8 +16,15 @@ const MENU = option('nav.menu', 'nav.option.menu');
 const COMPACT_YEARS = 3;
 
 /** Opens the PBB lookup: asks for the NOP. */
-export function startPbb(turn: Turn): Turn {
-  return turn.go({ name: 'pbb.askNop' }).say(message([line('pbb.askNop')]));
+export function startPbb(turn: Turn, ctx: StepContext): Turn {
+  return turn.go({ name: 'pbb.askNop' }).say(message([askNopLine(ctx)]));
+}
+
+/** The question for a NOP, with the city's own example NOP when its data has one. */
+export function askNopLine(ctx: StepContext, again = false): Line {
+  const key = again ? 'pbb.askNopAgain' : 'pbb.askNop';
+  const example = ctx.city.pbb.exampleNop;
+  return example ? line(key, { example }) : line(again ? 'pbb.askNopAgainPlain' : 'pbb.askNopPlain');
 }
 
 /** Looks up a NOP; `detail` shows every year even where the channel is compact. */
@@ -44,9 +51,9 @@ export function onNopText(turn: Turn, reading: Reading, ctx: StepContext): boole
 }
 
 /** Who handles PBB, named when a NOP is not found: from the departments' data. */
-function notFoundLine(nop: string, ctx: StepContext): Line {
+function notFoundLine(nop: string, ctx: StepContext, lang: Lang): Line {
   const department = ctx.city.departments.find((d) => d.handles.includes('pbb'));
-  const name = department?.name ?? ctx.city.office.name;
+  const name = department?.names[lang] ?? ctx.city.office.name;
   const phone = department?.phone ?? ctx.city.office.phone;
   return line('pbb.notFound', { nop: formatNop(nop), department: name, phone });
 }
@@ -60,7 +67,7 @@ export function onPbbResult(turn: Turn, nop: string, taxObject: TaxObjectView | 
   const flow = turn.state.flow;
   const detail = flow.name === 'pbb.lookingUp' && flow.detail === true;
   turn.go({ name: 'pbb.askNop' });
-  if (!taxObject) return turn.say(message([notFoundLine(nop, ctx)], [AGAIN, MENU]));
+  if (!taxObject) return turn.say(message([notFoundLine(nop, ctx, turn.state.lang)], [AGAIN, MENU]));
 
   const lang = turn.state.lang;
   const today = localDate(ctx.now, ctx.city.timezone);

@@ -154,7 +154,7 @@ describe('permit flow: the catalogue', () => {
     expect(d.state.flow).toMatchObject({ name: 'permit.detail', code });
     expect(linesOf(result)).toEqual([
       { key: 'permit.detail.header', params: { name: `${type.name.id} (${code})` } },
-      { key: 'permit.detail.requirements', params: { list: type.requirements.join(', ') } },
+      { key: 'permit.detail.requirements', params: { list: type.requirements.map((r) => r.id).join(', ') } },
       sla,
       { key: 'permit.detail.online' },
     ]);

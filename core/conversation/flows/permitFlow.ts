@@ -106,7 +106,7 @@ function showDetail(turn: Turn, ctx: StepContext, code: string, codes: string[])
   const lines = [
     line('permit.detail.header', { name: nameFor(type, ctx, lang) }),
     line(compact ? 'permit.detail.requirementsShort' : 'permit.detail.requirements', {
-      list: type.requirements.join(', '),
+      list: type.requirements.map((r) => r[lang]).join(', '),
     }),
     type.slaHours !== undefined
       ? line('permit.detail.slaHours', { hours: type.slaHours })
@@ -154,7 +154,7 @@ function askStep(turn: Turn, ctx: StepContext, draft: PermitDraft, at: string, e
     const field = type.fields.find((f) => `field:${f.key}` === at)!;
     prompt = line('permit.ask.field', { label: field.label[lang] });
   } else if (at === 'documents') {
-    prompt = line('permit.ask.documents', { list: type.requirements.join(', ') });
+    prompt = line('permit.ask.documents', { list: type.requirements.map((r) => r[lang]).join(', ') });
   } else {
     prompt = line(`permit.ask.${at}`);
   }
