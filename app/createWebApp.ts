@@ -26,7 +26,13 @@ export function createWebApp(core: Core, runtime: Runtime): Express {
   app.get('/healthz', async (_req, res) => {
     try {
       await core.db.prisma.$queryRaw`SELECT 1`;
-      res.json({ status: 'ok', database: core.db.kind, queues: runtime.redis ? 'redis' : 'in-process' });
+      const warnings = core.cityWarnings();
+      res.json({
+        status: 'ok',
+        database: core.db.kind,
+        queues: runtime.redis ? 'redis' : 'in-process',
+        ...(warnings.length > 0 ? { warnings } : {}),
+      });
     } catch {
       res.status(503).json({ status: 'unavailable', database: core.db.kind });
     }

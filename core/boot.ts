@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { cityWarnings } from './city/cityWarnings.js';
 import { loadCityData, type CityData } from './city/loadCityData.js';
 import { fetchMedia, type MediaFetcher } from './media/storeMedia.js';
 import { syncCityData } from './city/syncCityData.js';
@@ -18,6 +19,8 @@ export interface Core {
   translator: Translator;
   logger: Logger;
   clock: () => Date;
+  /** The city data's warnings as of now (the clock's): a holiday list running out, a missing region. */
+  cityWarnings(): string[];
   inbox: InboxDeps;
   close(): Promise<void>;
 }
@@ -50,6 +53,9 @@ export async function boot(
     await db.close();
     throw error;
   }
+  const { warnings, notices } = cityWarnings(city, clock());
+  for (const warning of warnings) logger.warn({ warning }, 'city data needs attention');
+  for (const notice of notices) logger.info({ notice }, 'city data');
   logger.debug({ database: db.kind, city: city.name }, 'core ready');
   return {
     config,
@@ -58,6 +64,7 @@ export async function boot(
     translator,
     logger,
     clock,
+    cityWarnings: () => cityWarnings(city, clock()).warnings,
     inbox: {
       prisma: db.prisma,
       city,

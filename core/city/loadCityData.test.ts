@@ -110,6 +110,37 @@ describe('loadCityData', () => {
       says: [/city\.json is invalid/, /calendar\.holidays\.2\.date: must be YYYY-MM-DD/],
     },
     {
+      label: 'a year of holidays that does not add up to its decree (a cuti bersama dropped)',
+      file: 'city.json',
+      edit: (d) => {
+        const c = d.calendar as { holidays: Array<{ date: string }> };
+        c.holidays = c.holidays.filter((h) => h.date !== '2026-05-28');
+      },
+      says: [/calendar\.holidays of 2026 hold 17 national holidays and 7 cuti bersama; its source .* states 17 and 8/],
+    },
+    {
+      label: 'a holiday of an unknown kind and a source without its URL',
+      file: 'city.json',
+      edit: (d) => {
+        const c = d.calendar as { holidays: Array<Record<string, unknown>>; sources: Array<Record<string, unknown>> };
+        c.holidays[0]!.kind = 'libur';
+        c.sources[1]!.url = 'setneg.go.id';
+      },
+      says: [/calendar\.holidays\.0\.kind/, /calendar\.sources\.1\.url/],
+    },
+    {
+      label: 'a NOP region written with a dot, and a NIK region of 5 digits',
+      file: 'city.json',
+      edit: (d) => {
+        (d.pbb as Record<string, unknown>).nopRegions = ['12.75'];
+        d.residency = { nikRegions: ['12710'] };
+      },
+      says: [
+        /pbb\.nopRegions\.0: must be 4 digits without dots \(province and city\/regency\), e\.g\. "1275"/,
+        /residency\.nikRegions\.0: must be 4 or 6 digits/,
+      ],
+    },
+    {
       label: 'an unknown time zone',
       file: 'city.json',
       edit: (d) => {
@@ -138,6 +169,19 @@ describe('loadCityData', () => {
     const error = errorOf(dir);
     for (const pattern of says) expect(error.message).toMatch(pattern);
     expect(error.message).toContain(dir);
+  });
+
+  it('refuses a residents-only permit type in a city that names no residents (residency.nikRegions)', () => {
+    const dir = brokenCity('city.json', (d) => {
+      delete d.residency;
+    });
+    const file = path.join(dir, 'permit-types.json');
+    const data = JSON.parse(readFileSync(file, 'utf8')) as Json;
+    (permitTypes(data)[0] as unknown as Json).residentsOnly = true;
+    writeFileSync(file, JSON.stringify(data));
+    expect(errorOf(dir).message).toMatch(
+      /permit-types\.json: SIUP is residentsOnly, but city\.json names no residency\.nikRegions/,
+    );
   });
 
   it('refuses a file that is not JSON, naming it', () => {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { readValidatedJson } from '../data/readValidatedJson.js';
 import { formatNop, parseNop } from '../domain/nop.js';
+import { calendarProblems } from './checkCalendar.js';
 
 const localized = z.object({ id: z.string().min(1), en: z.string().min(1) });
 /**
@@ -18,6 +19,47 @@ const isoDate = z
     const date = new Date(`${d}T00:00:00Z`);
     return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === d;
   }, 'is not a real calendar date');
+
+/**
+ * A day off: a national holiday (libur nasional) or a cuti bersama, both set each year by the joint
+ * decree (SKB) of the Ministers of Religious Affairs, Manpower and Administrative Reform, or a
+ * local holiday of the city. A date the decree leaves to a later decision (Idul Fitri and Idul Adha
+ * wait for the Minister of Religious Affairs' sidang isbat) is `tentative` until confirmed.
+ */
+const holidaySchema = z.object({
+  date: isoDate,
+  name: bilingual,
+  kind: z.enum(['national', 'cuti-bersama', 'local']).default('national'),
+  tentative: z.boolean().default(false),
+  note: z.string().min(1).optional(),
+});
+
+/** Where a year's holidays come from: the decree, when it was signed, where it is published. */
+const calendarSourceSchema = z.object({
+  year: z.number().int().min(2000).max(2100),
+  decree: z.string().min(1),
+  signed: isoDate,
+  url: z.url({ protocol: /^https?$/ }),
+  /** The counts the decree states, checked against the year's holidays at start. */
+  counts: z.object({ national: z.number().int().min(0), cutiBersama: z.number().int().min(0) }).optional(),
+  note: z.string().min(1).optional(),
+});
+
+const calendarSchema = z.object({
+  workingWeekdays: z.array(z.number().int().min(0).max(6)).min(1),
+  /**
+   * Whether the city's offices close on cuti bersama, so working-day deadlines skip them. Most city
+   * offices do; the decree lets a service that must stay open arrange its own duty roster.
+   */
+  cutiBersamaClosed: z.boolean().default(true),
+  sources: z.array(calendarSourceSchema).default([]),
+  holidays: z.array(holidaySchema),
+});
+
+/** A region code of `digits` digits (4: province and city/regency; 6: with the district); `hint` says which. */
+function regionCode(digits: RegExp, hint: string) {
+  return z.string().regex(digits, `must be ${hint}`);
+}
 
 /** A field a permit type asks for beyond the common applicant data (name, NIK, phone, email). */
 const permitFieldSchema = z.object({
@@ -40,6 +82,8 @@ const permitTypeSchema = z
     /** A few words for lists on SMS, where every character costs: "Usaha dagang (SIUP)". */
     shortName: localized.optional(),
     fields: z.array(permitFieldSchema).default([]),
+    /** Only the city's residents (NIK of `residency.nikRegions`) may apply; most permits are open to anyone. */
+    residentsOnly: z.boolean().default(false),
   })
   .refine((p) => (p.slaHours === undefined) !== (p.slaWorkingDays === undefined), {
     message: 'exactly one of slaHours and slaWorkingDays is needed',
@@ -85,10 +129,7 @@ const cityFileSchema = z.object({
     hours: localized,
     phone: z.string(),
   }),
-  calendar: z.object({
-    workingWeekdays: z.array(z.number().int().min(0).max(6)).min(1),
-    holidays: z.array(z.object({ date: isoDate, name: bilingual })),
-  }),
+  calendar: calendarSchema,
   sla: z.object({
     reminderFractions: z.array(z.number().gt(0).lt(1)),
     complaint: z.object({
@@ -139,7 +180,33 @@ const cityFileSchema = z.object({
    * not point at a citizen's door; officers keep the exact ones.
    */
   open311: z.object({ coordinateDecimals: z.number().int().min(0).max(6) }).default({ coordinateDecimals: 3 }),
+  /**
+   * The city's own residents by NIK (Kemendagri region codes, which differ from the NOP's): 4
+   * digits (province and city/regency) or 6 (with the district). Only permit types marked
+   * `residentsOnly` check it; anyone may apply for the others.
+   */
+  residency: z
+    .object({
+      nikRegions: z
+        .array(
+          regionCode(
+            /^\d{4}(\d{2})?$/,
+            '4 or 6 digits without dots (province, city/regency, district), e.g. "1271" for NIKs 1271…',
+          ),
+        )
+        .min(1),
+    })
+    .optional(),
   pbb: z.object({
+    /**
+     * The region codes (province 2 digits + city/regency 2 digits, the first 4 of an 18-digit NOP)
+     * of the tax objects this city bills: the ledger import refuses other regions' rows, and a
+     * lookup of another region's NOP says so. Unset: every region (the start warns).
+     */
+    nopRegions: z
+      .array(regionCode(/^\d{4}$/, '4 digits without dots (province and city/regency), e.g. "1275" for NOPs 12.75.…'))
+      .min(1)
+      .optional(),
     penaltyMonthlyRatePercent: z.number().min(0).max(100),
     penaltyCapMonths: z.number().int().min(0),
     /** How and where an unpaid bill is paid, told with every unpaid bill. */
@@ -216,11 +283,17 @@ export function loadCityData(dir: string): CityData {
       problems.push(`permit-types.json: ${p.code} names unknown department ${p.department}`);
     }
   }
+  for (const p of permitTypes) {
+    if (p.residentsOnly && !profile.residency) {
+      problems.push(`permit-types.json: ${p.code} is residentsOnly, but city.json names no residency.nikRegions`);
+    }
+  }
   try {
     new Intl.DateTimeFormat('en', { timeZone: profile.timezone });
   } catch {
     problems.push(`city.json: timezone ${profile.timezone} is not a known IANA zone`);
   }
+  problems.push(...calendarProblems(profile.calendar));
   const categories = complaintCategories.map((c) => {
     const owner = departments.find((d) => d.handles.includes(`complaints:${c.code}`));
     if (!owner) problems.push(`departments.json: no department handles complaints:${c.code}`);

@@ -27,7 +27,15 @@ describe('computeDeadline on the default city calendar', () => {
   it('reads the calendar the cases assume', () => {
     expect(calendar.timezone).toBe('Asia/Jakarta');
     expect([...calendar.workingWeekdays]).toEqual([1, 2, 3, 4, 5]);
-    for (const holiday of ['2026-12-24', '2026-12-25', '2027-01-01', '2026-08-17', '2026-03-19', '2026-03-20']) {
+    for (const holiday of [
+      '2026-12-24',
+      '2026-12-25',
+      '2027-01-01',
+      '2026-08-17',
+      '2026-03-19',
+      '2026-03-20',
+      '2026-03-23',
+    ]) {
       expect(calendar.holidays.has(holiday)).toBe(true);
     }
   });

@@ -31,6 +31,7 @@ const SAFE_FIELDS = new Set([
   'limit',
   'linked',
   'method',
+  'notice',
   'officerId',
   'optOut',
   'outboxId',
@@ -55,6 +56,7 @@ const SAFE_FIELDS = new Set([
   'type',
   'updateId',
   'via',
+  'warning',
   'whatsapp',
 ]);
 

@@ -38,6 +38,7 @@ async function main(): Promise<number> {
     const started = performance.now();
     const summary = await importLedger(core.db.prisma, createReadStream(file).pipe(counter), {
       onProgress: (rows) => bar?.update(bytes, { rows }),
+      nopRegions: core.city.pbb.nopRegions,
     });
     bar?.update(size);
     bar?.stop();

@@ -1,7 +1,7 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DB_KINDS, type TestDatabase } from '../../test/support/testDatabase.js';
+import { createTestDatabase, DB_KINDS, defaultCity, type TestDatabase } from '../../test/support/testDatabase.js';
 import { findTaxObject } from './findTaxObject.js';
 import { importLedger, LEDGER_COLUMNS, type ImportSummary } from './importLedger.js';
 
@@ -35,7 +35,8 @@ describe.each(DB_KINDS)('importLedger on %s', (kind) => {
 
   beforeAll(async () => {
     db = await createTestDatabase(kind);
-    first = await importLedger(db.prisma, createReadStream(DEMO_CSV));
+    // Every row of the demo ledger is of the default city's own region.
+    first = await importLedger(db.prisma, createReadStream(DEMO_CSV), { nopRegions: defaultCity.pbb.nopRegions });
   });
   afterAll(async () => {
     await db?.drop();
@@ -203,6 +204,30 @@ describe.each(DB_KINDS)('importLedger on %s', (kind) => {
     await expect(importLedger(db.prisma, fromText(noHeader))).rejects.toThrow(/the first line must be the header/);
 
     expect(await counts()).toEqual(before);
+  });
+
+  it("refuses the rows of another region's NOPs with their line numbers when the city names its regions", async () => {
+    const lines = [
+      HEADER,
+      ledgerLine(61),
+      ledgerLine(62, { nop: '13.71.990.001.001-0062.0' }),
+      ledgerLine(63, { nop: '12.71.990.001.001-0063.0' }),
+      ledgerLine(64),
+    ];
+    const summary = await importLedger(db.prisma, fromText(`${lines.join('\n')}\n`), { nopRegions: ['1275'] });
+    expect(summary).toMatchObject({ read: 4, inserted: 2 });
+    expect(summary.rejected).toEqual([
+      {
+        line: 3,
+        reason: "nop 13.71.990.001.001-0062.0 is of region 13.71, not of this city's 12.75 (city.json pbb.nopRegions)",
+      },
+      {
+        line: 4,
+        reason: "nop 12.71.990.001.001-0063.0 is of region 12.71, not of this city's 12.75 (city.json pbb.nopRegions)",
+      },
+    ]);
+    expect(await findTaxObject(db.prisma, '1371990001001' + '00620')).toBeNull();
+    expect(await findTaxObject(db.prisma, bareNop(64))).not.toBeNull();
   });
 
   it('accepts a byte order mark, Windows line ends and an upper-case header', async () => {

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { parseNop } from '../domain/nop.js';
+import { formatNop, parseNop } from '../domain/nop.js';
+import { inRegion, regionOf } from '../domain/region.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { parseCsvLine } from './parseCsvLine.js';
 
@@ -44,6 +45,8 @@ export interface ImportOptions {
   batchSize?: number;
   /** Called after each batch with the rows read so far. */
   onProgress?: (rowsRead: number) => void;
+  /** The city's NOP regions (city.json `pbb.nopRegions`): rows of other regions are refused. */
+  nopRegions?: readonly string[] | undefined;
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -61,8 +64,11 @@ function wholeNumber(value: string | undefined, field: string, max = Number.MAX_
   return Number(v);
 }
 
-/** Validates one CSV record; throws with a reason a person can act on. */
-export function parseLedgerRecord(record: string[], line: number): LedgerRow {
+/**
+ * Validates one CSV record; throws with a reason a person can act on. With `nopRegions`, a NOP of
+ * another region is refused: its bill is that region's to hold, under that region's rules.
+ */
+export function parseLedgerRecord(record: string[], line: number, nopRegions?: readonly string[]): LedgerRow {
   if (record.length !== LEDGER_COLUMNS.length) {
     throw new Error(`expected ${LEDGER_COLUMNS.length} columns, found ${record.length}`);
   }
@@ -72,6 +78,12 @@ export function parseLedgerRecord(record: string[], line: number): LedgerRow {
   const nop = parseNop(nopText ?? '');
   if (!nop.ok || (nopText ?? '').replace(/[\d.\s-]/g, '') !== '') {
     throw new Error(`nop "${nopText}" is not 18 digits`);
+  }
+  if (!inRegion(nop.nop, nopRegions)) {
+    const ours = (nopRegions ?? []).map((r) => regionOf(r)).join(', ');
+    throw new Error(
+      `nop ${formatNop(nop.nop)} is of region ${regionOf(nop.nop)}, not of this city's ${ours} (city.json pbb.nopRegions)`,
+    );
   }
   const yearNumber = wholeNumber(year, 'tahun');
   if (yearNumber < 1986 || yearNumber > 2100) throw new Error(`tahun ${yearNumber} is out of range`);
@@ -95,7 +107,8 @@ export function parseLedgerRecord(record: string[], line: number): LedgerRow {
 
 /**
  * Imports a PBB ledger (one SPPT per line) idempotently: a tax object or bill already present is
- * updated, never duplicated. A malformed line is reported with its number and skipped.
+ * updated, never duplicated. A malformed line, or one of another region's NOP, is reported with its
+ * number and skipped.
  */
 export async function importLedger(
   prisma: PrismaClient,
@@ -123,7 +136,7 @@ export async function importLedger(
     }
     summary.read++;
     try {
-      const row = parseLedgerRecord(parseCsvLine(text), lineNumber);
+      const row = parseLedgerRecord(parseCsvLine(text), lineNumber, options.nopRegions);
       const key = `${row.nop}/${row.year}`;
       const earlier = seen.get(key);
       if (earlier !== undefined) throw new Error(`NOP and year repeat line ${earlier}`);

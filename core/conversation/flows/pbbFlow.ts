@@ -1,6 +1,7 @@
 import { formatDate, localDate } from '../../domain/calendarDate.js';
 import { formatNop, NOP_DIGIT_RUNS, parseNop } from '../../domain/nop.js';
 import { formatRupiah } from '../../domain/formatRupiah.js';
+import { inRegion, regionOf } from '../../domain/region.js';
 import { maskName } from '../../domain/mask.js';
 import { computePenalty } from '../../pbb/computePenalty.js';
 import { line, message, option } from '../replies.js';
@@ -67,7 +68,14 @@ export function onPbbResult(turn: Turn, nop: string, taxObject: TaxObjectView | 
   const flow = turn.state.flow;
   const detail = flow.name === 'pbb.lookingUp' && flow.detail === true;
   turn.go({ name: 'pbb.askNop' });
-  if (!taxObject) return turn.say(message([notFoundLine(nop, ctx, turn.state.lang)], [AGAIN, MENU]));
+  if (!taxObject) {
+    // Another region's NOP is not "not found": its bill is with that region's office.
+    const elsewhere = !inRegion(nop, ctx.city.pbb.nopRegions);
+    const said = elsewhere
+      ? line('pbb.otherRegion', { nop: formatNop(nop), region: regionOf(nop), city: ctx.city.name })
+      : notFoundLine(nop, ctx, turn.state.lang);
+    return turn.say(message([said], [AGAIN, MENU]));
+  }
 
   const lang = turn.state.lang;
   const today = localDate(ctx.now, ctx.city.timezone);

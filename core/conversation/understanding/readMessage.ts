@@ -33,9 +33,13 @@ export interface Reading {
   rating: { trackingNumber: string; stars: number | null } | null;
 }
 
-// Strongest first when two services are named with equally long phrases: "aduan pajak" is a
-// complaint about tax, "cek pbb" a PBB lookup, "status izin" a tracking question.
+// Strongest first when two services are named with equally long phrases: "cek pbb" a PBB
+// lookup, "status izin" a tracking question.
 const SERVICE_ORDER: readonly ServiceIntent[] = ['complaint', 'pbb', 'track', 'permit'];
+// A complaint word makes a complaint of a sentence about a tax or a permit, however long the
+// phrase that names them ("lapor tagihan pajak salah", "aduan izin lama"). A tracking phrase
+// still wins when it holds more ("status aduan pajak" asks after a complaint).
+const COMPLAINT_ABOUT: ReadonlySet<ServiceIntent> = new Set(['pbb', 'permit']);
 const COMMAND_ORDER: readonly CommandIntent[] = ['cancel', 'menu', 'back', 'help', 'language'];
 const SMALL_TALK_ORDER: readonly SmallTalk[] = ['thanks', 'greeting', 'ack'];
 
@@ -53,6 +57,9 @@ function serviceOf(words: readonly string[], lexicon: Lexicon): ServiceIntent | 
       best = service;
       bestLength = length;
     }
+  }
+  if (best && COMPLAINT_ABOUT.has(best) && longestFound(words, lexicon.services.complaint, lexicon) > 0) {
+    return 'complaint';
   }
   return best;
 }
