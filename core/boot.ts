@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { ChannelCapabilityMap } from './channels/capabilities.js';
 import { loadCityData, type CityData } from './city/loadCityData.js';
 import { fetchMedia, type MediaFetcher } from './media/storeMedia.js';
 import { syncCityData } from './city/syncCityData.js';
@@ -28,8 +29,12 @@ export interface Core {
  */
 export async function boot(
   config: Config,
-  /** `fetchMedia` also reads the channels' own media references (Telegram's `tg-file:`, say). */
-  options: { logger?: Logger; clock?: () => Date; fetchMedia?: MediaFetcher } = {},
+  /**
+   * `fetchMedia` also reads the channels' own media references (Telegram's `tg-file:`, say);
+   * `channels` are the capabilities of the channels this process receives on (bots/channels.ts),
+   * none for a process that only reads and writes the database (the CLIs).
+   */
+  options: { logger?: Logger; clock?: () => Date; fetchMedia?: MediaFetcher; channels?: ChannelCapabilityMap } = {},
 ): Promise<Core> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? (() => new Date());
@@ -71,6 +76,7 @@ export async function boot(
       mediaDir: path.join(config.dataDir, 'media'),
       fetchMedia: options.fetchMedia ?? fetchMedia,
       words,
+      channels: options.channels ?? {},
     },
     close: () => db.close(),
   };

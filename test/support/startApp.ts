@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { CHANNEL_CAPABILITIES } from '../../bots/channels.js';
 import { createMediaFetcher, type ProviderOverrides } from '../../bots/registry.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../../app/createRuntime.js';
 import { createWebApp } from '../../app/createWebApp.js';
@@ -68,7 +69,12 @@ export async function startApp(
   });
   const { logger, lines } = captureLogger();
   const clock = { now: new Date() };
-  const core = await boot(config, { logger, clock: () => clock.now, fetchMedia: createMediaFetcher(config.telegram) });
+  const core = await boot(config, {
+    logger,
+    clock: () => clock.now,
+    fetchMedia: createMediaFetcher(config),
+    channels: CHANNEL_CAPABILITIES,
+  });
   const runtime = await createRuntime(core, {
     ...runtimeOptions,
     overrides,
