@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { channelRates, createChannelSenders, type ChannelSetup, type ProviderOverrides } from '../bots/registry.js';
+import { createChannelSenders, type ChannelSetup, type ProviderOverrides } from '../bots/registry.js';
 import type { Core } from '../core/boot.js';
 import type { ChannelSenders } from '../core/channels/ChannelSender.js';
 import { BullOutbox } from '../core/outbox/BullOutbox.js';
@@ -56,18 +56,14 @@ export interface RuntimeOptions {
 
 export async function createRuntime(core: Core, options: RuntimeOptions = {}): Promise<Runtime> {
   const { config } = core;
-  const setup = {
-    sms: config.sms,
-    telegram: config.telegram,
-    publicBaseUrl: config.publicBaseUrl,
+  const channels = createChannelSenders({
+    config,
     cityName: core.city.name,
-    whatsapp: config.whatsapp,
-    email: config.email,
     whatsappWebClient: options.whatsappWebClient,
     translator: core.translator,
     overrides: options.overrides,
-  };
-  const senders = { ...createChannelSenders(setup), ...options.senders };
+  });
+  const senders = { ...channels.senders, ...options.senders };
   const relay = new OutboxRelay({
     prisma: core.db.prisma,
     senders,
@@ -169,7 +165,7 @@ export async function createRuntime(core: Core, options: RuntimeOptions = {}): P
       },
       startWorker() {
         void relay.startHeartbeat().catch(() => undefined);
-        bull.startWorkers(relay, channelRates(setup));
+        bull.startWorkers(relay, channels.rates);
         // The database decides, the queues only wake things up: due messages without a live job
         // are enqueued again, overdue cases without their escalation get it, and timers lost with
         // Redis's data (a flush, an empty restart) are rebuilt. At start, every few seconds, and

@@ -1,12 +1,10 @@
 import express, { type Express } from 'express';
+import { channelModules } from '../bots/registry.js';
 import type { Core } from '../core/boot.js';
 import { commandCenterRoutes, sessionSecretOf } from './commandCenter/commandCenterRoutes.js';
 import type { Runtime } from './createRuntime.js';
 import { rateLimitRoutes, webhookRefusals } from './rateLimitRoutes.js';
 import { refuseOrFail } from './refuseOrFail.js';
-import { smsRoutes } from './smsRoutes.js';
-import { telegramRoutes } from './telegramRoutes.js';
-import { whatsappCloudRoutes } from './whatsappCloudRoutes.js';
 
 /**
  * The web role's HTTP application: health, the channels' webhooks; the Command Center mounts here.
@@ -40,9 +38,7 @@ export function createWebApp(core: Core, runtime: Runtime): Express {
   const sessionSecret = sessionSecretOf(core);
   app.use(rateLimitRoutes(core, runtime, sessionSecret));
   const refusals = webhookRefusals(core, runtime);
-  app.use(smsRoutes(core, runtime, refusals));
-  app.use(telegramRoutes(core, runtime, refusals));
-  app.use(whatsappCloudRoutes(core, runtime, refusals));
+  for (const channel of channelModules()) if (channel.routes) app.use(channel.routes(core, runtime, refusals));
   app.use(commandCenterRoutes(core, runtime, { sessionSecret }));
   // An unknown API path answers as the API does, in JSON.
   app.use('/api', (_req, res) => {

@@ -1,12 +1,13 @@
 import type { Server } from 'node:http';
 import { runConsoleChat } from '../bots/console/runConsoleChat.js';
-import { createMediaFetcher } from '../bots/registry.js';
+import type { ChannelSession } from '../bots/ChannelModule.js';
+import { CHANNEL_CAPABILITIES } from '../bots/channels.js';
+import { channelStatus, createMediaFetcher, openChannelSessions } from '../bots/registry.js';
 import { boot } from '../core/boot.js';
 import { ConfigError, loadConfig } from '../core/config/loadConfig.js';
 import { createRuntime, type Runtime } from './createRuntime.js';
 import { createWebApp } from './createWebApp.js';
 import { startBotRole } from './startBotRole.js';
-import { startWhatsAppWebBot } from './startWhatsAppWebBot.js';
 
 /**
  * LayanKota's process. ROLES chooses what it runs: web (webhooks, API), worker (outbox
@@ -16,33 +17,30 @@ import { startWhatsAppWebBot } from './startWhatsAppWebBot.js';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const noChannel = config.sms.provider === 'none' && !config.telegram && config.whatsapp.mode === 'none';
-  const chatHere = config.roles.includes('bot') && noChannel && Boolean(process.stdin.isTTY);
+  const channels = channelStatus(config);
+  const chatHere = config.roles.includes('bot') && !channels.receiving && Boolean(process.stdin.isTTY);
   // JSON log lines would bury the terminal chat: only warnings there, unless LOG_LEVEL says otherwise.
-  // The WhatsApp Web session lives in the bot role; its client also carries the replies and
-  // downloads the photos. Loaded only when used: whatsapp-web.js brings puppeteer with it.
-  const whatsappWebClient =
-    config.roles.includes('bot') && config.whatsapp.mode === 'web'
-      ? (await import('../bots/whatsapp/web/createWhatsAppWebClient.js')).createWhatsAppWebClient(config.whatsapp)
-      : undefined;
+  // The sessions the bot role holds (WhatsApp Web): their clients also carry the replies and
+  // download the photos, so they are opened before boot (the session itself starts later).
+  const sessions = config.roles.includes('bot') ? await openChannelSessions(config) : [];
+  const held = sessions.reduce<ChannelSession['setup']>((all, s) => ({ ...all, ...s.setup }), {});
   const core = await boot(chatHere && !process.env.LOG_LEVEL ? { ...config, logLevel: 'warn' } : config, {
-    fetchMedia: createMediaFetcher(config, { whatsappWebClient }),
+    fetchMedia: createMediaFetcher(config, held),
+    channels: CHANNEL_CAPABILITIES,
   });
-  const runtime = await createRuntime(core, { whatsappWebClient });
+  const runtime = await createRuntime(core, held);
   const stops: Array<() => Promise<void>> = [];
 
   if (config.roles.includes('web')) stops.push(await startWeb(core, runtime));
   if (config.roles.includes('worker')) runtime.startWorker();
   if (config.roles.includes('bot')) stops.push(await startBotRole(core, runtime));
-  if (whatsappWebClient) stops.push(startWhatsAppWebBot(core, runtime, whatsappWebClient));
+  for (const session of sessions) stops.push(session.start(core, runtime));
   core.logger.info(
     {
       roles: config.roles,
       database: core.db.kind,
       queues: runtime.redis ? 'redis' : 'in-process',
-      sms: config.sms.provider,
-      telegram: config.telegram?.mode ?? 'off',
-      whatsapp: config.whatsapp.mode,
+      ...channels.modes,
     },
     'LayanKota started',
   );

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createRuntime } from '../app/createRuntime.js';
 import { createWebApp } from '../app/createWebApp.js';
 import { startBotRole } from '../app/startBotRole.js';
+import { CHANNEL_CAPABILITIES } from '../bots/channels.js';
 import { createMediaFetcher } from '../bots/registry.js';
 import { boot } from '../core/boot.js';
 import { loadConfig } from '../core/config/loadConfig.js';
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   const calls = countCalls();
   const config = loadConfig();
   const twilioApi = process.env.BENCH_TWILIO_API_URL;
-  const core = await boot(config, { fetchMedia: createMediaFetcher(config) });
+  const core = await boot(config, { fetchMedia: createMediaFetcher(config), channels: CHANNEL_CAPABILITIES });
   const runtime = await createRuntime(core, {
     queuePrefix: process.env.BENCH_QUEUE_PREFIX ?? 'bench',
     overrides: twilioApi ? { twilioHttpClient: redirectedTwilioClient(twilioApi) } : {},

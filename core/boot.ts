@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { ChannelCapabilityMap } from './channels/capabilities.js';
 import { cityWarnings } from './city/cityWarnings.js';
 import { loadCityData, type CityData } from './city/loadCityData.js';
 import { fetchMedia, type MediaFetcher } from './media/storeMedia.js';
@@ -31,8 +32,12 @@ export interface Core {
  */
 export async function boot(
   config: Config,
-  /** `fetchMedia` also reads the channels' own media references (Telegram's `tg-file:`, say). */
-  options: { logger?: Logger; clock?: () => Date; fetchMedia?: MediaFetcher } = {},
+  /**
+   * `fetchMedia` also reads the channels' own media references (Telegram's `tg-file:`, say);
+   * `channels` are the capabilities of the channels this process receives on (bots/channels.ts),
+   * none for a process that only reads and writes the database (the CLIs).
+   */
+  options: { logger?: Logger; clock?: () => Date; fetchMedia?: MediaFetcher; channels?: ChannelCapabilityMap } = {},
 ): Promise<Core> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? (() => new Date());
@@ -78,6 +83,7 @@ export async function boot(
       mediaDir: path.join(config.dataDir, 'media'),
       fetchMedia: options.fetchMedia ?? fetchMedia,
       words,
+      channels: options.channels ?? {},
     },
     close: () => db.close(),
   };

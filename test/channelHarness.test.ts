@@ -115,7 +115,7 @@ describe.each(CHANNELS)('$name', (channel) => {
     const row = await prisma.outboxMessage.create({
       data: {
         channel: fixtures.channel!,
-        address: channel.fixtures.address,
+        address: fixtures.address ?? channel.fixtures.address,
         language: 'id',
         replies: [{ lines: [{ key: 'help.bodyShort' }] }],
       },

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConsoleChat } from '../bots/console/runConsoleChat.js';
+import { CHANNEL_CAPABILITIES } from '../bots/channels.js';
 import { boot, type Core } from '../core/boot.js';
 import { loadConfig } from '../core/config/loadConfig.js';
 import { parseTrackingNumber } from '../core/domain/trackingNumber.js';
@@ -38,7 +39,7 @@ describe.each(DB_KINDS)('a complaint by console chat, end to end, on %s', (kind)
       CITY_DATA_DIR: path.join(ROOT, 'city/default'),
       LOG_LEVEL: 'debug',
     });
-    core = await boot(config, { logger: captureLogger().logger, clock: () => now });
+    core = await boot(config, { logger: captureLogger().logger, clock: () => now, channels: CHANNEL_CAPABILITIES });
   });
   afterAll(async () => {
     await core?.close();

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHANNEL_CAPABILITIES } from '../bots/channels.js';
 import { boot, type Core } from '../core/boot.js';
 import { loadConfig, SETTING_NAMES } from '../core/config/loadConfig.js';
 import type { InboundEvent } from '../core/conversation/types.js';
@@ -81,7 +82,11 @@ describe('npm run officer: adding an officer and the invitation code', () => {
     settings = { DATABASE_URL: db.url!, DATA_DIR: dataDir };
     const captured = captureLogger();
     logLines = captured.lines;
-    core = await boot(loadConfig({ ...settings, LOG_LEVEL: 'debug' }), { logger: captured.logger, clock: () => now });
+    core = await boot(loadConfig({ ...settings, LOG_LEVEL: 'debug' }), {
+      logger: captured.logger,
+      clock: () => now,
+      channels: CHANNEL_CAPABILITIES,
+    });
   });
   afterAll(async () => {
     await core?.close();

@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConsoleChat } from '../bots/console/runConsoleChat.js';
 import { countSegments, isGsm7 } from '../bots/sms/gsm7.js';
+import { CHANNEL_CAPABILITIES } from '../bots/channels.js';
 import { boot, type Core } from '../core/boot.js';
 import { loadConfig } from '../core/config/loadConfig.js';
 import { parseTrackingNumber } from '../core/domain/trackingNumber.js';
@@ -66,7 +67,7 @@ describe.each(DB_KINDS)('a SIUP by SMS, end to end, on %s', (kind) => {
     });
     const captured = captureLogger();
     logLines = captured.lines;
-    core = await boot(config, { logger: captured.logger, clock: () => now });
+    core = await boot(config, { logger: captured.logger, clock: () => now, channels: CHANNEL_CAPABILITIES });
   });
   afterAll(async () => {
     await core?.close();

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { boot } from '../../core/boot.js';
+import { CHANNEL_CAPABILITIES } from '../channels.js';
 import { ConfigError, loadConfig } from '../../core/config/loadConfig.js';
 import { normalizePhone } from '../../core/domain/phone.js';
 import { CONSOLE_SURFACES, type ConsoleSurface } from './drawReply.js';
@@ -42,7 +43,7 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  const core = await boot(config);
+  const core = await boot(config, { channels: CHANNEL_CAPABILITIES });
   try {
     await runConsoleChat(core, {
       surface,

@@ -16,7 +16,7 @@ import { storableEvent } from './storableEvent.js';
 import type { CaseClocksChanged } from '../sla/caseClocks.js';
 import type { SlaCase } from '../sla/planTimers.js';
 import { submitPermit } from '../cases/permitService.js';
-import { CHANNEL_CAPABILITIES } from '../channels/capabilities.js';
+import type { ChannelCapabilities, ChannelCapabilityMap } from '../channels/capabilities.js';
 import { restoreState } from '../conversation/initialState.js';
 import { step } from '../conversation/step.js';
 import type {
@@ -57,6 +57,8 @@ export interface InboxDeps {
   fetchMedia: MediaFetcher;
   /** How residents write: the word lists the conversation reads messages with. */
   words: Lexicon;
+  /** What each channel carries, as its module declares (bots/channels.ts). */
+  channels: ChannelCapabilityMap;
 }
 
 export type InboundOutcome =
@@ -88,6 +90,8 @@ class DuplicateInbound extends Error {}
  */
 export async function handleInbound(deps: InboxDeps, received: InboundEvent): Promise<InboundOutcome> {
   const { prisma } = deps;
+  // A channel this process was not booted with fails before anything is stored: the provider retries.
+  capabilitiesOf(deps, received.channel);
   // Made storable before anything reads it: a NUL or half an emoji must not fail the save.
   const event = storableEvent(received, deps.maxChars);
   const seen = await prisma.processedInbound.findUnique({
@@ -149,6 +153,13 @@ export async function releaseHeldInbound(
     }
   }
   return released;
+}
+
+/** The capabilities the channel's module declared; a channel the process was not booted with is an error. */
+function capabilitiesOf(deps: InboxDeps, channel: ChannelName): Readonly<ChannelCapabilities> {
+  const capabilities = deps.channels[channel];
+  if (!capabilities) throw new Error(`channel ${channel} is not among the channels this process was booted with`);
+  return capabilities;
 }
 
 /** Runs `work` in a transaction, retrying the race of two first messages; a failure is apologised for. */
@@ -365,7 +376,7 @@ async function handleInTransaction(
 
   // A flood from one number: every message is kept and answered in order as the limit allows;
   // the sender is told so once.
-  if (CHANNEL_CAPABILITIES[event.channel].throttled && event.control === undefined) {
+  if (capabilitiesOf(deps, event.channel).throttled && event.control === undefined) {
     const decision = await floodDecision(tx, citizen.id, now, deps.floodPerMinute);
     if (decision !== 'answer') {
       await holdInbound(tx, event, now);
@@ -427,8 +438,8 @@ async function runDialogue(
     idleTimeoutMs: deps.idleTimeoutMs,
     draftRetentionMs: deps.draftRetentionMs,
     channel: {
-      media: CHANNEL_CAPABILITIES[event.channel].media,
-      compact: CHANNEL_CAPABILITIES[event.channel].compact,
+      media: capabilitiesOf(deps, event.channel).media,
+      compact: capabilitiesOf(deps, event.channel).compact,
     },
     words: deps.words,
     citizenPhone: event.phone ? normalizePhone(event.phone) : null,

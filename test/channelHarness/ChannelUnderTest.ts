@@ -48,6 +48,11 @@ export interface ReportFixtures {
   source?: string;
   /** The app's channel of the message (`sms`, `whatsapp`). */
   channel?: ChannelName;
+  /**
+   * The number the reported message goes to, when not the inbound fixtures' own: on SMS that
+   * one has sent STOP by then, and the outbox sends it nothing.
+   */
+  address?: string;
   reports?: Array<{ label: string; native: unknown; deliveryStatus: string }>;
 }
 

@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { CHANNEL_CAPABILITIES } from '../../bots/channels.js';
 import type { InboxDeps } from '../../core/inbox/handleInbound.js';
 import { fetchMedia } from '../../core/media/storeMedia.js';
 import { captureLogger } from './silentLogger.js';
@@ -27,6 +28,7 @@ export function inboxDeps(
     mediaDir: path.join(tmpdir(), `lk-media-${db.kind}-${process.pid}`),
     fetchMedia,
     words: defaultWords,
+    channels: CHANNEL_CAPABILITIES,
     ...overrides,
   };
   return { deps, logLines: captured.lines };

@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { CHANNEL_CAPABILITIES } from '../../bots/channels.js';
 import { createMediaFetcher, type ProviderOverrides } from '../../bots/registry.js';
 import type { WhatsAppWebMediaClient } from '../../bots/whatsapp/web/createWebMediaFetcher.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../../app/createRuntime.js';
@@ -78,6 +79,7 @@ export async function startApp(
       whatsappWebClient: runtimeOptions.whatsappWebClient,
       fetch: overrides.fetch,
     }),
+    channels: CHANNEL_CAPABILITIES,
   });
   const runtime = await createRuntime(core, {
     ...runtimeOptions,

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRuntime, type Runtime } from '../../app/createRuntime.js';
+import { CHANNEL_CAPABILITIES } from '../../bots/channels.js';
 import type { ProviderOverrides } from '../../bots/registry.js';
 import { boot, type Core } from '../../core/boot.js';
 import { loadConfig } from '../../core/config/loadConfig.js';
@@ -42,7 +43,7 @@ export async function startWorkerProcess(options: {
   });
   const { logger, lines } = captureLogger();
   const { clock } = options;
-  const core = await boot(config, { logger, clock: () => clock.now });
+  const core = await boot(config, { logger, clock: () => clock.now, channels: CHANNEL_CAPABILITIES });
   const runtime = await createRuntime(core, { overrides: options.overrides, queuePrefix: options.queuePrefix });
   runtime.startWorker();
   return {
