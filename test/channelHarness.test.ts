@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { maskPhone } from '../core/domain/mask.js';
 import { androidChannel } from './channelHarness/androidChannel.js';
 import { CASES, PHOTO } from './channelHarness/cases.js';
@@ -122,10 +122,15 @@ describe.each(CHANNELS)('$name', (channel) => {
     });
     // Through the app's own relay: the provider's fake gives the id the reports name.
     await run.app.runtime.relay.deliver([row.id]);
-    const [providerId] = (await prisma.providerMessage.findMany({ where: { outboxMessageId: row.id } })).map(
-      (p) => p.providerMessageId,
+    // The running worker may have claimed the row first: wait for its settle, not for this call.
+    const providerId = await vi.waitFor(
+      async () => {
+        const [sent] = await prisma.providerMessage.findMany({ where: { outboxMessageId: row.id } });
+        expect(sent).toBeDefined();
+        return sent!.providerMessageId;
+      },
+      { timeout: 30_000, interval: 100 },
     );
-    expect(providerId).toBeDefined();
     const seen = [];
     for (const report of fixtures.reports ?? []) {
       await run.deliverReport!(
