@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { importLedger } from '../core/pbb/importLedger.js';
-import { cloudMessageWebhook, failed131047Webhook } from './support/cloudStatusWebhook.js';
+import { cloudMessageWebhook, cloudStatusWebhook, failed131047Webhook } from './support/cloudStatusWebhook.js';
 import { FakeGraphApi, graphText } from './support/fakeGraphApi.js';
 import { eventually, startApp, type TestApp } from './support/startApp.js';
 
@@ -188,24 +188,7 @@ describe('WhatsApp Cloud API: signed webhooks, replies through a local fake of t
     await post(text('menu'));
     const sent = await eventually(() => graph.calls.find((c) => c.id));
     const report = (status: string, errors?: unknown[]) =>
-      JSON.stringify({
-        object: 'whatsapp_business_account',
-        entry: [
-          {
-            id: '102290129340398',
-            changes: [
-              {
-                field: 'messages',
-                value: {
-                  messaging_product: 'whatsapp',
-                  metadata: { display_phone_number: '6281199990000', phone_number_id: PHONE_NUMBER_ID },
-                  statuses: [{ id: sent.id, status, timestamp: '1764320100', recipient_id: CITIZEN, errors }],
-                },
-              },
-            ],
-          },
-        ],
-      });
+      cloudStatusWebhook({ id: sent.id, status, recipient_id: CITIZEN, errors }, PHONE_NUMBER_ID);
     const deliveryOf = async () =>
       (await app.core.db.prisma.outboxMessage.findFirstOrThrow({ where: { providerMessageId: sent.id } }))
         .deliveryStatus;

@@ -37,8 +37,24 @@ export function postCloudWebhook(baseUrl: string, raw: string, appSecret: string
   });
 }
 
+/** A status webhook as Meta posts it: one delivery report (`status`: id, status, recipient, errors) for `phoneNumberId`. */
+export function cloudStatusWebhook(status: Record<string, unknown>, phoneNumberId: string): string {
+  return cloudWebhook({ statuses: [{ timestamp: '1764320100', ...status }] }, phoneNumberId);
+}
+
 /** A webhook body as Meta posts it for one message (`message`: its id, type and content) from `from`. */
 export function cloudMessageWebhook(message: Record<string, unknown>, from: string, phoneNumberId: string): string {
+  return cloudWebhook(
+    {
+      contacts: [{ profile: { name: 'Darma' }, wa_id: from }],
+      messages: [{ from, timestamp: '1764320000', ...message }],
+    },
+    phoneNumberId,
+  );
+}
+
+/** Meta's envelope around one change of the `messages` field for the business number `phoneNumberId`. */
+function cloudWebhook(value: Record<string, unknown>, phoneNumberId: string): string {
   return JSON.stringify({
     object: 'whatsapp_business_account',
     entry: [
@@ -50,8 +66,7 @@ export function cloudMessageWebhook(message: Record<string, unknown>, from: stri
             value: {
               messaging_product: 'whatsapp',
               metadata: { display_phone_number: '6281199990000', phone_number_id: phoneNumberId },
-              contacts: [{ profile: { name: 'Darma' }, wa_id: from }],
-              messages: [{ from, timestamp: '1764320000', ...message }],
+              ...value,
             },
           },
         ],
