@@ -21,7 +21,7 @@ export interface ChannelModule {
   /** What the inbox expects of the channel (boot's `channels`). */
   capabilities: Readonly<ChannelCapabilities>;
   /**
-   * How this deployment has the channel, for the start log line (`mode`), and whether citizens
+   * How this deployment has the channel (its `mode`, shown when the process starts), and whether citizens
    * can write in on it (`receiving`); without any, the bot role offers the console chat.
    */
   status?(config: Config): { mode: string; receiving: boolean };
