@@ -231,7 +231,15 @@ export type Effect =
 /** The city facts the dialogue needs. */
 export type StepCity = Pick<
   CityData,
-  'name' | 'office' | 'timezone' | 'timezoneLabel' | 'pbb' | 'permitTypes' | 'complaintCategories' | 'departments'
+  | 'name'
+  | 'office'
+  | 'timezone'
+  | 'timezoneLabel'
+  | 'pbb'
+  | 'residency'
+  | 'permitTypes'
+  | 'complaintCategories'
+  | 'departments'
 >;
 
 /** Everything outside the state that a step may depend on. No clock, no I/O: time comes in here. */

@@ -22,6 +22,15 @@ const fixture = JSON.parse(readFileSync(path.join(import.meta.dirname, 'permitFl
   searches: Array<{ text: string; code: string | null; sla: Line | null }>;
   invalid: Array<{ label: string; at: string; text: string; error: Line }>;
   back: Array<{ from: string; to: string }>;
+  residents: {
+    nik: Array<{
+      label: string;
+      regions: string[];
+      text: string;
+      kept: string | null;
+      refused: { regions: string; region: string } | null;
+    }>;
+  };
 };
 
 const NOW = new Date('2026-11-28T03:00:00.000Z'); // Sat 28 Nov 2026 10:00 WIB
@@ -454,6 +463,94 @@ describe('permit flow: the application form', () => {
     expect(where(d.state)).toBe('permit.form:email');
     expect(linesOf(d.last)[0]).toEqual({ key: 'permit.invalid.email' });
     expect(draftIn(d.state)?.values.nik).toBe(fixture.values.nik);
+  });
+});
+
+describe('permit flow: residents-only permits (residency.nikRegions)', () => {
+  const SIUP = 'Surat Izin Usaha Perdagangan (SIUP)';
+  /** The default city with SIUP for its residents only; IUMK stays open to anyone. */
+  const residentsCity = (nikRegions: string[] = ['1271']): StepContext['city'] => ({
+    ...defaultCity,
+    residency: { nikRegions },
+    permitTypes: defaultCity.permitTypes.map((t) => (t.code === 'SIUP' ? { ...t, residentsOnly: true } : t)),
+  });
+  const refusal = (regions: string, region: string): Line => ({
+    key: 'permit.invalid.nikResident',
+    params: { name: SIUP, city: defaultCity.name, regions, region },
+  });
+
+  it.each(fixture.residents.nik)('$label', ({ regions, text, kept, refused }) => {
+    const d = new Dialogue(ctxOf({ city: residentsCity(regions) })).apply('siup').answerUntil('nik');
+    const before = draftIn(d.state);
+    const result = d.send(text);
+    expect(result.effects).toEqual([]);
+    if (refused === null) {
+      expect(where(d.state)).toBe('permit.form:phone');
+      expect(draftIn(d.state)?.values.nik).toBe(kept);
+      return;
+    }
+    // The answer says why and what to do, the NIK is asked again and the draft is as it was.
+    expect(where(d.state)).toBe('permit.form:nik');
+    expect(linesOf(result)).toEqual([refusal(refused.regions, refused.region), { key: 'permit.ask.nik' }]);
+    expect(draftIn(d.state)).toEqual(before);
+  });
+
+  it('a refused NIK can be retried: a resident NIK then goes on with everything typed before', () => {
+    const d = new Dialogue(ctxOf({ city: residentsCity() })).apply('siup').answerUntil('nik');
+    d.send(fixture.answers.nik!); // 12.75: not of the city
+    expect(where(d.state)).toBe('permit.form:nik');
+    d.send('1271 0145 0190 0007');
+    expect(where(d.state)).toBe('permit.form:phone');
+    expect(draftIn(d.state)?.values).toEqual({ name: fixture.values.name, nik: '1271014501900007' });
+  });
+
+  it('MENU after a refusal parks the draft; resuming asks for the NIK again', () => {
+    const d = new Dialogue(ctxOf({ city: residentsCity() })).apply('siup').answerUntil('nik');
+    d.send(fixture.answers.nik!);
+    d.send('menu');
+    expect(where(d.state)).toBe('menu');
+    expect(d.state.parked?.permit?.draft.values).toEqual({ name: fixture.values.name });
+    d.send(press('permit.resume'));
+    expect(where(d.state)).toBe('permit.form:nik');
+  });
+
+  it('editing the NIK at the summary to a non-resident one is refused and keeps the resident NIK', () => {
+    const d = new Dialogue(ctxOf({ city: residentsCity() })).apply('siup').answerUntil('nik');
+    d.send('1271014501900007');
+    d.answerUntil('summary');
+    d.send(press('permit.edit'));
+    d.send(press('permit.edit:nik'));
+    d.send(fixture.answers.nik!);
+    expect(d.state.flow).toMatchObject({ name: 'permit.form', at: 'nik', editing: true });
+    expect(linesOf(d.last)[0]).toEqual(refusal('12.71', '12.75'));
+    expect(draftIn(d.state)?.values.nik).toBe('1271014501900007');
+  });
+
+  it('a permit not marked residentsOnly takes a valid NIK of any region', () => {
+    const d = new Dialogue(ctxOf({ city: residentsCity() })).apply('izin usaha mikro').answerUntil('nik');
+    expect(draftIn(d.state)?.code).toBe('IUMK');
+    d.send('3171 0145 0190 0007');
+    expect(where(d.state)).toBe('permit.form:phone');
+    expect(draftIn(d.state)?.values.nik).toBe('3171014501900007');
+  });
+
+  it('the detail of a residents-only permit says so; an open one does not', () => {
+    const d = new Dialogue(ctxOf({ city: residentsCity(['1271', '127501']) }));
+    d.send('siup');
+    expect(linesOf(d.last)).toContainEqual({
+      key: 'permit.detail.residentsOnly',
+      params: { city: defaultCity.name, regions: '12.71, 12.75.01' },
+    });
+    expect(keysOf(d.last)).toEqual([
+      'permit.detail.header',
+      'permit.detail.requirements',
+      'permit.detail.residentsOnly',
+      'permit.detail.slaHours',
+      'permit.detail.online',
+    ]);
+    const open = new Dialogue(ctxOf({ city: residentsCity() }));
+    open.send('izin usaha mikro');
+    expect(keysOf(open.last)).not.toContain('permit.detail.residentsOnly');
   });
 });
 

@@ -2,6 +2,7 @@ import type { PermitTypeData } from '../../city/loadCityData.js';
 import { formatDateTime } from '../../domain/calendarDate.js';
 import { maskNik } from '../../domain/mask.js';
 import { checkNik } from '../../domain/nik.js';
+import { inRegion, regionOf } from '../../domain/region.js';
 import { normalizePhone } from '../../domain/phone.js';
 import { parkedOf, takeParked, unpark } from '../parking.js';
 import { showMenu } from './menuFlow.js';
@@ -108,6 +109,7 @@ function showDetail(turn: Turn, ctx: StepContext, code: string, codes: string[])
     line(compact ? 'permit.detail.requirementsShort' : 'permit.detail.requirements', {
       list: type.requirements.map((r) => r[lang]).join(', '),
     }),
+    ...(type.residentsOnly ? [line('permit.detail.residentsOnly', residency(ctx))] : []),
     type.slaHours !== undefined
       ? line('permit.detail.slaHours', { hours: type.slaHours })
       : line('permit.detail.slaWorkingDays', { days: type.slaWorkingDays ?? 0 }),
@@ -126,6 +128,27 @@ function showDetail(turn: Turn, ctx: StepContext, code: string, codes: string[])
     );
   }
   return turn.go({ name: 'permit.detail', code, codes }).say(message(lines, options));
+}
+
+/** The city's residents as a text says them: the city's name and its NIK region codes (`12.71`). */
+function residency(ctx: StepContext): { city: string; regions: string } {
+  const codes = ctx.city.residency?.nikRegions ?? [];
+  return { city: ctx.city.name, regions: codes.map((c) => regionOf(c, c.length === 6 ? 6 : 4)).join(', ') };
+}
+
+/**
+ * A residents-only permit wants a NIK of the city's regions (checked at load that the city names
+ * them); null when the NIK may apply, else the answer that says why not and what to do.
+ */
+function notResident(type: PermitTypeData, ctx: StepContext, nik: string, lang: 'id' | 'en'): Line | null {
+  const regions = ctx.city.residency?.nikRegions;
+  if (!type.residentsOnly || inRegion(nik, regions)) return null;
+  const digits = regions?.some((c) => c.length === 6) ? 6 : 4;
+  return line('permit.invalid.nikResident', {
+    ...residency(ctx),
+    name: nameFor(type, ctx, lang),
+    region: regionOf(nik, digits),
+  });
 }
 
 /** The form's steps for a type on this channel, in order. */
@@ -216,7 +239,11 @@ function onFormText(
       return PERSON_NAME.test(value) ? set(value.replace(/\s+/g, ' ')) : retry(line('permit.invalid.name'));
     case 'nik': {
       const nik = checkNik(value);
-      if (nik.ok) return set(nik.nik);
+      if (nik.ok) {
+        // Not a resident: the draft stays as it was, another NIK or MENU from here.
+        const refused = notResident(type, ctx, nik.nik, turn.state.lang);
+        return refused ? retry(refused) : set(nik.nik);
+      }
       if (nik.reason === 'length') return retry(line('permit.invalid.nikLength', { digits: nik.digits }));
       return retry(line(`permit.invalid.nik${nik.reason[0]!.toUpperCase()}${nik.reason.slice(1)}`));
     }
