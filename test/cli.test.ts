@@ -236,7 +236,7 @@ describe.concurrent('refusing bad input', () => {
       const port = String((taken.address() as net.AddressInfo).port);
       try {
         const result = await run('app/main.ts', [], { DATA_DIR: dataDir, ROLES: 'web', PORT: port, REDIS_URL: '' });
-        expect(result.code).toBe(1);
+        expect(result.code, result.stderr).toBe(1);
         expect(result.stderr).toContain('EADDRINUSE');
       } finally {
         taken.close();
