@@ -172,6 +172,23 @@ describe('opt-outs the provider reports', () => {
     expect(found).toMatchObject({ optOutReason: 'twilio-21610', citizen: { smsOptOut: true } });
   });
 
+  /** Writes a notification to a Telegram chat, dispatches it, and waits for it to be suppressed. */
+  const notifySuppressed = async (address: string, citizenId: string) => {
+    const row = await prisma().$transaction((tx) =>
+      writeNotification(tx, {
+        channel: 'telegram',
+        address,
+        language: 'id',
+        citizenId,
+        replies: [{ lines: [{ key: 'help.body' }] }],
+      }),
+    );
+    await app.runtime.dispatcher.dispatch([row]);
+    await eventually(
+      async () => (await prisma().outboxMessage.findUnique({ where: { id: row.id } }))?.status === 'suppressed',
+    );
+  };
+
   describe('a Telegram user blocking the bot', () => {
     const chatId = 555000101;
     const address = String(chatId);
@@ -186,19 +203,7 @@ describe('opt-outs the provider reports', () => {
       expect(blocked.optedOutAt).toBeInstanceOf(Date);
 
       const sentBefore = telegram.callsOf('sendMessage', chatId).length;
-      const row = await prisma().$transaction((tx) =>
-        writeNotification(tx, {
-          channel: 'telegram',
-          address,
-          language: 'id',
-          citizenId: blocked.citizenId,
-          replies: [{ lines: [{ key: 'help.body' }] }],
-        }),
-      );
-      await app.runtime.dispatcher.dispatch([row]);
-      await eventually(
-        async () => (await prisma().outboxMessage.findUnique({ where: { id: row.id } }))?.status === 'suppressed',
-      );
+      await notifySuppressed(address, blocked.citizenId);
       expect(telegram.callsOf('sendMessage', chatId)).toHaveLength(sentBefore);
     });
 
@@ -281,19 +286,7 @@ describe('opt-outs the provider reports', () => {
         expect(telegram.callsOf('sendMessage', id)).toHaveLength(0);
 
         // A later notification there is suppressed, without a call.
-        const row = await prisma().$transaction((tx) =>
-          writeNotification(tx, {
-            channel: 'telegram',
-            address: chat,
-            language: 'id',
-            citizenId: blocked.citizenId,
-            replies: [{ lines: [{ key: 'help.body' }] }],
-          }),
-        );
-        await app.runtime.dispatcher.dispatch([row]);
-        await eventually(
-          async () => (await prisma().outboxMessage.findUnique({ where: { id: row.id } }))?.status === 'suppressed',
-        );
+        await notifySuppressed(chat, blocked.citizenId);
         expect(telegram.callsOf('sendMessage', id)).toHaveLength(0);
         expect(telegram.failed.filter((c) => String(c.params.chat_id) === chat)).toHaveLength(1);
       },
