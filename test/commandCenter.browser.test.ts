@@ -1,9 +1,13 @@
 import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitPermit } from '../core/cases/permitService.js';
+import { recordProviderOptOut } from '../core/channels/providerOptOut.js';
+import { storeMedia } from '../core/media/storeMedia.js';
 import { codeSentTo, seedOfficer } from './support/commandCenter.js';
 import { FakeTwilioApi, postSignedTwilio } from './support/fakeTwilio.js';
+import { fileComplaint } from './support/fileComplaint.js';
 import { eventually, startApp, type TestApp } from './support/startApp.js';
 import { writeTestCity } from './support/writeTestCity.js';
 
@@ -207,6 +211,62 @@ describe('the Command Center in headless Chromium', () => {
     );
     // An officer of PUPR does not see the permit of another department.
     expect(await board.locator('[data-tracking^="P"]').count()).toBe(0);
+  });
+
+  it("shows a complaint's photos as linked thumbnails and the citizen's opted-out channel", async () => {
+    const { prisma } = app.core.db;
+    const anonymous = await prisma.complaint.findUniqueOrThrow({ where: { trackingNumber: complaintNumber } });
+    // A second, named complaint of the same citizen, with a photo kept the way the inbox keeps
+    // one (a 1x1 PNG).
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const kept = await storeMedia(path.join(app.core.config.dataDir, 'media'), png, 'image/png');
+    await prisma.mediaFile.create({
+      data: { sha256: kept.sha256, path: kept.path, mimeType: 'image/png', sizeBytes: kept.sizeBytes },
+    });
+    const { trackingNumber } = await fileComplaint(prisma, app.core.city, {
+      citizenId: anonymous.citizenId,
+      categoryCode: 'jalan',
+      description: 'Trotoar amblas di dekat halte',
+      place: 'Jl. Sudirman 12',
+      now: app.clock.now,
+    });
+    const named = await prisma.complaint.findUniqueOrThrow({ where: { trackingNumber } });
+    await prisma.complaintAttachment.create({ data: { complaintId: named.id, sha256: kept.sha256 } });
+    // Twilio reported the number unsubscribed (21610); then a change, so the board redraws.
+    await recordProviderOptOut(prisma, app.core.logger, {
+      channel: 'sms',
+      address: CITIZEN.slice(1),
+      reason: 'twilio-21610',
+      at: app.clock.now,
+    });
+    await prisma.complaint.update({ where: { id: named.id }, data: { locationText: 'Jl. Sudirman 12, dekat halte' } });
+
+    const card = board.locator(`#departments [data-tracking="${trackingNumber}"]`);
+    const optOut = card.locator('.case-optout[data-opted-out="sms"]');
+    await optOut.waitFor({ timeout: 8000 });
+    expect(await optOut.textContent()).toMatch(
+      /Tidak menerima pesan lewat SMS sejak \d{1,2} \S+ \d{4} \(nomornya berhenti berlangganan \(Twilio 21610\)\)/,
+    );
+    const link = card.locator('.case-photos a');
+    expect(await link.getAttribute('href')).toBe(`/api/cases/${trackingNumber}/photos/${kept.sha256}`);
+    expect(await link.locator('img').getAttribute('alt')).toBe(`Foto 1 dari 1, pengaduan ${trackingNumber}`);
+    // The thumbnail really loads (lazily, once in view), with the officer's session.
+    await link.scrollIntoViewIfNeeded();
+    await board.waitForFunction(
+      (selector) => {
+        const page = globalThis as unknown as { document: { querySelector(s: string): unknown } };
+        const img = page.document.querySelector(selector) as { complete: boolean; naturalWidth: number } | null;
+        return img !== null && img.complete && img.naturalWidth === 1;
+      },
+      `#departments [data-tracking="${trackingNumber}"] .case-photos img`,
+      { timeout: 8000 },
+    );
+    // The anonymous complaint of the same citizen says nothing of them, and has no photo.
+    const other = board.locator(`#departments [data-tracking="${complaintNumber}"]`);
+    expect(await other.locator('.case-optout, .case-photos').count()).toBe(0);
   });
 
   it('turns a case past its deadline overdue, in red and in words, and lists it as overdue', async () => {

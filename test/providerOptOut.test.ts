@@ -9,8 +9,9 @@ import { fileComplaint } from './support/fileComplaint.js';
 import { eventually, startApp, type TestApp } from './support/startApp.js';
 
 // Opt-outs the provider reports, through the whole app: Twilio's 21610 on a send and in a status
-// callback, a Telegram user blocking the bot (my_chat_member). Each is recorded on the identity,
-// nothing more is sent there, officers see it, and the citizen lifts it by writing again.
+// callback, a Telegram user blocking the bot (my_chat_member, or a send refused with 403). Each is
+// recorded on the identity, nothing more is sent there, officers see it, and the citizen lifts it
+// by writing again.
 
 const AUTH_TOKEN = 'optout-twilio-auth-token-5c2e8a11';
 const PUBLIC_BASE_URL = 'https://layanan.kota.example';
@@ -171,6 +172,23 @@ describe('opt-outs the provider reports', () => {
     expect(found).toMatchObject({ optOutReason: 'twilio-21610', citizen: { smsOptOut: true } });
   });
 
+  /** Writes a notification to a Telegram chat, dispatches it, and waits for it to be suppressed. */
+  const notifySuppressed = async (address: string, citizenId: string) => {
+    const row = await prisma().$transaction((tx) =>
+      writeNotification(tx, {
+        channel: 'telegram',
+        address,
+        language: 'id',
+        citizenId,
+        replies: [{ lines: [{ key: 'help.body' }] }],
+      }),
+    );
+    await app.runtime.dispatcher.dispatch([row]);
+    await eventually(
+      async () => (await prisma().outboxMessage.findUnique({ where: { id: row.id } }))?.status === 'suppressed',
+    );
+  };
+
   describe('a Telegram user blocking the bot', () => {
     const chatId = 555000101;
     const address = String(chatId);
@@ -185,19 +203,7 @@ describe('opt-outs the provider reports', () => {
       expect(blocked.optedOutAt).toBeInstanceOf(Date);
 
       const sentBefore = telegram.callsOf('sendMessage', chatId).length;
-      const row = await prisma().$transaction((tx) =>
-        writeNotification(tx, {
-          channel: 'telegram',
-          address,
-          language: 'id',
-          citizenId: blocked.citizenId,
-          replies: [{ lines: [{ key: 'help.body' }] }],
-        }),
-      );
-      await app.runtime.dispatcher.dispatch([row]);
-      await eventually(
-        async () => (await prisma().outboxMessage.findUnique({ where: { id: row.id } }))?.status === 'suppressed',
-      );
+      await notifySuppressed(address, blocked.citizenId);
       expect(telegram.callsOf('sendMessage', chatId)).toHaveLength(sentBefore);
     });
 
@@ -255,6 +261,36 @@ describe('opt-outs the provider reports', () => {
       await postTelegram(membership(9005, chatId, 'kicked', 'member'));
       expect(await identity('telegram', address)).toMatchObject({ optedOutAt: null, optOutReason: null });
     });
+
+    // Telegram's answer to a send to a user who blocked the bot (or deleted their account): the
+    // Bot API's error body, `{"ok":false,"error_code":403,"description":"Forbidden: bot was
+    // blocked by the user"}` (descriptions as the Bot API server words them, tdlib/telegram-bot-api
+    // Client.cpp; error bodies as documented at https://core.telegram.org/bots/api#making-requests).
+    it.each([
+      ['Forbidden: bot was blocked by the user', 555000201],
+      ['Forbidden: user is deactivated', 555000202],
+    ])(
+      'a send refused with 403 "%s": the row fails once, unretried, and the identity is opted out',
+      async (said, id) => {
+        const chat = String(id);
+        telegram.failNext('sendMessage', { kind: 'error', status: 403, description: said });
+        await postTelegram(textUpdate(9100 + (id % 100), id, '/start'));
+        const [reply] = await settledRows(chat, 1);
+        expect(reply).toMatchObject({ status: 'failed', attempts: 1 });
+        expect(reply?.lastError).toContain(said);
+        const blocked = await identity('telegram', chat);
+        expect(blocked.optOutReason).toBe('telegram-blocked');
+        expect(blocked.optedOutAt).toBeInstanceOf(Date);
+        // One refused call, none after it: the real telegraf client got the 403 and nothing retried.
+        expect(telegram.failed.filter((c) => String(c.params.chat_id) === chat)).toHaveLength(1);
+        expect(telegram.callsOf('sendMessage', id)).toHaveLength(0);
+
+        // A later notification there is suppressed, without a call.
+        await notifySuppressed(chat, blocked.citizenId);
+        expect(telegram.callsOf('sendMessage', id)).toHaveLength(0);
+        expect(telegram.failed.filter((c) => String(c.params.chat_id) === chat)).toHaveLength(1);
+      },
+    );
 
     it('a group the bot is removed from is no citizen opting out', async () => {
       const before = await prisma().channelIdentity.count({ where: { optedOutAt: { not: null } } });

@@ -109,9 +109,58 @@ export function caseCard(c, options = {}) {
         : null,
       c.place ? el('div', { class: 'case-place' }, [c.place]) : null,
       c.description ? el('p', { class: 'case-description' }, [c.description]) : null,
+      c.optedOut?.length > 0 ? optedOutLine(c.optedOut) : null,
+      c.photos?.length > 0 ? photoStrip(c.trackingNumber, c.photos) : null,
     ],
   );
   return card;
+}
+
+/** The same words as the officers' case timeline (locales, `optOut.channel` and `optOut.reason`). */
+const CHANNEL_NAMES = { telegram: 'Telegram', whatsapp: 'WhatsApp', sms: 'SMS', email: 'email', console: 'terminal' };
+const OPT_OUT_REASONS = {
+  'twilio-21610': 'nomornya berhenti berlangganan (Twilio 21610)',
+  'telegram-blocked': 'warga memblokir bot',
+  'sms-stop': 'warga mengirim STOP',
+};
+
+/** "Tidak menerima pesan lewat Telegram sejak 2 Des 2026 (warga memblokir bot)", one per channel. */
+function optedOutLine(optedOut) {
+  const date = (iso) =>
+    new Date(iso).toLocaleDateString('id-ID', {
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      timeZone: cityZone.timeZone,
+    });
+  const parts = optedOut.map(
+    (o) => `${CHANNEL_NAMES[o.channel] ?? o.channel} sejak ${date(o.since)} (${OPT_OUT_REASONS[o.reason] ?? o.reason})`,
+  );
+  return el('div', { class: 'case-optout', 'data-opted-out': optedOut.map((o) => o.channel).join(' ') }, [
+    el('span', { class: 'mark', 'aria-hidden': 'true' }, ['\u26A0']),
+    ` Tidak menerima pesan lewat ${parts.join('; ')}`,
+  ]);
+}
+
+/** The complaint's photos as small thumbnails, each a link to the full photo. */
+function photoStrip(trackingNumber, photos) {
+  return el(
+    'ul',
+    { class: 'case-photos', 'aria-label': `Foto pengaduan ${trackingNumber}` },
+    photos.map((path, i) =>
+      el('li', {}, [
+        el('a', { href: path, target: '_blank', rel: 'noopener' }, [
+          el('img', {
+            src: path,
+            alt: `Foto ${i + 1} dari ${photos.length}, pengaduan ${trackingNumber}`,
+            loading: 'lazy',
+            width: 56,
+            height: 56,
+          }),
+        ]),
+      ]),
+    ),
+  );
 }
 
 /** Moves every drawn clock on: state, colour, label and time left, once a second. */

@@ -1,6 +1,7 @@
 import { Telegram } from 'telegraf';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OutboundMessage } from '../../core/channels/ChannelSender.js';
+import { RecipientOptedOut } from '../../core/channels/RecipientOptedOut.js';
 import type { Lang } from '../../core/conversation/types.js';
 import { createTranslator, type RenderedReply, type Translator } from '../../core/i18n/createTranslator.js';
 import { FakeTelegramApi } from '../../test/support/fakeTelegramApi.js';
@@ -166,12 +167,31 @@ describe('createTelegramSender: real telegraf client against a local fake of the
   });
 
   it('reports a refusal and a network failure without the token', async () => {
-    api.failNext('sendMessage', { kind: 'error', status: 403, description: 'Forbidden: bot was blocked by the user' });
+    // A 403 that is no opt-out: a user who never started the bot.
+    api.failNext('sendMessage', {
+      kind: 'error',
+      status: 403,
+      description: "Forbidden: bot can't initiate conversation with a user",
+    });
     const refused = await sender()
       .send(message([{ text: 'Halo', options: [] }]))
       .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(TelegramCallError);
     expect(refused).toMatchObject({ code: 403, retryAfterMs: undefined });
-    expect((refused as Error).message).toBe('Telegram sendMessage: 403: Forbidden: bot was blocked by the user');
+    expect((refused as Error).message).toBe(
+      "Telegram sendMessage: 403: Forbidden: bot can't initiate conversation with a user",
+    );
+
+    // A user who blocked the bot: an opt-out, for the outbox to record (no retry).
+    api.failNext('sendMessage', { kind: 'error', status: 403, description: 'Forbidden: bot was blocked by the user' });
+    const blocked = await sender()
+      .send(message([{ text: 'Halo', options: [] }]))
+      .catch((e: unknown) => e);
+    expect(blocked).toBeInstanceOf(RecipientOptedOut);
+    expect(blocked).toMatchObject({
+      reason: 'telegram-blocked',
+      message: 'Telegram sendMessage: 403: Forbidden: bot was blocked by the user',
+    });
 
     api.failNext('sendMessage', { kind: 'drop' });
     const dropped = await sender()

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Telegram } from 'telegraf';
 import type { ChannelSender } from '../../core/channels/ChannelSender.js';
+import { RecipientOptedOut } from '../../core/channels/RecipientOptedOut.js';
 import type { Lang } from '../../core/conversation/types.js';
 import type { RenderedReply, Translator } from '../../core/i18n/createTranslator.js';
 import { renderTelegram } from './renderTelegram.js';
@@ -16,6 +17,13 @@ export interface TelegramSenderOptions {
   maxRetryWaitMs?: number;
 }
 
+/**
+ * Telegram's 403 descriptions that mean this person takes no messages from the bot: they blocked
+ * it, or deleted their account. Both are what `my_chat_member` kicked says, learnt on a send.
+ * Other 403s (a group the bot left, a user who never started it) are ordinary failures.
+ */
+const BLOCKED_DESCRIPTIONS = ['bot was blocked by the user', 'user is deactivated'];
+
 /** Telegram refuses a text longer than this. */
 const TEXT_LIMIT = 4096;
 
@@ -25,7 +33,9 @@ const TEXT_LIMIT = 4096;
  * is followed by a one-time "Bagikan nomor HP" button, so a citizen who wrote by SMS or WhatsApp
  * before can link this chat to that number. When Telegram answers 429, the send is tried once
  * more after its `retry_after` (up to `maxRetryWaitMs`); otherwise the failure is thrown as a
- * TelegramCallError carrying the delay, and the outbox retries the message.
+ * TelegramCallError carrying the delay, and the outbox retries the message. A 403 "bot was
+ * blocked by the user" (or "user is deactivated") is thrown as RecipientOptedOut: no retry can
+ * pass, and the outbox records the opt-out on the identity.
  */
 export function createTelegramSender(options: TelegramSenderOptions): ChannelSender {
   const { telegram, translator } = options;
@@ -35,15 +45,26 @@ export function createTelegramSender(options: TelegramSenderOptions): ChannelSen
     try {
       return await request();
     } catch (error) {
-      const failure = TelegramCallError.from(error, method, telegram.token);
-      if (failure.retryAfterMs === undefined || failure.retryAfterMs > maxRetryWaitMs) throw failure;
+      const failure = refusal(error, method);
+      if (!(failure instanceof TelegramCallError) || failure.retryAfterMs === undefined) throw failure;
+      if (failure.retryAfterMs > maxRetryWaitMs) throw failure;
       await sleep(failure.retryAfterMs);
       try {
         return await request();
       } catch (again) {
-        throw TelegramCallError.from(again, method, telegram.token);
+        throw refusal(again, method);
       }
     }
+  }
+
+  /** What a failed call throws: RecipientOptedOut for a blocked bot, else a TelegramCallError. */
+  function refusal(error: unknown, method: string): TelegramCallError | RecipientOptedOut {
+    const failure = TelegramCallError.from(error, method, telegram.token);
+    const said = failure.message.toLowerCase();
+    if (failure.code === 403 && BLOCKED_DESCRIPTIONS.some((d) => said.includes(d))) {
+      return new RecipientOptedOut('telegram-blocked', failure.message);
+    }
+    return failure;
   }
 
   const isWelcome = (reply: RenderedReply, lang: Lang) =>

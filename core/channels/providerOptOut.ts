@@ -4,7 +4,7 @@ import type { Logger } from '../log/createLogger.js';
 
 /**
  * Why an identity takes no messages: the recipient unsubscribed at Twilio (error 21610), blocked
- * the Telegram bot (`my_chat_member` kicked), or sent STOP by SMS.
+ * the Telegram bot (`my_chat_member` kicked, or a send refused with 403), or sent STOP by SMS.
  */
 export type OptOutReason = 'twilio-21610' | 'telegram-blocked' | 'sms-stop';
 
