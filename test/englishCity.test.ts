@@ -1,6 +1,11 @@
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Redis } from 'ioredis';
+import { CHANNEL_CAPABILITIES } from '../bots/channels.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { boot } from '../core/boot.js';
+import { loadConfig } from '../core/config/loadConfig.js';
 import type { InboundEvent } from '../core/conversation/types.js';
 import { handleInbound } from '../core/inbox/handleInbound.js';
 import { buildDigest } from '../core/sla/buildDigest.js';
@@ -10,6 +15,7 @@ import { nextLocalHour, runClock } from './support/runningClock.js';
 import { SmtpSink } from './support/smtpSink.js';
 import { eventually, startApp, type TestApp } from './support/startApp.js';
 import { TEST_REDIS_URL } from './support/testRedis.js';
+import { createTestDatabase } from './support/testDatabase.js';
 import { wipeRedisPrefix } from './support/wipeRedisPrefix.js';
 import { writeTestCity } from './support/writeTestCity.js';
 
@@ -145,5 +151,40 @@ describe('an English-first city', () => {
         .find((m) => m.subject.includes('Daily digest') && m.text.includes(overdue.trackingNumber)),
     );
     expect(mail.text).toContain(`${overdue.trackingNumber} Trading Business Licence (DPMPTSP), 6 hours late`);
+  });
+});
+
+describe("DEFAULT_LANGUAGE over the city's defaultLanguage", () => {
+  it('a set DEFAULT_LANGUAGE wins for citizens; the city data keeps its own (for staff texts)', async () => {
+    const cityDir = writeTestCity('test/fixtures/city-english.json');
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'lk-lang-'));
+    const db = await createTestDatabase('postgresql', { migrated: false });
+    try {
+      const core = await boot(
+        loadConfig({ DATABASE_URL: db.url!, DATA_DIR: dataDir, CITY_DATA_DIR: cityDir, DEFAULT_LANGUAGE: 'id' }),
+        { channels: CHANNEL_CAPABILITIES },
+      );
+      try {
+        expect(core.defaultLanguage).toBe('id');
+        expect(core.inbox.defaultLanguage).toBe('id');
+        expect(core.city.defaultLanguage).toBe('en');
+        const outcome = await handleInbound(core.inbox, {
+          channel: 'sms',
+          address: '6281300000954',
+          text: 'halo',
+          externalId: 'english-city-override-1',
+          receivedAt: new Date(),
+        });
+        if (outcome.status !== 'handled') throw new Error(`not handled: ${outcome.status}`);
+        const citizen = await core.db.prisma.citizen.findUniqueOrThrow({ where: { id: outcome.citizenId } });
+        expect(citizen.language).toBe('id');
+      } finally {
+        await core.close();
+      }
+    } finally {
+      await db.drop();
+      rmSync(cityDir, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
