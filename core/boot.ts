@@ -5,6 +5,7 @@ import { loadCityData, type CityData } from './city/loadCityData.js';
 import { fetchMedia, type MediaFetcher } from './media/storeMedia.js';
 import { syncCityData } from './city/syncCityData.js';
 import type { Config } from './config/loadConfig.js';
+import type { Lang } from './conversation/types.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase, type Database } from './db/openDatabase.js';
 import { createTranslator, type Translator } from './i18n/createTranslator.js';
@@ -20,6 +21,11 @@ export interface Core {
   translator: Translator;
   logger: Logger;
   clock: () => Date;
+  /**
+   * The language of a citizen who has not chosen one, resolved once: DEFAULT_LANGUAGE when set,
+   * else the city's `defaultLanguage` (itself `id` when unset). Everyone reads this one.
+   */
+  defaultLanguage: Lang;
   /** The city data's warnings as of now (the clock's): a holiday list running out, a missing region. */
   cityWarnings(): string[];
   inbox: InboxDeps;
@@ -42,6 +48,7 @@ export async function boot(
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? (() => new Date());
   const city = loadCityData(config.cityDataDir);
+  const defaultLanguage = config.defaultLanguage ?? city.defaultLanguage;
   const translator = await createTranslator();
   const words = loadLexicon();
   const db = await openDatabase({
@@ -69,6 +76,7 @@ export async function boot(
     translator,
     logger,
     clock,
+    defaultLanguage,
     cityWarnings: () => cityWarnings(city, clock()).warnings,
     inbox: {
       prisma: db.prisma,
@@ -77,7 +85,7 @@ export async function boot(
       clock,
       idleTimeoutMs: config.conversationIdleMs,
       draftRetentionMs: config.draftRetentionMs,
-      defaultLanguage: config.defaultLanguage,
+      defaultLanguage,
       maxChars: config.inboundMaxChars,
       floodPerMinute: config.inboundFloodPerMinute,
       mediaDir: path.join(config.dataDir, 'media'),

@@ -65,7 +65,7 @@ export function boardRoutes(core: Core, options: BoardOptions): Router {
 
   const tvAllowed = (req: Request) => !options.tvWallToken || sameSecret(req.query.token, options.tvWallToken);
   const langOf = (req: Request): Lang =>
-    req.query.lang === 'en' || req.query.lang === 'id' ? req.query.lang : core.config.defaultLanguage;
+    req.query.lang === 'en' || req.query.lang === 'id' ? req.query.lang : core.defaultLanguage;
   const notSignedIn = (res: Response) => res.status(401).json({ error: 'not_signed_in', message: 'Silakan masuk.' });
   // The board draws its times in the city's zone, whatever the zone of the screen showing it.
   const zone = { timeZone: core.city.timezone, label: core.city.timezoneLabel };

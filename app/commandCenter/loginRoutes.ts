@@ -85,7 +85,7 @@ export function loginRoutes(core: Core, runtime: Runtime, options: LoginOptions)
         device: knownDevice(req),
         now: core.clock(),
         secret: options.secret,
-        language: core.config.defaultLanguage,
+        language: core.defaultLanguage,
       });
       if (outcome.status === 'sent') await runtime.dispatcher.dispatch([outcome.outbox]);
       if (outcome.status !== 'unknown')

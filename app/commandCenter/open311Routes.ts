@@ -244,7 +244,7 @@ export function open311Routes(core: Core, runtime: Runtime, apiKeys: readonly st
         // Anyone with a key can type any phone number: the request gets a citizen row of its own,
         // never one found by that number (whose contact data and chats stay theirs), and the
         // details given stay with the complaint.
-        const citizen = await tx.citizen.create({ data: { language: core.config.defaultLanguage } });
+        const citizen = await tx.citizen.create({ data: { language: core.defaultLanguage } });
         const complaint = await submitComplaint(
           tx,
           city,

@@ -45,6 +45,26 @@ const permitTypes = (data: Json) => data.permitTypes as PermitTypeJson[];
 const departments = (data: Json) => data.departments as Array<{ code: string; handles: string[] }>;
 
 describe('loadCityData', () => {
+  it("reads the city's default language and each escalation level's, and refuses any other", () => {
+    expect(loadCityData(DEFAULT_DIR).defaultLanguage).toBe('id');
+    const english = loadCityData(
+      brokenCity('city.json', (data) => {
+        data.defaultLanguage = 'en';
+        ((data.sla as Json).escalation as Json[])[1]!.language = 'id';
+      }),
+    );
+    expect(english.defaultLanguage).toBe('en');
+    expect(english.sla.escalation.map((l) => l.language)).toEqual([undefined, 'id']);
+
+    expect(errorOf(brokenCity('city.json', (data) => (data.defaultLanguage = 'jv'))).message).toMatch(
+      /city\.json.*defaultLanguage/s,
+    );
+    const badLevel = brokenCity('city.json', (data) => {
+      ((data.sla as Json).escalation as Json[])[0]!.language = 'EN';
+    });
+    expect(errorOf(badLevel).message).toMatch(/sla\.escalation\.0\.language/);
+  });
+
   it('loads the default city: 42 permit types, 21 online, every complaint category routed', () => {
     const city = loadCityData(DEFAULT_DIR);
 

@@ -117,8 +117,15 @@ const departmentsFileSchema = z.object({
     .min(1),
 });
 
+const language = z.enum(['id', 'en']);
+
 const cityFileSchema = z.object({
   name: z.string().min(1),
+  /**
+   * The language of a citizen who has not chosen one and of staff texts with no language of their
+   * own (officers, escalation levels). The DEFAULT_LANGUAGE setting overrides it for citizens.
+   */
+  defaultLanguage: language.default('id'),
   timezone: z.string().min(1),
   timezoneLabel: z.string().min(1),
   office: z.object({
@@ -141,6 +148,8 @@ const cityFileSchema = z.object({
       .array(
         z.object({
           label: localized,
+          /** The language of this level's email and SMS; unset: the city's `defaultLanguage`. */
+          language: language.optional(),
           afterHours: z.number().min(0),
           emails: z.array(z.string().email()),
           phones: z.array(z.string().regex(/^\d{8,15}$/, 'must be digits with the country code, e.g. 6281234567890')),

@@ -25,7 +25,7 @@ describe('loadConfig', () => {
       port: 3000,
       roles: ['web', 'worker', 'bot'],
       logLevel: 'info',
-      defaultLanguage: 'id',
+      defaultLanguage: undefined,
       conversationIdleMs: 30 * 60_000,
       draftRetentionMs: 72 * 3_600_000,
       inboundMaxChars: 1000,

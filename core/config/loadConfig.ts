@@ -42,7 +42,7 @@ const envShape = z.object({
       return unique as Role[];
     }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DEFAULT_LANGUAGE: z.enum(['id', 'en']).default('id'),
+  DEFAULT_LANGUAGE: z.enum(['id', 'en']).optional(),
   CONVERSATION_IDLE_MINUTES: positiveInt(30),
   DRAFT_RETENTION_HOURS: positiveInt(72),
   INBOUND_MAX_CHARS: positiveInt(1000),
@@ -208,7 +208,8 @@ export interface Config {
   port: number;
   roles: Role[];
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
-  defaultLanguage: 'id' | 'en';
+  /** DEFAULT_LANGUAGE when set; unset: the city's `defaultLanguage` decides (see Core.defaultLanguage). */
+  defaultLanguage: 'id' | 'en' | undefined;
   conversationIdleMs: number;
   draftRetentionMs: number;
   inboundMaxChars: number;

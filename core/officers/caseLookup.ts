@@ -13,6 +13,8 @@ export interface OfficerCase {
   id: string;
   trackingNumber: string;
   title: string;
+  /** The title in each language, for staff texts in the reader's language. */
+  titles: { id: string; en: string };
   status: string;
   open: boolean;
   departmentCode: string;
@@ -39,7 +41,7 @@ function fromPermit(
     kind: 'permit',
     id: p.id,
     trackingNumber: p.trackingNumber,
-    title: city.permitTypes.find((t) => t.code === p.permitTypeCode)?.name.id ?? p.permitTypeCode,
+    ...titled(city.permitTypes.find((t) => t.code === p.permitTypeCode)?.name, p.permitTypeCode),
     status: p.status,
     open: PERMIT_OPEN_STATUSES.includes(p.status),
     departmentCode: p.departmentCode,
@@ -64,7 +66,7 @@ function fromComplaint(
     kind: 'complaint',
     id: c.id,
     trackingNumber: c.trackingNumber,
-    title: city.complaintCategories.find((k) => k.code === c.categoryCode)?.name.id ?? c.categoryCode,
+    ...titled(city.complaintCategories.find((k) => k.code === c.categoryCode)?.name, c.categoryCode),
     status: c.status,
     open: COMPLAINT_OPEN_STATUSES.includes(c.status),
     departmentCode: c.departmentCode,
@@ -175,4 +177,10 @@ export async function searchCases(
     take: limit,
   });
   return [...permits.map((p) => fromPermit(city, p)), ...complaints.map((c) => fromComplaint(city, c))].slice(0, limit);
+}
+
+/** A case's title (Indonesian, the staff's default) and its names in both languages; the code when unknown. */
+function titled(name: { id: string; en: string } | undefined, code: string) {
+  const titles = name ?? { id: code, en: code };
+  return { title: titles.id, titles };
 }

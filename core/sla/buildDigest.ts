@@ -9,7 +9,8 @@ import { complaintClocks } from './caseClocks.js';
 /**
  * The daily digest for the Inspectorate (the first level of the escalation chain): every open
  * case past its deadline, by email, a complaint once per running clock past its deadline
- * (verification, first response, resolution). Nothing is sent on a day with nothing overdue.
+ * (verification, first response, resolution), in that level's `language` (default the city's).
+ * Nothing is sent on a day with nothing overdue.
  */
 export async function buildDigest(
   prisma: PrismaClient,
@@ -33,13 +34,16 @@ export async function buildDigest(
     include: { category: true, department: true },
     orderBy: { createdAt: 'asc' },
   });
+  const level = city.sla.escalation[0];
+  if (!level) return [];
+  const lang = level.language ?? city.defaultLanguage;
   const hours = (d: Date) => Math.floor((now.getTime() - d.getTime()) / 3_600_000);
   const lines: Line[] = [
     ...permits.map((p) => ({
       key: 'sla.digestItem',
       params: {
         trackingNumber: p.trackingNumber,
-        title: p.permitType.nameId,
+        title: lang === 'en' ? p.permitType.nameEn : p.permitType.nameId,
         department: p.department.code,
         hours: hours(p.deadlineAt),
       },
@@ -51,7 +55,7 @@ export async function buildDigest(
           key: k.clock === 'resolve' ? 'sla.digestItem' : 'sla.digestItemClock',
           params: {
             trackingNumber: c.trackingNumber,
-            title: c.category.nameId,
+            title: lang === 'en' ? c.category.nameEn : c.category.nameId,
             department: c.department.code,
             hours: hours(k.deadlineAt),
             clock: k.clock,
@@ -61,8 +65,6 @@ export async function buildDigest(
   ];
   if (lines.length === 0) return [];
   const count = permits.length + complaints.length;
-  const level = city.sla.escalation[0];
-  if (!level) return [];
   return prisma.$transaction(async (tx) => {
     const written = [];
     for (const email of level.emails) {
@@ -70,7 +72,7 @@ export async function buildDigest(
         await writeNotification(tx, {
           channel: 'email',
           address: email,
-          language: 'id',
+          language: lang,
           replies: [
             { lines: [{ key: 'sla.digestSubject', params: { count } }] },
             { lines: [{ key: 'sla.digestIntro', params: { count } }, ...lines] },

@@ -14,15 +14,16 @@ export type FireOutcome =
  * Fires one SLA timer, exactly once: in one transaction it checks that the case is still open,
  * its clock still running (a complaint verified or answered has stopped that clock) and on the
  * same deadline, records the timer as fired (a second firing finds the record and
- * does nothing), and writes the reminders or escalations as outbox rows.
+ * does nothing), and writes the reminders or escalations as outbox rows: an officer's in their
+ * language, an escalation level's in its own `language`, both defaulting to the city's.
  */
 export async function fireTimer(
   prisma: PrismaClient,
   city: CityData,
   timerId: string,
   now: Date,
-  lang: Lang = 'id',
 ): Promise<FireOutcome> {
+  const cityLang = city.defaultLanguage;
   const timer = parseTimerId(timerId);
   if (!timer) return { status: 'stale' };
   try {
@@ -43,16 +44,16 @@ export async function fireTimer(
         data: { timerId, caseKind: timer.caseKind, caseId: timer.caseId, kind: timer.kind, firedAt: now },
       });
       const zone = city.timezone;
-      const params = {
+      const paramsIn = (lang: Lang) => ({
         trackingNumber: c.trackingNumber,
-        title: c.title,
+        title: c.titles[lang],
         department: departmentName,
         holder: c.holderName ?? '-',
         deadline: `${formatDateTime(deadlineAt, lang, zone)} ${city.timezoneLabel}`,
         heldHours: Math.floor((now.getTime() - c.submittedAt.getTime()) / 3_600_000),
         leftHours: Math.max(0, Math.floor((deadlineAt.getTime() - now.getTime()) / 3_600_000)),
         clock: timer.clock,
-      };
+      });
       // The resolution clock keeps its texts; LAPOR's first two clocks say which step is late.
       const keys =
         timer.clock === 'resolve'
@@ -70,7 +71,7 @@ export async function fireTimer(
             };
       const outbox: Array<{ id: string; channel: ChannelName }> = [];
       if (timer.kind === 'reminder') {
-        const replies = [{ lines: [{ key: keys.reminder, params }] }];
+        const replies = (lang: Lang) => [{ lines: [{ key: keys.reminder, params: paramsIn(lang) }] }];
         const recipients =
           holder?.channel && holder.address
             ? [holder]
@@ -84,12 +85,13 @@ export async function fireTimer(
               });
         for (const o of recipients) {
           if (!o.channel || !o.address) continue;
+          const lang = o.language ?? cityLang;
           outbox.push(
             await writeNotification(tx, {
               channel: o.channel,
               address: o.address,
-              language: o.language ?? lang,
-              replies,
+              language: lang,
+              replies: replies(lang),
               officerId: o.id,
             }),
           );
@@ -98,19 +100,20 @@ export async function fireTimer(
       }
       const level = city.sla.escalation[timer.index];
       if (!level) return { status: 'stale' as const };
-      const body: Line[] = [
+      const body = (lang: Lang): Line[] => [
         {
           key: timer.index === 0 ? keys.first : keys.next,
-          params: { ...params, level: level.label[lang] },
+          params: { ...paramsIn(lang), level: level.label[lang] },
         },
       ];
+      const levelLang = level.language ?? cityLang;
       for (const email of level.emails) {
         outbox.push(
           await writeNotification(tx, {
             channel: 'email',
             address: email,
-            language: lang,
-            replies: [{ lines: [{ key: keys.subject, params }] }, { lines: body }],
+            language: levelLang,
+            replies: [{ lines: [{ key: keys.subject, params: paramsIn(levelLang) }] }, { lines: body(levelLang) }],
           }),
         );
       }
@@ -119,8 +122,8 @@ export async function fireTimer(
           await writeNotification(tx, {
             channel: 'sms',
             address: phone,
-            language: lang,
-            replies: [{ lines: body }],
+            language: levelLang,
+            replies: [{ lines: body(levelLang) }],
             urgent: true,
           }),
         );
@@ -131,12 +134,13 @@ export async function fireTimer(
         });
         for (const o of inspectors) {
           if (!o.channel || !o.address) continue;
+          const lang = o.language ?? cityLang;
           outbox.push(
             await writeNotification(tx, {
               channel: o.channel,
               address: o.address,
-              language: o.language ?? lang,
-              replies: [{ lines: body }],
+              language: lang,
+              replies: [{ lines: body(lang) }],
               officerId: o.id,
             }),
           );
