@@ -126,7 +126,8 @@ describe('SMS through Twilio: real SDK against a local fake of its API, signed w
     const res = await inbound('PBB 12.75.040.003.009-1555.0');
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('<Response></Response>');
-    await eventually(() => api.calls.some((c) => c.Body.includes('Total')));
+    // Every part of the reply, not just the first to arrive: the parts leave one by one.
+    await eventually(() => api.calls.some((c) => c.Body.includes('Balas 1 Rincian')));
     expect(api.calls.length).toBeGreaterThan(0);
     expect(api.calls.length).toBeLessThanOrEqual(4);
     for (const call of api.calls) {

@@ -118,7 +118,11 @@ describe('WhatsApp Web: a real whatsapp-web.js Client, never initialized, driven
       include: { citizen: true },
     });
     expect(identity.citizen.phone).toBe(CITIZEN);
-    const rows = await app.core.db.prisma.outboxMessage.findMany({ where: { channel: 'whatsapp' } });
+    // The client has the message before the relay settles its row: wait for the settle.
+    const rows = await eventually(async () => {
+      const all = await app.core.db.prisma.outboxMessage.findMany({ where: { channel: 'whatsapp' } });
+      return all.every((r) => r.status !== 'pending') ? all : null;
+    });
     expect(rows.every((r) => r.status === 'sent' && r.providerMessageId?.startsWith('3EB1'))).toBe(true);
   });
 
