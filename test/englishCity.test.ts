@@ -12,6 +12,7 @@ import { buildDigest } from '../core/sla/buildDigest.js';
 import { FakeTwilioApi } from './support/fakeTwilio.js';
 import { fileShortPermit } from './support/fileShortPermit.js';
 import { nextLocalHour, runClock } from './support/runningClock.js';
+import { smsAndEmailEnv } from './support/smsAndEmailEnv.js';
 import { SmtpSink } from './support/smtpSink.js';
 import { eventually, startApp, type TestApp } from './support/startApp.js';
 import { TEST_REDIS_URL } from './support/testRedis.js';
@@ -40,15 +41,12 @@ describe('an English-first city', () => {
     await Promise.all([sink.start(), twilio.start()]);
     app = await startApp(
       {
-        CITY_DATA_DIR: cityDir,
-        SMS_PROVIDER: 'twilio',
-        TWILIO_ACCOUNT_SID: TWILIO_SID,
-        TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
-        TWILIO_FROM: '+15005550006',
-        SMS_RATE_PER_SECOND: '20',
-        SMTP_URL: sink.url,
-        EMAIL_FROM: 'LayanKota <layankota@kota-contoh.go.id>',
-        OUTBOX_RETRY_BASE_MS: '200',
+        ...smsAndEmailEnv({
+          cityDir,
+          smtpUrl: sink.url,
+          twilio: { accountSid: TWILIO_SID, authToken: TWILIO_TOKEN },
+          emailFrom: 'LayanKota <layankota@kota-contoh.go.id>',
+        }),
       },
       { twilioHttpClient: twilio.httpClient() },
     );

@@ -17,6 +17,7 @@ import { FakeTelegramApi } from './support/fakeTelegramApi.js';
 import { FakeTwilioApi } from './support/fakeTwilio.js';
 import { fileShortPermit } from './support/fileShortPermit.js';
 import { nextLocalHour, runClock } from './support/runningClock.js';
+import { emailsAbout as emailsAboutCase, smsAbout as smsAboutCase, smsAndEmailEnv } from './support/smsAndEmailEnv.js';
 import { SmtpSink } from './support/smtpSink.js';
 import { eventually, startApp, type TestApp } from './support/startApp.js';
 import { startWorkerProcess, type WorkerProcess } from './support/startWorkerProcess.js';
@@ -43,17 +44,8 @@ const TWILIO_SID = `AC${'5'.repeat(32)}`;
 const TELEGRAM_TOKEN = '7000000001:AAHfakeTokenForLayanKotaSlaTests_012345';
 
 /** The environment of a city with SMS (Twilio), Telegram and email, quick to send in tests. */
-const channelEnv = (smtpUrl: string, cityDir: string) => ({
-  CITY_DATA_DIR: cityDir,
-  SMS_PROVIDER: 'twilio',
-  TWILIO_ACCOUNT_SID: TWILIO_SID,
-  TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
-  TWILIO_FROM: '+15005550006',
-  SMS_RATE_PER_SECOND: '20',
-  SMTP_URL: smtpUrl,
-  EMAIL_FROM: 'LayanKota Kota Contoh <layankota@kota-contoh.go.id>',
-  OUTBOX_RETRY_BASE_MS: '200',
-});
+const channelEnv = (smtpUrl: string, cityDir: string) =>
+  smsAndEmailEnv({ cityDir, smtpUrl, twilio: { accountSid: TWILIO_SID, authToken: TWILIO_TOKEN } });
 
 /** The officers and citizens of one app; every phone and chat id is the test's own. */
 interface People {
@@ -130,10 +122,8 @@ const outboxSettled = (core: Core, addresses: string[]) =>
 
 const sink = new SmtpSink();
 const twilio = new FakeTwilioApi();
-const smsAbout = (phone: string, trackingNumber: string) =>
-  twilio.calls.filter((c) => c.To === `+${phone}` && c.Body.includes(trackingNumber));
-const emailsAbout = (address: string, trackingNumber: string) =>
-  sink.to(address).filter((m) => m.subject.includes(trackingNumber));
+const smsAbout = (phone: string, trackingNumber: string) => smsAboutCase(twilio, phone, trackingNumber);
+const emailsAbout = (address: string, trackingNumber: string) => emailsAboutCase(sink, address, trackingNumber);
 let cityDir: string;
 
 beforeAll(async () => {

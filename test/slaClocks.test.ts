@@ -11,6 +11,7 @@ import { timerId, type SlaCase } from '../core/sla/planTimers.js';
 import { FakeTwilioApi } from './support/fakeTwilio.js';
 import { fileShortComplaint } from './support/fileShortComplaint.js';
 import { nextLocalHour, runClock } from './support/runningClock.js';
+import { emailsAbout as emailsAboutCase, smsAbout as smsAboutCase, smsAndEmailEnv } from './support/smsAndEmailEnv.js';
 import { SmtpSink } from './support/smtpSink.js';
 import { eventually, startApp, type TestApp } from './support/startApp.js';
 import { TEST_REDIS_URL } from './support/testRedis.js';
@@ -35,10 +36,8 @@ vi.setConfig({ testTimeout: 180_000 });
 
 const sink = new SmtpSink();
 const twilio = new FakeTwilioApi();
-const smsAbout = (phone: string, trackingNumber: string) =>
-  twilio.calls.filter((c) => c.To === `+${phone}` && c.Body.includes(trackingNumber));
-const emailsAbout = (address: string, trackingNumber: string) =>
-  sink.to(address).filter((m) => m.subject.includes(trackingNumber));
+const smsAbout = (phone: string, trackingNumber: string) => smsAboutCase(twilio, phone, trackingNumber);
+const emailsAbout = (address: string, trackingNumber: string) => emailsAboutCase(sink, address, trackingNumber);
 
 /** The clock of a complaint by name. */
 const clockOf = (clocks: SlaCase[], name: SlaCase['clock']) => clocks.find((c) => c.clock === name)!;
@@ -97,15 +96,11 @@ describe("a complaint's three clocks on PostgreSQL, Redis and BullMQ", () => {
     await Promise.all([sink.start(), twilio.start()]);
     app = await startApp(
       {
-        CITY_DATA_DIR: cityDir,
-        SMS_PROVIDER: 'twilio',
-        TWILIO_ACCOUNT_SID: `AC${'7'.repeat(32)}`,
-        TWILIO_AUTH_TOKEN: 'test-auth-token-clocks-0123456789ab',
-        TWILIO_FROM: '+15005550006',
-        SMS_RATE_PER_SECOND: '20',
-        SMTP_URL: sink.url,
-        EMAIL_FROM: 'LayanKota Kota Contoh <layankota@kota-contoh.go.id>',
-        OUTBOX_RETRY_BASE_MS: '200',
+        ...smsAndEmailEnv({
+          cityDir,
+          smtpUrl: sink.url,
+          twilio: { accountSid: `AC${'7'.repeat(32)}`, authToken: 'test-auth-token-clocks-0123456789ab' },
+        }),
       },
       { twilioHttpClient: twilio.httpClient() },
     );
