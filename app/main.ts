@@ -5,6 +5,7 @@ import { CHANNEL_CAPABILITIES } from '../bots/channels.js';
 import { channelStatus, createMediaFetcher, openChannelSessions } from '../bots/registry.js';
 import { boot } from '../core/boot.js';
 import { ConfigError, loadConfig } from '../core/config/loadConfig.js';
+import { openStreamsOf } from './commandCenter/StreamBudget.js';
 import { createRuntime, type Runtime } from './createRuntime.js';
 import { createWebApp } from './createWebApp.js';
 import { startBotRole } from './startBotRole.js';
@@ -45,13 +46,30 @@ async function main(): Promise<void> {
     'LayanKota started',
   );
 
-  const shutdown = async () => {
-    for (const stop of stops.reverse()) await stop().catch(() => undefined);
-    await runtime.close();
-    await core.close();
-  };
-  process.once('SIGINT', () => void shutdown().then(() => process.exit(0)));
-  process.once('SIGTERM', () => void shutdown().then(() => process.exit(0)));
+  // A stop ends the event streams (told to reconnect), then the roles, the runtime (workers,
+  // queues) and the core, and exits. One that hangs past SHUTDOWN_TIMEOUT_SECONDS is cut short.
+  let stopping: Promise<void> | null = null;
+  const shutdown = (reason: string) =>
+    (stopping ??= (async () => {
+      const started = Date.now();
+      core.logger.info({ reason }, 'LayanKota stopping');
+      setTimeout(() => {
+        core.logger.error(
+          { reason, timeoutMs: config.shutdownTimeoutMs },
+          'LayanKota did not stop in time: exiting regardless',
+        );
+        process.exit(1);
+      }, config.shutdownTimeoutMs).unref();
+      for (const stop of stops.reverse()) {
+        await stop().catch((error: unknown) => core.logger.warn({ err: error }, 'a role failed to stop'));
+      }
+      await runtime.close();
+      await core.close();
+      core.logger.info({ reason, durationMs: Date.now() - started }, 'LayanKota stopped');
+    })());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void shutdown(signal).then(() => process.exit(0)));
+  }
 
   if (chatHere) {
     await runConsoleChat(core, {
@@ -62,10 +80,13 @@ async function main(): Promise<void> {
       interactive: true,
       smsMaxParts: config.sms.maxParts,
     });
-    await shutdown();
+    await shutdown('console chat ended');
     process.exit(0);
   }
 }
+
+/** How long requests under way may take to be answered once a stop has begun. */
+const STOP_GRACE_MS = 2000;
 
 async function startWeb(core: Awaited<ReturnType<typeof boot>>, runtime: Runtime): Promise<() => Promise<void>> {
   const app = createWebApp(core, runtime);
@@ -87,9 +108,18 @@ async function startWeb(core: Awaited<ReturnType<typeof boot>>, runtime: Runtime
   return () =>
     new Promise((resolve) => {
       stopping = true;
-      server.close(() => resolve());
+      server.close(() => {
+        clearInterval(idle);
+        resolve();
+      });
+      // Event streams never end by themselves: each is told to reconnect (to the next process) and ended.
+      const streams = openStreamsOf(app).endAll();
+      core.logger.info({ streams }, 'web role stopping: event streams told to reconnect');
+      // Keep-alive connections close as soon as they are idle (an ended stream's once its bye is
+      // written); whatever is still busy after a short grace is cut.
       server.closeIdleConnections();
-      setTimeout(() => server.closeAllConnections(), 10_000).unref();
+      const idle = setInterval(() => server.closeIdleConnections(), 100).unref();
+      setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS).unref();
     });
 }
 

@@ -260,6 +260,14 @@ export function listenForChanges(url, refresh, liveEl) {
       load();
     });
     current.addEventListener('change', load);
+    // The server is stopping (a deploy): not live any more; the next process is asked after the backoff.
+    current.addEventListener('bye', () => {
+      if (stopped || source !== current) return;
+      current.close();
+      const delay = reconnectDelay(attempt++, Math.random);
+      show('connecting', 'Menyambung ulang…');
+      timer = setTimeout(connect, delay);
+    });
     current.addEventListener('error', () => {
       if (stopped || source !== current) return;
       if (current.readyState !== EventSource.CLOSED) {

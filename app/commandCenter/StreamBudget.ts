@@ -66,3 +66,47 @@ function once(f: () => void): () => void {
     f();
   };
 }
+
+/** How long a stream told to go is asked to wait before it reconnects (the SSE `retry:` field). */
+export const BYE_RETRY_MS = 2000;
+
+/**
+ * The event streams a web app holds open, so its shutdown can tell each one to reconnect (an
+ * `event: bye` with a `retry:` hint) and end it: `server.close()` alone would wait for streams
+ * that never end. Kept per Express app (several apps may run in one process, as in tests).
+ */
+export class OpenStreams {
+  private readonly open = new Set<() => void>();
+  private closing = false;
+
+  /** Holds `end` (which ends the stream) until the stream closes; a stream opened during the shutdown is ended at once. */
+  add(end: () => void): () => void {
+    if (this.closing) {
+      end();
+      return () => undefined;
+    }
+    this.open.add(end);
+    return () => void this.open.delete(end);
+  }
+
+  /** Ends every open stream and every one opened from now on; answers how many were open. */
+  endAll(): number {
+    this.closing = true;
+    const ends = [...this.open];
+    this.open.clear();
+    for (const end of ends) end();
+    return ends.length;
+  }
+}
+
+const openStreamsByApp = new WeakMap<object, OpenStreams>();
+
+/** The open streams of `app` (an Express app: `req.app` in a handler). */
+export function openStreamsOf(app: object): OpenStreams {
+  let streams = openStreamsByApp.get(app);
+  if (!streams) {
+    streams = new OpenStreams();
+    openStreamsByApp.set(app, streams);
+  }
+  return streams;
+}

@@ -9,7 +9,7 @@ import type { ChangeFeed } from './ChangeFeed.js';
 import { computeBoardStats } from './computeBoardStats.js';
 import { listBoardCases, toTvCase, type BoardCase } from './listBoardCases.js';
 import { openApiDocument } from './openApiDocument.js';
-import { StreamBudget, type StreamLimits, type StreamViewer } from './StreamBudget.js';
+import { BYE_RETRY_MS, openStreamsOf, StreamBudget, type StreamLimits, type StreamViewer } from './StreamBudget.js';
 import { departmentsOf, viewerScope } from './viewerScope.js';
 
 /** The board's static files: plain HTML, CSS and JavaScript, no build step. */
@@ -178,10 +178,15 @@ export function boardRoutes(core: Core, options: BoardOptions): Router {
     send('hello', options.feed.version);
     const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
     heartbeat.unref();
+    // On shutdown the stream is told to reconnect (to the next process) and ended.
+    const forget = openStreamsOf(req.app).add(() =>
+      res.end(`event: bye\nretry: ${BYE_RETRY_MS}\ndata: {"reconnect":true}\n\n`),
+    );
     req.on('close', () => {
       taken.release();
       clearInterval(heartbeat);
       unsubscribe();
+      forget();
     });
   });
 

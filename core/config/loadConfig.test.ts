@@ -38,6 +38,7 @@ describe('loadConfig', () => {
       email: null,
       slaReconcileMs: 10 * 60_000,
       recoverySweepMs: 15_000,
+      shutdownTimeoutMs: 10_000,
       commandCenter: {
         sessionSecret: undefined,
         open311ApiKeys: [],
@@ -95,6 +96,7 @@ describe('loadConfig', () => {
         EMAIL_FROM: 'LayanKota <layanan@kota.go.id>',
         SLA_RECONCILE_MINUTES: '5',
         RECOVERY_SWEEP_SECONDS: '3',
+        SHUTDOWN_TIMEOUT_SECONDS: '4',
         OUTBOX_RETRY_BASE_MS: '500',
         TRUST_PROXY: '1',
         RATE_LIMIT_WINDOW_SECONDS: '30',
@@ -146,6 +148,7 @@ describe('loadConfig', () => {
       email: { smtpUrl: 'smtps://mailer:secret@mail.kota.go.id:465', from: 'LayanKota <layanan@kota.go.id>' },
       slaReconcileMs: 5 * 60_000,
       recoverySweepMs: 3000,
+      shutdownTimeoutMs: 4000,
       commandCenter: {
         sessionSecret: undefined,
         open311ApiKeys: [],

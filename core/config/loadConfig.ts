@@ -112,6 +112,7 @@ const envShape = z.object({
   EMAIL_FROM: z.string().min(3).default('LayanKota <layankota@localhost>'),
   SLA_RECONCILE_MINUTES: positiveInt(10),
   RECOVERY_SWEEP_SECONDS: positiveInt(15),
+  SHUTDOWN_TIMEOUT_SECONDS: positiveInt(10),
   OUTBOX_MAX_ATTEMPTS: positiveInt(5),
   OUTBOX_RETRY_BASE_MS: positiveInt(2000),
   NODE_ENV: z.string().optional(),
@@ -228,6 +229,8 @@ export interface Config {
    * overdue cases without their escalation, and whether Redis lost its data.
    */
   recoverySweepMs: number;
+  /** How long a stop (SIGTERM, SIGINT) may take before the process exits regardless, saying what hung. */
+  shutdownTimeoutMs: number;
   commandCenter: CommandCenterConfig;
   http: HttpEdgeConfig;
 }
@@ -355,6 +358,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     email: e.SMTP_URL ? { smtpUrl: e.SMTP_URL, from: e.EMAIL_FROM } : null,
     slaReconcileMs: e.SLA_RECONCILE_MINUTES * 60_000,
     recoverySweepMs: e.RECOVERY_SWEEP_SECONDS * 1000,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
     commandCenter: {
       sessionSecret: e.SESSION_SECRET,
       open311ApiKeys: e.OPEN311_API_KEYS,
