@@ -220,6 +220,19 @@ describe('the case page and the reports', () => {
     expect(scoped.totals).toMatchObject(dlh);
   });
 
+  it('serves both pages and their scripts under the self-only policy', async () => {
+    for (const path of [
+      `/board/cases/${tn.late}`,
+      '/board/reports',
+      '/board/assets/case.js',
+      '/board/assets/reports.js',
+    ]) {
+      const res = await fetch(`${app.baseUrl}${path}`);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-security-policy'), path).toContain("script-src 'self'");
+    }
+  });
+
   it('refuses a bad or too long period with 400 and words in Indonesian', async () => {
     for (const query of [
       'from=2026-02-30',

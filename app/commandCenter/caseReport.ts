@@ -152,8 +152,10 @@ export async function buildCaseReport(prisma: PrismaClient, city: CityData, q: R
         ageing: ageingOf(d.code, false),
       })),
     officers: byOfficer.map((r) => {
-      const { filed: _filed, ...rest } = toFigures(r);
-      return { id: r.key!, name: r.name, ...rest };
+      const figures: Partial<PeriodFigures> = toFigures(r);
+      // Filing is the citizen's, not the officer's.
+      delete figures.filed;
+      return { id: r.key!, name: r.name, ...(figures as Omit<PeriodFigures, 'filed'>) };
     }),
   };
 }
