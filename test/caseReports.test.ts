@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changeCaseStatus } from '../core/cases/changeCaseStatus.js';
+import { submitPermit } from '../core/cases/permitService.js';
 import { formatDateTime, localDate } from '../core/domain/calendarDate.js';
 import { getJson, seedOfficer, signIn } from './support/commandCenter.js';
 import { FakeTwilioApi } from './support/fakeTwilio.js';
@@ -248,5 +249,49 @@ describe('the case page and the reports', () => {
     const fallback = (await getJson(app, '/api/reports', cookies.admin)).body as Report;
     expect(fallback.to).toBe(localDate(now, 'Asia/Jakarta'));
     expect(Date.parse(fallback.to) - Date.parse(fallback.from)).toBe(29 * DAY);
+  });
+
+  // Last, so the report figures above count complaints only.
+  it('shows a permit waiting for the applicant with its clock paused, and no NIK or phone', async () => {
+    const prisma = app.core.db.prisma;
+    const citizen = await prisma.citizen.create({ data: { phone: '6281355550301' } });
+    const permit = await prisma.$transaction((tx) =>
+      submitPermit(
+        tx,
+        app.core.city,
+        {
+          citizenId: citizen.id,
+          typeCode: 'SIUP',
+          applicantName: 'Pemohon Rahasia',
+          nik: '1275014501900007',
+          phone: '6281355550301',
+          email: 'pemohon@example.org',
+          fields: { businessName: 'Toko Uji' },
+        },
+        now,
+      ),
+    );
+    await changeCaseStatus(prisma, app.core.city, {
+      trackingNumber: permit.trackingNumber,
+      to: 'needs_revision',
+      actor: { type: 'system' },
+      note: 'Lampirkan akta',
+      now: new Date(now.getTime() + HOUR),
+    });
+    const { status, body } = await getJson(app, `/api/cases/${permit.trackingNumber}`, cookies.admin);
+    expect(status).toBe(200);
+    expect(openapi.errors('get', '/api/cases/{trackingNumber}', 200, body)).toEqual([]);
+    const detail = (body as Detail).case;
+    expect(detail.clocks).toHaveLength(1);
+    expect(detail.clocks[0]).toMatchObject({ clock: 'resolve', state: 'paused' });
+    expect(detail.clocks[0]!.deadlineAt.text).toMatch(/ WIB$/);
+    expect(detail.timeline.map((e) => [e.fromStatus, e.toStatus])).toEqual([
+      [null, 'submitted'],
+      ['submitted', 'needs_revision'],
+    ]);
+    expect(detail.timeline[1]).toMatchObject({ actor: { type: 'system', name: null }, note: 'Lampirkan akta' });
+    const text = JSON.stringify(body);
+    for (const secret of ['1275014501900007', '6281355550301', 'pemohon@example.org', 'Pemohon Rahasia'])
+      expect(text).not.toContain(secret);
   });
 });

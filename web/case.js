@@ -38,7 +38,7 @@ function timelineItem(e) {
   const what =
     e.fromStatus === null || e.fromStatus === e.toStatus
       ? e.fromStatus === null
-        ? `Diajukan: ${e.toStatusLabel}`
+        ? `Diajukan (${e.toStatusLabel})`
         : `Tambahan informasi (${e.toStatusLabel})`
       : `${e.fromStatusLabel} \u2192 ${e.toStatusLabel}`;
   return el('li', {}, [
