@@ -31,7 +31,7 @@ export interface BoardOptions {
 const CLOCK_STATES: readonly ClockState[] = ['on_time', 'close', 'overdue', 'paused'];
 
 // Scripts, styles and data only from this server; no framing; no referrer (the TV token is in the URL).
-const securityHeaders: RequestHandler = (_req, res, next) => {
+export const securityHeaders: RequestHandler = (_req, res, next) => {
   res.setHeader(
     'Content-Security-Policy',
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
@@ -42,7 +42,7 @@ const securityHeaders: RequestHandler = (_req, res, next) => {
   next();
 };
 
-const noStore: RequestHandler = (_req, res, next) => {
+export const noStore: RequestHandler = (_req, res, next) => {
   res.setHeader('Cache-Control', 'no-store');
   next();
 };

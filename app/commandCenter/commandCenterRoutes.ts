@@ -3,6 +3,7 @@ import express, { type Router } from 'express';
 import type { Core } from '../../core/boot.js';
 import type { Runtime } from '../createRuntime.js';
 import { boardRoutes } from './boardRoutes.js';
+import { caseRoutes } from './caseRoutes.js';
 import { ChangeFeed, readCaseMark } from './ChangeFeed.js';
 import { loginRoutes } from './loginRoutes.js';
 import { open311Routes } from './open311Routes.js';
@@ -51,6 +52,7 @@ export function commandCenterRoutes(core: Core, runtime: Runtime, options: Comma
       streams: settings.streams,
     }),
   );
+  router.use(caseRoutes(core, { officerOf: (req) => signedInOfficer(core, sessionSecret, req) }));
   router.use('/open311', open311Routes(core, runtime, settings.open311ApiKeys));
   return router;
 }

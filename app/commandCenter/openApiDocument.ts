@@ -292,6 +292,162 @@ export const openApiDocument = {
         responses: { '404': open311Error('No such token') },
       },
     },
+    '/api/cases/{trackingNumber}': {
+      get: {
+        tags: ['board'],
+        summary: 'One case: holder, every clock with its deadline in city time, timeline, place and photos',
+        description:
+          "No contact data of the citizen. A case out of the officer's scope answers 404 as one that is not there.",
+        security: [{ session: [] }],
+        parameters: [
+          { name: 'trackingNumber', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'lang', in: 'query', schema: { enum: ['id', 'en'] } },
+        ],
+        responses: {
+          '200': json(
+            {
+              type: 'object',
+              required: ['now', 'timeZone', 'timeZoneLabel', 'case'],
+              properties: {
+                now: { type: 'string', format: 'date-time' },
+                timeZone: { type: 'string' },
+                timeZoneLabel: { type: 'string' },
+                case: {
+                  type: 'object',
+                  required: [
+                    'kind',
+                    'trackingNumber',
+                    'title',
+                    'departmentCode',
+                    'status',
+                    'statusLabel',
+                    'holder',
+                    'clocks',
+                    'timeline',
+                    'photos',
+                  ],
+                  properties: {
+                    kind: { enum: ['permit', 'complaint'] },
+                    trackingNumber: { type: 'string' },
+                    title: { type: 'string' },
+                    departmentCode: { type: 'string' },
+                    departmentName: { type: 'string' },
+                    status: { type: 'string' },
+                    statusLabel: { type: 'string' },
+                    open: { type: 'boolean' },
+                    filedAt: ref('CityInstant'),
+                    closedAt: { oneOf: [ref('CityInstant'), { type: 'null' }] },
+                    holder: {
+                      oneOf: [
+                        {
+                          type: 'object',
+                          required: ['id', 'name'],
+                          properties: { id: { type: 'string' }, name: { type: 'string' } },
+                        },
+                        { type: 'null' },
+                      ],
+                    },
+                    clocks: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        required: ['clock', 'label', 'startedAt', 'deadlineAt', 'stoppedAt', 'state', 'slaClock'],
+                        properties: {
+                          clock: { enum: ['verify', 'firstResponse', 'resolve'] },
+                          label: { type: 'string' },
+                          startedAt: ref('CityInstant'),
+                          deadlineAt: ref('CityInstant'),
+                          stoppedAt: { oneOf: [ref('CityInstant'), { type: 'null' }] },
+                          state: { enum: ['running', 'paused', 'stopped'] },
+                          slaClock: { type: 'object', required: ['state', 'msLeft', 'fractionLeft'] },
+                        },
+                      },
+                    },
+                    timeline: {
+                      type: 'array',
+                      description: 'Oldest first',
+                      items: {
+                        type: 'object',
+                        required: ['at', 'actor', 'fromStatus', 'toStatus', 'toStatusLabel', 'note'],
+                        properties: {
+                          at: ref('CityInstant'),
+                          actor: {
+                            type: 'object',
+                            required: ['type', 'name'],
+                            properties: {
+                              type: { enum: ['citizen', 'officer', 'system'] },
+                              name: nullable('string', { description: "An officer's name; a citizen is not named" }),
+                            },
+                          },
+                          fromStatus: nullable('string'),
+                          fromStatusLabel: nullable('string'),
+                          toStatus: { type: 'string' },
+                          toStatusLabel: { type: 'string' },
+                          departmentCode: nullable('string'),
+                          note: nullable('string'),
+                        },
+                      },
+                    },
+                    description: nullable('string'),
+                    place: nullable('string'),
+                    latitude: nullable('number'),
+                    longitude: nullable('number'),
+                    photos: { type: 'array', items: { type: 'string' } },
+                  },
+                },
+              },
+            },
+            'The case',
+          ),
+          '401': error('Not signed in'),
+          '404': error('No such case the officer sees'),
+        },
+      },
+    },
+    '/api/reports': {
+      get: {
+        tags: ['board'],
+        summary:
+          'Figures over a period: filed, closed, overdue, SLA compliance, median hours to close; per department and officer; ageing of open cases',
+        description:
+          'City dates, both inclusive; without them the last 30 days; at most 366 days. Median hours to close leave out rejected and not-our-authority cases. Ageing buckets count open cases by whole days since filing.',
+        security: [{ session: [] }],
+        parameters: [
+          { name: 'from', in: 'query', schema: { type: 'string', format: 'date' } },
+          { name: 'to', in: 'query', schema: { type: 'string', format: 'date' } },
+        ],
+        responses: {
+          '200': json(
+            {
+              type: 'object',
+              required: ['now', 'from', 'to', 'timeZone', 'timeZoneLabel', 'totals', 'departments', 'officers'],
+              properties: {
+                now: { type: 'string', format: 'date-time' },
+                city: { type: 'string' },
+                timeZone: { type: 'string' },
+                timeZoneLabel: { type: 'string' },
+                from: { type: 'string', format: 'date' },
+                to: { type: 'string', format: 'date' },
+                totals: { allOf: [ref('PeriodFigures'), { type: 'object', required: ['ageing', 'filed'] }] },
+                departments: {
+                  type: 'array',
+                  items: {
+                    allOf: [ref('PeriodFigures'), { type: 'object', required: ['code', 'name', 'filed', 'ageing'] }],
+                  },
+                },
+                officers: {
+                  type: 'array',
+                  items: { allOf: [ref('PeriodFigures'), { type: 'object', required: ['id', 'name'] }] },
+                },
+              },
+            },
+            'The report',
+          ),
+          '400': error('A date that is no date, from after to, or a period past 366 days'),
+          '401': error('Not signed in'),
+        },
+      },
+    },
   },
   components: {
     securitySchemes: {
@@ -300,6 +456,35 @@ export const openApiDocument = {
       open311Key: { type: 'apiKey', in: 'query', name: 'api_key', description: 'Also accepted as a form field.' },
     },
     schemas: {
+      CityInstant: {
+        type: 'object',
+        required: ['at', 'text'],
+        properties: {
+          at: { type: 'string', format: 'date-time' },
+          text: { type: 'string', description: 'In city time, with the zone label' },
+        },
+      },
+      PeriodFigures: {
+        type: 'object',
+        required: ['closed', 'closedOnTime', 'overdue', 'compliancePercent', 'medianHoursToClose', 'open'],
+        properties: {
+          code: { type: 'string' },
+          name: { type: 'string' },
+          id: { type: 'string' },
+          filed: { type: 'integer' },
+          closed: { type: 'integer' },
+          closedOnTime: { type: 'integer' },
+          overdue: { type: 'integer' },
+          compliancePercent: nullable('number'),
+          medianHoursToClose: nullable('number'),
+          open: { type: 'integer' },
+          ageing: {
+            type: 'object',
+            required: ['0-2', '3-7', '8-14', '15-30', '>30'],
+            additionalProperties: { type: 'integer' },
+          },
+        },
+      },
       Error: {
         type: 'object',
         required: ['error', 'message'],
