@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PeriodFigures } from '../app/commandCenter/caseReport.js';
 import { changeCaseStatus } from '../core/cases/changeCaseStatus.js';
 import { submitPermit } from '../core/cases/permitService.js';
 import { formatDateTime, localDate } from '../core/domain/calendarDate.js';
@@ -32,15 +33,7 @@ interface Detail {
     }>;
   };
 }
-interface Figures {
-  filed: number;
-  closed: number;
-  closedOnTime: number;
-  overdue: number;
-  compliancePercent: number | null;
-  medianHoursToClose: number | null;
-  open: number;
-}
+type Figures = PeriodFigures;
 interface Report {
   from: string;
   to: string;
