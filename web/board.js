@@ -195,26 +195,29 @@ function drawPerDay(container, perDay) {
       el('span', { class: 'key key-complaint' }),
       ` Pengaduan, bergaris (${complaints})`,
     ]),
-    el('table', { class: 'visually-hidden', 'data-per-day-table': '' }, [
-      el('caption', {}, [summary]),
-      el('thead', {}, [
-        el('tr', {}, [
-          el('th', { scope: 'col' }, ['Tanggal']),
-          el('th', { scope: 'col' }, ['Izin']),
-          el('th', { scope: 'col' }, ['Pengaduan']),
-        ]),
-      ]),
-      el(
-        'tbody',
-        {},
-        perDay.map((d) =>
+    // In a hidden box: a table keeps its own width whatever size it is given.
+    el('div', { class: 'visually-hidden' }, [
+      el('table', { 'data-per-day-table': '' }, [
+        el('caption', {}, [summary]),
+        el('thead', {}, [
           el('tr', {}, [
-            el('th', { scope: 'row' }, [d.date]),
-            el('td', {}, [String(d.permits)]),
-            el('td', {}, [String(d.complaints)]),
+            el('th', { scope: 'col' }, ['Tanggal']),
+            el('th', { scope: 'col' }, ['Izin']),
+            el('th', { scope: 'col' }, ['Pengaduan']),
           ]),
+        ]),
+        el(
+          'tbody',
+          {},
+          perDay.map((d) =>
+            el('tr', {}, [
+              el('th', { scope: 'row' }, [d.date]),
+              el('td', {}, [String(d.permits)]),
+              el('td', {}, [String(d.complaints)]),
+            ]),
+          ),
         ),
-      ),
+      ]),
     ]),
   );
 }
