@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +40,32 @@ const DESCRIPTION = 'Jalan berlubang besar di depan Pasar Baru sejak minggu lalu
 const PLACE = 'Jl. Merdeka No. 5, depan Pasar Baru';
 const OPEN311_KEY = 'browser-test-open311-key-0123';
 let serial = 0;
+/** axe-core's browser build, evaluated in a page over CDP, which the page's CSP does not govern. */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: unknown[] }>;
+}
+
+/** axe-core's violations of a page, serious and critical only, as "rule (impact): selectors". */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  const { violations, passes } = await page.evaluate(async () => {
+    const axe = (
+      globalThis as unknown as { axe: { run(): Promise<{ violations: AxeViolation[]; passes: unknown[] }> } }
+    ).axe;
+    const results = await axe.run();
+    return { violations: results.violations, passes: results.passes.length };
+  });
+  // It really checked the page (colour contrast among the rules that passed, say).
+  expect(passes).toBeGreaterThan(10);
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 /** The one piece of the browser's window a test reads (the tests are typed without the DOM). */
 interface BrowserWindow {
@@ -64,9 +91,10 @@ describe('the Command Center in headless Chromium', () => {
 
   /**
    * Reports script errors, refused resources (a CSP violation, say) and failed requests of a
-   * page; the one expected failure is /api/me before signing in.
+   * page; the expected failures are /api/me before signing in and those `expected` names
+   * ("429 /api/login/request").
    */
-  const watch = (page: Page) => {
+  const watch = (page: Page, expected: string[] = []) => {
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('console', (message) => {
       if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
@@ -74,9 +102,9 @@ describe('the Command Center in headless Chromium', () => {
     });
     page.on('response', (response) => {
       const path = new URL(response.url()).pathname;
-      if (response.status() >= 400 && !(path === '/api/me' && response.status() === 401)) {
-        pageErrors.push(`${response.status()} ${path}`);
-      }
+      const failure = `${response.status()} ${path}`;
+      if (response.status() >= 400 && failure !== '401 /api/me' && !expected.includes(failure))
+        pageErrors.push(failure);
     });
   };
 
@@ -116,9 +144,46 @@ describe('the Command Center in headless Chromium', () => {
     expect(app.logLines.some((l) => l.includes('SESSION_SECRET is unset'))).toBe(true);
   });
 
+  it('shows sign-in one step at a time, without a connection badge, and says plainly when the hourly code limit is reached', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    watch(page, ['429 /api/login/request']);
+    await page.goto(`${app.baseUrl}/board`);
+    await page.locator('#login').waitFor({ state: 'visible' });
+    // Only the handle step: no code field, no "Masuk", no live badge, no clock before signing in.
+    for (const hidden of ['#verify-form', '#code', '#live', '#now', '#logout'])
+      expect(await page.locator(hidden).isVisible(), hidden).toBe(false);
+    expect(await seriousViolations(page)).toEqual([]);
+    // A handle that names nobody: five codes an hour are asked for like any other...
+    const handle = '0812-0000-0099';
+    for (let i = 0; i < 5; i++) {
+      await page.fill('#handle', handle);
+      await page.click('#request-form button[type=submit]');
+      await page.locator('#verify-form').waitFor({ state: 'visible' });
+      expect(await page.locator('#request-form').isVisible()).toBe(false);
+      await page.click('#restart');
+      await page.locator('#request-form').waitFor({ state: 'visible' });
+    }
+    // ...each leaving its row once the work behind the answer is done...
+    await eventually(
+      async () => (await app.core.db.prisma.officerLoginCode.count({ where: { officerId: null } })) === 5,
+    );
+    // ...and the sixth is refused in words, with the city time to try again; no code step.
+    await page.fill('#handle', handle);
+    await page.click('#request-form button[type=submit]');
+    await page.locator('#login-message[data-state="refused"]').waitFor();
+    expect(await page.textContent('#login-message')).toMatch(
+      /^Batas 5 kode per jam untuk nomor atau alamat ini tercapai\. Kode tidak dikirim lagi\. Coba lagi sekitar pukul \d\d\.\d\d WITA\.$/,
+    );
+    expect(await page.locator('#verify-form').isVisible()).toBe(false);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: 'test-output/command-center-login-390.png' });
+    await page.context().close();
+  });
+
   it('signs an officer in with the code the bot sends by SMS', async () => {
     await board.goto(`${app.baseUrl}/board`);
     await board.locator('#login').waitFor({ state: 'visible' });
+    expect(await board.locator('#verify-form').isVisible()).toBe(false);
     const seen = api.calls.length;
     // The officer types their number the way people do; it finds the officer all the same.
     await board.fill('#handle', '0812-9999-0001');
@@ -128,7 +193,8 @@ describe('the Command Center in headless Chromium', () => {
     await board.fill('#code', code);
     await board.click('#verify-form button[type=submit]');
     await board.locator('#board').waitFor({ state: 'visible' });
-    expect(await board.textContent('#who')).toContain('Rina Petugas PUPR');
+    // The role in words, not the stored value.
+    expect(await board.textContent('#who')).toBe('Rina Petugas PUPR (Petugas, PUPR)');
     await board.locator('#live[data-state="live"]').waitFor();
     // The clock in the city's zone with its label, not in the browser's (UTC here).
     await board.locator('#now[data-time-zone="Asia/Makassar"]').waitFor();
@@ -282,7 +348,8 @@ describe('the Command Center in headless Chromium', () => {
     const colour = await card
       .locator('.badge')
       .evaluate((e) => (globalThis as unknown as BrowserWindow).getComputedStyle(e).backgroundColor);
-    expect(colour).toBe('rgb(229, 57, 53)');
+    // #c62828: white on it is 5.6:1 (WCAG AA).
+    expect(colour).toBe('rgb(198, 40, 40)');
     expect(await board.locator('#figures tr[data-department="PUPR"] td').nth(1).textContent()).toBe('1');
   });
 
@@ -306,6 +373,82 @@ describe('the Command Center in headless Chromium', () => {
     expect(await board.locator('#per-day rect.bar-complaint').count()).toBe(14);
     mkdirSync('test-output', { recursive: true });
     await board.screenshot({ path: 'test-output/command-center.png', fullPage: true });
+  });
+
+  it('tells permits from complaints by pattern as well as colour, and in words', async () => {
+    // Complaints are hatched, through the chart's own pattern; the legend's key is hatched too.
+    expect(await board.locator('#per-day svg defs pattern#hatch-complaint').count()).toBe(1);
+    const fill = await board
+      .locator('#per-day rect.bar-complaint')
+      .first()
+      .evaluate(
+        (e) => (globalThis as unknown as { getComputedStyle(e: unknown): { fill: string } }).getComputedStyle(e).fill,
+      );
+    expect(fill).toMatch(/url\(.*#hatch-complaint.*\)/);
+    expect(await board.textContent('#per-day .legend')).toContain('Pengaduan, bergaris');
+    // A summary in the image's label, and every day in a table for screen readers.
+    expect(await board.getAttribute('#per-day svg', 'aria-label')).toMatch(
+      /^Kasus masuk per hari, 14 hari sampai \d\d\/\d\d: \d+ izin dan [1-9]\d* pengaduan\.$/,
+    );
+    expect(await board.locator('#per-day table[data-per-day-table] tbody tr').count()).toBe(14);
+  });
+
+  it('announces each update in words in a polite live region', async () => {
+    const region = board.locator('#announce[role="status"][aria-live="polite"]');
+    expect(await region.textContent()).toMatch(/^Diperbarui \d\d\.\d\d WITA: [1-9]\d* kasus terbuka, 1 terlambat\.$/);
+  });
+
+  it('lets one department fill the width, its cards in columns of their own', async () => {
+    const box = async (selector: string) => (await board.locator(selector).first().boundingBox())!;
+    const area = await box('#departments');
+    const department = await box('#departments .department');
+    expect(department.width).toBeGreaterThan(area.width * 0.95);
+    const lefts = new Set(
+      await board
+        .locator('#departments .department > .case')
+        .evaluateAll((cards) =>
+          cards.map((c) =>
+            Math.round((c as { getBoundingClientRect(): { left: number } }).getBoundingClientRect().left),
+          ),
+        ),
+    );
+    expect(lefts.size).toBeGreaterThan(1);
+  });
+
+  it('has no serious or critical axe-core violations on the signed-in board', async () => {
+    expect(await seriousViolations(board)).toEqual([]);
+  });
+
+  it('fits a phone (390x844): the header wraps with the name and Keluar on screen, only the figures table scrolls sideways', async () => {
+    const phone = await (
+      await browser.newContext({
+        viewport: { width: 390, height: 844 },
+        storageState: await board.context().storageState(),
+      })
+    ).newPage();
+    watch(phone);
+    await phone.goto(`${app.baseUrl}/board`);
+    await phone.locator('body[data-loaded]').waitFor();
+    await phone.locator('#per-day svg').waitFor();
+    const scrollWidth = await phone.evaluate(
+      () =>
+        (globalThis as unknown as { document: { scrollingElement: { scrollWidth: number } } }).document.scrollingElement
+          .scrollWidth,
+    );
+    expect(scrollWidth).toBeLessThanOrEqual(390);
+    for (const selector of ['#who', '#logout']) {
+      const b = (await phone.locator(selector).boundingBox())!;
+      expect(b.x, selector).toBeGreaterThanOrEqual(0);
+      expect(b.x + b.width, selector).toBeLessThanOrEqual(390);
+    }
+    const scroller = await phone.locator('.table-scroll').evaluate((e) => {
+      const box = e as { scrollWidth: number; clientWidth: number };
+      return { scrollWidth: box.scrollWidth, clientWidth: box.clientWidth };
+    });
+    expect(scroller.clientWidth).toBeLessThanOrEqual(390);
+    expect(await seriousViolations(phone)).toEqual([]);
+    await phone.screenshot({ path: 'test-output/command-center-390.png', fullPage: true });
+    await phone.context().close();
   });
 
   it('shows the TV wall without sign-in and without any personal data', async () => {

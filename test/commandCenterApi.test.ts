@@ -202,14 +202,60 @@ describe('the Command Center API', () => {
       expect((await postJson(app, '/api/login/verify', { handle, code }, challenge)).status).toBe(401);
     });
 
-    it('sends at most five codes an hour to one officer from one client', async () => {
+    it('sends at most five codes an hour for one handle from one client, then says so with 429 and the city time to try again', async () => {
       app.clock.now = new Date(app.clock.now.getTime() + 2 * HOUR);
       const seen = api.calls.length;
-      for (let i = 0; i < 7; i++)
-        expect((await postJson(app, '/api/login/request', { handle: `+${phones.throttled}` })).status).toBe(202);
-      await eventually(() => api.calls.slice(seen).filter((c) => c.To === `+${phones.throttled}`).length === 5);
-      await new Promise((r) => setTimeout(r, 500));
-      expect(api.calls.slice(seen).filter((c) => c.To === `+${phones.throttled}`)).toHaveLength(5);
+      const handle = `+${phones.throttled}`;
+      for (let i = 0; i < 5; i++) expect((await postJson(app, '/api/login/request', { handle })).status).toBe(202);
+      await eventually(() => api.calls.slice(seen).filter((c) => c.To === handle).length === 5);
+      const refused = await postJson(app, '/api/login/request', { handle });
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBe(3600);
+      const body = (await refused.json()) as { error: string; message: string; retryAt: string };
+      expectValid('post', '/api/login/request', 429, body);
+      // The city's clock (WIB, Asia/Jakarta) an hour on: no code is promised.
+      const at = new Date(app.clock.now.getTime() + HOUR);
+      const hhmm = new Intl.DateTimeFormat('en-GB', {
+        timeZone: app.core.city.timezone,
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      })
+        .format(at)
+        .replace(':', '.');
+      expect(body).toEqual({
+        error: 'code_limit',
+        message: `Batas 5 kode per jam untuk nomor atau alamat ini tercapai. Kode tidak dikirim lagi. Coba lagi sekitar pukul ${hhmm} ${app.core.city.timezoneLabel}.`,
+        retryAt: at.toISOString(),
+      });
+      // A refusal leaves no row and sends nothing: the count stays at five.
+      const rows = await app.core.db.prisma.officerLoginCode.count({ where: { createdAt: app.clock.now } });
+      expect((await postJson(app, '/api/login/request', { handle })).status).toBe(429);
+      expect(await app.core.db.prisma.officerLoginCode.count({ where: { createdAt: app.clock.now } })).toBe(rows);
+      expect(api.calls.slice(seen).filter((c) => c.To === handle)).toHaveLength(5);
+    });
+
+    it('refuses a handle that names nobody alike after five, so the 429 tells nobody who is an officer', async () => {
+      app.clock.now = new Date(app.clock.now.getTime() + 2 * HOUR);
+      const stranger = '+6289900000077';
+      const officer = `+${phones.throttled}`;
+      for (let i = 0; i < 5; i++)
+        for (const handle of [stranger, officer])
+          expect((await postJson(app, '/api/login/request', { handle })).status).toBe(202);
+      // Each request leaves its row after the answer, the stranger's with no officer.
+      await eventually(
+        async () => (await app.core.db.prisma.officerLoginCode.count({ where: { createdAt: app.clock.now } })) === 10,
+      );
+      const answers = [];
+      for (const handle of [stranger, officer]) {
+        const res = await postJson(app, '/api/login/request', { handle });
+        answers.push({ status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.json() });
+      }
+      expect(answers[0]!.status).toBe(429);
+      expect(answers[1]).toEqual(answers[0]);
+      // Another spelling of the same number is the same handle; another number is not.
+      expect((await postJson(app, '/api/login/request', { handle: `0${phones.throttled.slice(2)}` })).status).toBe(429);
+      expect((await postJson(app, '/api/login/request', { handle: '+6289900000078' })).status).toBe(202);
     });
 
     it('sets an HttpOnly, SameSite=Strict cookie that a forged or foreign-signed one cannot imitate', async () => {
@@ -231,6 +277,13 @@ describe('the Command Center API', () => {
       const me = await getJson(app, '/api/me', cookies.admin);
       expect(me.status).toBe(200);
       expectValid('get', '/api/me', 200, me.body);
+      expect(me.body).toMatchObject({ role: 'admin', roleLabel: 'Admin' });
+      // The role in the viewer's words, not the stored value.
+      expect((await getJson(app, '/api/me', cookies.dinkes)).body).toMatchObject({
+        role: 'officer',
+        roleLabel: 'Petugas',
+      });
+      expect((await getJson(app, '/api/me?lang=en', cookies.dinkes)).body).toMatchObject({ roleLabel: 'Officer' });
       const { id } = me.body as { id: string };
       const exp = app.clock.now.getTime() + HOUR;
       const foreign = `lk_session=${signSession({ sub: id, ver: 0, exp }, 'some-other-secret-0123456789abcdef')}`;

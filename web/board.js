@@ -1,7 +1,9 @@
 // The officers' board: sign-in by one-time code, then every open case the officer may see,
 // live. Redrawn on each change event from the server; clocks tick every second in between.
 import {
+  announce,
   CLOCK_LABELS,
+  cityClock,
   drawDepartments,
   drawTiles,
   el,
@@ -27,22 +29,36 @@ async function api(path, options = {}) {
   return { status: res.status, body };
 }
 
+/** The header's signed-in parts: the live badge, the city clock, the name and Keluar. */
+function showSignedIn(signedIn) {
+  for (const id of ['live', 'now', 'logout']) $(id).hidden = !signedIn;
+}
+
+/** Sign-in, one step at a time: the handle first; the code field once a code was asked for. */
+function showStep(step) {
+  $('request-form').hidden = step !== 'handle';
+  $('verify-form').hidden = step !== 'code';
+  (step === 'code' ? $('code') : $('handle')).focus();
+}
+
 function showLogin(message = '') {
   source?.close();
   source = null;
   $('board').hidden = true;
-  $('logout').hidden = true;
+  showSignedIn(false);
   $('who').textContent = '';
+  delete document.body.dataset.signedIn;
   $('login').hidden = false;
   $('login-message').textContent = message;
-  $('handle').focus();
+  showStep('handle');
 }
 
 async function showBoard(me) {
   $('login').hidden = true;
   $('board').hidden = false;
-  $('logout').hidden = false;
-  $('who').textContent = `${me.name} (${me.role}${me.departmentCode ? `, ${me.departmentCode}` : ''})`;
+  showSignedIn(true);
+  // The role in words ("Petugas"), as the server gives it in the viewer's language.
+  $('who').textContent = `${me.name} (${me.roleLabel ?? me.role}${me.departmentCode ? `, ${me.departmentCode}` : ''})`;
   document.body.dataset.signedIn = 'true';
   source?.close();
   source = listenForChanges('/api/events', refresh, $('live'));
@@ -63,8 +79,16 @@ const refresh = serialized(async () => {
   drawPerDay($('per-day'), stats.body.perDay);
   drawMap($('map'), stats.body.map);
   tickClocks();
+  announceUpdate(stats.body.departments);
   document.body.dataset.loaded = String(Date.now());
 });
+
+/** "Diperbarui 14.05 WITA: 12 kasus terbuka, 3 terlambat.", read out when it changes. */
+function announceUpdate(departments) {
+  const open = departments.reduce((n, d) => n + d.open, 0);
+  const overdue = departments.reduce((n, d) => n + d.overdue, 0);
+  announce($('announce'), `Diperbarui ${cityClock()}: ${open} kasus terbuka, ${overdue} terlambat.`);
+}
 
 function drawOverdue(overdue) {
   const list = $('overdue-list');
@@ -98,7 +122,11 @@ function drawFigures(departments) {
     );
 }
 
-/** Stacked bars per day: permits below, complaints above. */
+/**
+ * Stacked bars per day: permits below, solid; complaints above, hatched, so the two differ in
+ * pattern as well as colour (and the legend shows both). A summary in the image's label and a
+ * table of every day, for screen readers, say the same in words.
+ */
 function drawPerDay(container, perDay) {
   const width = 640;
   const height = 240;
@@ -106,6 +134,7 @@ function drawPerDay(container, perDay) {
   const max = Math.max(1, ...perDay.map((d) => d.permits + d.complaints));
   const slot = (width - pad.left - pad.right) / Math.max(1, perDay.length);
   const y = (n) => pad.top + (height - pad.top - pad.bottom) * (1 - n / max);
+  const dayLabel = (d) => `${d.date.slice(8, 10)}/${d.date.slice(5, 7)}`;
   const bars = perDay.flatMap((d, i) => {
     const x = pad.left + i * slot + slot * 0.15;
     const w = slot * 0.7;
@@ -128,31 +157,67 @@ function drawPerDay(container, perDay) {
       // Every other day is labelled, counting back from today, so today always is.
       (perDay.length - 1 - i) % 2 === 0
         ? svg('text', { x: x + w / 2, y: height - 10, class: 'axis-label', 'text-anchor': 'middle' }, [
-            document.createTextNode(`${d.date.slice(8, 10)}/${d.date.slice(5, 7)}`),
+            document.createTextNode(dayLabel(d)),
           ])
         : null,
     ];
   });
+  const permits = perDay.reduce((n, d) => n + d.permits, 0);
+  const complaints = perDay.reduce((n, d) => n + d.complaints, 0);
+  const summary =
+    perDay.length > 0
+      ? `Kasus masuk per hari, ${perDay.length} hari sampai ${dayLabel(perDay.at(-1))}: ${permits} izin dan ${complaints} pengaduan.`
+      : 'Kasus masuk per hari: belum ada data.';
+  // Diagonal hatching for complaints; its id is the only one in the page.
+  const hatch = svg(
+    'pattern',
+    { id: 'hatch-complaint', width: 8, height: 8, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' },
+    [
+      svg('rect', { width: 8, height: 8, class: 'hatch-ground' }),
+      svg('line', { x1: 0, y1: 0, x2: 0, y2: 8, class: 'hatch-line' }),
+    ],
+  );
   container.replaceChildren(
-    svg(
-      'svg',
-      { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': 'Kasus masuk per hari', class: 'per-day' },
-      [
-        svg('line', { x1: pad.left, y1: y(0), x2: width - pad.right, y2: y(0), class: 'axis' }),
-        svg('text', { x: pad.left - 6, y: y(max) + 5, class: 'axis-label', 'text-anchor': 'end' }, [
-          document.createTextNode(String(max)),
-        ]),
-        svg('text', { x: pad.left - 6, y: y(0), class: 'axis-label', 'text-anchor': 'end' }, [
-          document.createTextNode('0'),
-        ]),
-        ...bars,
-      ],
-    ),
-    el('p', { class: 'legend' }, [
+    svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': summary, class: 'per-day' }, [
+      svg('defs', {}, [hatch]),
+      svg('line', { x1: pad.left, y1: y(0), x2: width - pad.right, y2: y(0), class: 'axis' }),
+      svg('text', { x: pad.left - 6, y: y(max) + 5, class: 'axis-label', 'text-anchor': 'end' }, [
+        document.createTextNode(String(max)),
+      ]),
+      svg('text', { x: pad.left - 6, y: y(0), class: 'axis-label', 'text-anchor': 'end' }, [
+        document.createTextNode('0'),
+      ]),
+      ...bars,
+    ]),
+    el('p', { class: 'legend', 'aria-hidden': 'true' }, [
       el('span', { class: 'key key-permit' }),
-      ' Izin ',
+      ` Izin (${permits}) `,
       el('span', { class: 'key key-complaint' }),
-      ' Pengaduan',
+      ` Pengaduan, bergaris (${complaints})`,
+    ]),
+    // In a hidden box: a table keeps its own width whatever size it is given.
+    el('div', { class: 'visually-hidden' }, [
+      el('table', { 'data-per-day-table': '' }, [
+        el('caption', {}, [summary]),
+        el('thead', {}, [
+          el('tr', {}, [
+            el('th', { scope: 'col' }, ['Tanggal']),
+            el('th', { scope: 'col' }, ['Izin']),
+            el('th', { scope: 'col' }, ['Pengaduan']),
+          ]),
+        ]),
+        el(
+          'tbody',
+          {},
+          perDay.map((d) =>
+            el('tr', {}, [
+              el('th', { scope: 'row' }, [d.date]),
+              el('td', {}, [String(d.permits)]),
+              el('td', {}, [String(d.complaints)]),
+            ]),
+          ),
+        ),
+      ]),
     ]),
   );
 }
@@ -212,11 +277,19 @@ $('request-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   handle = $('handle').value.trim();
   const { status, body } = await api('/api/login/request', { method: 'POST', body: JSON.stringify({ handle }) });
+  // 429: the hourly limit, with the time to try again; the handle step stays.
   $('login-message').textContent = body?.message ?? `Gagal (${status}).`;
+  $('login-message').dataset.state = status === 202 ? 'sent' : 'refused';
   if (status === 202) {
-    $('verify-form').hidden = false;
-    $('code').focus();
+    $('sent-to').textContent = `Untuk: ${handle}`;
+    showStep('code');
   }
+});
+
+$('restart').addEventListener('click', () => {
+  $('code').value = '';
+  $('login-message').textContent = '';
+  showStep('handle');
 });
 
 $('verify-form').addEventListener('submit', async (event) => {
@@ -229,6 +302,7 @@ $('verify-form').addEventListener('submit', async (event) => {
     return;
   }
   $('code').value = '';
+  $('login-message').textContent = '';
   $('verify-form').hidden = true;
   await showBoard(body);
 });

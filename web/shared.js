@@ -65,6 +65,24 @@ export function setCityTime(timeZone, label) {
   cityZone = { timeZone, label };
 }
 
+/** "14.05 WITA": the city's time now, to the minute. */
+export function cityClock() {
+  const time = new Date(serverNow()).toLocaleTimeString('id-ID', {
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: cityZone.timeZone,
+  });
+  return cityZone.label ? `${time} ${cityZone.label}` : time;
+}
+
+/**
+ * Puts `text` in a live region (role="status", aria-live="polite") for screen readers. Only a
+ * changed text is set: a refresh that changed nothing is not read out again.
+ */
+export function announce(region, text) {
+  if (region && region.textContent !== text) region.textContent = text;
+}
+
 /** Clock time corrected by the server's clock, so every screen counts down alike. */
 let serverOffsetMs = 0;
 export function syncServerTime(serverNowIso) {

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import express, { type Request, type Router } from 'express';
 import type { Core } from '../../core/boot.js';
 import type { Officer } from '../../core/generated/prisma/client.js';
+import type { Lang } from '../../core/conversation/types.js';
 import { newLoginChallenge } from '../../core/officers/loginChallenge.js';
+import { LOGIN_CODES_PER_CLIENT_HOUR, loginCodeRetryAt } from '../../core/officers/loginCodeRetryAt.js';
 import { LOGIN_CODE_TTL_MS, requestLoginCode } from '../../core/officers/requestLoginCode.js';
 import { verifyLoginCode } from '../../core/officers/verifyLoginCode.js';
 import type { Runtime } from '../createRuntime.js';
@@ -30,15 +32,13 @@ export interface LoginOptions {
   secure: boolean;
 }
 
-const SENT_MESSAGE =
-  'Jika nomor atau alamat itu milik petugas aktif, kode masuk sudah dikirim ke sana lewat bot. Kode berlaku 10 menit.';
-
-/** The officer as the board shows them. */
-export function describeOfficer(core: Core, officer: Officer) {
+/** The officer as the board shows them, their role in the viewer's words. */
+export function describeOfficer(core: Core, officer: Officer, lang: Lang = core.defaultLanguage) {
   return {
     id: officer.id,
     name: officer.name,
     role: officer.role,
+    roleLabel: core.translator.t(lang, { key: `commandCenter.role.${officer.role}` }),
     departmentCode: officer.departmentCode,
     departmentName: core.city.departments.find((d) => d.code === officer.departmentCode)?.name ?? null,
     sees: viewerScope(officer).all ? ('all' as const) : ('department' as const),
@@ -51,13 +51,24 @@ const textOf = (value: unknown, max: number): string | null =>
 /**
  * Sign-in by a one-time code the bot sends to the officer's linked chat account. No passwords:
  * `POST /api/login/request {handle}` answers the same whether or not the handle is an officer's
- * (202 and a fresh challenge cookie), and does its work after answering, so not even the timing
- * tells. The code works only with that challenge, so a stranger who knows the handle can neither
+ * (202 and a fresh challenge cookie, or 429 past this client's hourly limit for that handle), and
+ * does its work after answering, so not even the timing tells. The code works only with that challenge, so a stranger who knows the handle can neither
  * cancel it nor spend its tries. Logout ends every session of the officer (their session version).
  */
 export function loginRoutes(core: Core, runtime: Runtime, options: LoginOptions): Router {
   const router = express.Router();
   const body = express.json({ limit: '4kb' });
+  const t = (lang: Lang, key: string) => core.translator.t(lang, { key });
+  const langOf = (req: Request): Lang =>
+    req.query.lang === 'en' || req.query.lang === 'id' ? req.query.lang : core.defaultLanguage;
+  /** "14.05" (id) or "14:05" (en), in the city's zone. */
+  const cityTime = (at: Date, lang: Lang) =>
+    new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', {
+      timeZone: core.city.timezone,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(at);
 
   /** The officer this browser is known as (they signed in on it before), if any. */
   const knownDevice = (req: Request) => {
@@ -65,10 +76,36 @@ export function loginRoutes(core: Core, runtime: Runtime, options: LoginOptions)
     return claims ? { officerId: claims.sub, deviceId: claims.dev } : null;
   };
 
-  router.post('/api/login/request', body, (req, res) => {
+  router.post('/api/login/request', body, async (req, res) => {
+    const lang = langOf(req);
     const handle = textOf((req.body as Record<string, unknown> | undefined)?.handle, 100);
     if (!handle || handle.length < 3) {
-      res.status(400).json({ error: 'bad_request', message: 'Isi nomor HP atau alamat chat Anda.' });
+      res.status(400).json({ error: 'bad_request', message: t(lang, 'commandCenter.login.noHandle') });
+      return;
+    }
+    const now = core.clock();
+    const asker = {
+      handle,
+      client: req.ip ?? req.socket.remoteAddress ?? '',
+      device: knownDevice(req),
+      secret: options.secret,
+    };
+    // Past the hourly limit the asker is told so, and when to try again, rather than "sent" for a
+    // code that never comes. The count is per client and handle as typed, the same for a handle
+    // that names nobody, so this answer tells no more than the 202 does. (The per-officer cap of
+    // requestLoginCode, which strangers from many addresses can reach, stays silent: telling it
+    // would tell who is an officer.)
+    const retryAt = await loginCodeRetryAt(core.db.prisma, asker, now);
+    if (retryAt) {
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 1000))));
+      res.status(429).json({
+        error: 'code_limit',
+        message: core.translator.t(lang, {
+          key: 'commandCenter.login.limited',
+          params: { limit: LOGIN_CODES_PER_CLIENT_HOUR, time: cityTime(retryAt, lang), zone: core.city.timezoneLabel },
+        }),
+        retryAt: retryAt.toISOString(),
+      });
       return;
     }
     const challenge = newLoginChallenge();
@@ -76,15 +113,12 @@ export function loginRoutes(core: Core, runtime: Runtime, options: LoginOptions)
       'Set-Cookie',
       challengeCookieHeader(challenge, { secure: options.secure, maxAgeMs: LOGIN_CODE_TTL_MS }),
     );
-    res.status(202).json({ status: 'sent', message: SENT_MESSAGE });
+    res.status(202).json({ status: 'sent', message: t(lang, 'commandCenter.login.sent') });
     void (async () => {
       const outcome = await requestLoginCode(core.db.prisma, {
-        handle,
+        ...asker,
         challenge,
-        client: req.ip ?? req.socket.remoteAddress ?? '',
-        device: knownDevice(req),
-        now: core.clock(),
-        secret: options.secret,
+        now,
         language: core.defaultLanguage,
       });
       if (outcome.status === 'sent') await runtime.dispatcher.dispatch([outcome.outbox]);
@@ -98,17 +132,14 @@ export function loginRoutes(core: Core, runtime: Runtime, options: LoginOptions)
     const handle = textOf(input?.handle, 100);
     const code = textOf(input?.code, 20);
     if (!handle || !code) {
-      res.status(400).json({ error: 'bad_request', message: 'Isi nomor HP atau alamat chat dan kodenya.' });
+      res.status(400).json({ error: 'bad_request', message: t(langOf(req), 'commandCenter.login.missing') });
       return;
     }
     const now = core.clock();
     const challenge = cookieValue(req.headers.cookie, CHALLENGE_COOKIE) ?? '';
     const officer = await verifyLoginCode(core.db.prisma, { handle, code, challenge, now, secret: options.secret });
     if (!officer) {
-      res.status(401).json({
-        error: 'invalid_code',
-        message: 'Kode salah, kedaluwarsa atau sudah dipakai. Setelah 5 kali salah, minta kode baru.',
-      });
+      res.status(401).json({ error: 'invalid_code', message: t(langOf(req), 'commandCenter.login.invalidCode') });
       return;
     }
     const token = signSession(
@@ -131,7 +162,7 @@ export function loginRoutes(core: Core, runtime: Runtime, options: LoginOptions)
       deviceCookieHeader(device, { secure: options.secure, maxAgeMs: DEVICE_TTL_MS }),
     ]);
     core.logger.info({ officerId: officer.id, role: officer.role }, 'officer signed in to the command center');
-    res.json(describeOfficer(core, officer));
+    res.json(describeOfficer(core, officer, langOf(req)));
   });
 
   router.post('/api/logout', async (req, res) => {
@@ -151,10 +182,10 @@ export function loginRoutes(core: Core, runtime: Runtime, options: LoginOptions)
   router.get('/api/me', async (req, res) => {
     const officer = await signedInOfficer(core, options.secret, req);
     if (!officer) {
-      res.status(401).json({ error: 'not_signed_in', message: 'Silakan masuk.' });
+      res.status(401).json({ error: 'not_signed_in', message: t(langOf(req), 'commandCenter.login.notSignedIn') });
       return;
     }
-    res.json(describeOfficer(core, officer));
+    res.json(describeOfficer(core, officer, langOf(req)));
   });
 
   return router;

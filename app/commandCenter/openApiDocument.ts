@@ -60,7 +60,7 @@ export const openApiDocument = {
         tags: ['login'],
         summary: 'Ask for a sign-in code',
         description:
-          'If an active officer with a linked chat account has this phone number or chat address, a 6-digit code valid for 10 minutes is sent there, bound to the challenge cookie set in this answer: only this browser can use it. At most 5 codes an hour per officer and client, 20 per officer in all; a browser the officer signed in on before (its lk_device cookie) has 5 an hour of its own, outside the 20. The answer is the same either way.',
+          'If an active officer with a linked chat account has this phone number or chat address, a 6-digit code valid for 10 minutes is sent there, bound to the challenge cookie set in this answer: only this browser can use it. At most 5 codes an hour per client and handle (then 429, for any handle), 20 per officer in all (silently); a browser the officer signed in on before (its lk_device cookie) has 5 an hour of its own, outside the 20. The answer is the same either way.',
         parameters: [{ name: 'lk_device', in: 'cookie', required: false, schema: { type: 'string' } }],
         requestBody: {
           required: true,
@@ -78,6 +78,13 @@ export const openApiDocument = {
             },
           },
           '400': error('No handle given'),
+          '429': {
+            ...json(
+              ref('LoginLimited'),
+              'This client asked for 5 codes for this handle within the hour (the same for a handle that names no officer), or passed the per-address request limit',
+            ),
+            headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
+          },
         },
       },
     },
@@ -117,6 +124,7 @@ export const openApiDocument = {
         tags: ['login'],
         summary: 'The signed-in officer',
         security: [{ session: [] }],
+        parameters: [{ name: 'lang', in: 'query', required: false, schema: { enum: ['id', 'en'] } }],
         responses: { '200': json(ref('Me'), 'Signed in'), '401': error('Not signed in') },
       },
     },
@@ -509,14 +517,25 @@ export const openApiDocument = {
         additionalProperties: false,
         properties: { status: { const: 'sent' }, message: { type: 'string' } },
       },
+      LoginLimited: {
+        type: 'object',
+        required: ['error', 'message'],
+        additionalProperties: false,
+        properties: {
+          error: { enum: ['code_limit', 'too_many_requests'] },
+          message: { type: 'string', description: 'In words, with the city time to try again' },
+          retryAt: { type: 'string', format: 'date-time' },
+        },
+      },
       Me: {
         type: 'object',
-        required: ['id', 'name', 'role', 'departmentCode', 'departmentName', 'sees'],
+        required: ['id', 'name', 'role', 'roleLabel', 'departmentCode', 'departmentName', 'sees'],
         additionalProperties: false,
         properties: {
           id: { type: 'string', format: 'uuid' },
           name: { type: 'string' },
           role: { enum: ['officer', 'supervisor', 'inspectorate', 'admin'] },
+          roleLabel: { type: 'string', description: "The role in the viewer's language (?lang=id|en)" },
           departmentCode: nullable('string'),
           departmentName: nullable('string'),
           sees: { enum: ['department', 'all'] },

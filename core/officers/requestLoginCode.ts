@@ -3,13 +3,12 @@ import type { ChannelName, Lang } from '../conversation/types.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { writeNotification } from '../notify/writeNotification.js';
 import { findOfficerByHandle } from './findOfficerByHandle.js';
-import { loginChallengeHash, loginClientHash } from './loginChallenge.js';
+import { loginChallengeHash } from './loginChallenge.js';
+import { LOGIN_CODES_PER_CLIENT_HOUR, loginClientKeyHash } from './loginCodeRetryAt.js';
 import { loginCodeHash } from './loginCodeHash.js';
 
 /** How long a sign-in code (and its challenge) is valid. */
 export const LOGIN_CODE_TTL_MS = 10 * 60_000;
-/** Codes one client may have sent to one officer per hour: with 5 tries each, guessing stays hopeless. */
-export const LOGIN_CODES_PER_CLIENT_HOUR = 5;
 /**
  * Codes one officer gets per hour from all clients together, except browsers they signed in on
  * before: the bound on what strangers can make the bot send them. Strangers from many addresses
@@ -62,9 +61,9 @@ export async function requestLoginCode(
     await tx.officerLoginCode.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - KEEP_ROWS_MS) } } });
     const found = await findOfficerByHandle(tx, request.handle);
     const officer = found?.channel && found.address ? found : null;
-    // The officer's own browser is counted by its device id, which no stranger holds; any other by address.
+    // The officer's own browser is counted by its device id; any other by address and handle.
     const known = officer !== null && request.device?.officerId === officer.id;
-    const clientHash = loginClientHash(secret, known ? `device:${request.device!.deviceId}` : request.client);
+    const clientHash = loginClientKeyHash(officer, request);
     let outcome: 'sent' | 'unknown' | 'throttled' = 'unknown';
     if (officer) {
       // One request per officer at a time, so parallel requests cannot slip past the caps.
