@@ -308,7 +308,7 @@ function render(container, again = true) {
           }),
     ),
   ]);
-  container.replaceChildren(
+  const parts = [
     zoomed
       ? el('p', { class: 'map-zoomed' }, [
           button('Tampilkan seluruh kota', () => setView(container, { bounds: null, listed: null })),
@@ -324,7 +324,8 @@ function render(container, again = true) {
       ` \u00B7 lintang ${bounds.south.toFixed(3)} s/d ${bounds.north.toFixed(3)}, bujur ${bounds.west.toFixed(3)} s/d ${bounds.east.toFixed(3)}`,
     ]),
     boundary ? el('p', { class: 'map-source' }, [`Batas wilayah: ${boundary.source}`]) : null,
-  );
+  ];
+  container.replaceChildren(...parts.filter((part) => part !== null));
   const box = drawing.getBoundingClientRect();
   const scale = Math.min(box.width / width, box.height / height);
   if (scale > 0 && Math.abs(1 / scale - unit) > unit * 0.05) {
@@ -377,7 +378,7 @@ function dot(p, x, y, unit) {
 /** Several complaints: the worst one's shape, larger, ringed, with the count; a click zooms in or lists them. */
 function cluster(c, unit, onActivate) {
   const n = c.points.length;
-  const s = (n < 10 ? 10 : n < 100 ? 12 : 14) * unit;
+  const s = (n < 10 ? 11 : n < 100 ? 13 : 15) * unit;
   const g = svg(
     'g',
     {
@@ -390,15 +391,15 @@ function cluster(c, unit, onActivate) {
     },
     [
       svg('title', {}, [text(`${n} pengaduan: ${countsText(c.counts)}`)]),
-      svg('circle', { cx: c.x, cy: c.y, r: s * 1.75, class: 'cluster-ring' }),
+      svg('circle', { cx: c.x, cy: c.y, r: s * 1.7, class: 'cluster-ring' }),
       symbol(c.state, c.x, c.y, s),
       svg(
         'text',
         {
           x: c.x,
-          y: c.y + (c.state === 'close' ? s * 0.55 : s * 0.4),
+          y: c.y + (c.state === 'close' ? s * 0.6 : s * 0.45),
           'text-anchor': 'middle',
-          'font-size': s * 1.1,
+          'font-size': s * 1.3,
           class: 'cluster-count',
         },
         [text(String(n))],

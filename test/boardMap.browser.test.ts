@@ -1,0 +1,173 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { submitComplaint } from '../core/cases/complaintService.js';
+import { seedOfficer, signIn } from './support/commandCenter.js';
+import { FakeTwilioApi } from './support/fakeTwilio.js';
+import { startApp, type TestApp } from './support/startApp.js';
+
+// The board's complaint map in headless Chromium: the city's outline and districts from its
+// boundary GeoJSON under the dots, nearby complaints as one counted cluster, the legend, and a
+// dot that opens its case; then a city with map tiles from a local tile host the CSP allows.
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'];
+const PNG_DIR = process.env.MAP_PNG_DIR ?? 'test-output';
+
+/** Files a complaint at a place, `daysAgo` days before the app's now (old ones are overdue). */
+async function fileAt(app: TestApp, citizenId: string, latitude: number, longitude: number, daysAgo = 0) {
+  const prisma = app.core.db.prisma;
+  const created = await prisma.$transaction((tx) =>
+    submitComplaint(
+      tx,
+      app.core.city,
+      {
+        citizenId,
+        categoryCode: 'jalan',
+        description: 'Jalan berlubang besar, motor sering jatuh waktu malam hari',
+        locationText: 'Jl. Contoh',
+        latitude,
+        longitude,
+        anonymous: false,
+        photos: [],
+      },
+      new Date(app.clock.now.getTime() - daysAgo * 86_400_000),
+    ),
+  );
+  return created.trackingNumber;
+}
+
+async function signedInPage(browser: Browser, app: TestApp, cookie: string): Promise<[BrowserContext, Page, string[]]> {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  const [name, value] = cookie.split('=') as [string, string];
+  await context.addCookies([{ name, value, url: app.baseUrl }]);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+  return [context, page, problems];
+}
+
+describe('the complaint map on the board, with the boundary of the city data', () => {
+  const api = new FakeTwilioApi();
+  let app: TestApp;
+  let browser: Browser;
+  let cookie: string;
+  const numbers: Record<string, string> = {};
+
+  beforeAll(async () => {
+    await api.start();
+    app = await startApp(
+      {
+        SMS_PROVIDER: 'twilio',
+        TWILIO_ACCOUNT_SID: `AC${'8'.repeat(32)}`,
+        TWILIO_AUTH_TOKEN: 'test-auth-token-0123456789abcdef',
+        TWILIO_FROM: '+15005550006',
+        SESSION_SECRET: 'board-map-browser-secret-0123456789ab',
+      },
+      { twilioHttpClient: api.httpClient() },
+    );
+    const officer = await seedOfficer(app, {
+      name: 'Ani Inspektorat',
+      role: 'inspectorate',
+      departmentCode: null,
+      phone: '6281100000501',
+    });
+    const citizen = await app.core.db.prisma.citizen.create({ data: { phone: '6281355550500' } });
+    // Three within a few tens of metres, one of them overdue: one cluster of 3, overdue.
+    numbers.near1 = await fileAt(app, citizen.id, 3.6, 98.67);
+    numbers.near2 = await fileAt(app, citizen.id, 3.6003, 98.6702, 20);
+    numbers.near3 = await fileAt(app, citizen.id, 3.6001, 98.6699);
+    // Two on the very same spot: zooming cannot part them, so a click lists them.
+    numbers.same1 = await fileAt(app, citizen.id, 3.55, 98.645);
+    numbers.same2 = await fileAt(app, citizen.id, 3.55, 98.645);
+    // Alone in the north and the south.
+    numbers.north = await fileAt(app, citizen.id, 3.75, 98.68);
+    numbers.south = await fileAt(app, citizen.id, 3.51, 98.7, 20);
+    cookie = await signIn(app, api, officer.phone);
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await api.stop();
+  });
+
+  it('draws the outline and districts under clusters and dots, with a legend, and a dot opens its case', async () => {
+    const [context, page, problems] = await signedInPage(browser, app, cookie);
+    await page.goto(`${app.baseUrl}/board`);
+    await page.locator('#map path.map-outline').waitFor({ timeout: 20_000 });
+
+    const outline = (await page.locator('#map path.map-outline').getAttribute('d')) ?? '';
+    // One projection for outline and dots: map.bounds 3.48-3.8 N, 98.59-98.75 E onto 200x320.
+    const at = (lat: number, lon: number) => [((lon - 98.59) / 0.16) * 200, ((3.8 - lat) / 0.32) * 320];
+    const [x0, y0] = at(3.79, 98.64);
+    expect(outline).toMatch(new RegExp(`^M${x0!.toFixed(1)},${y0!.toFixed(1)}(L[\\d.]+,[\\d.]+){14}Z$`));
+    const north = page.locator(`#map a[data-tracking="${numbers.north}"] circle`);
+    const [nx, ny] = at(3.75, 98.68);
+    expect(Number(await north.getAttribute('cx'))).toBeCloseTo(nx!, 6);
+    expect(Number(await north.getAttribute('cy'))).toBeCloseTo(ny!, 6);
+    expect(await page.locator('#map path.map-district').count()).toBe(4);
+    expect(await page.locator('#map text.map-district-label').allTextContents()).toEqual([
+      'Contoh Utara',
+      'Contoh Barat',
+      'Contoh Timur',
+      'Contoh Selatan',
+    ]);
+    // The boundary is drawn before (under) every dot and cluster.
+    const order = await page
+      .locator('#map svg.map > *')
+      .evaluateAll((nodes) => nodes.map((n) => (n.getAttribute('class') ?? n.tagName).split(' ')[0]));
+    expect(order.lastIndexOf('map-outline')).toBeLessThan(order.indexOf('cluster'));
+    expect(order.lastIndexOf('map-district-label')).toBeLessThan(order.findIndex((c) => c === 'a'));
+
+    const near = page.locator('#map g.cluster[data-count="3"]');
+    expect(await near.getAttribute('data-state')).toBe('overdue');
+    expect(await near.locator('text.cluster-count').textContent()).toBe('3');
+    expect(await near.locator('rect.dot-overdue').count()).toBe(1);
+    expect(await near.locator('title').textContent()).toBe('3 pengaduan: 1 terlambat, 2 tepat waktu');
+    expect(await page.locator('#map g.cluster[data-count="2"]').count()).toBe(1);
+    expect(await page.locator('#map svg.map > a[data-tracking]').count()).toBe(2);
+    expect(await page.locator('#map svg.map').getAttribute('aria-label')).toBe(
+      'Peta pengaduan: 7 titik (2 terlambat, 5 tepat waktu)',
+    );
+
+    const legend = await page.locator('#map .map-legend li').allTextContents();
+    expect(legend.map((t) => t.trim())).toEqual([
+      'TERLAMBAT (2)',
+      'HAMPIR HABIS (0)',
+      'TEPAT WAKTU (5)',
+      'DITUNDA (0)',
+      'SELESAI (0)',
+      'Kelompok: angka = jumlah pengaduan, bentuk = yang terburuk; klik untuk memperbesar',
+    ]);
+    expect(await page.locator('#map .map-legend li[data-state="overdue"] rect.dot-overdue').count()).toBe(1);
+    expect(await page.locator('#map .map-legend li[data-state="close"] path.dot-close').count()).toBe(1);
+    expect(await page.locator('#map .map-source').textContent()).toContain('not an official boundary');
+
+    await page.locator('#map').screenshot({ path: `${PNG_DIR}/board-map.png` });
+
+    // The two on one spot: a click lists them as links.
+    await page.locator('#map g.cluster[data-count="2"]').click();
+    const listed = page.locator('#map .map-cluster-cases a');
+    await listed.first().waitFor();
+    expect((await listed.evaluateAll((a) => a.map((x) => x.getAttribute('href')))).sort()).toEqual(
+      [`/board/cases/${numbers.same1}`, `/board/cases/${numbers.same2}`].sort(),
+    );
+
+    // The three nearby: clicks zoom in until they part.
+    for (let i = 0; i < 4 && (await page.locator('#map g.cluster[data-count="3"]').count()) > 0; i++)
+      await page.locator('#map g.cluster[data-count="3"]').click();
+    await page.locator(`#map a[data-tracking="${numbers.near2}"]`).waitFor();
+    expect(await page.locator('#map .map-zoomed button').textContent()).toBe('Tampilkan seluruh kota');
+    await page.locator('#map').screenshot({ path: `${PNG_DIR}/board-map-zoomed.png` });
+    await page.locator('#map .map-zoomed button').click();
+    await page.locator('#map g.cluster[data-count="3"]').waitFor();
+
+    await page.locator(`#map a[data-tracking="${numbers.north}"]`).click();
+    await page.waitForURL(`${app.baseUrl}/board/cases/${numbers.north}`);
+    await page.locator('h1').filter({ hasText: numbers.north! }).waitFor({ timeout: 20_000 });
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 90_000);
+});
