@@ -1,11 +1,15 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitComplaint } from '../core/cases/complaintService.js';
 import { seedOfficer, signIn } from './support/commandCenter.js';
 import { FakeTwilioApi } from './support/fakeTwilio.js';
 import { startApp, type TestApp } from './support/startApp.js';
+import { writeTestCity } from './support/writeTestCity.js';
 
 // The board's complaint map in headless Chromium: the city's outline and districts from its
 // boundary GeoJSON under the dots, nearby complaints as one counted cluster, the legend, and a
@@ -167,6 +171,113 @@ describe('the complaint map on the board, with the boundary of the city data', (
     await page.locator(`#map a[data-tracking="${numbers.north}"]`).click();
     await page.waitForURL(`${app.baseUrl}/board/cases/${numbers.north}`);
     await page.locator('h1').filter({ hasText: numbers.north! }).waitFor({ timeout: 20_000 });
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 90_000);
+
+  it('allows no image host beyond its own without map tiles', async () => {
+    const res = await fetch(`${app.baseUrl}/board`);
+    expect(res.headers.get('content-security-policy')).toContain("img-src 'self' data:;");
+  });
+});
+
+describe('the complaint map on map tiles from a host the city configures', () => {
+  const api = new FakeTwilioApi();
+  let app: TestApp;
+  let browser: Browser;
+  let cookie: string;
+  let tileHost: Server;
+  let tileOrigin = '';
+  const tileRequests: string[] = [];
+  let trackingNumber = '';
+
+  beforeAll(async () => {
+    // A tile host of its own: each tile an SVG with its z/x/y, so the picture shows the grid.
+    tileHost = createServer((req, res) => {
+      tileRequests.push(req.url ?? '');
+      const [, z, x, y] = /^\/(\d+)\/(\d+)\/(\d+)\.svg$/.exec(req.url ?? '') ?? [];
+      if (!z) return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': 'image/svg+xml' });
+      res.end(
+        `<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256"><rect width="256" height="256" fill="#dfe7d8" stroke="#9aa88f"/><text x="8" y="24" font-size="16" fill="#556">${z}/${x}/${y}</text></svg>`,
+      );
+    });
+    await new Promise<void>((resolve) => tileHost.listen(0, '127.0.0.1', resolve));
+    tileOrigin = `http://127.0.0.1:${(tileHost.address() as AddressInfo).port}`;
+    const fixture = path.join(mkdtempSync(path.join(tmpdir(), 'lk-tiles-')), 'city-tiles.json');
+    writeFileSync(
+      fixture,
+      JSON.stringify({
+        map: {
+          bounds: { south: 3.48, west: 98.59, north: 3.8, east: 98.75 },
+          boundary: 'boundary.geojson',
+          tiles: { url: `${tileOrigin}/{z}/{x}/{y}.svg`, attribution: 'Peta dasar: server ubin uji' },
+        },
+      }),
+    );
+    await api.start();
+    app = await startApp(
+      {
+        SMS_PROVIDER: 'twilio',
+        TWILIO_ACCOUNT_SID: `AC${'9'.repeat(32)}`,
+        TWILIO_AUTH_TOKEN: 'test-auth-token-0123456789abcdef',
+        TWILIO_FROM: '+15005550006',
+        SESSION_SECRET: 'board-map-tiles-secret-0123456789abcd',
+        CITY_DATA_DIR: writeTestCity(fixture),
+      },
+      { twilioHttpClient: api.httpClient() },
+    );
+    const officer = await seedOfficer(app, {
+      name: 'Ani Inspektorat',
+      role: 'inspectorate',
+      departmentCode: null,
+      phone: '6281100000502',
+    });
+    const citizen = await app.core.db.prisma.citizen.create({ data: { phone: '6281355550501' } });
+    trackingNumber = await fileAt(app, citizen.id, 3.6, 98.67);
+    cookie = await signIn(app, api, officer.phone);
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await api.stop();
+    await new Promise((resolve) => tileHost?.close(resolve));
+  });
+
+  it('draws Web Mercator tiles of the allowed host under the outline and dots, with the attribution', async () => {
+    const res = await fetch(`${app.baseUrl}/board`);
+    expect(res.headers.get('content-security-policy')).toContain(`img-src 'self' data: ${tileOrigin};`);
+
+    const [context, page, problems] = await signedInPage(browser, app, cookie);
+    await page.goto(`${app.baseUrl}/board`);
+    await page.locator('#map path.map-outline').waitFor({ timeout: 20_000 });
+    const hrefs = await page
+      .locator('#map image.map-tile')
+      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('href')));
+    expect(hrefs.length).toBeGreaterThan(0);
+    for (const href of hrefs) expect(href).toMatch(new RegExp(`^${tileOrigin}/11/\\d+/\\d+\\.svg$`));
+    expect(await page.locator('#map .map-attribution').textContent()).toBe('Peta dasar: server ubin uji');
+
+    // Dots in the tiles' projection: the complaint sits on the pixel of its slippy-map tile.
+    const mercator = (lat: number, lon: number) => {
+      const n = 2 ** 11 * 256;
+      const rad = (lat * Math.PI) / 180;
+      return [((lon + 180) / 360) * n, ((1 - Math.asinh(Math.tan(rad)) / Math.PI) / 2) * n] as const;
+    };
+    const [left, top] = mercator(3.8, 98.59);
+    const [x, y] = mercator(3.6, 98.67);
+    const dot = page.locator(`#map a[data-tracking="${trackingNumber}"] circle`);
+    expect(Number(await dot.getAttribute('cx'))).toBeCloseTo(x - left, 6);
+    expect(Number(await dot.getAttribute('cy'))).toBeCloseTo(y - top, 6);
+    const tileX = Math.floor(x / 256);
+    const tileY = Math.floor(y / 256);
+    const under = page.locator(`#map image.map-tile[href="${tileOrigin}/11/${tileX}/${tileY}.svg"]`);
+    expect(Number(await under.getAttribute('x'))).toBeCloseTo(tileX * 256 - left, 6);
+    // The browser fetched it: the CSP let the tile host through (a refusal is a console error).
+    await expect.poll(() => tileRequests.includes(`/11/${tileX}/${tileY}.svg`)).toBe(true);
+
+    await page.locator('#map').screenshot({ path: `${PNG_DIR}/board-map-tiles.png` });
     expect(problems).toEqual([]);
     await context.close();
   }, 90_000);
