@@ -6,8 +6,9 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitComplaint } from '../core/cases/complaintService.js';
-import { seedOfficer, signIn } from './support/commandCenter.js';
+import { getJson, seedOfficer, signIn } from './support/commandCenter.js';
 import { FakeTwilioApi } from './support/fakeTwilio.js';
+import { createOpenApiValidator } from './support/openApiValidator.js';
 import { startApp, type TestApp } from './support/startApp.js';
 import { writeTestCity } from './support/writeTestCity.js';
 
@@ -17,6 +18,7 @@ import { writeTestCity } from './support/writeTestCity.js';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'];
 const PNG_DIR = process.env.MAP_PNG_DIR ?? 'test-output';
+const openapi = createOpenApiValidator();
 
 /** Files a complaint at a place, `daysAgo` days before the app's now (old ones are overdue). */
 async function fileAt(app: TestApp, citizenId: string, latitude: number, longitude: number, daysAgo = 0) {
@@ -174,6 +176,19 @@ describe('the complaint map on the board, with the boundary of the city data', (
     expect(problems).toEqual([]);
     await context.close();
   }, 90_000);
+
+  it('serves the boundary and the map of /api/stats as the OpenAPI document says, to signed-in officers', async () => {
+    const boundary = await getJson(app, '/api/map/boundary', cookie);
+    expect(boundary.status).toBe(200);
+    expect(openapi.errors('get', '/api/map/boundary', 200, boundary.body)).toEqual([]);
+    expect((boundary.body as { districts: unknown[] }).districts).toHaveLength(4);
+    const stats = await getJson(app, '/api/stats', cookie);
+    expect(openapi.errors('get', '/api/stats', 200, stats.body)).toEqual([]);
+    expect((stats.body as { map: { base: unknown } }).map.base).toEqual({ boundary: '/api/map/boundary', tiles: null });
+    const anonymous = await getJson(app, '/api/map/boundary');
+    expect(anonymous.status).toBe(401);
+    expect(openapi.errors('get', '/api/map/boundary', 401, anonymous.body)).toEqual([]);
+  });
 
   it('allows no image host beyond its own without map tiles', async () => {
     const res = await fetch(`${app.baseUrl}/board`);

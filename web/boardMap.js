@@ -290,24 +290,28 @@ function render(container, again = true) {
     outside > 0 ? `, ${outside} di luar ${zoomed ? 'tampilan' : 'batas kota'}` : ''
   }`;
 
-  const drawing = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': label, class: 'map' }, [
-    svg('rect', { x: 0, y: 0, width, height, class: 'map-frame' }),
-    ...(tiles
-      ? tilesFor(projection, tiles.url).map((t) =>
-          svg('image', { href: t.href, x: t.x, y: t.y, width: t.size, height: t.size, class: 'map-tile' }),
-        )
-      : []),
-    ...(boundary ? boundaryLayer(boundary, projection, unit) : []),
-    ...clusters.map((c) =>
-      c.points.length === 1
-        ? dot(c.points[0], c.x, c.y, unit)
-        : cluster(c, unit, () => {
-            const next = zoomedBounds(c.points, bounds);
-            if (next) setView(container, { bounds: next, listed: null });
-            else setView(container, { listed: c.points.map((p) => p.trackingNumber) });
-          }),
-    ),
-  ]);
+  const drawing = svg(
+    'svg',
+    { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': label, class: tiles ? 'map map-on-tiles' : 'map' },
+    [
+      svg('rect', { x: 0, y: 0, width, height, class: 'map-frame' }),
+      ...(tiles
+        ? tilesFor(projection, tiles.url).map((t) =>
+            svg('image', { href: t.href, x: t.x, y: t.y, width: t.size, height: t.size, class: 'map-tile' }),
+          )
+        : []),
+      ...(boundary ? boundaryLayer(boundary, projection, unit) : []),
+      ...clusters.map((c) =>
+        c.points.length === 1
+          ? dot(c.points[0], c.x, c.y, unit)
+          : cluster(c, unit, () => {
+              const next = zoomedBounds(c.points, bounds);
+              if (next) setView(container, { bounds: next, listed: null });
+              else setView(container, { listed: c.points.map((p) => p.trackingNumber) });
+            }),
+      ),
+    ],
+  );
   const parts = [
     zoomed
       ? el('p', { class: 'map-zoomed' }, [
