@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,20 @@ import { writeTestCity } from './support/writeTestCity.js';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'];
 const PNG_DIR = process.env.MAP_PNG_DIR ?? 'test-output';
 const openapi = createOpenApiValidator();
+
+/** axe-core's browser build, evaluated in the page over CDP (the page's CSP does not govern that). */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's violations inside `selector`, every impact, as "rule (impact): targets". */
+async function axeViolations(page: Page, selector: string): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async (include) => {
+    type Result = { violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> };
+    const axe = (globalThis as unknown as { axe: { run(context: unknown): Promise<Result> } }).axe;
+    return (await axe.run({ include: [include] })).violations;
+  }, selector);
+  return violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 /** Files a complaint at a place, `daysAgo` days before the app's now (old ones are overdue). */
 async function fileAt(app: TestApp, citizenId: string, latitude: number, longitude: number, daysAgo = 0) {
@@ -120,20 +135,27 @@ describe('the complaint map on the board, with the boundary of the city data', (
       'Contoh Timur',
       'Contoh Selatan',
     ]);
-    // The boundary is drawn before (under) every dot and cluster.
-    const order = await page
-      .locator('#map svg.map > *')
-      .evaluateAll((nodes) => nodes.map((n) => (n.getAttribute('class') ?? n.tagName).split(' ')[0]));
-    expect(order.lastIndexOf('map-outline')).toBeLessThan(order.indexOf('cluster'));
-    expect(order.lastIndexOf('map-district-label')).toBeLessThan(order.findIndex((c) => c === 'a'));
-
+    // The boundary is the picture (role="img"); the dots and clusters lie above it, in a layer of
+    // the same size that may hold links and buttons.
+    expect(
+      await page.locator('#map .map-stack > svg').evaluateAll((svgs) => svgs.map((n) => n.getAttribute('class'))),
+    ).toEqual(['map', 'map-marks']);
+    expect(
+      await page
+        .locator('#map svg.map .dot, #map svg.map-marks .map-outline, #map svg.map-marks .map-district')
+        .count(),
+    ).toBe(0);
+    const boxes = await page
+      .locator('#map .map-stack > svg')
+      .evaluateAll((svgs) => svgs.map((n) => [n.getAttribute('viewBox'), JSON.stringify(n.getBoundingClientRect())]));
+    expect(boxes[1]).toEqual(boxes[0]);
     const near = page.locator('#map g.cluster[data-count="3"]');
     expect(await near.getAttribute('data-state')).toBe('overdue');
     expect(await near.locator('text.cluster-count').textContent()).toBe('3');
     expect(await near.locator('rect.dot-overdue').count()).toBe(1);
     expect(await near.locator('title').textContent()).toBe('3 pengaduan: 1 terlambat, 2 tepat waktu');
     expect(await page.locator('#map g.cluster[data-count="2"]').count()).toBe(1);
-    expect(await page.locator('#map svg.map > a[data-tracking]').count()).toBe(2);
+    expect(await page.locator('#map svg.map-marks > a[data-tracking]').count()).toBe(2);
     expect(await page.locator('#map svg.map').getAttribute('aria-label')).toBe(
       'Peta pengaduan: 7 titik (2 terlambat, 5 tepat waktu)',
     );
@@ -152,6 +174,7 @@ describe('the complaint map on the board, with the boundary of the city data', (
     expect(await page.locator('#map .map-source').textContent()).toContain('not an official boundary');
 
     await page.locator('#map').screenshot({ path: `${PNG_DIR}/board-map.png` });
+    expect(await axeViolations(page, '#map')).toEqual([]);
 
     // The two on one spot: a click lists them as links.
     await page.locator('#map g.cluster[data-count="2"]').click();

@@ -290,35 +290,36 @@ function render(container, again = true) {
     outside > 0 ? `, ${outside} di luar ${zoomed ? 'tampilan' : 'batas kota'}` : ''
   }`;
 
-  const drawing = svg(
-    'svg',
-    { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': label, class: tiles ? 'map map-on-tiles' : 'map' },
-    [
-      svg('rect', { x: 0, y: 0, width, height, class: 'map-frame' }),
-      ...(tiles
-        ? tilesFor(projection, tiles.url).map((t) =>
-            svg('image', { href: t.href, x: t.x, y: t.y, width: t.size, height: t.size, class: 'map-tile' }),
-          )
-        : []),
-      ...(boundary ? boundaryLayer(boundary, projection, unit) : []),
-      ...clusters.map((c) =>
-        c.points.length === 1
-          ? dot(c.points[0], c.x, c.y, unit)
-          : cluster(c, unit, () => {
-              const next = zoomedBounds(c.points, bounds);
-              if (next) setView(container, { bounds: next, listed: null });
-              else setView(container, { listed: c.points.map((p) => p.trackingNumber) });
-            }),
-      ),
-    ],
-  );
+  // Two layers of one size: the picture (role="img": outline, districts, tiles, with the totals
+  // in words) and above it the complaints, links and buttons a picture may not hold.
+  const viewBox = `0 0 ${width} ${height}`;
+  const drawing = svg('svg', { viewBox, role: 'img', 'aria-label': label, class: tiles ? 'map map-on-tiles' : 'map' }, [
+    svg('rect', { x: 0, y: 0, width, height, class: 'map-frame' }),
+    ...(tiles
+      ? tilesFor(projection, tiles.url).map((t) =>
+          svg('image', { href: t.href, x: t.x, y: t.y, width: t.size, height: t.size, class: 'map-tile' }),
+        )
+      : []),
+    ...(boundary ? boundaryLayer(boundary, projection, unit) : []),
+  ]);
+  const marks = svg('svg', { viewBox, role: 'group', 'aria-label': 'Titik pengaduan', class: 'map-marks' }, [
+    ...clusters.map((c) =>
+      c.points.length === 1
+        ? dot(c.points[0], c.x, c.y, unit)
+        : cluster(c, unit, () => {
+            const next = zoomedBounds(c.points, bounds);
+            if (next) setView(container, { bounds: next, listed: null });
+            else setView(container, { listed: c.points.map((p) => p.trackingNumber) });
+          }),
+    ),
+  ]);
   const parts = [
     zoomed
       ? el('p', { class: 'map-zoomed' }, [
           button('Tampilkan seluruh kota', () => setView(container, { bounds: null, listed: null })),
         ])
       : null,
-    drawing,
+    el('div', { class: 'map-stack' }, [drawing, marks]),
     legend(counts),
     tiles ? el('p', { class: 'map-attribution' }, [tiles.attribution]) : null,
     listed ? listedCases(map.points.filter((p) => listed.includes(p.trackingNumber))) : null,
