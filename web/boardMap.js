@@ -236,6 +236,15 @@ const boundaries = new Map();
  */
 export function drawMap(container, map) {
   const view = views.get(container) ?? { bounds: null, listed: null };
+  if (!views.has(container) && globalThis.ResizeObserver) {
+    // A wider or narrower panel changes what 24 px is in map units: cluster again.
+    let width = container.clientWidth;
+    new globalThis.ResizeObserver(() => {
+      if (container.clientWidth === width) return;
+      width = container.clientWidth;
+      render(container);
+    }).observe(container);
+  }
   views.set(container, { ...view, map });
   render(container);
   const url = map.base?.boundary;
