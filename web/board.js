@@ -2,7 +2,6 @@
 // live. Redrawn on each change event from the server; clocks tick every second in between.
 import {
   announce,
-  CLOCK_LABELS,
   cityClock,
   drawDepartments,
   drawTiles,
@@ -15,6 +14,7 @@ import {
   syncServerTime,
   tickClocks,
 } from './shared.js';
+import { drawMap } from './boardMap.js';
 
 const $ = (id) => document.getElementById(id);
 let source = null;
@@ -218,55 +218,6 @@ function drawPerDay(container, perDay) {
           ),
         ),
       ]),
-    ]),
-  );
-}
-
-/** Complaints as dots on the city's bounding box, coloured and shaped by their clock. */
-function drawMap(container, map) {
-  if (!map.bounds || map.points.length === 0) {
-    container.replaceChildren(el('p', { class: 'empty' }, ['Belum ada pengaduan berkoordinat.']));
-    return;
-  }
-  const { south, west, north, east } = map.bounds;
-  // Equirectangular: a degree of longitude is shorter by cos(latitude).
-  const aspect = ((east - west) * Math.cos((((south + north) / 2) * Math.PI) / 180)) / (north - south);
-  const height = 320;
-  const width = Math.round(Math.min(960, Math.max(200, height * aspect)));
-  const x = (lon) => ((lon - west) / (east - west)) * width;
-  const y = (lat) => ((north - lat) / (north - south)) * height;
-  const grid = [1, 2, 3].flatMap((i) => [
-    svg('line', { x1: (width * i) / 4, y1: 0, x2: (width * i) / 4, y2: height, class: 'grid' }),
-    svg('line', { x1: 0, y1: (height * i) / 4, x2: width, y2: (height * i) / 4, class: 'grid' }),
-  ]);
-  const inside = map.points.filter(
-    (p) => p.latitude >= south && p.latitude <= north && p.longitude >= west && p.longitude <= east,
-  );
-  const dots = inside.map((p) => {
-    const title = svg('title', {}, [
-      document.createTextNode(
-        `${p.trackingNumber} ${p.title} (${p.state === 'closed' ? 'selesai' : CLOCK_LABELS[p.state].label})`,
-      ),
-    ]);
-    const cx = x(p.longitude);
-    const cy = y(p.latitude);
-    const attrs = { class: `dot dot-${p.state}`, 'data-tracking': p.trackingNumber };
-    if (p.state === 'overdue') return svg('rect', { ...attrs, x: cx - 6, y: cy - 6, width: 12, height: 12 }, [title]);
-    if (p.state === 'close')
-      return svg('path', { ...attrs, d: `M${cx},${cy - 7} L${cx + 7},${cy + 6} L${cx - 7},${cy + 6} Z` }, [title]);
-    return svg('circle', { ...attrs, cx, cy, r: 6 }, [title]);
-  });
-  const outside = map.points.length - inside.length;
-  container.replaceChildren(
-    svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': 'Peta pengaduan', class: 'map' }, [
-      svg('rect', { x: 0, y: 0, width, height, class: 'map-frame' }),
-      ...grid,
-      ...dots,
-    ]),
-    el('p', { class: 'legend' }, [
-      `${inside.length} titik`,
-      outside > 0 ? `, ${outside} di luar batas kota` : '',
-      ` \u00B7 lintang ${south.toFixed(2)} s/d ${north.toFixed(2)}, bujur ${west.toFixed(2)} s/d ${east.toFixed(2)}`,
     ]),
   );
 }

@@ -6,6 +6,7 @@ import type { Lang } from '../../core/conversation/types.js';
 import type { Officer } from '../../core/generated/prisma/client.js';
 import type { ClockState } from '../../web/slaClock.js';
 import type { ChangeFeed } from './ChangeFeed.js';
+import { BOUNDARY_PATH, tileOrigin } from './boardMap.js';
 import { computeBoardStats } from './computeBoardStats.js';
 import { listBoardCases, toTvCase, type BoardCase } from './listBoardCases.js';
 import { openApiDocument } from './openApiDocument.js';
@@ -31,16 +32,20 @@ export interface BoardOptions {
 const CLOCK_STATES: readonly ClockState[] = ['on_time', 'close', 'overdue', 'paused'];
 
 // Scripts, styles and data only from this server; no framing; no referrer (the TV token is in the URL).
-export const securityHeaders: RequestHandler = (_req, res, next) => {
-  res.setHeader(
-    'Content-Security-Policy',
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-  );
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('X-Frame-Options', 'DENY');
-  next();
-};
+// Images also from `tileOrigin`, the host of the city's map tiles when it configures them.
+export const securityHeadersWith =
+  (tileOrigin: string | null): RequestHandler =>
+  (_req, res, next) => {
+    res.setHeader(
+      'Content-Security-Policy',
+      `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:${tileOrigin ? ` ${tileOrigin}` : ''}; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`,
+    );
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('X-Frame-Options', 'DENY');
+    next();
+  };
+export const securityHeaders = securityHeadersWith(null);
 
 export const noStore: RequestHandler = (_req, res, next) => {
   res.setHeader('Cache-Control', 'no-store');
@@ -72,7 +77,7 @@ export function boardRoutes(core: Core, options: BoardOptions): Router {
   const cityTime = { timeZone: zone.timeZone, timeZoneLabel: zone.label };
   const query = (req: Request, name: string) => (typeof req.query[name] === 'string' ? req.query[name] : undefined);
 
-  router.use(['/board', '/api'], securityHeaders);
+  router.use(['/board', '/api'], securityHeadersWith(tileOrigin(core.city)));
   router.use('/api', noStore);
 
   router.get('/api/openapi.json', (_req, res) => {
@@ -126,6 +131,15 @@ export function boardRoutes(core: Core, options: BoardOptions): Router {
     const openCases = await listBoardCases(prisma, { departments, now, lang, translator: core.translator, zone });
     const stats = await computeBoardStats(prisma, core.city, { departments, openCases, now, lang });
     res.json({ now: now.toISOString(), city: core.city.name, ...cityTime, ...stats });
+  });
+
+  // The outline and districts, read and checked at start; the board fetches them once per page.
+  router.get(BOUNDARY_PATH, async (req, res) => {
+    if (!(await options.officerOf(req))) return void notSignedIn(res);
+    const boundary = core.city.mapBoundary;
+    if (!boundary)
+      return void res.status(404).json({ error: 'not_found', message: 'Kota ini tidak punya batas wilayah.' });
+    res.json({ source: boundary.source, outline: boundary.outline, districts: boundary.districts });
   });
 
   router.get('/api/board/tv', async (req, res) => {

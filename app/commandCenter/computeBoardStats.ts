@@ -1,10 +1,8 @@
 import type { CityData } from '../../core/city/loadCityData.js';
-import { COMPLAINT_OPEN_STATUSES } from '../../core/cases/complaintLifecycle.js';
 import type { Lang } from '../../core/conversation/types.js';
 import { localDate } from '../../core/domain/calendarDate.js';
 import { Prisma, type PrismaClient } from '../../core/generated/prisma/client.js';
-import { complaintClocks, currentClock } from '../../core/sla/caseClocks.js';
-import { slaClock } from '../../web/slaClock.js';
+import { complaintMap, type BoardMap } from './boardMap.js';
 import type { BoardCase } from './listBoardCases.js';
 
 /** The figures of one department (OPD). */
@@ -23,23 +21,11 @@ export interface DepartmentFigures {
   ratings: number;
 }
 
-export interface MapPoint {
-  trackingNumber: string;
-  title: string;
-  latitude: number;
-  longitude: number;
-  state: 'on_time' | 'close' | 'overdue' | 'paused' | 'closed';
-}
-
 export interface BoardStats {
   departments: DepartmentFigures[];
   /** Cases filed per day (city time), oldest first. */
   perDay: Array<{ date: string; permits: number; complaints: number }>;
-  map: {
-    /** The city's area from city.json, else the points' own extent; null with nothing to show. */
-    bounds: { south: number; west: number; north: number; east: number } | null;
-    points: MapPoint[];
-  };
+  map: BoardMap;
 }
 
 export interface StatsQuery {
@@ -50,9 +36,6 @@ export interface StatsQuery {
   lang: Lang;
   days?: number;
 }
-
-const MAP_RECENT_DAYS = 30;
-const MAP_LIMIT = 1000;
 
 /** Per-department figures, cases per day and the complaint map, for what a viewer may see. */
 export async function computeBoardStats(prisma: PrismaClient, city: CityData, q: StatsQuery): Promise<BoardStats> {
@@ -136,50 +119,6 @@ async function casesPerDay(
     FROM "Complaint" WHERE "createdAt" >= ${since} ${inDepartments} GROUP BY 2`;
   const count = (kind: string, date: string) => rows.find((r) => r.kind === kind && r.day === date)?.n ?? 0;
   return dates.map((date) => ({ date, permits: count('permit', date), complaints: count('complaint', date) }));
-}
-
-async function complaintMap(prisma: PrismaClient, city: CityData, q: StatsQuery): Promise<BoardStats['map']> {
-  const rows = await prisma.complaint.findMany({
-    where: {
-      latitude: { not: null },
-      longitude: { not: null },
-      ...(q.departments ? { departmentCode: { in: q.departments } } : {}),
-      OR: [
-        { status: { in: [...COMPLAINT_OPEN_STATUSES] } },
-        { createdAt: { gte: new Date(q.now.getTime() - MAP_RECENT_DAYS * 86_400_000) } },
-      ],
-    },
-    include: { category: true },
-    orderBy: { createdAt: 'desc' },
-    take: MAP_LIMIT,
-  });
-  const points = rows.map((c): MapPoint => {
-    // As on the board: an open complaint by its running clock due first.
-    const shown = currentClock(complaintClocks(c), COMPLAINT_OPEN_STATUSES.includes(c.status));
-    return {
-      trackingNumber: c.trackingNumber,
-      title: q.lang === 'en' ? c.category.nameEn : c.category.nameId,
-      latitude: c.latitude!,
-      longitude: c.longitude!,
-      state: shown ? slaClock(shown, q.now.getTime()).state : 'closed',
-    };
-  });
-  return { bounds: city.map?.bounds ?? extentOf(points), points };
-}
-
-/** The points' extent with a margin, so a lone point is not drawn on the edge. */
-function extentOf(points: MapPoint[]): BoardStats['map']['bounds'] {
-  if (points.length === 0) return null;
-  const lats = points.map((p) => p.latitude);
-  const lons = points.map((p) => p.longitude);
-  const pad = (min: number, max: number) => Math.max((max - min) * 0.1, 0.005);
-  const [south, north, west, east] = [Math.min(...lats), Math.max(...lats), Math.min(...lons), Math.max(...lons)];
-  return {
-    south: south - pad(south, north),
-    north: north + pad(south, north),
-    west: west - pad(west, east),
-    east: east + pad(west, east),
-  };
 }
 
 function round1(n: number): number {

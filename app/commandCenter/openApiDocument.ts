@@ -177,6 +177,19 @@ export const openApiDocument = {
         responses: { '200': json(ref('Stats'), 'Figures'), '401': error('Not signed in') },
       },
     },
+    '/api/map/boundary': {
+      get: {
+        tags: ['board'],
+        summary: "The city's outline and districts (kecamatan) under the complaint map",
+        description: 'From the GeoJSON file named by `map.boundary` in city.json, checked at start.',
+        security: [{ session: [] }],
+        responses: {
+          '200': json(ref('CityBoundary'), 'Outline and districts'),
+          '401': error('Not signed in'),
+          '404': error('The city configures no boundary'),
+        },
+      },
+    },
     '/api/board/tv': {
       get: {
         tags: ['board'],
@@ -738,9 +751,37 @@ export const openApiDocument = {
           },
           map: {
             type: 'object',
-            required: ['bounds', 'points'],
+            required: ['bounds', 'base', 'points'],
             additionalProperties: false,
             properties: {
+              base: {
+                type: 'object',
+                description: 'What the city draws under the dots (city.json `map.boundary` and `map.tiles`)',
+                required: ['boundary', 'tiles'],
+                additionalProperties: false,
+                properties: {
+                  boundary: {
+                    ...nullable('string'),
+                    description: 'Where the outline is served, e.g. /api/map/boundary',
+                  },
+                  tiles: {
+                    oneOf: [
+                      {
+                        type: 'object',
+                        description: 'Web Mercator tiles of 256 px; the host is allowed in the CSP img-src',
+                        required: ['url', 'attribution', 'maxZoom'],
+                        additionalProperties: false,
+                        properties: {
+                          url: { type: 'string', description: 'A template with {z}, {x} and {y}' },
+                          attribution: { type: 'string' },
+                          maxZoom: { type: 'integer', minimum: 0, maximum: 22 },
+                        },
+                      },
+                      { type: 'null' },
+                    ],
+                  },
+                },
+              },
               bounds: {
                 oneOf: [
                   {
@@ -772,6 +813,44 @@ export const openApiDocument = {
                   },
                 },
               },
+            },
+          },
+        },
+      },
+      CityBoundary: {
+        type: 'object',
+        required: ['source', 'outline', 'districts'],
+        additionalProperties: false,
+        properties: {
+          source: { type: 'string', description: 'Where the outline comes from' },
+          outline: ref('Polygons'),
+          districts: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['name', 'polygons'],
+              additionalProperties: false,
+              properties: { name: { type: 'string' }, polygons: ref('Polygons') },
+            },
+          },
+        },
+      },
+      Polygons: {
+        type: 'array',
+        description: 'GeoJSON MultiPolygon coordinates: polygons of rings of [longitude, latitude]',
+        items: {
+          type: 'array',
+          items: {
+            type: 'array',
+            minItems: 4,
+            items: {
+              type: 'array',
+              prefixItems: [
+                { type: 'number', minimum: -180, maximum: 180 },
+                { type: 'number', minimum: -90, maximum: 90 },
+              ],
+              minItems: 2,
+              maxItems: 2,
             },
           },
         },

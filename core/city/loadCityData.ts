@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { readValidatedJson } from '../data/readValidatedJson.js';
 import { formatNop, parseNop } from '../domain/nop.js';
 import { calendarProblems } from './checkCalendar.js';
+import { readCityBoundary, type CityBoundary } from './readCityBoundary.js';
 
 const localized = z.object({ id: z.string().min(1), en: z.string().min(1) });
 /**
@@ -119,6 +120,21 @@ const departmentsFileSchema = z.object({
 
 const language = z.enum(['id', 'en']);
 
+/** What is wrong with a tile URL template, or null: http(s), with {z}, {x} and {y} and no other placeholder. */
+function tileUrlProblem(template: string): string | null {
+  const missing = ['{z}', '{x}', '{y}'].filter((p) => !template.includes(p));
+  if (missing.length > 0) return `must contain ${missing.join(', ')}, e.g. https://tile.example.org/{z}/{x}/{y}.png`;
+  const filled = template.replaceAll('{z}', '0').replaceAll('{x}', '0').replaceAll('{y}', '0');
+  if (/[{}]/.test(filled)) return 'may hold only {z}, {x} and {y} (one host: no {s} subdomains)';
+  try {
+    const url = new URL(filled);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an http or https URL';
+  } catch {
+    return 'is not a URL';
+  }
+  return null;
+}
+
 const cityFileSchema = z.object({
   name: z.string().min(1),
   /**
@@ -171,9 +187,10 @@ const cityFileSchema = z.object({
     .object({ showOfficerName: z.boolean() })
     .default({ showOfficerName: false })
     .describe('whether a citizen sees the name of the officer holding their case, or the role only'),
-  /** The area the Command Center's complaint map shows (WGS84 degrees); unset: the complaints' own extent. */
+  /** The Command Center's complaint map: its area and what it draws under the complaints. */
   map: z
     .object({
+      /** The area the map shows (WGS84 degrees); unset: the boundary's extent, else the complaints' own. */
       bounds: z
         .object({
           south: z.number().min(-90).max(90),
@@ -181,7 +198,25 @@ const cityFileSchema = z.object({
           north: z.number().min(-90).max(90),
           east: z.number().min(-180).max(180),
         })
-        .refine((b) => b.south < b.north && b.west < b.east, 'south must be below north and west left of east'),
+        .refine((b) => b.south < b.north && b.west < b.east, 'south must be below north and west left of east')
+        .optional(),
+      /** A GeoJSON file in this folder: the city's outline and its districts (kecamatan), read at start. */
+      boundary: z
+        .string()
+        .regex(/^[^/\\]+\.(geo)?json$/, 'must be the name of a .geojson file in the city data folder')
+        .optional(),
+      /** Slippy-map tiles (Web Mercator, 256 px) drawn under everything; their host is allowed in the page's CSP. */
+      tiles: z
+        .object({
+          url: z.string().superRefine((url, ctx) => {
+            const problem = tileUrlProblem(url);
+            if (problem) ctx.addIssue({ code: 'custom', message: problem });
+          }),
+          /** Shown under the map, as the tiles' licence asks (e.g. "© OpenStreetMap contributors"). */
+          attribution: z.string().min(1),
+          maxZoom: z.number().int().min(0).max(22).default(18),
+        })
+        .optional(),
     })
     .optional(),
   /**
@@ -237,6 +272,8 @@ export type CityProfile = z.infer<typeof cityFileSchema>;
 
 /** Everything city-specific, read from CITY_DATA_DIR and validated at start. */
 export interface CityData extends CityProfile {
+  /** The outline and districts of `map.boundary`, read at start; unset without one. */
+  mapBoundary?: CityBoundary | undefined;
   permitTypes: PermitTypeData[];
   departments: Array<{
     code: string;
@@ -308,6 +345,15 @@ export function loadCityData(dir: string): CityData {
     if (!owner) problems.push(`departments.json: no department handles complaints:${c.code}`);
     return { ...c, department: owner?.code ?? '' };
   });
+  const mapBoundary = profile.map?.boundary
+    ? readCityBoundary(dir, profile.map.boundary, (message) => new CityDataError(message))
+    : undefined;
+  const bounds = profile.map?.bounds;
+  if (mapBoundary && bounds) {
+    const e = mapBoundary.extent;
+    if (e.north < bounds.south || e.south > bounds.north || e.east < bounds.west || e.west > bounds.east)
+      problems.push(`city.json: map.boundary ${profile.map!.boundary} lies wholly outside map.bounds`);
+  }
   if (problems.length > 0)
     throw new CityDataError(`City data in ${dir} is inconsistent:\n  - ${problems.join('\n  - ')}`);
   return {
@@ -315,5 +361,6 @@ export function loadCityData(dir: string): CityData {
     departments: departments.map((d) => ({ ...d, name: d.name.id, names: d.name })),
     permitTypes,
     complaintCategories: categories,
+    mapBoundary,
   };
 }

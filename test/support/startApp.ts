@@ -115,7 +115,7 @@ export async function startApp(
 export function cityWithoutQuietHours(dir: string): string {
   const city = path.join(dir, 'city');
   mkdirSync(city, { recursive: true });
-  for (const file of ['departments.json', 'permit-types.json'])
+  for (const file of ['departments.json', 'permit-types.json', 'boundary.geojson'])
     copyFileSync(path.join('city/default', file), path.join(city, file));
   const profile = JSON.parse(readFileSync('city/default/city.json', 'utf8')) as {
     notifications: { quietHours: unknown; coalesceSeconds?: number };

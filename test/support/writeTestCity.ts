@@ -16,7 +16,7 @@ export function writeTestCity(fixturePath: string): string {
   // Status notices go at once unless the fixture says otherwise: their hold has tests of its own.
   const notifications = { ...(city.notifications as object), coalesceSeconds: 0 };
   writeFileSync(path.join(dir, 'city.json'), JSON.stringify({ ...city, notifications, ...overrides }, null, 2));
-  for (const file of ['departments.json', 'permit-types.json']) {
+  for (const file of ['departments.json', 'permit-types.json', 'boundary.geojson']) {
     copyFileSync(path.join(source, file), path.join(dir, file));
   }
   return dir;
