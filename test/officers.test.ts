@@ -266,6 +266,24 @@ describe('officers answer and act from the bot', () => {
       });
     });
 
+    it('refuses a move the lifecycle does not allow and names the next statuses in words, with buttons', async () => {
+      const before = await caseState(trackingNumber);
+      const answer = await inChat(CHAT.pupr, textUpdate(CHAT.pupr, `/status ${trackingNumber} selesai`));
+      const text = textOf(answer);
+      expect(text).toContain(`Perubahan status ${trackingNumber} itu tidak diperbolehkan.`);
+      expect(text).toContain('Status sekarang Menunggu verifikasi; berikutnya bisa:');
+      expect(text).toContain(`- Diverifikasi: /status ${trackingNumber} verifikasi`);
+      expect(text).toContain(`- Ditolak: /tolak ${trackingNumber} <alasan>`);
+      expect(text).toContain(`- Bukan kewenangan: /tolak ${trackingNumber} bukan <alasan>`);
+      // No lifecycle names leak into the officer's words.
+      expect(text).not.toMatch(/verified|rejected|not_authority|waiting/);
+      // A move that needs a reason has no button: only the one that does not.
+      expect(buttonsOf(answer)).toEqual([
+        { text: 'Diverifikasi', callback_data: `off.status:${trackingNumber}:verified` },
+      ]);
+      expect(await caseState(trackingNumber)).toEqual(before);
+    });
+
     it('sends /balas to the citizen by SMS, with the officer’s name and how to answer', async () => {
       const before = twilio.calls.length;
       const answer = await type(CHAT.pupr, `/balas ${trackingNumber} ${OFFICER_REPLY}`);
@@ -413,6 +431,10 @@ describe('officers answer and act from the bot', () => {
 
     it('shows a named complainant to the department officer with the phone masked', async () => {
       const timeline = textOf(await press(CHAT.pupr, `off.timeline:${trackingNumber}`));
+      // Who acted, in words: the citizen filed and answered, the officer did the rest.
+      expect(timeline).toMatch(/ Menunggu verifikasi \(warga\)\n/);
+      expect(timeline).toContain(`Selesai (petugas): ${DONE_NOTE}`);
+      expect(timeline).not.toMatch(/\((citizen|officer|system)\)/);
       expect(timeline).toContain(`HP ${maskPhone(digitsOf(CITIZEN))}`);
       expect(timeline).not.toContain(digitsOf(CITIZEN));
     });
@@ -476,7 +498,7 @@ describe('officers answer and act from the bot', () => {
         data: { name: 'Sari Ginting', role: 'supervisor', departmentCode: 'DISHUB', inviteCode: 'K7XM2PQR' },
       });
       expect(await type(CHAT.invited, '/daftar K7XM2PQR')).toContain(
-        'Terdaftar sebagai petugas Sari Ginting (supervisor).',
+        'Terdaftar sebagai petugas Sari Ginting (penyelia).',
       );
       expect(await prisma().officer.findUniqueOrThrow({ where: { id: invited.id } })).toMatchObject({
         channel: 'telegram',

@@ -2,17 +2,16 @@ import type { CityData } from '../city/loadCityData.js';
 import { CaseError } from '../cases/CaseError.js';
 import { changeCaseStatus } from '../cases/changeCaseStatus.js';
 import { recordFirstResponse } from '../cases/complaintService.js';
-import type { ChannelName, Line, Option, Reply } from '../conversation/types.js';
+import type { ChannelName, Lang, Line, Option, Reply } from '../conversation/types.js';
 import { formatDateTime } from '../domain/calendarDate.js';
 import { maskPhone } from '../domain/mask.js';
 import type { Officer, Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../log/createLogger.js';
 import { writeNotification } from '../notify/writeNotification.js';
-import { COMPLAINT_TRANSITIONS } from '../cases/complaintLifecycle.js';
-import { PERMIT_TRANSITIONS } from '../cases/permitLifecycle.js';
 import { recordCaseNote } from '../cases/recordCaseNote.js';
 import { canAct, canSee } from './authorize.js';
 import { findOfficerCase, openCases, searchCases, type OfficerCase } from './caseLookup.js';
+import { nextStatuses } from './nextStatuses.js';
 import { parseOfficerCommand, textAfter } from './parseOfficerCommand.js';
 import { storableText } from '../domain/storableText.js';
 import { preferredIdentity } from '../notify/preferredIdentity.js';
@@ -23,6 +22,8 @@ export interface OfficerDeps {
   city: CityData;
   logger: Logger;
   clock: () => Date;
+  /** The language of an officer who has not chosen one; unset, the city's. */
+  defaultLanguage?: Lang;
 }
 
 export interface OfficerOutcome {
@@ -65,6 +66,10 @@ const say = (lines: Line[], options?: Option[]): OfficerOutcome => ({
 });
 const line = (key: string, params?: Line['params']): Line => (params ? { key, params } : { key });
 
+/** The language the officer reads: their own, or the city's. */
+const languageOf = (deps: OfficerDeps, officer: Officer): Lang =>
+  officer.language ?? deps.defaultLanguage ?? deps.city.defaultLanguage;
+
 /** The departments an officer sees: their own, or all for the inspectorate and admins. */
 function visibleDepartments(officer: Officer): string[] | null {
   if (officer.role === 'inspectorate' || officer.role === 'admin') return null;
@@ -82,6 +87,14 @@ export async function handleOfficerMessage(
   text: string,
   choice?: string,
 ): Promise<OfficerOutcome> {
+  const outcome = await answer(deps, officer, text, choice);
+  // An officer's "1" by SMS is no command (officers have no dialogue to number choices in): there
+  // the lines carry the commands to type, and numbered buttons would only mislead.
+  if (officer.channel !== 'sms') return outcome;
+  return { ...outcome, replies: outcome.replies.map((r) => ({ lines: r.lines })) };
+}
+
+async function answer(deps: OfficerDeps, officer: Officer, text: string, choice?: string): Promise<OfficerOutcome> {
   const command = parseOfficerCommand(text, choice);
   if (!command || command.name === 'help') return say([line('officer.help')]);
   if (command.name === 'register') return say([line('officer.alreadyRegistered', { name: officer.name })]);
@@ -98,7 +111,7 @@ export async function handleOfficerMessage(
     );
     return say([line('officer.notYours', { trackingNumber: found.trackingNumber })]);
   }
-  if (command.name === 'timeline') return timeline(deps, found);
+  if (command.name === 'timeline') return timeline(deps, officer, found);
   if (!canAct(officer, found.departmentCode)) {
     deps.logger.warn(
       { officerId: officer.id, trackingNumber: found.trackingNumber, command: command.name },
@@ -140,17 +153,8 @@ export async function handleOfficerMessage(
     const refused = line(`officer.refused.${error.code}`, { trackingNumber: found.trackingNumber });
     if (error.code !== 'invalid_transition') return say([refused]);
     // Say what can come next, so the officer is not left guessing the lifecycle.
-    const next = (found.kind === 'permit' ? PERMIT_TRANSITIONS : COMPLAINT_TRANSITIONS)[
-      found.status as never
-    ] as readonly string[];
-    return say([
-      refused,
-      line('officer.nextStatuses', {
-        kind: found.kind,
-        status: found.status,
-        next: next.length > 0 ? next.join(', ') : '-',
-      }),
-    ]);
+    const next = nextStatuses(found);
+    return say([refused, ...next.lines], next.options);
   }
 }
 
@@ -164,7 +168,7 @@ async function queue(deps: OfficerDeps, officer: Officer): Promise<OfficerOutcom
     lines.push(
       line(hours >= 0 ? 'officer.queueItem' : 'officer.queueItemOverdue', {
         trackingNumber: c.trackingNumber,
-        title: c.title,
+        title: c.titles[languageOf(deps, officer)],
         status: c.status,
         kind: c.kind,
         hours: Math.abs(hours),
@@ -193,7 +197,12 @@ async function search(deps: OfficerDeps, officer: Officer, query: string): Promi
   return say([
     line('officer.searchTitle', { count: visible.length }),
     ...visible.map((c) =>
-      line('officer.searchItem', { trackingNumber: c.trackingNumber, title: c.title, kind: c.kind, status: c.status }),
+      line('officer.searchItem', {
+        trackingNumber: c.trackingNumber,
+        title: c.titles[languageOf(deps, officer)],
+        kind: c.kind,
+        status: c.status,
+      }),
     ),
   ]);
 }
@@ -208,7 +217,7 @@ async function claim(deps: OfficerDeps, officer: Officer, c: OfficerCase): Promi
     await recordCaseNote(tx, c, { type: 'officer', id: officer.id }, `Diambil oleh ${officer.name}`, now);
   });
   return say(
-    [line('officer.claimed', { trackingNumber: c.trackingNumber, title: c.title })],
+    [line('officer.claimed', { trackingNumber: c.trackingNumber, title: c.titles[languageOf(deps, officer)] })],
     [{ id: `off.timeline:${c.trackingNumber}`, label: line('officer.option.timeline') }],
   );
 }
@@ -276,7 +285,10 @@ async function move(
   to: string | undefined,
   note: string,
 ): Promise<OfficerOutcome> {
-  if (!to) return say([line('officer.statusHow')]);
+  if (!to) {
+    const next = nextStatuses(c);
+    return say([line('officer.statusHow'), ...next.lines], next.options);
+  }
   const changed = await changeCaseStatus(deps.prisma, deps.city, {
     trackingNumber: c.trackingNumber,
     to: to as never,
@@ -284,9 +296,14 @@ async function move(
     note: note || undefined,
     now: deps.clock(),
   });
+  // The buttons of the next steps, so a case is walked on without typing.
+  const { options } = nextStatuses({ ...c, status: changed.status });
   return {
     replies: [
-      { lines: [line('officer.moved', { trackingNumber: c.trackingNumber, kind: c.kind, status: changed.status })] },
+      {
+        lines: [line('officer.moved', { trackingNumber: c.trackingNumber, kind: c.kind, status: changed.status })],
+        ...(options.length > 0 ? { options } : {}),
+      },
     ],
     outbox: changed.outbox,
     changes: [changed],
@@ -327,7 +344,7 @@ function forwardExample(city: CityData, from: string): string {
   return (takes[0] ?? city.departments[0]!).code;
 }
 
-async function timeline(deps: OfficerDeps, c: OfficerCase): Promise<OfficerOutcome> {
+async function timeline(deps: OfficerDeps, officer: Officer, c: OfficerCase): Promise<OfficerOutcome> {
   const { prisma, city } = deps;
   const events =
     c.kind === 'permit'
@@ -340,11 +357,12 @@ async function timeline(deps: OfficerDeps, c: OfficerCase): Promise<OfficerOutco
   // An Open311 complaint's reporter is named on the complaint, not on a citizen.
   const name = c.reporter?.name ?? citizen?.fullName;
   const phone = c.reporter?.phone ?? citizen?.phone;
-  const at = (d: Date) => formatDateTime(d, 'id', city.timezone);
+  const lang = languageOf(deps, officer);
+  const at = (d: Date) => formatDateTime(d, lang, city.timezone);
   const lines = [
     line('officer.timelineHeader', {
       trackingNumber: c.trackingNumber,
-      title: c.title,
+      title: c.titles[lang],
       kind: c.kind,
       status: c.status,
       deadline: at(c.deadlineAt),
