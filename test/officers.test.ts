@@ -1,9 +1,17 @@
+import { rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskPhone } from '../core/domain/mask.js';
 import type { Officer } from '../core/generated/prisma/client.js';
 import { FakeTelegramApi, type TelegramApiCall } from './support/fakeTelegramApi.js';
 import { FakeTwilioApi, postSignedTwilio, type TwilioCall } from './support/fakeTwilio.js';
+import { nextLocalHour } from './support/runningClock.js';
 import { eventually, startApp, type TestApp } from './support/startApp.js';
+import { TEST_REDIS_URL } from './support/testRedis.js';
+import { wipeRedisPrefix } from './support/wipeRedisPrefix.js';
+import { writeTestCity } from './support/writeTestCity.js';
 
 // Officers answer and act from the bot, end to end: the whole app (PostgreSQL, Redis, BullMQ,
 // express), the real telegraf client long-polling a local fake of the Bot API for the officers,
@@ -180,10 +188,14 @@ describe('officers answer and act from the bot', () => {
   const eventsOf = async (tn: string) =>
     prisma().complaintEvent.findMany({ where: { complaint: { trackingNumber: tn } }, orderBy: { id: 'asc' } });
 
+  // The city's own SMS quiet hours (21:00-06:00 WIB): the clock stands at 10:00 WIB but where they are the subject.
+  const cityDir = writeTestCity('test/fixtures/city-quiet-hours.json');
+
   beforeAll(async () => {
     await Promise.all([api.start(), twilio.start()]);
     app = await startApp(
       {
+        CITY_DATA_DIR: cityDir,
         TELEGRAM_BOT_TOKEN: TOKEN,
         TELEGRAM_API_ROOT: api.baseUrl,
         TELEGRAM_RATE_PER_SECOND: '50',
@@ -208,8 +220,17 @@ describe('officers answer and act from the bot', () => {
     officers.inspectorate = await create('Hendra Lubis', 'inspectorate', 'INSPEKTORAT', CHAT.inspectorate);
   });
   afterAll(async () => {
+    const redis = app?.runtime.redis;
+    const prefix = app?.runtime.keyPrefix;
     await app?.stop();
     await Promise.all([api.stop(), twilio.stop()]);
+    rmSync(cityDir, { recursive: true, force: true });
+    // The notice held for the morning would wait in Redis until then.
+    if (redis && prefix) {
+      const cleaner = new Redis(TEST_REDIS_URL);
+      await wipeRedisPrefix(cleaner, prefix);
+      cleaner.disconnect();
+    }
   });
 
   describe('a street-light complaint filed by SMS, worked from Telegram to done', () => {
@@ -489,6 +510,54 @@ describe('officers answer and act from the bot', () => {
       expect(textOf(api.callsOf('sendMessage', CHAT.pupr))).toContain(
         `Balasan warga untuk ${anonymousTrackingNumber}: dekat warung kopi Pak Ucok`,
       );
+    });
+  });
+
+  describe('at night, in the SMS quiet hours', () => {
+    it("holds the status notice for the morning but sends the officer's /balas at once", async () => {
+      // 22:00 WIB ahead of the real clock, so the hold's end (06:00 WIB) is ahead of it too.
+      app.clock.now = nextLocalHour(new Date(Date.now() + 3_600_000), 22);
+      const address = digitsOf(ANONYMOUS_CITIZEN);
+      const queue = new Queue('outbox-sms', { connection: app.runtime.redis!, prefix: app.runtime.keyPrefix });
+      try {
+        const before = twilio.calls.length;
+        expect(await type(CHAT.pupr, `/status ${anonymousTrackingNumber} verifikasi`)).toContain(
+          `${anonymousTrackingNumber} sekarang: Diverifikasi.`,
+        );
+        const notice = await prisma().outboxMessage.findFirstOrThrow({
+          where: { address, kind: 'notification' },
+          orderBy: { seq: 'desc' },
+        });
+        expect(JSON.stringify(notice.replies)).toContain('notify.status');
+        // The notice waits for 06:00 as a delayed job, untried.
+        const job = await eventually(async () => {
+          const j = await queue.getJob(notice.id);
+          return j && (await j.getState()) === 'delayed' ? j : null;
+        });
+        expect(Date.now() + job.delay).toBeGreaterThanOrEqual(nextLocalHour(app.clock.now, 6).getTime());
+
+        // The officer's answer is the citizen's conversation: it goes now, past the held notice.
+        const said = 'Tim kami sudah di lokasi malam ini';
+        expect(await type(CHAT.pupr, `/balas ${anonymousTrackingNumber} ${said}`)).toBe(
+          `Pesan terkirim ke warga untuk ${anonymousTrackingNumber}.`,
+        );
+        await eventually(() =>
+          smsText(twilio.calls.slice(before).filter((c) => c.To === ANONYMOUS_CITIZEN)).includes(said),
+        );
+        expect(
+          await prisma().outboxMessage.findFirstOrThrow({ where: { address }, orderBy: { seq: 'desc' } }),
+        ).toMatchObject({ kind: 'reply', status: 'sent' });
+        await sleep(300);
+        const toCitizen = smsText(twilio.calls.slice(before).filter((c) => c.To === ANONYMOUS_CITIZEN));
+        expect(toCitizen).not.toContain('Diverifikasi');
+        expect(await prisma().outboxMessage.findUniqueOrThrow({ where: { id: notice.id } })).toMatchObject({
+          status: 'pending',
+          attempts: 0,
+        });
+      } finally {
+        await queue.close();
+        app.clock.now = WORKDAY_MORNING;
+      }
     });
   });
 

@@ -227,7 +227,7 @@ async function reply(deps: OfficerDeps, officer: Officer, c: OfficerCase, text: 
   if (!c.open) return say([line('officer.refused.invalid_transition', { trackingNumber: c.trackingNumber })]);
   const now = deps.clock();
   const changes: CaseClocksChanged[] = [];
-  const outbox = await deps.prisma.$transaction(async (tx) => {
+  const { rows: outbox, reached } = await deps.prisma.$transaction(async (tx) => {
     const citizen = await tx.citizen.findUniqueOrThrow({
       where: { id: c.citizenId },
       include: { identities: { orderBy: { lastSeenAt: 'desc' } } },
@@ -238,7 +238,10 @@ async function reply(deps: OfficerDeps, officer: Officer, c: OfficerCase, text: 
     const clocks = c.kind === 'complaint' && identity ? await recordFirstResponse(tx, c.id, now) : null;
     const resolve = clocks?.find((k) => k.clock === 'resolve');
     if (clocks && resolve) changes.push({ sla: resolve, clocks });
-    if (!identity) return [];
+    if (!identity) return { rows: [], reached: false };
+    // Every way to them opted out: the row is written and suppressed (the outbox shows it), and
+    // the officer hears it was not sent.
+    const reached = !identity.optedOutAt && !(identity.channel === 'sms' && citizen.smsOptOut);
     // What a citizen sees of the officer, name or role only, is the city's choice.
     const said = deps.city.privacy.showOfficerName
       ? line('officer.toCitizenNamed', { trackingNumber: c.trackingNumber, name: officer.name, text })
@@ -248,6 +251,8 @@ async function reply(deps: OfficerDeps, officer: Officer, c: OfficerCase, text: 
       address: identity.address,
       language: citizen.language,
       citizenId: citizen.id,
+      // The citizen's own conversation with the officer: it goes at once, even at night.
+      conversation: true,
       replies: [
         {
           lines: [said, line('officer.toCitizenHint')],
@@ -273,8 +278,10 @@ async function reply(deps: OfficerDeps, officer: Officer, c: OfficerCase, text: 
         },
       });
     }
-    return [row];
+    return { rows: [row], reached };
   });
+  if (!reached)
+    return { ...say([line('officer.replyNotSent', { trackingNumber: c.trackingNumber })]), outbox, changes };
   return { ...say([line('officer.replySent', { trackingNumber: c.trackingNumber })]), outbox, changes };
 }
 
