@@ -337,11 +337,14 @@ describe('officers answer and act from the bot', () => {
       });
     });
 
-    it('moves it to verified and in process with /status, and to done with /selesai; the citizen is told each by SMS', async () => {
+    it('moves it to verified with its button, in process with /status, and to done with /selesai; the citizen is told each by SMS', async () => {
       const before = twilio.calls.length;
-      expect(await type(CHAT.pupr, `/status ${trackingNumber} verifikasi`)).toContain(
-        `${trackingNumber} sekarang: Diverifikasi. Warga sudah diberi tahu.`,
-      );
+      // The first step with the button the refusal above offered; it offers the next one.
+      const verified = await press(CHAT.pupr, `off.status:${trackingNumber}:verified`);
+      expect(textOf(verified)).toBe(`${trackingNumber} sekarang: Diverifikasi. Warga sudah diberi tahu.`);
+      expect(buttonsOf(verified)).toEqual([
+        { text: 'Ditindaklanjuti', callback_data: `off.status:${trackingNumber}:in_process` },
+      ]);
       expect(await type(CHAT.pupr, `/status ${trackingNumber} proses`)).toContain(
         `${trackingNumber} sekarang: Ditindaklanjuti. Warga sudah diberi tahu.`,
       );
@@ -544,9 +547,11 @@ describe('officers answer and act from the bot', () => {
         await eventually(() =>
           smsText(twilio.calls.slice(before).filter((c) => c.To === ANONYMOUS_CITIZEN)).includes(said),
         );
-        expect(
-          await prisma().outboxMessage.findFirstOrThrow({ where: { address }, orderBy: { seq: 'desc' } }),
-        ).toMatchObject({ kind: 'reply', status: 'sent' });
+        const sent = await eventually(async () => {
+          const row = await prisma().outboxMessage.findFirstOrThrow({ where: { address }, orderBy: { seq: 'desc' } });
+          return row.status === 'sent' ? row : null;
+        });
+        expect(sent.kind).toBe('reply');
         await sleep(300);
         const toCitizen = smsText(twilio.calls.slice(before).filter((c) => c.To === ANONYMOUS_CITIZEN));
         expect(toCitizen).not.toContain('Diverifikasi');
