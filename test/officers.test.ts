@@ -29,6 +29,8 @@ const DATE = 1795838400;
 /** The citizen of the named complaint, and one who files anonymously. */
 const CITIZEN = '+6281355550001';
 const ANONYMOUS_CITIZEN = '+6281355550002';
+/** The citizen whose complaint is closed with one /selesai. */
+const WALK_CITIZEN = '+6281355550003';
 const digitsOf = (number: string) => number.replace(/\D/g, '');
 
 /** Telegram chats: each officer's private chat with the bot, and a stranger's. */
@@ -563,6 +565,40 @@ describe('officers answer and act from the bot', () => {
         await queue.close();
         app.clock.now = WORKDAY_MORNING;
       }
+    });
+  });
+
+  describe('a waiting complaint closed with one /selesai', () => {
+    it('walks it through verified and in process to done, each an event, the note with the last', async () => {
+      const tn = await fileLampComplaint(WALK_CITIZEN, false);
+      await eventually(() => textOf(api.callsOf('sendMessage', CHAT.pupr)).includes(tn));
+      await outboxDrained(String(CHAT.pupr));
+      const before = twilio.calls.length;
+      const answer = await type(CHAT.pupr, `/selesai ${tn} ${DONE_NOTE}`);
+      expect(answer).toBe(
+        [
+          `${tn} ditutup dalam 3 langkah, masing-masing tercatat:`,
+          '- Diverifikasi',
+          '- Ditindaklanjuti',
+          '- Selesai',
+          `${tn} sekarang: Selesai. Warga sudah diberi tahu.`,
+        ].join('\n'),
+      );
+      const byOfficer = (await eventsOf(tn)).filter((e) => e.actorType === 'officer');
+      expect(byOfficer.map((e) => [e.fromStatus, e.toStatus, e.note, e.actorId])).toEqual([
+        ['waiting', 'verified', null, officers.pupr.id],
+        ['verified', 'in_process', null, officers.pupr.id],
+        ['in_process', 'done', DONE_NOTE, officers.pupr.id],
+      ]);
+      const closed = await prisma().complaint.findUniqueOrThrow({ where: { trackingNumber: tn } });
+      expect(closed).toMatchObject({ status: 'done', closedAt: WORKDAY_MORNING });
+      expect(closed.verifiedAt).toEqual(WORKDAY_MORNING);
+      // The citizen hears of the end, with the note and the rating question.
+      await eventually(() => smsText(twilio.calls.slice(before)).includes(DONE_NOTE));
+      await outboxDrained(digitsOf(WALK_CITIZEN));
+      const told = smsText(twilio.calls.slice(before).filter((c) => c.To === WALK_CITIZEN));
+      expect(told).toContain(`Status ${tn} (${LAMP}): Selesai.`);
+      expect(told).toContain(`Beri nilai: balas NILAI ${tn}`);
     });
   });
 

@@ -1,6 +1,6 @@
 import type { CityData } from '../city/loadCityData.js';
 import { CaseError } from '../cases/CaseError.js';
-import { changeCaseStatus } from '../cases/changeCaseStatus.js';
+import { changeCaseStatus, changeCaseStatusIn, type StatusChanged } from '../cases/changeCaseStatus.js';
 import { recordFirstResponse } from '../cases/complaintService.js';
 import type { ChannelName, Lang, Line, Option, Reply } from '../conversation/types.js';
 import { formatDateTime } from '../domain/calendarDate.js';
@@ -9,9 +9,10 @@ import type { Officer, Prisma, PrismaClient } from '../generated/prisma/client.j
 import type { Logger } from '../log/createLogger.js';
 import { writeNotification } from '../notify/writeNotification.js';
 import { recordCaseNote } from '../cases/recordCaseNote.js';
-import { canAct, canSee } from './authorize.js';
+import { canAct, canSee, canWalkToDone } from './authorize.js';
 import { findOfficerCase, openCases, searchCases, type OfficerCase } from './caseLookup.js';
 import { nextStatuses } from './nextStatuses.js';
+import { walkToDone } from './walkToDone.js';
 import { parseOfficerCommand, textAfter } from './parseOfficerCommand.js';
 import { storableText } from '../domain/storableText.js';
 import { preferredIdentity } from '../notify/preferredIdentity.js';
@@ -134,7 +135,7 @@ async function answer(deps: OfficerDeps, officer: Officer, text: string, choice?
           textAfter(command.rest, 2),
         );
       case 'done':
-        return await move(deps, officer, found, 'done', textAfter(command.rest, 1));
+        return await finish(deps, officer, found, textAfter(command.rest, 1));
       case 'reject':
         return await move(
           deps,
@@ -314,6 +315,48 @@ async function move(
     ],
     outbox: changed.outbox,
     changes: [changed],
+  };
+}
+
+/**
+ * /selesai: a case closed in one step where its lifecycle has a way to done that needs no reason
+ * (a waiting complaint is verified, taken in process and done), each status its own event, all
+ * in one transaction. The note goes with the last step; the citizen is told each as usual.
+ */
+async function finish(deps: OfficerDeps, officer: Officer, c: OfficerCase, note: string): Promise<OfficerOutcome> {
+  const steps = walkToDone(c.kind, c.status);
+  if (!steps || steps.length === 1 || !canWalkToDone(officer, c.departmentCode))
+    return move(deps, officer, c, 'done', note);
+  const now = deps.clock();
+  const changed = await deps.prisma.$transaction(async (tx) => {
+    const made: StatusChanged[] = [];
+    for (const [i, to] of steps.entries()) {
+      made.push(
+        await changeCaseStatusIn(tx, deps.city, {
+          trackingNumber: c.trackingNumber,
+          to: to as never,
+          actor: { type: 'officer', id: officer.id },
+          note: i === steps.length - 1 ? note || undefined : undefined,
+          now,
+        }),
+      );
+    }
+    return made;
+  });
+  const last = changed.at(-1)!;
+  return {
+    replies: [
+      {
+        lines: [
+          line('officer.walked', { trackingNumber: c.trackingNumber, count: steps.length }),
+          ...steps.map((status) => line('officer.walkedStep', { kind: c.kind, status })),
+          line('officer.moved', { trackingNumber: c.trackingNumber, kind: c.kind, status: last.status }),
+        ],
+      },
+    ],
+    outbox: changed.flatMap((m) => m.outbox),
+    // The last change holds every clock as the walk left it.
+    changes: [last],
   };
 }
 
