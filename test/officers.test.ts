@@ -40,6 +40,7 @@ const CHAT = {
   inspectorate: 610_000_003,
   stranger: 610_000_004,
   invited: 610_000_005,
+  puprSecond: 610_000_006,
 } as const;
 
 const LAMP = 'Lampu jalan mati';
@@ -565,6 +566,71 @@ describe('officers answer and act from the bot', () => {
         await queue.close();
         app.clock.now = WORKDAY_MORNING;
       }
+    });
+  });
+
+  describe('a held case claimed by another officer of the department', () => {
+    const andi = 'Andi Nasution';
+    let second: Officer;
+    beforeAll(async () => {
+      second = await prisma().officer.create({
+        data: {
+          name: andi,
+          role: 'officer',
+          departmentCode: 'PUPR',
+          channel: 'telegram',
+          address: String(CHAT.puprSecond),
+        },
+      });
+      expect(textOf(await press(CHAT.pupr, `off.claim:${anonymousTrackingNumber}`))).toContain('sekarang Anda pegang.');
+    });
+
+    it('asks first, and changes nothing until confirmed', async () => {
+      const before = await caseState(anonymousTrackingNumber);
+      expect(before.assignedOfficerId).toBe(officers.pupr.id);
+      const asked = await inChat(CHAT.puprSecond, textUpdate(CHAT.puprSecond, `/ambil ${anonymousTrackingNumber}`));
+      expect(textOf(asked)).toBe(
+        `${anonymousTrackingNumber} ${LAMP} sedang dipegang Budi Santoso. Ambil alih? Tekan tombol atau ketik /ambil ${anonymousTrackingNumber} ya. Budi Santoso akan diberi tahu.`,
+      );
+      expect(buttonsOf(asked)).toEqual([
+        { text: `Ambil alih ${anonymousTrackingNumber}`, callback_data: `off.claim:${anonymousTrackingNumber}:ya` },
+        { text: 'Lihat riwayat', callback_data: `off.timeline:${anonymousTrackingNumber}` },
+      ]);
+      expect(await caseState(anonymousTrackingNumber)).toEqual(before);
+    });
+
+    it('takes it over on the confirming button, records it, and tells the previous holder', async () => {
+      const toBudi = api.callsOf('sendMessage', CHAT.pupr).length;
+      const taken = await press(CHAT.puprSecond, `off.claim:${anonymousTrackingNumber}:ya`);
+      expect(textOf(taken)).toBe(`${anonymousTrackingNumber} ${LAMP} sekarang Anda pegang.`);
+      expect((await caseState(anonymousTrackingNumber)).assignedOfficerId).toBe(second.id);
+      expect((await eventsOf(anonymousTrackingNumber)).at(-1)).toMatchObject({
+        actorType: 'officer',
+        actorId: second.id,
+        note: `Diambil alih dari Budi Santoso oleh ${andi}`,
+      });
+      await eventually(() => api.callsOf('sendMessage', CHAT.pupr).length > toBudi);
+      expect(textOf(api.callsOf('sendMessage', CHAT.pupr).slice(toBudi))).toBe(
+        `${anonymousTrackingNumber} ${LAMP} diambil alih oleh ${andi}. Kasus ini tidak lagi Anda pegang.`,
+      );
+    });
+
+    it('takes it back with the typed confirmation, and the officer who held it is told', async () => {
+      const toAndi = api.callsOf('sendMessage', CHAT.puprSecond).length;
+      expect(await type(CHAT.pupr, `/ambil ${anonymousTrackingNumber} ya`)).toBe(
+        `${anonymousTrackingNumber} ${LAMP} sekarang Anda pegang.`,
+      );
+      expect((await caseState(anonymousTrackingNumber)).assignedOfficerId).toBe(officers.pupr.id);
+      await eventually(() => api.callsOf('sendMessage', CHAT.puprSecond).length > toAndi);
+      expect(textOf(api.callsOf('sendMessage', CHAT.puprSecond).slice(toAndi))).toContain(
+        `diambil alih oleh Budi Santoso.`,
+      );
+      // Claiming one's own case again changes nothing.
+      const before = await caseState(anonymousTrackingNumber);
+      expect(await type(CHAT.pupr, `/ambil ${anonymousTrackingNumber}`)).toBe(
+        `${anonymousTrackingNumber} ${LAMP} sudah Anda pegang.`,
+      );
+      expect(await caseState(anonymousTrackingNumber)).toEqual(before);
     });
   });
 

@@ -60,6 +60,9 @@ const STATUS_WORDS: Record<string, string> = {
   not_authority: 'not_authority',
 };
 
+// "/ambil A12345678 ya": taking over a case another officer holds, confirmed.
+const CONFIRM_WORDS = new Set(['ya', 'yes']);
+
 const say = (lines: Line[], options?: Option[]): OfficerOutcome => ({
   replies: [options && options.length > 0 ? { lines, options } : { lines }],
   outbox: [],
@@ -123,7 +126,7 @@ async function answer(deps: OfficerDeps, officer: Officer, text: string, choice?
   try {
     switch (command.name) {
       case 'claim':
-        return await claim(deps, officer, found);
+        return await claim(deps, officer, found, CONFIRM_WORDS.has((command.args[1] ?? '').toLowerCase()));
       case 'reply':
         return await reply(deps, officer, found, textAfter(command.rest, 1));
       case 'status':
@@ -208,19 +211,77 @@ async function search(deps: OfficerDeps, officer: Officer, query: string): Promi
   ]);
 }
 
-async function claim(deps: OfficerDeps, officer: Officer, c: OfficerCase): Promise<OfficerOutcome> {
+/**
+ * /ambil: the case becomes the officer's. One held by another officer of the department is
+ * taken over only when confirmed ("/ambil <no> ya", or the button), and its holder is told.
+ */
+async function claim(deps: OfficerDeps, officer: Officer, c: OfficerCase, confirmed: boolean): Promise<OfficerOutcome> {
   if (!c.open) return say([line('officer.refused.invalid_transition', { trackingNumber: c.trackingNumber })]);
+  const title = c.titles[languageOf(deps, officer)];
+  const timelineButton = { id: `off.timeline:${c.trackingNumber}`, label: line('officer.option.timeline') };
+  if (c.holderId === officer.id)
+    return say([line('officer.alreadyHolding', { trackingNumber: c.trackingNumber, title })], [timelineButton]);
+  const takingOver = c.holderId !== null;
+  if (takingOver && !confirmed) {
+    return say(
+      [line('officer.claimAsk', { trackingNumber: c.trackingNumber, title, holder: c.holderName ?? '-' })],
+      [
+        {
+          id: `off.claim:${c.trackingNumber}:ya`,
+          label: line('officer.option.takeOver', { trackingNumber: c.trackingNumber }),
+        },
+        timelineButton,
+      ],
+    );
+  }
   const now = deps.clock();
-  await deps.prisma.$transaction(async (tx) => {
-    if (c.kind === 'permit')
-      await tx.permitApplication.update({ where: { id: c.id }, data: { assignedOfficerId: officer.id } });
-    else await tx.complaint.update({ where: { id: c.id }, data: { assignedOfficerId: officer.id } });
-    await recordCaseNote(tx, c, { type: 'officer', id: officer.id }, `Diambil oleh ${officer.name}`, now);
+  const outbox = await deps.prisma.$transaction(async (tx) => {
+    // Only from the holder the officer was shown: one who changed meanwhile is asked about again.
+    const where = { id: c.id, assignedOfficerId: c.holderId };
+    const data = { assignedOfficerId: officer.id };
+    const taken =
+      c.kind === 'permit'
+        ? await tx.permitApplication.updateMany({ where, data })
+        : await tx.complaint.updateMany({ where, data });
+    if (taken.count === 0) return null;
+    const note = takingOver
+      ? `Diambil alih dari ${c.holderName ?? '-'} oleh ${officer.name}`
+      : `Diambil oleh ${officer.name}`;
+    await recordCaseNote(tx, c, { type: 'officer', id: officer.id }, note, now);
+    const previous = takingOver ? await tx.officer.findUnique({ where: { id: c.holderId! } }) : null;
+    if (!previous?.active || !previous.channel || !previous.address) return [];
+    const lang = previous.language ?? deps.defaultLanguage ?? deps.city.defaultLanguage;
+    return [
+      await writeNotification(tx, {
+        channel: previous.channel,
+        address: previous.address,
+        language: lang,
+        officerId: previous.id,
+        replies: [
+          {
+            lines: [
+              line('officer.takenOver', {
+                trackingNumber: c.trackingNumber,
+                title: c.titles[lang],
+                name: officer.name,
+              }),
+            ],
+            options: [timelineButton],
+          },
+        ],
+      }),
+    ];
   });
-  return say(
-    [line('officer.claimed', { trackingNumber: c.trackingNumber, title: c.titles[languageOf(deps, officer)] })],
-    [{ id: `off.timeline:${c.trackingNumber}`, label: line('officer.option.timeline') }],
-  );
+  if (!outbox) {
+    const fresh = await findOfficerCase(deps.prisma, deps.city, c.trackingNumber);
+    return fresh
+      ? claim(deps, officer, fresh, false)
+      : say([line('officer.notFound', { trackingNumber: c.trackingNumber })]);
+  }
+  return {
+    ...say([line('officer.claimed', { trackingNumber: c.trackingNumber, title })], [timelineButton]),
+    outbox,
+  };
 }
 
 async function reply(deps: OfficerDeps, officer: Officer, c: OfficerCase, text: string): Promise<OfficerOutcome> {
