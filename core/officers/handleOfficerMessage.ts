@@ -250,7 +250,7 @@ async function claim(deps: OfficerDeps, officer: Officer, c: OfficerCase, confir
     await recordCaseNote(tx, c, { type: 'officer', id: officer.id }, note, now);
     const previous = takingOver ? await tx.officer.findUnique({ where: { id: c.holderId! } }) : null;
     if (!previous?.active || !previous.channel || !previous.address) return [];
-    const lang = previous.language ?? deps.defaultLanguage ?? deps.city.defaultLanguage;
+    const lang = languageOf(deps, previous);
     return [
       await writeNotification(tx, {
         channel: previous.channel,
