@@ -41,6 +41,7 @@ const CHAT = {
   stranger: 610_000_004,
   invited: 610_000_005,
   puprSecond: 610_000_006,
+  englishInspectorate: 610_000_007,
 } as const;
 
 const LAMP = 'Lampu jalan mati';
@@ -631,6 +632,27 @@ describe('officers answer and act from the bot', () => {
         `${anonymousTrackingNumber} ${LAMP} sudah Anda pegang.`,
       );
       expect(await caseState(anonymousTrackingNumber)).toEqual(before);
+    });
+  });
+
+  describe('an officer who reads English', () => {
+    it('reads statuses, actors, the title and dates in English', async () => {
+      await prisma().officer.create({
+        data: {
+          name: 'Maya Tan',
+          role: 'inspectorate',
+          departmentCode: 'INSPEKTORAT',
+          channel: 'telegram',
+          address: String(CHAT.englishInspectorate),
+          language: 'en',
+        },
+      });
+      const timeline = await type(CHAT.englishInspectorate, `/timeline ${anonymousTrackingNumber}`);
+      expect(timeline).toContain(`${anonymousTrackingNumber} Street light out: Verified, due `);
+      expect(timeline).toContain('Reporter: hidden.');
+      expect(timeline).toMatch(/ Awaiting verification \(citizen\)\n/);
+      expect(timeline).toMatch(/ Verified \(officer\)/);
+      expect(timeline).not.toMatch(/Diverifikasi|Menunggu|\((warga|petugas)\)/);
     });
   });
 
