@@ -8,6 +8,7 @@ import { boot, type Core } from '../core/boot.js';
 import { loadConfig, SETTING_NAMES } from '../core/config/loadConfig.js';
 import type { InboundEvent } from '../core/conversation/types.js';
 import { handleInbound, type InboundOutcome } from '../core/inbox/handleInbound.js';
+import { findOfficerByHandle } from '../core/officers/findOfficerByHandle.js';
 import { captureLogger } from './support/silentLogger.js';
 import { createTestDatabase, type TestDatabase } from './support/testDatabase.js';
 
@@ -202,4 +203,98 @@ describe('npm run officer: adding an officer and the invitation code', () => {
     },
     TIMEOUT,
   );
+
+  describe('phones, emails and duplicates', () => {
+    const INA = ['add', '--name', 'Ina Purba', '--role', 'officer', '--department', 'DLH'];
+
+    it(
+      'stores a phone typed with dashes, and an SMS address typed with spaces, as sign-in by phone matches them',
+      async () => {
+        const run = await officerCli([
+          ...INA,
+          '--phone',
+          '0812-3456-7890',
+          '--channel',
+          'sms',
+          '--address',
+          '+62 812 3456 7890',
+          '--email',
+          'ina.purba@kota.go.id',
+        ]);
+        expect(run.stderr).toBe('');
+        expect(run.code).toBe(0);
+        const stored = await core.db.prisma.officer.findFirstOrThrow({ where: { name: 'Ina Purba' } });
+        expect(stored).toMatchObject({ phone: '6281234567890', channel: 'sms', address: '6281234567890' });
+        expect(stored.email).toBe('ina.purba@kota.go.id');
+        // Sign-in finds her by her phone however she types it.
+        for (const handle of ['0812-3456-7890', '+62 812 3456 7890', '6281234567890']) {
+          expect((await findOfficerByHandle(core.db.prisma, handle))?.id).toBe(stored.id);
+        }
+      },
+      TIMEOUT,
+    );
+
+    it.each([
+      { label: 'the same phone, typed otherwise', args: ['--phone', '62 812 3456 7890'], what: 'phone *********7890' },
+      {
+        label: 'the same chat account',
+        args: ['--channel', 'telegram', '--address', OFFICER_CHAT],
+        what: 'telegram account *****0001',
+      },
+      { label: 'the same email in capitals', args: ['--email', 'Ina.Purba@Kota.go.id'], what: 'email' },
+    ])(
+      'refuses a second officer with $label: exit code 1, nothing added',
+      async ({ args, what }) => {
+        const before = await core.db.prisma.officer.count();
+        const run = await officerCli([
+          'add',
+          '--name',
+          'Ina Purba Dua',
+          '--role',
+          'officer',
+          '--department',
+          'DLH',
+          ...args,
+        ]);
+        expect(run.code).toBe(1);
+        expect(run.stderr).toContain(`An officer with this ${what} exists already: `);
+        expect(run.stderr).toContain('Nothing was added');
+        expect(run.stdout).toBe('');
+        expect(await core.db.prisma.officer.count()).toBe(before);
+      },
+      TIMEOUT,
+    );
+
+    it.each([
+      {
+        label: 'an email without a domain',
+        args: ['--email', 'ina@'],
+        problem: '--email ina@ is not an email address',
+      },
+      {
+        label: 'a phone of letters',
+        args: ['--phone', 'nomor saya'],
+        problem: '--phone nomor saya is not a phone number',
+      },
+    ])(
+      'refuses $label: exit code 2, nothing added',
+      async ({ args, problem }) => {
+        const before = await core.db.prisma.officer.count();
+        const run = await officerCli([
+          'add',
+          '--name',
+          'Salah Ketik',
+          '--role',
+          'officer',
+          '--department',
+          'DLH',
+          ...args,
+        ]);
+        expect(run.code).toBe(2);
+        expect(run.stderr).toContain(problem);
+        expect(await core.db.prisma.officer.count()).toBe(before);
+      },
+      TIMEOUT,
+    );
+  });
 });

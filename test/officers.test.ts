@@ -1,9 +1,17 @@
+import { rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskPhone } from '../core/domain/mask.js';
 import type { Officer } from '../core/generated/prisma/client.js';
 import { FakeTelegramApi, type TelegramApiCall } from './support/fakeTelegramApi.js';
 import { FakeTwilioApi, postSignedTwilio, type TwilioCall } from './support/fakeTwilio.js';
+import { nextLocalHour } from './support/runningClock.js';
 import { eventually, startApp, type TestApp } from './support/startApp.js';
+import { TEST_REDIS_URL } from './support/testRedis.js';
+import { wipeRedisPrefix } from './support/wipeRedisPrefix.js';
+import { writeTestCity } from './support/writeTestCity.js';
 
 // Officers answer and act from the bot, end to end: the whole app (PostgreSQL, Redis, BullMQ,
 // express), the real telegraf client long-polling a local fake of the Bot API for the officers,
@@ -21,6 +29,8 @@ const DATE = 1795838400;
 /** The citizen of the named complaint, and one who files anonymously. */
 const CITIZEN = '+6281355550001';
 const ANONYMOUS_CITIZEN = '+6281355550002';
+/** The citizen whose complaint is closed with one /selesai. */
+const WALK_CITIZEN = '+6281355550003';
 const digitsOf = (number: string) => number.replace(/\D/g, '');
 
 /** Telegram chats: each officer's private chat with the bot, and a stranger's. */
@@ -30,6 +40,8 @@ const CHAT = {
   inspectorate: 610_000_003,
   stranger: 610_000_004,
   invited: 610_000_005,
+  puprSecond: 610_000_006,
+  englishInspectorate: 610_000_007,
 } as const;
 
 const LAMP = 'Lampu jalan mati';
@@ -180,10 +192,14 @@ describe('officers answer and act from the bot', () => {
   const eventsOf = async (tn: string) =>
     prisma().complaintEvent.findMany({ where: { complaint: { trackingNumber: tn } }, orderBy: { id: 'asc' } });
 
+  // The city's own SMS quiet hours (21:00-06:00 WIB): the clock stands at 10:00 WIB but where they are the subject.
+  const cityDir = writeTestCity('test/fixtures/city-quiet-hours.json');
+
   beforeAll(async () => {
     await Promise.all([api.start(), twilio.start()]);
     app = await startApp(
       {
+        CITY_DATA_DIR: cityDir,
         TELEGRAM_BOT_TOKEN: TOKEN,
         TELEGRAM_API_ROOT: api.baseUrl,
         TELEGRAM_RATE_PER_SECOND: '50',
@@ -208,8 +224,17 @@ describe('officers answer and act from the bot', () => {
     officers.inspectorate = await create('Hendra Lubis', 'inspectorate', 'INSPEKTORAT', CHAT.inspectorate);
   });
   afterAll(async () => {
+    const redis = app?.runtime.redis;
+    const prefix = app?.runtime.keyPrefix;
     await app?.stop();
     await Promise.all([api.stop(), twilio.stop()]);
+    rmSync(cityDir, { recursive: true, force: true });
+    // The notice held for the morning would wait in Redis until then.
+    if (redis && prefix) {
+      const cleaner = new Redis(TEST_REDIS_URL);
+      await wipeRedisPrefix(cleaner, prefix);
+      cleaner.disconnect();
+    }
   });
 
   describe('a street-light complaint filed by SMS, worked from Telegram to done', () => {
@@ -266,6 +291,24 @@ describe('officers answer and act from the bot', () => {
       });
     });
 
+    it('refuses a move the lifecycle does not allow and names the next statuses in words, with buttons', async () => {
+      const before = await caseState(trackingNumber);
+      const answer = await inChat(CHAT.pupr, textUpdate(CHAT.pupr, `/status ${trackingNumber} selesai`));
+      const text = textOf(answer);
+      expect(text).toContain(`Perubahan status ${trackingNumber} itu tidak diperbolehkan.`);
+      expect(text).toContain('Status sekarang Menunggu verifikasi; berikutnya bisa:');
+      expect(text).toContain(`- Diverifikasi: /status ${trackingNumber} verifikasi`);
+      expect(text).toContain(`- Ditolak: /tolak ${trackingNumber} <alasan>`);
+      expect(text).toContain(`- Bukan kewenangan: /tolak ${trackingNumber} bukan <alasan>`);
+      // No lifecycle names leak into the officer's words.
+      expect(text).not.toMatch(/verified|rejected|not_authority|waiting/);
+      // A move that needs a reason has no button: only the one that does not.
+      expect(buttonsOf(answer)).toEqual([
+        { text: 'Diverifikasi', callback_data: `off.status:${trackingNumber}:verified` },
+      ]);
+      expect(await caseState(trackingNumber)).toEqual(before);
+    });
+
     it('sends /balas to the citizen by SMS, with the officer’s name and how to answer', async () => {
       const before = twilio.calls.length;
       const answer = await type(CHAT.pupr, `/balas ${trackingNumber} ${OFFICER_REPLY}`);
@@ -298,11 +341,14 @@ describe('officers answer and act from the bot', () => {
       });
     });
 
-    it('moves it to verified and in process with /status, and to done with /selesai; the citizen is told each by SMS', async () => {
+    it('moves it to verified with its button, in process with /status, and to done with /selesai; the citizen is told each by SMS', async () => {
       const before = twilio.calls.length;
-      expect(await type(CHAT.pupr, `/status ${trackingNumber} verifikasi`)).toContain(
-        `${trackingNumber} sekarang: Diverifikasi. Warga sudah diberi tahu.`,
-      );
+      // The first step with the button the refusal above offered; it offers the next one.
+      const verified = await press(CHAT.pupr, `off.status:${trackingNumber}:verified`);
+      expect(textOf(verified)).toBe(`${trackingNumber} sekarang: Diverifikasi. Warga sudah diberi tahu.`);
+      expect(buttonsOf(verified)).toEqual([
+        { text: 'Ditindaklanjuti', callback_data: `off.status:${trackingNumber}:in_process` },
+      ]);
       expect(await type(CHAT.pupr, `/status ${trackingNumber} proses`)).toContain(
         `${trackingNumber} sekarang: Ditindaklanjuti. Warga sudah diberi tahu.`,
       );
@@ -413,6 +459,10 @@ describe('officers answer and act from the bot', () => {
 
     it('shows a named complainant to the department officer with the phone masked', async () => {
       const timeline = textOf(await press(CHAT.pupr, `off.timeline:${trackingNumber}`));
+      // Who acted, in words: the citizen filed and answered, the officer did the rest.
+      expect(timeline).toMatch(/ Menunggu verifikasi \(warga\)\n/);
+      expect(timeline).toContain(`Selesai (petugas): ${DONE_NOTE}`);
+      expect(timeline).not.toMatch(/\((citizen|officer|system)\)/);
       expect(timeline).toContain(`HP ${maskPhone(digitsOf(CITIZEN))}`);
       expect(timeline).not.toContain(digitsOf(CITIZEN));
     });
@@ -470,13 +520,183 @@ describe('officers answer and act from the bot', () => {
     });
   });
 
+  describe('at night, in the SMS quiet hours', () => {
+    it("holds the status notice for the morning but sends the officer's /balas at once", async () => {
+      // 22:00 WIB ahead of the real clock, so the hold's end (06:00 WIB) is ahead of it too.
+      app.clock.now = nextLocalHour(new Date(Date.now() + 3_600_000), 22);
+      const address = digitsOf(ANONYMOUS_CITIZEN);
+      const queue = new Queue('outbox-sms', { connection: app.runtime.redis!, prefix: app.runtime.keyPrefix });
+      try {
+        const before = twilio.calls.length;
+        expect(await type(CHAT.pupr, `/status ${anonymousTrackingNumber} verifikasi`)).toContain(
+          `${anonymousTrackingNumber} sekarang: Diverifikasi.`,
+        );
+        const notice = await prisma().outboxMessage.findFirstOrThrow({
+          where: { address, kind: 'notification' },
+          orderBy: { seq: 'desc' },
+        });
+        expect(JSON.stringify(notice.replies)).toContain('notify.status');
+        // The notice waits for 06:00 as a delayed job, untried.
+        const job = await eventually(async () => {
+          const j = await queue.getJob(notice.id);
+          return j && (await j.getState()) === 'delayed' ? j : null;
+        });
+        expect(Date.now() + job.delay).toBeGreaterThanOrEqual(nextLocalHour(app.clock.now, 6).getTime());
+
+        // The officer's answer is the citizen's conversation: it goes now, past the held notice.
+        const said = 'Tim kami sudah di lokasi malam ini';
+        expect(await type(CHAT.pupr, `/balas ${anonymousTrackingNumber} ${said}`)).toBe(
+          `Pesan terkirim ke warga untuk ${anonymousTrackingNumber}.`,
+        );
+        await eventually(() =>
+          smsText(twilio.calls.slice(before).filter((c) => c.To === ANONYMOUS_CITIZEN)).includes(said),
+        );
+        const sent = await eventually(async () => {
+          const row = await prisma().outboxMessage.findFirstOrThrow({ where: { address }, orderBy: { seq: 'desc' } });
+          return row.status === 'sent' ? row : null;
+        });
+        expect(sent.kind).toBe('reply');
+        await sleep(300);
+        const toCitizen = smsText(twilio.calls.slice(before).filter((c) => c.To === ANONYMOUS_CITIZEN));
+        expect(toCitizen).not.toContain('Diverifikasi');
+        expect(await prisma().outboxMessage.findUniqueOrThrow({ where: { id: notice.id } })).toMatchObject({
+          status: 'pending',
+          attempts: 0,
+        });
+      } finally {
+        await queue.close();
+        app.clock.now = WORKDAY_MORNING;
+      }
+    });
+  });
+
+  describe('a held case claimed by another officer of the department', () => {
+    const andi = 'Andi Nasution';
+    let second: Officer;
+    beforeAll(async () => {
+      second = await prisma().officer.create({
+        data: {
+          name: andi,
+          role: 'officer',
+          departmentCode: 'PUPR',
+          channel: 'telegram',
+          address: String(CHAT.puprSecond),
+        },
+      });
+      expect(textOf(await press(CHAT.pupr, `off.claim:${anonymousTrackingNumber}`))).toContain('sekarang Anda pegang.');
+    });
+
+    it('asks first, and changes nothing until confirmed', async () => {
+      const before = await caseState(anonymousTrackingNumber);
+      expect(before.assignedOfficerId).toBe(officers.pupr.id);
+      const asked = await inChat(CHAT.puprSecond, textUpdate(CHAT.puprSecond, `/ambil ${anonymousTrackingNumber}`));
+      expect(textOf(asked)).toBe(
+        `${anonymousTrackingNumber} ${LAMP} sedang dipegang Budi Santoso. Ambil alih? Tekan tombol atau ketik /ambil ${anonymousTrackingNumber} ya. Budi Santoso akan diberi tahu.`,
+      );
+      expect(buttonsOf(asked)).toEqual([
+        { text: `Ambil alih ${anonymousTrackingNumber}`, callback_data: `off.claim:${anonymousTrackingNumber}:ya` },
+        { text: 'Lihat riwayat', callback_data: `off.timeline:${anonymousTrackingNumber}` },
+      ]);
+      expect(await caseState(anonymousTrackingNumber)).toEqual(before);
+    });
+
+    it('takes it over on the confirming button, records it, and tells the previous holder', async () => {
+      const toBudi = api.callsOf('sendMessage', CHAT.pupr).length;
+      const taken = await press(CHAT.puprSecond, `off.claim:${anonymousTrackingNumber}:ya`);
+      expect(textOf(taken)).toBe(`${anonymousTrackingNumber} ${LAMP} sekarang Anda pegang.`);
+      expect((await caseState(anonymousTrackingNumber)).assignedOfficerId).toBe(second.id);
+      expect((await eventsOf(anonymousTrackingNumber)).at(-1)).toMatchObject({
+        actorType: 'officer',
+        actorId: second.id,
+        note: `Diambil alih dari Budi Santoso oleh ${andi}`,
+      });
+      await eventually(() => api.callsOf('sendMessage', CHAT.pupr).length > toBudi);
+      expect(textOf(api.callsOf('sendMessage', CHAT.pupr).slice(toBudi))).toBe(
+        `${anonymousTrackingNumber} ${LAMP} diambil alih oleh ${andi}. Kasus ini tidak lagi Anda pegang.`,
+      );
+    });
+
+    it('takes it back with the typed confirmation, and the officer who held it is told', async () => {
+      const toAndi = api.callsOf('sendMessage', CHAT.puprSecond).length;
+      expect(await type(CHAT.pupr, `/ambil ${anonymousTrackingNumber} ya`)).toBe(
+        `${anonymousTrackingNumber} ${LAMP} sekarang Anda pegang.`,
+      );
+      expect((await caseState(anonymousTrackingNumber)).assignedOfficerId).toBe(officers.pupr.id);
+      await eventually(() => api.callsOf('sendMessage', CHAT.puprSecond).length > toAndi);
+      expect(textOf(api.callsOf('sendMessage', CHAT.puprSecond).slice(toAndi))).toContain(
+        `diambil alih oleh Budi Santoso.`,
+      );
+      // Claiming one's own case again changes nothing.
+      const before = await caseState(anonymousTrackingNumber);
+      expect(await type(CHAT.pupr, `/ambil ${anonymousTrackingNumber}`)).toBe(
+        `${anonymousTrackingNumber} ${LAMP} sudah Anda pegang.`,
+      );
+      expect(await caseState(anonymousTrackingNumber)).toEqual(before);
+    });
+  });
+
+  describe('an officer who reads English', () => {
+    it('reads statuses, actors, the title and dates in English', async () => {
+      await prisma().officer.create({
+        data: {
+          name: 'Maya Tan',
+          role: 'inspectorate',
+          departmentCode: 'INSPEKTORAT',
+          channel: 'telegram',
+          address: String(CHAT.englishInspectorate),
+          language: 'en',
+        },
+      });
+      const timeline = await type(CHAT.englishInspectorate, `/timeline ${anonymousTrackingNumber}`);
+      expect(timeline).toContain(`${anonymousTrackingNumber} Street light out: Verified, due `);
+      expect(timeline).toContain('Reporter: hidden.');
+      expect(timeline).toMatch(/ Awaiting verification \(citizen\)\n/);
+      expect(timeline).toMatch(/ Verified \(officer\)/);
+      expect(timeline).not.toMatch(/Diverifikasi|Menunggu|\((warga|petugas)\)/);
+    });
+  });
+
+  describe('a waiting complaint closed with one /selesai', () => {
+    it('walks it through verified and in process to done, each an event, the note with the last', async () => {
+      const tn = await fileLampComplaint(WALK_CITIZEN, false);
+      await eventually(() => textOf(api.callsOf('sendMessage', CHAT.pupr)).includes(tn));
+      await outboxDrained(String(CHAT.pupr));
+      const before = twilio.calls.length;
+      const answer = await type(CHAT.pupr, `/selesai ${tn} ${DONE_NOTE}`);
+      expect(answer).toBe(
+        [
+          `${tn} ditutup dalam 3 langkah, masing-masing tercatat:`,
+          '- Diverifikasi',
+          '- Ditindaklanjuti',
+          '- Selesai',
+          `${tn} sekarang: Selesai. Warga sudah diberi tahu.`,
+        ].join('\n'),
+      );
+      const byOfficer = (await eventsOf(tn)).filter((e) => e.actorType === 'officer');
+      expect(byOfficer.map((e) => [e.fromStatus, e.toStatus, e.note, e.actorId])).toEqual([
+        ['waiting', 'verified', null, officers.pupr.id],
+        ['verified', 'in_process', null, officers.pupr.id],
+        ['in_process', 'done', DONE_NOTE, officers.pupr.id],
+      ]);
+      const closed = await prisma().complaint.findUniqueOrThrow({ where: { trackingNumber: tn } });
+      expect(closed).toMatchObject({ status: 'done', closedAt: WORKDAY_MORNING });
+      expect(closed.verifiedAt).toEqual(WORKDAY_MORNING);
+      // The citizen hears of the end, with the note and the rating question.
+      await eventually(() => smsText(twilio.calls.slice(before)).includes(DONE_NOTE));
+      await outboxDrained(digitsOf(WALK_CITIZEN));
+      const told = smsText(twilio.calls.slice(before).filter((c) => c.To === WALK_CITIZEN));
+      expect(told).toContain(`Status ${tn} (${LAMP}): Selesai.`);
+      expect(told).toContain(`Beri nilai: balas NILAI ${tn}`);
+    });
+  });
+
   describe('an invited officer links their chat', () => {
     it('with /daftar and the invitation code, once', async () => {
       const invited = await prisma().officer.create({
         data: { name: 'Sari Ginting', role: 'supervisor', departmentCode: 'DISHUB', inviteCode: 'K7XM2PQR' },
       });
       expect(await type(CHAT.invited, '/daftar K7XM2PQR')).toContain(
-        'Terdaftar sebagai petugas Sari Ginting (supervisor).',
+        'Terdaftar sebagai petugas Sari Ginting (penyelia).',
       );
       expect(await prisma().officer.findUniqueOrThrow({ where: { id: invited.id } })).toMatchObject({
         channel: 'telegram',

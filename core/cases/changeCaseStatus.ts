@@ -45,38 +45,41 @@ export async function changeCaseStatus(
   city: CityData,
   change: StatusChange,
 ): Promise<StatusChanged> {
+  return prisma.$transaction((tx) => changeCaseStatusIn(tx, city, change));
+}
+
+/** changeCaseStatus in the caller's transaction: several moves of one case made as one (an officer's /selesai). */
+export async function changeCaseStatusIn(tx: Tx, city: CityData, change: StatusChange): Promise<StatusChanged> {
   const parsed = parseTrackingNumber(change.trackingNumber);
   if (!parsed.ok || parsed.kind === null)
     throw new CaseError('not_found', `not a tracking number: ${change.trackingNumber}`);
   const trackingNumber = parsed.trackingNumber;
   // Status notices wait a little for the officer's next step, to go as one message.
   const hold = { now: change.now, ms: city.notifications.coalesceSeconds * 1000 };
-  return prisma.$transaction(async (tx) => {
-    const move = { ...change, trackingNumber };
-    const moved = parsed.kind === 'permit' ? await movePermit(tx, city, move) : await moveComplaint(tx, city, move);
-    const outbox = await notifyStatusChange(
-      tx,
-      {
-        kind: moved.sla.kind,
-        trackingNumber,
-        title: moved.title,
-        status: moved.status,
-        citizenId: moved.citizenId,
-        note: change.note?.trim() || null,
-        email: moved.email,
-        phone: moved.phone,
-      },
-      hold,
-    );
-    return {
+  const move = { ...change, trackingNumber };
+  const moved = parsed.kind === 'permit' ? await movePermit(tx, city, move) : await moveComplaint(tx, city, move);
+  const outbox = await notifyStatusChange(
+    tx,
+    {
       kind: moved.sla.kind,
       trackingNumber,
+      title: moved.title,
       status: moved.status,
-      outbox,
-      sla: moved.sla,
-      clocks: moved.clocks ?? [moved.sla],
-    };
-  });
+      citizenId: moved.citizenId,
+      note: change.note?.trim() || null,
+      email: moved.email,
+      phone: moved.phone,
+    },
+    hold,
+  );
+  return {
+    kind: moved.sla.kind,
+    trackingNumber,
+    status: moved.status,
+    outbox,
+    sla: moved.sla,
+    clocks: moved.clocks ?? [moved.sla],
+  };
 }
 
 /** A case after its move, as the notice and the SLA clock need it. */

@@ -10,6 +10,11 @@ export interface Notification {
   officerId?: string | null;
   /** Urgent notifications go out by SMS even in quiet hours. */
   urgent?: boolean;
+  /**
+   * Part of a conversation the citizen is having (an officer's answer to them), not a notice: it
+   * is stored as a reply, which quiet hours never hold.
+   */
+  conversation?: boolean;
   /** Not sent before this moment (a status notice waiting for changes to gather). */
   notBefore?: Date | undefined;
 }
@@ -25,7 +30,7 @@ export async function writeNotification(
       address: n.address,
       language: n.language,
       replies: n.replies as unknown as Prisma.InputJsonValue,
-      kind: 'notification',
+      kind: n.conversation ? 'reply' : 'notification',
       urgent: n.urgent ?? false,
       citizenId: n.citizenId ?? null,
       officerId: n.officerId ?? null,

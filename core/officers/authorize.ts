@@ -16,3 +16,11 @@ export function canSee(officer: OfficerIdentity, caseDepartment: string): boolea
 export function canAct(officer: OfficerIdentity, caseDepartment: string): boolean {
   return (officer.role === 'officer' || officer.role === 'supervisor') && officer.departmentCode === caseDepartment;
 }
+
+/**
+ * Who may close a case in one step (/selesai), each status on the way recorded as its own event:
+ * those who may make every one of those steps by hand, the department's officers and supervisors.
+ */
+export function canWalkToDone(officer: OfficerIdentity, caseDepartment: string): boolean {
+  return canAct(officer, caseDepartment);
+}

@@ -1,18 +1,18 @@
 import type { CityData } from '../city/loadCityData.js';
 import { CaseError } from '../cases/CaseError.js';
-import { changeCaseStatus } from '../cases/changeCaseStatus.js';
+import { changeCaseStatus, changeCaseStatusIn, type StatusChanged } from '../cases/changeCaseStatus.js';
 import { recordFirstResponse } from '../cases/complaintService.js';
-import type { ChannelName, Line, Option, Reply } from '../conversation/types.js';
+import type { ChannelName, Lang, Line, Option, Reply } from '../conversation/types.js';
 import { formatDateTime } from '../domain/calendarDate.js';
 import { maskPhone } from '../domain/mask.js';
 import type { Officer, Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../log/createLogger.js';
 import { writeNotification } from '../notify/writeNotification.js';
-import { COMPLAINT_TRANSITIONS } from '../cases/complaintLifecycle.js';
-import { PERMIT_TRANSITIONS } from '../cases/permitLifecycle.js';
 import { recordCaseNote } from '../cases/recordCaseNote.js';
-import { canAct, canSee } from './authorize.js';
+import { canAct, canSee, canWalkToDone } from './authorize.js';
 import { findOfficerCase, openCases, searchCases, type OfficerCase } from './caseLookup.js';
+import { nextStatuses } from './nextStatuses.js';
+import { walkToDone } from './walkToDone.js';
 import { parseOfficerCommand, textAfter } from './parseOfficerCommand.js';
 import { storableText } from '../domain/storableText.js';
 import { preferredIdentity } from '../notify/preferredIdentity.js';
@@ -23,6 +23,8 @@ export interface OfficerDeps {
   city: CityData;
   logger: Logger;
   clock: () => Date;
+  /** The language of an officer who has not chosen one; unset, the city's. */
+  defaultLanguage?: Lang;
 }
 
 export interface OfficerOutcome {
@@ -58,12 +60,19 @@ const STATUS_WORDS: Record<string, string> = {
   not_authority: 'not_authority',
 };
 
+// "/ambil A12345678 ya": taking over a case another officer holds, confirmed.
+const CONFIRM_WORDS = new Set(['ya', 'yes']);
+
 const say = (lines: Line[], options?: Option[]): OfficerOutcome => ({
   replies: [options && options.length > 0 ? { lines, options } : { lines }],
   outbox: [],
   changes: [],
 });
 const line = (key: string, params?: Line['params']): Line => (params ? { key, params } : { key });
+
+/** The language the officer reads: their own, or the city's. */
+const languageOf = (deps: OfficerDeps, officer: Officer): Lang =>
+  officer.language ?? deps.defaultLanguage ?? deps.city.defaultLanguage;
 
 /** The departments an officer sees: their own, or all for the inspectorate and admins. */
 function visibleDepartments(officer: Officer): string[] | null {
@@ -82,6 +91,14 @@ export async function handleOfficerMessage(
   text: string,
   choice?: string,
 ): Promise<OfficerOutcome> {
+  const outcome = await answer(deps, officer, text, choice);
+  // An officer's "1" by SMS is no command (officers have no dialogue to number choices in): there
+  // the lines carry the commands to type, and numbered buttons would only mislead.
+  if (officer.channel !== 'sms') return outcome;
+  return { ...outcome, replies: outcome.replies.map((r) => ({ lines: r.lines })) };
+}
+
+async function answer(deps: OfficerDeps, officer: Officer, text: string, choice?: string): Promise<OfficerOutcome> {
   const command = parseOfficerCommand(text, choice);
   if (!command || command.name === 'help') return say([line('officer.help')]);
   if (command.name === 'register') return say([line('officer.alreadyRegistered', { name: officer.name })]);
@@ -98,7 +115,7 @@ export async function handleOfficerMessage(
     );
     return say([line('officer.notYours', { trackingNumber: found.trackingNumber })]);
   }
-  if (command.name === 'timeline') return timeline(deps, found);
+  if (command.name === 'timeline') return timeline(deps, officer, found);
   if (!canAct(officer, found.departmentCode)) {
     deps.logger.warn(
       { officerId: officer.id, trackingNumber: found.trackingNumber, command: command.name },
@@ -109,7 +126,7 @@ export async function handleOfficerMessage(
   try {
     switch (command.name) {
       case 'claim':
-        return await claim(deps, officer, found);
+        return await claim(deps, officer, found, CONFIRM_WORDS.has((command.args[1] ?? '').toLowerCase()));
       case 'reply':
         return await reply(deps, officer, found, textAfter(command.rest, 1));
       case 'status':
@@ -121,7 +138,7 @@ export async function handleOfficerMessage(
           textAfter(command.rest, 2),
         );
       case 'done':
-        return await move(deps, officer, found, 'done', textAfter(command.rest, 1));
+        return await finish(deps, officer, found, textAfter(command.rest, 1));
       case 'reject':
         return await move(
           deps,
@@ -140,17 +157,8 @@ export async function handleOfficerMessage(
     const refused = line(`officer.refused.${error.code}`, { trackingNumber: found.trackingNumber });
     if (error.code !== 'invalid_transition') return say([refused]);
     // Say what can come next, so the officer is not left guessing the lifecycle.
-    const next = (found.kind === 'permit' ? PERMIT_TRANSITIONS : COMPLAINT_TRANSITIONS)[
-      found.status as never
-    ] as readonly string[];
-    return say([
-      refused,
-      line('officer.nextStatuses', {
-        kind: found.kind,
-        status: found.status,
-        next: next.length > 0 ? next.join(', ') : '-',
-      }),
-    ]);
+    const next = nextStatuses(found);
+    return say([refused, ...next.lines], next.options);
   }
 }
 
@@ -164,7 +172,7 @@ async function queue(deps: OfficerDeps, officer: Officer): Promise<OfficerOutcom
     lines.push(
       line(hours >= 0 ? 'officer.queueItem' : 'officer.queueItemOverdue', {
         trackingNumber: c.trackingNumber,
-        title: c.title,
+        title: c.titles[languageOf(deps, officer)],
         status: c.status,
         kind: c.kind,
         hours: Math.abs(hours),
@@ -193,24 +201,87 @@ async function search(deps: OfficerDeps, officer: Officer, query: string): Promi
   return say([
     line('officer.searchTitle', { count: visible.length }),
     ...visible.map((c) =>
-      line('officer.searchItem', { trackingNumber: c.trackingNumber, title: c.title, kind: c.kind, status: c.status }),
+      line('officer.searchItem', {
+        trackingNumber: c.trackingNumber,
+        title: c.titles[languageOf(deps, officer)],
+        kind: c.kind,
+        status: c.status,
+      }),
     ),
   ]);
 }
 
-async function claim(deps: OfficerDeps, officer: Officer, c: OfficerCase): Promise<OfficerOutcome> {
+/**
+ * /ambil: the case becomes the officer's. One held by another officer of the department is
+ * taken over only when confirmed ("/ambil <no> ya", or the button), and its holder is told.
+ */
+async function claim(deps: OfficerDeps, officer: Officer, c: OfficerCase, confirmed: boolean): Promise<OfficerOutcome> {
   if (!c.open) return say([line('officer.refused.invalid_transition', { trackingNumber: c.trackingNumber })]);
+  const title = c.titles[languageOf(deps, officer)];
+  const timelineButton = { id: `off.timeline:${c.trackingNumber}`, label: line('officer.option.timeline') };
+  if (c.holderId === officer.id)
+    return say([line('officer.alreadyHolding', { trackingNumber: c.trackingNumber, title })], [timelineButton]);
+  const takingOver = c.holderId !== null;
+  if (takingOver && !confirmed) {
+    return say(
+      [line('officer.claimAsk', { trackingNumber: c.trackingNumber, title, holder: c.holderName ?? '-' })],
+      [
+        {
+          id: `off.claim:${c.trackingNumber}:ya`,
+          label: line('officer.option.takeOver', { trackingNumber: c.trackingNumber }),
+        },
+        timelineButton,
+      ],
+    );
+  }
   const now = deps.clock();
-  await deps.prisma.$transaction(async (tx) => {
-    if (c.kind === 'permit')
-      await tx.permitApplication.update({ where: { id: c.id }, data: { assignedOfficerId: officer.id } });
-    else await tx.complaint.update({ where: { id: c.id }, data: { assignedOfficerId: officer.id } });
-    await recordCaseNote(tx, c, { type: 'officer', id: officer.id }, `Diambil oleh ${officer.name}`, now);
+  const outbox = await deps.prisma.$transaction(async (tx) => {
+    // Only from the holder the officer was shown: one who changed meanwhile is asked about again.
+    const where = { id: c.id, assignedOfficerId: c.holderId };
+    const data = { assignedOfficerId: officer.id };
+    const taken =
+      c.kind === 'permit'
+        ? await tx.permitApplication.updateMany({ where, data })
+        : await tx.complaint.updateMany({ where, data });
+    if (taken.count === 0) return null;
+    const note = takingOver
+      ? `Diambil alih dari ${c.holderName ?? '-'} oleh ${officer.name}`
+      : `Diambil oleh ${officer.name}`;
+    await recordCaseNote(tx, c, { type: 'officer', id: officer.id }, note, now);
+    const previous = takingOver ? await tx.officer.findUnique({ where: { id: c.holderId! } }) : null;
+    if (!previous?.active || !previous.channel || !previous.address) return [];
+    const lang = languageOf(deps, previous);
+    return [
+      await writeNotification(tx, {
+        channel: previous.channel,
+        address: previous.address,
+        language: lang,
+        officerId: previous.id,
+        replies: [
+          {
+            lines: [
+              line('officer.takenOver', {
+                trackingNumber: c.trackingNumber,
+                title: c.titles[lang],
+                name: officer.name,
+              }),
+            ],
+            options: [timelineButton],
+          },
+        ],
+      }),
+    ];
   });
-  return say(
-    [line('officer.claimed', { trackingNumber: c.trackingNumber, title: c.title })],
-    [{ id: `off.timeline:${c.trackingNumber}`, label: line('officer.option.timeline') }],
-  );
+  if (!outbox) {
+    const fresh = await findOfficerCase(deps.prisma, deps.city, c.trackingNumber);
+    return fresh
+      ? claim(deps, officer, fresh, false)
+      : say([line('officer.notFound', { trackingNumber: c.trackingNumber })]);
+  }
+  return {
+    ...say([line('officer.claimed', { trackingNumber: c.trackingNumber, title })], [timelineButton]),
+    outbox,
+  };
 }
 
 async function reply(deps: OfficerDeps, officer: Officer, c: OfficerCase, text: string): Promise<OfficerOutcome> {
@@ -218,7 +289,7 @@ async function reply(deps: OfficerDeps, officer: Officer, c: OfficerCase, text: 
   if (!c.open) return say([line('officer.refused.invalid_transition', { trackingNumber: c.trackingNumber })]);
   const now = deps.clock();
   const changes: CaseClocksChanged[] = [];
-  const outbox = await deps.prisma.$transaction(async (tx) => {
+  const { rows: outbox, reached } = await deps.prisma.$transaction(async (tx) => {
     const citizen = await tx.citizen.findUniqueOrThrow({
       where: { id: c.citizenId },
       include: { identities: { orderBy: { lastSeenAt: 'desc' } } },
@@ -229,7 +300,10 @@ async function reply(deps: OfficerDeps, officer: Officer, c: OfficerCase, text: 
     const clocks = c.kind === 'complaint' && identity ? await recordFirstResponse(tx, c.id, now) : null;
     const resolve = clocks?.find((k) => k.clock === 'resolve');
     if (clocks && resolve) changes.push({ sla: resolve, clocks });
-    if (!identity) return [];
+    if (!identity) return { rows: [], reached: false };
+    // Every way to them opted out: the row is written and suppressed (the outbox shows it), and
+    // the officer hears it was not sent.
+    const reached = !identity.optedOutAt && !(identity.channel === 'sms' && citizen.smsOptOut);
     // What a citizen sees of the officer, name or role only, is the city's choice.
     const said = deps.city.privacy.showOfficerName
       ? line('officer.toCitizenNamed', { trackingNumber: c.trackingNumber, name: officer.name, text })
@@ -239,6 +313,8 @@ async function reply(deps: OfficerDeps, officer: Officer, c: OfficerCase, text: 
       address: identity.address,
       language: citizen.language,
       citizenId: citizen.id,
+      // The citizen's own conversation with the officer: it goes at once, even at night.
+      conversation: true,
       replies: [
         {
           lines: [said, line('officer.toCitizenHint')],
@@ -264,8 +340,10 @@ async function reply(deps: OfficerDeps, officer: Officer, c: OfficerCase, text: 
         },
       });
     }
-    return [row];
+    return { rows: [row], reached };
   });
+  if (!reached)
+    return { ...say([line('officer.replyNotSent', { trackingNumber: c.trackingNumber })]), outbox, changes };
   return { ...say([line('officer.replySent', { trackingNumber: c.trackingNumber })]), outbox, changes };
 }
 
@@ -276,7 +354,10 @@ async function move(
   to: string | undefined,
   note: string,
 ): Promise<OfficerOutcome> {
-  if (!to) return say([line('officer.statusHow')]);
+  if (!to) {
+    const next = nextStatuses(c);
+    return say([line('officer.statusHow'), ...next.lines], next.options);
+  }
   const changed = await changeCaseStatus(deps.prisma, deps.city, {
     trackingNumber: c.trackingNumber,
     to: to as never,
@@ -284,12 +365,59 @@ async function move(
     note: note || undefined,
     now: deps.clock(),
   });
+  // The buttons of the next steps, so a case is walked on without typing.
+  const { options } = nextStatuses({ ...c, status: changed.status });
   return {
     replies: [
-      { lines: [line('officer.moved', { trackingNumber: c.trackingNumber, kind: c.kind, status: changed.status })] },
+      {
+        lines: [line('officer.moved', { trackingNumber: c.trackingNumber, kind: c.kind, status: changed.status })],
+        ...(options.length > 0 ? { options } : {}),
+      },
     ],
     outbox: changed.outbox,
     changes: [changed],
+  };
+}
+
+/**
+ * /selesai: a case closed in one step where its lifecycle has a way to done that needs no reason
+ * (a waiting complaint is verified, taken in process and done), each status its own event, all
+ * in one transaction. The note goes with the last step; the citizen is told each as usual.
+ */
+async function finish(deps: OfficerDeps, officer: Officer, c: OfficerCase, note: string): Promise<OfficerOutcome> {
+  const steps = walkToDone(c.kind, c.status);
+  if (!steps || steps.length === 1 || !canWalkToDone(officer, c.departmentCode))
+    return move(deps, officer, c, 'done', note);
+  const now = deps.clock();
+  const changed = await deps.prisma.$transaction(async (tx) => {
+    const made: StatusChanged[] = [];
+    for (const [i, to] of steps.entries()) {
+      made.push(
+        await changeCaseStatusIn(tx, deps.city, {
+          trackingNumber: c.trackingNumber,
+          to: to as never,
+          actor: { type: 'officer', id: officer.id },
+          note: i === steps.length - 1 ? note || undefined : undefined,
+          now,
+        }),
+      );
+    }
+    return made;
+  });
+  const last = changed.at(-1)!;
+  return {
+    replies: [
+      {
+        lines: [
+          line('officer.walked', { trackingNumber: c.trackingNumber, count: steps.length }),
+          ...steps.map((status) => line('officer.walkedStep', { kind: c.kind, status })),
+          line('officer.moved', { trackingNumber: c.trackingNumber, kind: c.kind, status: last.status }),
+        ],
+      },
+    ],
+    outbox: changed.flatMap((m) => m.outbox),
+    // The last change holds every clock as the walk left it.
+    changes: [last],
   };
 }
 
@@ -327,7 +455,7 @@ function forwardExample(city: CityData, from: string): string {
   return (takes[0] ?? city.departments[0]!).code;
 }
 
-async function timeline(deps: OfficerDeps, c: OfficerCase): Promise<OfficerOutcome> {
+async function timeline(deps: OfficerDeps, officer: Officer, c: OfficerCase): Promise<OfficerOutcome> {
   const { prisma, city } = deps;
   const events =
     c.kind === 'permit'
@@ -340,11 +468,12 @@ async function timeline(deps: OfficerDeps, c: OfficerCase): Promise<OfficerOutco
   // An Open311 complaint's reporter is named on the complaint, not on a citizen.
   const name = c.reporter?.name ?? citizen?.fullName;
   const phone = c.reporter?.phone ?? citizen?.phone;
-  const at = (d: Date) => formatDateTime(d, 'id', city.timezone);
+  const lang = languageOf(deps, officer);
+  const at = (d: Date) => formatDateTime(d, lang, city.timezone);
   const lines = [
     line('officer.timelineHeader', {
       trackingNumber: c.trackingNumber,
-      title: c.title,
+      title: c.titles[lang],
       kind: c.kind,
       status: c.status,
       deadline: at(c.deadlineAt),

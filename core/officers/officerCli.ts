@@ -5,10 +5,11 @@ import type { CityData } from '../city/loadCityData.js';
 import { CHANNELS } from '../conversation/types.js';
 import { ConfigError, loadConfig } from '../config/loadConfig.js';
 import { maskPhone } from '../domain/mask.js';
+import { normalizePhone } from '../domain/phone.js';
 
 const USAGE = `Usage:
   npm run officer -- add --name "<full name>" --role officer|supervisor|inspectorate|admin [--department <code>]
-                         [--channel telegram --address <chat id>] [--email <address>] [--phone 62812...]
+                         [--channel telegram --address <chat id>] [--email <address>] [--phone 0812-3456-7890]
                          [--language id|en]
   npm run officer -- list
   npm run officer -- change <officer id> [--role officer|supervisor|inspectorate|admin] [--department <code>|none]
@@ -20,9 +21,13 @@ officer's messages from LayanKota; unset, the city's default language.
 
 Without --channel/--address the officer gets an invitation code to send to the bot once: /daftar <code>.
 The link is always to the officer's chat account, never to a typed name.
+Phone numbers are stored as digits with the country code (6281234567890), however typed; an
+officer whose phone, chat account or email is already an officer's is not added again.
 A change of role or department, and deactivation, end the officer's Command Center sessions.`;
 
 const ROLES = ['officer', 'supervisor', 'inspectorate', 'admin'] as const;
+// As the permit form checks an applicant's email: something, an @, a domain with a dot.
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 // No 0/O or 1/I/L, so a code read over the phone is typed right.
 const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 
@@ -115,24 +120,67 @@ async function main(): Promise<number> {
     if (Boolean(values.channel) !== Boolean(values.address)) problems.push('--channel and --address go together');
     if (values.channel && !(CHANNELS as readonly string[]).includes(values.channel))
       problems.push(`--channel must be one of ${CHANNELS.join(', ')}`);
+    // Stored as sign-in by phone matches it (findOfficerByHandle): digits, country code first.
+    const phone = values.phone === undefined ? null : normalizePhone(values.phone);
+    if (values.phone !== undefined && !phone)
+      problems.push(`--phone ${values.phone} is not a phone number (e.g. 0812-3456-7890 or +62 812 3456 7890)`);
+    const email = values.email?.trim() || null;
+    if (values.email !== undefined && !(email && EMAIL.test(email)))
+      problems.push(`--email ${values.email} is not an email address (e.g. ina@kota.go.id)`);
+    const channel = values.channel as (typeof CHANNELS)[number] | undefined;
+    // A number channel's address is a phone number too, in the same form as inbound messages carry it.
+    const address =
+      values.address && (channel === 'sms' || channel === 'whatsapp')
+        ? normalizePhone(values.address)
+        : (values.address?.trim() ?? null);
+    if (values.address !== undefined && !address)
+      problems.push(`--address ${values.address} is not a phone number for --channel ${channel}`);
     if (problems.length > 0) {
       console.error(`${problems.join('\n')}\n\n${USAGE}`);
       return 2;
     }
-    const linked = Boolean(values.channel && values.address);
-    const officer = await prisma.officer.create({
-      data: {
-        name: values.name!.trim(),
-        role,
-        departmentCode: values.department ?? null,
-        channel: linked ? (values.channel as (typeof CHANNELS)[number]) : null,
-        address: linked ? values.address! : null,
-        email: values.email ?? null,
-        phone: values.phone ?? null,
-        inviteCode: linked ? null : inviteCode(),
-        language: (values.language as 'id' | 'en' | undefined) ?? null,
-      },
+    const linked = Boolean(channel && address);
+    const added = await prisma.$transaction(async (tx) => {
+      // One person, one officer: the same phone, chat account or email names someone already added.
+      const same = await tx.officer.findFirst({
+        where: {
+          OR: [
+            ...(phone ? [{ phone }, { channel: { in: ['sms' as const, 'whatsapp' as const] }, address: phone }] : []),
+            ...(linked ? [{ channel: channel!, address: address! }] : []),
+            ...(email ? [{ email: { equals: email, mode: 'insensitive' as const } }] : []),
+          ],
+        },
+      });
+      if (same) return { duplicate: same };
+      const officer = await tx.officer.create({
+        data: {
+          name: values.name!.trim(),
+          role,
+          departmentCode: values.department ?? null,
+          channel: linked ? channel! : null,
+          address: linked ? address : null,
+          email,
+          phone,
+          inviteCode: linked ? null : inviteCode(),
+          language: (values.language as 'id' | 'en' | undefined) ?? null,
+        },
+      });
+      return { officer };
     });
+    if ('duplicate' in added) {
+      const d = added.duplicate!;
+      const what =
+        phone && (d.phone === phone || d.address === phone)
+          ? `phone ${maskPhone(phone)}`
+          : linked && d.channel === channel && d.address === address
+            ? `${channel} account ${maskPhone(address!)}`
+            : 'email';
+      console.error(
+        `An officer with this ${what} exists already: ${d.id} (${d.name}, ${d.active ? 'active' : 'inactive'}). Nothing was added; use "change" to change them.`,
+      );
+      return 1;
+    }
+    const officer = added.officer;
     console.log(
       `Officer ${officer.name} (${officer.role}${officer.departmentCode ? `, ${officer.departmentCode}` : ''}) added: ${officer.id}`,
     );

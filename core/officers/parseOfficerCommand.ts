@@ -29,14 +29,18 @@ const BY_WORD = new Map<string, OfficerCommandName>(
 
 /**
  * Reads "/balas A12345678 Jalan sudah ditambal" as { name: 'reply', args: [...], rest }. Also
- * accepts Telegram's "/balas@KotaBot" form and a button id "off.claim:A12345678". Null when the
+ * accepts Telegram's "/balas@KotaBot" form and a button id "off.claim:A12345678" (or with more
+ * words, "off.status:A12345678:verified"). Null when the
  * text is not an officer command.
  */
 export function parseOfficerCommand(text: string, choice?: string): OfficerCommand | null {
   if (choice?.startsWith('off.')) {
-    const [name, arg] = choice.slice(4).split(':');
-    if (name && BY_WORD.has(name)) return { name: BY_WORD.get(name)!, args: arg ? [arg] : [], rest: '' };
-    if (name && name in OFFICER_COMMANDS) return { name: name as OfficerCommandName, args: arg ? [arg] : [], rest: '' };
+    // "off.status:A12345678:verified": the command, then its words.
+    const [name, ...parts] = choice.slice(4).split(':');
+    // Nothing is typed with a button, so there is no text after its words.
+    const args = parts.filter(Boolean);
+    if (name && BY_WORD.has(name)) return { name: BY_WORD.get(name)!, args, rest: '' };
+    if (name && name in OFFICER_COMMANDS) return { name: name as OfficerCommandName, args, rest: '' };
     return null;
   }
   const m = /^\s*\/([a-z]+)(?:@\w+)?(?:\s+([\s\S]*))?$/i.exec(text);
