@@ -173,7 +173,14 @@ const refresh = serialized(async () => {
   const first = !document.body.dataset.loaded;
   draw();
   // When the wall first showed its figures, for whoever measures the page (navigation start = 0).
-  if (first) window.performance.mark('tv-first-render');
+  if (first) {
+    window.performance.mark('tv-first-render');
+    // Pages turn from the first drawing on, so page 1 shows its full time.
+    setInterval(() => {
+      overduePages.turn();
+      departmentPages.turn();
+    }, rotateSeconds * 1000);
+  }
   document.body.dataset.loaded = String(Date.now());
 });
 
@@ -192,10 +199,6 @@ function tick() {
 listenForChanges(`/api/events?token=${encodeURIComponent(token ?? '')}`, refresh, $('live'));
 setInterval(tick, 1000);
 setInterval(() => refresh().catch(() => undefined), 60_000);
-setInterval(() => {
-  overduePages.turn();
-  departmentPages.turn();
-}, rotateSeconds * 1000);
 window.addEventListener('resize', () => {
   if (!board) return;
   overduePages.relayout();
