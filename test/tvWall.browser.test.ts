@@ -184,8 +184,9 @@ describe('the TV wall with 5,000 open cases in headless Chromium', () => {
       const c = tv.overdue[i]!;
       expect(cells.slice(0, 4)).toEqual([c.trackingNumber, c.title, c.departmentCode, c.holder ?? 'Belum dipegang']);
       expect(cells[4]).toMatch(/^\d+ hari \d+ jam$/);
-      expect(cells[5]).toMatch(/ WIB$/);
+      expect(cells[5]).toMatch(/^\d{1,2} \w{3} \d\d\.\d\d$/);
     });
+    expect(await page.locator('#overdue th.c-deadline').textContent()).toBe('Batas (WIB)');
     expect(overdue.cells.filter((cells) => cells[3] === HOLDER)).toHaveLength(3);
 
     // Every department's bar: its numbers are its counts (on whichever page it shows).

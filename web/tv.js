@@ -77,9 +77,10 @@ function pager(box, list, pageLabel, drawRow, drawEmpty) {
   };
 }
 
-/** "2 Des 14.00 WITA": a deadline in the city's time. */
+/** "2 Des 14.00": a deadline in the city's time (the column's header names the zone). */
 function deadlineText(iso) {
-  return `${deadlineFormat.format(new Date(iso))} ${board.timeZoneLabel}`;
+  const part = Object.fromEntries(deadlineFormat.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  return `${part.day} ${part.month} ${part.hour}.${part.minute}`;
 }
 
 /** How long past its deadline now: the server's figure moved on by the time since it was read. */
@@ -105,12 +106,15 @@ function departmentRow(d) {
     return seg;
   });
   const figure = (state) =>
-    el('span', { class: `fig fig-${state}${d[state] === 0 ? ' fig-zero' : ''}`, 'data-state': state }, [
-      el('span', { class: 'fig-mark', 'aria-hidden': 'true' }, [CLOCK_LABELS[state].mark]),
-      el('span', { class: 'fig-value', 'aria-label': `${CLOCK_LABELS[state].label} ${d[state]}` }, [
-        number.format(d[state]),
-      ]),
-    ]);
+    el(
+      'span',
+      {
+        class: `fig fig-${state}${d[state] === 0 ? ' fig-zero' : ''}`,
+        'data-state': state,
+        'aria-label': `${CLOCK_LABELS[state].label} ${d[state]}`,
+      },
+      [number.format(d[state])],
+    );
   return el('li', { class: 'dept', 'data-department': d.code }, [
     el('span', { class: 'dept-name', title: d.name }, [
       el('span', { class: 'dept-code' }, [d.code]),
@@ -118,11 +122,9 @@ function departmentRow(d) {
       el('span', { class: 'dept-long' }, [d.name]),
     ]),
     el('span', { class: 'bar', 'aria-hidden': 'true' }, segments),
-    el('span', { class: 'figs' }, [
-      ...STATES.map(figure),
-      el('span', { class: 'fig fig-open', 'data-state': 'open', 'aria-label': `Terbuka ${d.open}` }, [
-        number.format(d.open),
-      ]),
+    ...STATES.map(figure),
+    el('span', { class: 'fig fig-open', 'data-state': 'open', 'aria-label': `Terbuka ${d.open}` }, [
+      number.format(d.open),
     ]),
   ]);
 }
@@ -140,6 +142,7 @@ const departmentPages = pager($('departments-box'), $('departments'), $('departm
 
 function draw() {
   $('city').textContent = board.city;
+  $('deadline-zone').textContent = board.timeZoneLabel;
   setCityTime(board.timeZone, board.timeZoneLabel);
   drawTiles($('tiles'), board.totals);
   const shown = board.overdue.length;
