@@ -212,20 +212,24 @@ export function tickClocks(root = document) {
   }
 }
 
-/** Count tiles: open, overdue, close, on time. */
-export function drawTiles(container, cases) {
-  const count = (state) => cases.filter((c) => c.clock.state === state).length;
+/** Count tiles: open, overdue, close, on time, paused, from ClockCounts (or, for board.js, its cases). */
+export function drawTiles(container, totals) {
+  // TEMPORARY (TV branch): the FIGURES helper's drawTiles(container, ClockCounts) replaces this.
+  const cases = Array.isArray(totals) ? totals : null;
+  const count = (state) => (cases ? cases.filter((c) => c.clock.state === state).length : totals[state]);
   const tile = (cls, value, label) =>
     el('div', { class: `tile ${cls}` }, [
       el('span', { class: 'tile-value' }, [String(value)]),
       el('span', { class: 'tile-label' }, [label]),
     ]);
-  container.replaceChildren(
-    tile('tile-open', cases.length, 'Terbuka'),
+  const tiles = [
+    tile('tile-open', cases ? cases.length : totals.open, 'Terbuka'),
     tile('clock-overdue', count('overdue'), 'Terlambat'),
     tile('clock-close', count('close'), 'Hampir habis'),
     tile('clock-on_time', count('on_time'), 'Tepat waktu'),
-  );
+    cases ? null : tile('clock-paused', count('paused'), 'Ditunda'),
+  ];
+  container.replaceChildren(...tiles.filter(Boolean));
 }
 
 /** Cards grouped in one column per department, most urgent first within each. */

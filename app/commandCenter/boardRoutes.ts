@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { Core } from '../../core/boot.js';
@@ -8,9 +7,10 @@ import type { ClockState } from '../../web/slaClock.js';
 import type { ChangeFeed } from './ChangeFeed.js';
 import { BOUNDARY_PATH, tileOrigin } from './boardMap.js';
 import { computeBoardStats } from './computeBoardStats.js';
-import { listBoardCases, toTvCase, type BoardCase } from './listBoardCases.js';
+import { listBoardCases, type BoardCase } from './listBoardCases.js';
 import { openApiDocument } from './openApiDocument.js';
 import { BYE_RETRY_MS, openStreamsOf, StreamBudget, type StreamLimits, type StreamViewer } from './StreamBudget.js';
+import { tvWallAllowed } from './tvWallToken.js';
 import { departmentsOf, viewerScope } from './viewerScope.js';
 
 /** The board's static files: plain HTML, CSS and JavaScript, no build step. */
@@ -52,23 +52,17 @@ export const noStore: RequestHandler = (_req, res, next) => {
   next();
 };
 
-function sameSecret(given: unknown, expected: string): boolean {
-  if (typeof given !== 'string') return false;
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
-
 /**
- * The board's pages and the JSON behind them: `/board` for signed-in officers, `/board/tv` for
- * the wall, `/api/cases` (and each complaint's photos), `/api/stats`, `/api/board/tv`, `/api/events` (server-sent events)
- * and `/api/openapi.json`.
+ * The board's pages and the JSON behind them: `/board` for signed-in officers, `/api/cases` (and
+ * each complaint's photos), `/api/stats`, `/api/events` (server-sent events, the TV wall's too)
+ * and `/api/openapi.json`. The TV wall's page and data are tvRoutes'.
  */
 export function boardRoutes(core: Core, options: BoardOptions): Router {
   const router = express.Router();
   const prisma = core.db.prisma;
   const streams = new StreamBudget(options.streams);
 
-  const tvAllowed = (req: Request) => !options.tvWallToken || sameSecret(req.query.token, options.tvWallToken);
+  const tvAllowed = (req: Request) => tvWallAllowed(req, options.tvWallToken);
   const langOf = (req: Request): Lang =>
     req.query.lang === 'en' || req.query.lang === 'id' ? req.query.lang : core.defaultLanguage;
   const notSignedIn = (res: Response) => res.status(401).json({ error: 'not_signed_in', message: 'Silakan masuk.' });
@@ -142,22 +136,6 @@ export function boardRoutes(core: Core, options: BoardOptions): Router {
     res.json({ source: boundary.source, outline: boundary.outline, districts: boundary.districts });
   });
 
-  router.get('/api/board/tv', async (req, res) => {
-    if (!tvAllowed(req)) {
-      res.status(403).json({ error: 'forbidden', message: 'Token TV salah.' });
-      return;
-    }
-    const now = core.clock();
-    const cases = await listBoardCases(prisma, {
-      departments: null,
-      now,
-      lang: langOf(req),
-      translator: core.translator,
-      zone,
-    });
-    res.json({ now: now.toISOString(), city: core.city.name, ...cityTime, cases: cases.map(toTvCase) });
-  });
-
   router.get('/api/events', async (req, res) => {
     // A stream asked with the TV wall's ?token= is the wall's, counted in the wall's budget even
     // when the browser is signed in; any other is the signed-in officer's own.
@@ -205,13 +183,6 @@ export function boardRoutes(core: Core, options: BoardOptions): Router {
   });
 
   router.get('/board', (_req, res) => res.sendFile(path.join(WEB_DIR, 'board.html')));
-  router.get('/board/tv', (req, res) => {
-    if (!tvAllowed(req)) {
-      res.status(403).type('text/plain').send('Token TV salah atau tidak ada.');
-      return;
-    }
-    res.sendFile(path.join(WEB_DIR, 'tv.html'));
-  });
   router.use('/board/assets', express.static(WEB_DIR, { index: false, maxAge: '5m' }));
   return router;
 }

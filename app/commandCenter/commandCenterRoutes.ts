@@ -8,6 +8,7 @@ import { ChangeFeed, readCaseMark } from './ChangeFeed.js';
 import { loginRoutes } from './loginRoutes.js';
 import { open311Routes } from './open311Routes.js';
 import { signedInOfficer } from './signedInOfficer.js';
+import { tvRoutes } from './tvRoutes.js';
 
 export interface CommandCenterOptions {
   /** What session cookies are signed with (see sessionSecretOf). */
@@ -52,6 +53,7 @@ export function commandCenterRoutes(core: Core, runtime: Runtime, options: Comma
       streams: settings.streams,
     }),
   );
+  router.use(tvRoutes(core, { tvWallToken: settings.tvWallToken }));
   router.use(caseRoutes(core, { officerOf: (req) => signedInOfficer(core, sessionSecret, req) }));
   router.use('/open311', open311Routes(core, runtime, settings.open311ApiKeys));
   return router;
