@@ -219,15 +219,20 @@ async function rowsOf(
   limit: number,
 ) {
   return prisma.$queryRaw<Row[]>`
-    ${openCasesCte(now, { departments: q.departments, kind: q.kind })}
+    ${openCasesCte(now, { departments: q.departments, kind: q.kind })},
+    -- The page first, then the joins for its rows only.
+    page AS (
+      SELECT oc.* FROM open_cases oc
+      WHERE ${whereOf(q, names)} ${afterOf(cursor)}
+      ORDER BY ${orderOf(sort)}
+      LIMIT ${limit}
+    )
     SELECT oc.*, o."name" AS holder_name, COALESCE(p."citizenId", c."citizenId") AS citizen_id, c."anonymous"
-    FROM open_cases oc
+    FROM page oc
     LEFT JOIN "Officer" o ON o."id" = oc.holder_id
     LEFT JOIN "PermitApplication" p ON oc.kind = 'permit' AND p."id" = oc.id
     LEFT JOIN "Complaint" c ON oc.kind = 'complaint' AND c."id" = oc.id
-    WHERE ${whereOf(q, names)} ${afterOf(cursor)}
-    ORDER BY ${orderOf(sort)}
-    LIMIT ${limit}`;
+    ORDER BY ${orderOf(sort)}`;
 }
 
 /** Each page case's citizen's opted-out identities, in one query. */
