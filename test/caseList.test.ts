@@ -351,6 +351,10 @@ describe('the case list, its filters and its export', () => {
     // The place starts with "=" and holds a comma and quotes: quoted, quotes doubled, apostrophe first.
     expect(formula.endsWith(`,"'=1+2, ""Gang Rumus"""`)).toBe(true);
     expect(formula).toContain('Pengaduan,Sampah,');
+    // Filed an hour before NOW (05:00 UTC), in city time with the zone's label.
+    expect(formula).toContain(
+      ',Belum dipegang,20 Nov 2026 11.00 WIB,22 Nov 2026 12.00 WIB,Tepat waktu,sisa 2 hari 0 jam,',
+    );
     expect(text).not.toContain('HYPERLINK');
     for (const personal of [NIK, '6281200000000', 'Warga Uji Beban', 'Pemohon Uji', 'Warga Rumus'])
       expect(text).not.toContain(personal);

@@ -105,7 +105,7 @@ function csvField(text: string): string {
 
 /** UTF-8 with a BOM (so spreadsheet programs read it as UTF-8), CRLF line ends. */
 export function casesCsv(e: ExportedCases, w: CellWords): string {
-  const at = (iso: string) => formatDateTime(iso, w.lang, w.zone.timeZone);
+  const at = (iso: string) => `${formatDateTime(iso, w.lang, w.zone.timeZone)} ${w.zone.label}`;
   const lines = [e.headers, ...e.cases.map((c) => wordsOf(c, w, at) as string[])].map((r) => r.map(csvField).join(','));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
