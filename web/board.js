@@ -1,12 +1,11 @@
 // The officers' board: sign-in by one-time code, then every open case the officer may see,
 // live. Redrawn on each change event from the server; clocks tick every second in between.
+import { createCaseList, drawOverdue } from './caseList.js';
 import {
   announce,
   cityClock,
-  drawDepartments,
   drawTiles,
   el,
-  formatDuration,
   listenForChanges,
   serialized,
   setCityTime,
@@ -65,16 +64,20 @@ async function showBoard(me) {
 }
 
 const refresh = serialized(async () => {
-  const [cases, stats] = await Promise.all([api('/api/cases'), api('/api/stats')]);
-  if (cases.status === 401 || stats.status === 401) return showLogin('Sesi berakhir. Silakan masuk lagi.');
-  if (cases.status !== 200 || stats.status !== 200) return;
-  syncServerTime(cases.body.now);
+  // The list loads alongside the rest: its first cards need neither the figures nor the overdue panel.
+  const [overdue, stats] = await Promise.all([
+    api('/api/cases?clock=overdue&limit=20'),
+    api('/api/stats'),
+    caseList.refresh(),
+  ]);
+  if (overdue.status === 401 || stats.status === 401) return showLogin('Sesi berakhir. Silakan masuk lagi.');
+  if (overdue.status !== 200 || stats.status !== 200) return;
+  syncServerTime(overdue.body.now);
   $('city').textContent = stats.body.city;
   setCityTime(stats.body.timeZone, stats.body.timeZoneLabel);
-  const open = cases.body.cases;
-  drawTiles($('tiles'), open);
-  drawOverdue(open.filter((c) => c.clock.state === 'overdue'));
-  drawDepartments($('departments'), open);
+  drawTiles($('tiles'), stats.body.totals);
+  drawOverdue($('overdue-list'), overdue.body);
+  caseList.setDepartments(stats.body.departments);
   drawFigures(stats.body.departments);
   drawPerDay($('per-day'), stats.body.perDay);
   drawMap($('map'), stats.body.map);
@@ -90,20 +93,9 @@ function announceUpdate(departments) {
   announce($('announce'), `Diperbarui ${cityClock()}: ${open} kasus terbuka, ${overdue} terlambat.`);
 }
 
-function drawOverdue(overdue) {
-  const list = $('overdue-list');
-  list.replaceChildren(
-    ...(overdue.length > 0
-      ? overdue.map((c) =>
-          el('li', { class: 'clock-overdue', 'data-overdue': c.trackingNumber }, [
-            el('strong', {}, [c.trackingNumber]),
-            ` ${c.title} \u00B7 ${c.departmentCode} \u00B7 ${c.clockLabel ? `${c.clockLabel} \u00B7 ` : ''}lewat ${formatDuration(c.clock.msLeft)} \u00B7 `,
-            c.holder ? c.holder.name : 'belum dipegang',
-          ]),
-        )
-      : [el('li', { class: 'empty' }, ['Tidak ada yang terlambat.'])]),
-  );
-}
+const caseList = createCaseList($('case-list'), api, {
+  onUnauthorized: () => showLogin('Sesi berakhir. Silakan masuk lagi.'),
+});
 
 function drawFigures(departments) {
   const hours = (h) => (h === null ? '-' : h >= 48 ? `${Math.round(h / 24)} hari` : `${Math.round(h)} jam`);

@@ -1,13 +1,16 @@
 import path from 'node:path';
+import compression from 'compression';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { Core } from '../../core/boot.js';
 import type { Lang } from '../../core/conversation/types.js';
+import { localDate } from '../../core/domain/calendarDate.js';
 import type { Officer } from '../../core/generated/prisma/client.js';
-import type { ClockState } from '../../web/slaClock.js';
 import type { ChangeFeed } from './ChangeFeed.js';
 import { BOUNDARY_PATH, tileOrigin } from './boardMap.js';
 import { computeBoardStats } from './computeBoardStats.js';
-import { listBoardCases, type BoardCase } from './listBoardCases.js';
+import { caseFiltersOf, cityCaseNames, decodeCursor, listCases, pageSize } from './caseList.js';
+import { casesCsv, casesXlsx, exportCases } from './exportCases.js';
+import { listBoardCases } from './listBoardCases.js';
 import { openApiDocument } from './openApiDocument.js';
 import { BYE_RETRY_MS, openStreamsOf, StreamBudget, type StreamLimits, type StreamViewer } from './StreamBudget.js';
 import { tvWallAllowed } from './tvWallToken.js';
@@ -28,8 +31,6 @@ export interface BoardOptions {
   /** How many event streams each viewer may hold (see StreamBudget). */
   streams: StreamLimits;
 }
-
-const CLOCK_STATES: readonly ClockState[] = ['on_time', 'close', 'overdue', 'paused'];
 
 // Scripts, styles and data only from this server; no framing; no referrer (the TV token is in the URL).
 // Images also from `tileOrigin`, the host of the city's map tiles when it configures them.
@@ -73,28 +74,69 @@ export function boardRoutes(core: Core, options: BoardOptions): Router {
 
   router.use(['/board', '/api'], securityHeadersWith(tileOrigin(core.city)));
   router.use('/api', noStore);
+  // gzip/br for the pages and JSON; never for the event stream, whose events must not wait in a buffer.
+  router.use(
+    ['/board', '/api'],
+    compression({ filter: (req, res) => !req.originalUrl.startsWith('/api/events') && compression.filter(req, res) }),
+  );
 
   router.get('/api/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
 
+  const names = cityCaseNames(core.city);
+  /** The list's filters from the query, in the officer's scope, and the cursor (false: unreadable). */
+  const listQueryOf = (req: Request, officer: Officer) => {
+    const { sort, ...filters } = caseFiltersOf(req.query);
+    const raw = query(req, 'cursor');
+    const cursor = raw ? decodeCursor(raw, sort) : null;
+    return {
+      cursor: raw && !cursor ? (false as const) : cursor,
+      query: {
+        ...filters,
+        sort,
+        departments: departmentsOf(viewerScope(officer), query(req, 'department')),
+        now: core.clock(),
+        lang: langOf(req),
+        translator: core.translator,
+        names,
+        zone,
+      },
+    };
+  };
+
   router.get('/api/cases', async (req, res) => {
     const officer = await options.officerOf(req);
     if (!officer) return void notSignedIn(res);
-    const kind = query(req, 'kind');
-    const clock = query(req, 'clock');
-    const now = core.clock();
-    let cases: BoardCase[] = await listBoardCases(prisma, {
-      departments: departmentsOf(viewerScope(officer), query(req, 'department')),
-      kind: kind === 'permit' || kind === 'complaint' ? kind : undefined,
-      now,
-      lang: langOf(req),
-      translator: core.translator,
-      zone,
-    });
-    if (clock && (CLOCK_STATES as readonly string[]).includes(clock))
-      cases = cases.filter((c) => c.clock.state === clock);
-    res.json({ now: now.toISOString(), cases });
+    const { cursor, query: q } = listQueryOf(req, officer);
+    if (cursor === false) {
+      res.status(400).json({ error: 'bad_cursor', message: core.translator.t(q.lang, { key: 'caseList.badCursor' }) });
+      return;
+    }
+    res.json(await listCases(prisma, { ...q, cursor, limit: pageSize(req.query.limit) }));
+  });
+
+  router.get('/api/cases/export', async (req, res) => {
+    const officer = await options.officerOf(req);
+    if (!officer) return void notSignedIn(res);
+    const { query: q } = listQueryOf(req, officer);
+    const exported = await exportCases(prisma, q);
+    const words = { lang: q.lang, translator: core.translator, zone };
+    const date = localDate(q.now, zone.timeZone);
+    const name = `${core.translator.t(q.lang, { key: 'caseList.fileName' })}-${date}`;
+    // Exports are capped: the headers say how many rows the filters left and how many are in the file.
+    res.setHeader('X-Total-Count', String(exported.total));
+    res.setHeader('X-Export-Rows', String(exported.cases.length));
+    res.setHeader('X-Export-Truncated', String(exported.total > exported.cases.length));
+    if (req.query.format === 'xlsx') {
+      const sheet = core.translator.t(q.lang, { key: 'caseList.sheet' });
+      const body = await casesXlsx(exported, words, sheet);
+      res.setHeader('Content-Disposition', `attachment; filename="${name}.xlsx"`);
+      res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(body);
+      return;
+    }
+    res.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
+    res.type('text/csv; charset=utf-8').send(casesCsv(exported, words));
   });
 
   router.get('/api/cases/:trackingNumber/photos/:sha256', async (req, res) => {

@@ -1,14 +1,9 @@
-import { COMPLAINT_OPEN_STATUSES } from '../../core/cases/complaintLifecycle.js';
 import type { ChannelName, Lang } from '../../core/conversation/types.js';
 import type { PrismaClient } from '../../core/generated/prisma/client.js';
-import { formatDateTime } from '../../core/domain/calendarDate.js';
 import type { Translator } from '../../core/i18n/createTranslator.js';
-import { complaintClocks, currentClock, type ClockName } from '../../core/sla/caseClocks.js';
-import { slaClock, type SlaClock } from '../../web/slaClock.js';
-
-/** Permit statuses shown on the board: the running ones and the one waiting for the applicant. */
-const PERMIT_BOARD_STATUSES = ['submitted', 'verified', 'in_process', 'needs_revision'] as const;
-const DESCRIPTION_CHARS = 280;
+import type { ClockName } from '../../core/sla/caseClocks.js';
+import type { SlaClock } from '../../web/slaClock.js';
+import { decodeCursor, listCases, MAX_LIMIT, namesOf, type CaseNames, type Cursor } from './caseList.js';
 
 /** An open case as officers see it on the board. No contact data of the citizen. */
 export interface BoardCase {
@@ -86,124 +81,46 @@ export interface BoardQuery {
   limit?: number;
 }
 
-/** The identities of a case's citizen that opted out, oldest first. */
-const OPTED_OUT_IDENTITIES = {
-  where: { optedOutAt: { not: null } },
-  orderBy: { optedOutAt: 'asc' },
-  select: { channel: true, optedOutAt: true, optOutReason: true },
-} as const;
-
-function optedOutOf(
-  identities: Array<{ channel: ChannelName; optedOutAt: Date | null; optOutReason: string | null }>,
-): OptedOutChannel[] {
-  return identities.flatMap((i) =>
-    i.optedOutAt
-      ? [{ channel: i.channel, since: i.optedOutAt.toISOString(), reason: i.optOutReason ?? 'sms-stop' }]
-      : [],
+/** The names of types and departments as synced into the database from the city data. */
+async function namesInDatabase(prisma: PrismaClient): Promise<CaseNames> {
+  const [permitTypes, categories, departments] = await Promise.all([
+    prisma.permitType.findMany({ select: { code: true, nameId: true, nameEn: true } }),
+    prisma.complaintCategory.findMany({ select: { code: true, nameId: true, nameEn: true } }),
+    prisma.department.findMany({ select: { code: true, name: true } }),
+  ]);
+  return namesOf(
+    permitTypes.map((t) => ({ kind: 'permit' as const, code: t.code, name: { id: t.nameId, en: t.nameEn } })),
+    categories.map((t) => ({ kind: 'complaint' as const, code: t.code, name: { id: t.nameId, en: t.nameEn } })),
+    departments.map((d) => ({ code: d.code, name: { id: d.name, en: d.name } })),
   );
 }
 
-const CLOCK_ORDER: Record<SlaClock['state'], number> = { overdue: 0, close: 1, on_time: 2, paused: 3 };
-
 /**
- * Every open permit and complaint in the given departments with its SLA clock, most urgent
- * first: overdue (longest overdue first), then close, then on time, paused last.
+ * Every open permit and complaint in the given departments (up to `limit`, default all) with
+ * its SLA clock, most urgent first: pages of caseList.ts read one after another. For callers
+ * that need the whole list; the board itself pages through /api/cases.
  */
 export async function listBoardCases(prisma: PrismaClient, q: BoardQuery): Promise<BoardCase[]> {
-  const limit = q.limit ?? 2000;
-  const inDepartments = q.departments ? { departmentCode: { in: q.departments } } : {};
-  const nowMs = q.now.getTime();
-  const label = (kind: string, status: string) => q.translator.t(q.lang, { key: `status.${kind}.${status}` });
-  const holder = (o: { id: string; name: string } | null) => (o ? { id: o.id, name: o.name } : null);
-  const citizen = { select: { identities: OPTED_OUT_IDENTITIES } } as const;
-
-  const permits =
-    q.kind === 'complaint'
-      ? []
-      : await prisma.permitApplication.findMany({
-          where: { status: { in: [...PERMIT_BOARD_STATUSES] }, ...inDepartments },
-          include: { permitType: true, department: true, assignedOfficer: true, citizen },
-          orderBy: { deadlineAt: 'asc' },
-          take: limit,
-        });
-  const complaints =
-    q.kind === 'permit'
-      ? []
-      : await prisma.complaint.findMany({
-          where: { status: { in: [...COMPLAINT_OPEN_STATUSES] }, ...inDepartments },
-          include: {
-            category: true,
-            department: true,
-            assignedOfficer: true,
-            citizen,
-            attachments: { select: { sha256: true }, orderBy: [{ createdAt: 'asc' }, { sha256: 'asc' }] },
-          },
-          orderBy: { deadlineAt: 'asc' },
-          take: limit,
-        });
-
-  const cases: BoardCase[] = [
-    ...permits.map((p): BoardCase => {
-      const pausedAt = p.status === 'needs_revision' ? (p.slaPausedAt ?? p.updatedAt) : null;
-      return {
-        kind: 'permit',
-        trackingNumber: p.trackingNumber,
-        title: q.lang === 'en' ? p.permitType.nameEn : p.permitType.nameId,
-        typeCode: p.permitTypeCode,
-        departmentCode: p.departmentCode,
-        departmentName: p.department.name,
-        status: p.status,
-        statusLabel: label('permit', p.status),
-        startedAt: p.submittedAt.toISOString(),
-        deadlineAt: p.deadlineAt.toISOString(),
-        pausedAt: pausedAt?.toISOString() ?? null,
-        clock: slaClock({ startedAt: p.submittedAt, deadlineAt: p.deadlineAt, pausedAt }, nowMs),
-        clockName: 'resolve',
-        clockLabel: null,
-        holder: holder(p.assignedOfficer),
-        description: null,
-        place: null,
-        latitude: null,
-        longitude: null,
-        optedOut: optedOutOf(p.citizen.identities),
-        photos: [],
-      };
-    }),
-    ...complaints.map((c): BoardCase => {
-      // Open, so at least the resolution clock runs.
-      const shown = currentClock(complaintClocks(c), true)!;
-      const deadline = `${formatDateTime(shown.deadlineAt, q.lang, q.zone.timeZone)} ${q.zone.label}`;
-      return {
-        kind: 'complaint',
-        trackingNumber: c.trackingNumber,
-        title: q.lang === 'en' ? c.category.nameEn : c.category.nameId,
-        typeCode: c.categoryCode,
-        departmentCode: c.departmentCode,
-        departmentName: c.department.name,
-        status: c.status,
-        statusLabel: label('complaint', c.status),
-        startedAt: shown.startedAt.toISOString(),
-        deadlineAt: shown.deadlineAt.toISOString(),
-        pausedAt: null,
-        clock: slaClock(shown, nowMs),
-        clockName: shown.clock,
-        clockLabel: q.translator.t(q.lang, { key: 'sla.clockDeadline', params: { clock: shown.clock, deadline } }),
-        holder: holder(c.assignedOfficer),
-        description:
-          c.description.length > DESCRIPTION_CHARS
-            ? `${c.description.slice(0, DESCRIPTION_CHARS - 3)}...`
-            : c.description,
-        place: c.locationText,
-        latitude: c.latitude,
-        longitude: c.longitude,
-        optedOut: c.anonymous ? [] : optedOutOf(c.citizen.identities),
-        photos: c.attachments.map((a) => casePhotoPath(c.trackingNumber, a.sha256)),
-      };
-    }),
-  ];
-  return cases
-    .sort((a, b) => CLOCK_ORDER[a.clock.state] - CLOCK_ORDER[b.clock.state] || a.clock.msLeft - b.clock.msLeft)
-    .slice(0, limit);
+  const names = await namesInDatabase(prisma);
+  const wanted = q.limit ?? Infinity;
+  const cases: BoardCase[] = [];
+  let cursor: Cursor | null = null;
+  do {
+    const page = await listCases(prisma, {
+      departments: q.departments,
+      kind: q.kind,
+      now: q.now,
+      cursor,
+      limit: Math.min(MAX_LIMIT, wanted - cases.length),
+      lang: q.lang,
+      translator: q.translator,
+      names,
+      zone: q.zone,
+    });
+    cases.push(...page.cases);
+    cursor = page.nextCursor ? decodeCursor(page.nextCursor, 'urgency') : null;
+  } while (cursor && cases.length < wanted);
+  return cases;
 }
 
 /** Keeps only what the TV wall may show: field by field, so nothing new slips through. */

@@ -8,6 +8,21 @@ const nullable = (type: string, extra: Record<string, unknown> = {}) => ({ type:
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown, description: string) => ({ description, content: { 'application/json': { schema } } });
 const error = (description: string) => json(ref('Error'), description);
+/** The case list's filters, shared by /api/cases and its export. */
+const CASE_FILTERS = [
+  { name: 'kind', in: 'query', schema: { enum: ['permit', 'complaint'] } },
+  { name: 'department', in: 'query', schema: { type: 'string' } },
+  { name: 'status', in: 'query', schema: { type: 'string' } },
+  { name: 'clock', in: 'query', schema: { enum: ['on_time', 'close', 'overdue', 'paused'] } },
+  {
+    name: 'q',
+    in: 'query',
+    schema: { type: 'string', maxLength: 100 },
+    description: 'A tracking number (or its start), words of the description, the place, the type title',
+  },
+  { name: 'sort', in: 'query', schema: { enum: ['urgency', 'filed'], default: 'urgency' } },
+  { name: 'lang', in: 'query', schema: { enum: ['id', 'en'] } },
+];
 /** An Open311 answer: the same schema as JSON and as XML (root and item element names in `xml`). */
 const open311 = (schema: Record<string, unknown>, description: string) => ({
   description,
@@ -131,16 +146,48 @@ export const openApiDocument = {
     '/api/cases': {
       get: {
         tags: ['board'],
-        summary: 'Open cases with their SLA clocks, most urgent first',
-        description: 'Officers and supervisors see their department, the Inspectorate and admins every department.',
+        summary: 'Open cases with their SLA clocks, a page at a time, most urgent (or newest) first',
+        description:
+          'Officers and supervisors see their department, the Inspectorate and admins every department. ' +
+          "Paged by keyset: pass nextCursor as cursor for the next page; a cursor keeps the first page's now, " +
+          'so paging is stable while clocks move. total counts every case the filters leave.',
         security: [{ session: [] }],
         parameters: [
-          { name: 'kind', in: 'query', schema: { enum: ['permit', 'complaint'] } },
-          { name: 'department', in: 'query', schema: { type: 'string' } },
-          { name: 'clock', in: 'query', schema: { enum: ['on_time', 'close', 'overdue', 'paused'] } },
-          { name: 'lang', in: 'query', schema: { enum: ['id', 'en'] } },
+          ...CASE_FILTERS,
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+          { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page' },
         ],
-        responses: { '200': json(ref('CaseList'), 'Open cases'), '401': error('Not signed in') },
+        responses: {
+          '200': json(ref('CaseList'), 'A page of open cases'),
+          '400': error('A cursor this list did not make'),
+          '401': error('Not signed in'),
+        },
+      },
+    },
+    '/api/cases/export': {
+      get: {
+        tags: ['board'],
+        summary: 'The filtered open cases as CSV or XLSX (no personal data), at most 50,000 rows',
+        description:
+          'Same filters as /api/cases, no paging. X-Total-Count gives the cases the filters leave, ' +
+          'X-Export-Rows those in the file, X-Export-Truncated whether some were left out.',
+        security: [{ session: [] }],
+        parameters: [
+          ...CASE_FILTERS,
+          { name: 'format', in: 'query', schema: { enum: ['csv', 'xlsx'], default: 'csv' } },
+        ],
+        responses: {
+          '200': {
+            description: 'The file, as an attachment named with the date',
+            content: {
+              'text/csv': { schema: { type: 'string' } },
+              'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+                schema: { type: 'string', contentMediaType: 'application/zip' },
+              },
+            },
+          },
+          '401': error('Not signed in'),
+        },
       },
     },
     '/api/cases/{trackingNumber}/photos/{sha256}': {
@@ -650,9 +697,14 @@ export const openApiDocument = {
       },
       CaseList: {
         type: 'object',
-        required: ['now', 'cases'],
+        required: ['now', 'total', 'nextCursor', 'cases'],
         additionalProperties: false,
-        properties: { now: { type: 'string', format: 'date-time' }, cases: { type: 'array', items: ref('BoardCase') } },
+        properties: {
+          now: { type: 'string', format: 'date-time', description: 'The clocks of every page are as at this moment' },
+          total: { type: 'integer', minimum: 0, description: 'Open cases the filters leave, on every page' },
+          nextCursor: { type: ['string', 'null'], description: 'Null on the last page' },
+          cases: { type: 'array', items: ref('BoardCase') },
+        },
       },
       TvClockCounts: {
         type: 'object',

@@ -1,0 +1,148 @@
+import writeExcelFile from 'write-excel-file/node';
+import type { Lang } from '../../core/conversation/types.js';
+import { formatDateTime } from '../../core/domain/calendarDate.js';
+import type { PrismaClient } from '../../core/generated/prisma/client.js';
+import type { Translator } from '../../core/i18n/createTranslator.js';
+import { countCases, listCases, type CaseListQuery } from './caseList.js';
+import type { BoardCase } from './listBoardCases.js';
+
+/** The most rows one export holds; the response says when the filters left more. */
+export const EXPORT_MAX_ROWS = 50_000;
+
+const COLUMNS = [
+  'trackingNumber',
+  'kind',
+  'title',
+  'department',
+  'status',
+  'holder',
+  'filedAt',
+  'deadlineAt',
+  'clock',
+  'timeLeft',
+  'place',
+] as const;
+
+export interface ExportedCases {
+  /** Column headers in the viewer's language. */
+  headers: string[];
+  cases: BoardCase[];
+  /** Open cases the filters leave, of which at most EXPORT_MAX_ROWS are in `cases`. */
+  total: number;
+}
+
+/**
+ * The filtered open cases for a spreadsheet, most urgent first (or newest first), in one query
+ * without paging: no photos, opt-outs or anything that names the citizen.
+ */
+export async function exportCases(
+  prisma: PrismaClient,
+  q: Omit<CaseListQuery, 'cursor' | 'limit'>,
+): Promise<ExportedCases> {
+  const [page, total] = await Promise.all([
+    listCases(prisma, { ...q, cursor: null, limit: EXPORT_MAX_ROWS, maxLimit: EXPORT_MAX_ROWS, extras: false }),
+    countCases(prisma, q.now, q, q.names),
+  ]);
+  const t = (key: string, params?: Record<string, string>) =>
+    q.translator.t(q.lang, { key: `caseList.columns.${key}`, ...(params ? { params } : {}) });
+  return { headers: COLUMNS.map((c) => t(c, { zone: q.zone.label })), cases: page.cases, total };
+}
+
+interface CellWords {
+  lang: Lang;
+  translator: Translator;
+  zone: { timeZone: string; label: string };
+}
+
+/** "2 hari 3 jam", "3 jam 12 mnt", "12 mnt", from the locales. */
+function duration(ms: number, w: CellWords): string {
+  const minutesAll = Math.floor(Math.abs(ms) / 60_000);
+  const days = Math.floor(minutesAll / 1440);
+  const hours = Math.floor((minutesAll % 1440) / 60);
+  const minutes = minutesAll % 60;
+  const t = (key: string, params: Record<string, number>) =>
+    w.translator.t(w.lang, { key: `caseList.${key}`, params: params as unknown as Record<string, string> });
+  if (days > 0) return t('days', { days, hours });
+  if (hours > 0) return t('hours', { hours, minutes });
+  return t('minutes', { minutes });
+}
+
+function timeLeft(c: BoardCase, w: CellWords): string {
+  const key = c.clock.state === 'paused' ? 'pausedLeft' : c.clock.msLeft <= 0 ? 'over' : 'left';
+  return w.translator.t(w.lang, { key: `caseList.${key}`, params: { duration: duration(c.clock.msLeft, w) } });
+}
+
+/** A row's cells as words, times in city time (the zone's label is in the header). */
+function wordsOf(c: BoardCase, w: CellWords, at: (iso: string) => string | Date): Array<string | Date> {
+  return [
+    c.trackingNumber,
+    w.translator.t(w.lang, { key: `caseList.kind.${c.kind}` }),
+    c.title,
+    c.departmentName,
+    c.statusLabel,
+    c.holder ? c.holder.name : w.translator.t(w.lang, { key: 'caseList.noHolder' }),
+    at(c.startedAt),
+    at(c.deadlineAt),
+    w.translator.t(w.lang, { key: `caseList.clock.${c.clock.state}` }),
+    timeLeft(c, w),
+    c.place ?? '',
+  ];
+}
+
+/**
+ * A cell a spreadsheet would run as a formula (=, +, -, @, a tab or CR first) gets a leading
+ * apostrophe, so a citizen's text never turns into a formula on an officer's computer.
+ */
+export function defuse(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+/** RFC 4180: quoted when it holds a comma, quote or line break; quotes doubled. */
+function csvField(text: string): string {
+  const safe = defuse(text);
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** UTF-8 with a BOM (so spreadsheet programs read it as UTF-8), CRLF line ends. */
+export function casesCsv(e: ExportedCases, w: CellWords): string {
+  const at = (iso: string) => `${formatDateTime(iso, w.lang, w.zone.timeZone)} ${w.zone.label}`;
+  const lines = [e.headers, ...e.cases.map((c) => wordsOf(c, w, at) as string[])].map((r) => r.map(csvField).join(','));
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+/** The wall-clock time in `timeZone` as if it were UTC: what a spreadsheet, which has no zones, shows. */
+function cityWallClock(iso: string, timeZone: string): Date {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+      .formatToParts(new Date(iso))
+      .map((p) => [p.type, p.value]),
+  );
+  const ms = new Date(iso).getUTCMilliseconds();
+  return new Date(
+    Date.UTC(+parts.year!, +parts.month! - 1, +parts.day!, +parts.hour!, +parts.minute!, +parts.second!, ms),
+  );
+}
+
+/** An .xlsx workbook with real date cells in city time. */
+export async function casesXlsx(e: ExportedCases, w: CellWords, sheet: string): Promise<Buffer> {
+  const rows = e.cases.map((c) =>
+    wordsOf(c, w, (iso) => cityWallClock(iso, w.zone.timeZone)).map((v) =>
+      v instanceof Date ? { value: v, type: Date, format: 'dd/mm/yyyy hh:mm' } : { value: defuse(v), type: String },
+    ),
+  );
+  const header = e.headers.map((h) => ({ value: h, type: String, fontWeight: 'bold' as const }));
+  return writeExcelFile([header, ...rows], {
+    sheet,
+    stickyRowsCount: 1,
+    columns: [14, 10, 28, 28, 20, 20, 18, 18, 14, 20, 28].map((width) => ({ width })),
+  }).toBuffer();
+}
