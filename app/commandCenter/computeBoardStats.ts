@@ -121,7 +121,8 @@ export async function computeBoardStats(prisma: PrismaClient, city: CityData, q:
         paused: counts?.paused ?? 0,
         closed: ended?.closed ?? 0,
         done: ended?.done ?? 0,
-        medianHoursToFinish: ended?.median === null || ended?.median === undefined ? null : round1(Number(ended.median)),
+        medianHoursToFinish:
+          ended?.median === null || ended?.median === undefined ? null : round1(Number(ended.median)),
         satisfaction:
           rated?._avg.rating === null || rated?._avg.rating === undefined ? null : round1(rated._avg.rating),
         ratings: rated?._count.rating ?? 0,
