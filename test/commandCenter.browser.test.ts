@@ -283,7 +283,9 @@ describe('the Command Center in headless Chromium', () => {
       .locator('.badge')
       .evaluate((e) => (globalThis as unknown as BrowserWindow).getComputedStyle(e).backgroundColor);
     expect(colour).toBe('rgb(229, 57, 53)');
-    expect(await board.locator('#figures tr[data-department="PUPR"] td[data-figure="overdue"]').textContent()).toBe('1');
+    expect(await board.locator('#figures tr[data-department="PUPR"] td[data-figure="overdue"]').textContent()).toBe(
+      '1',
+    );
   });
 
   it('shows a complaint filed through Open311 too, and draws the map and the chart', async () => {
