@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeBoardStats } from '../app/commandCenter/computeBoardStats.js';
 import { countOpenCases, PERMIT_OPEN_STATUSES } from '../app/commandCenter/openCases.js';
 import { openApiDocument } from '../app/commandCenter/openApiDocument.js';
 import { signSession } from '../app/commandCenter/sessionCookie.js';
@@ -404,6 +405,19 @@ describe('the Command Center API', () => {
       expect((body as Stats).departments).toEqual([
         expect.objectContaining({ code: 'DLH', open: 1, closed: 5, done: 3, medianHoursToFinish: 4 }),
       ]);
+    });
+    it("names each department in the viewer's language", async () => {
+      // The default city names its departments in Indonesian only; one with an English name too.
+      const city = {
+        ...app.core.city,
+        departments: app.core.city.departments.map((d) =>
+          d.code === 'DLH' ? { ...d, names: { id: d.name, en: 'Environment Agency' } } : d,
+        ),
+      };
+      const figures = (lang: 'id' | 'en') =>
+        computeBoardStats(app.core.db.prisma, city, { departments: ['DLH'], now: app.clock.now, lang });
+      expect((await figures('en')).departments.map((d) => d.name)).toEqual(['Environment Agency']);
+      expect((await figures('id')).departments.map((d) => d.name)).toEqual(['Dinas Lingkungan Hidup']);
     });
   });
 
