@@ -5,8 +5,9 @@
 -- changes in the departments it shows.
 --
 -- Statement-level triggers with transition tables: a bulk write bumps each department once per
--- statement, not once per row. A write that changes nothing of a case (only Prisma's updatedAt,
--- or nothing at all) bumps nothing.
+-- statement, not once per row. An update that leaves a row as it was (no row matched, or every
+-- column written with its own value) bumps nothing. A change of updatedAt alone does bump: the
+-- board reads it (a permit waiting for revision without slaPausedAt paused at updatedAt).
 --
 -- Contention: the bumped rows stay locked until the writing transaction commits, so concurrent
 -- case writes of ONE department queue behind each other. Case writes are rare (a few per
@@ -35,13 +36,13 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 
--- Only rows that changed beyond updatedAt; both departments of a forwarded case.
+-- Only rows that changed; both departments of a forwarded case.
 CREATE FUNCTION "layankota_case_updated"() RETURNS trigger AS $$
 BEGIN
     PERFORM "layankota_bump_case_watermark"(ARRAY(
         SELECT unnest(ARRAY[o."departmentCode", n."departmentCode"])
         FROM old_rows o JOIN new_rows n ON n."id" = o."id"
-        WHERE (to_jsonb(o) - 'updatedAt') IS DISTINCT FROM (to_jsonb(n) - 'updatedAt')));
+        WHERE to_jsonb(o) IS DISTINCT FROM to_jsonb(n)));
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
