@@ -350,7 +350,9 @@ describe('the Command Center in headless Chromium', () => {
       .evaluate((e) => (globalThis as unknown as BrowserWindow).getComputedStyle(e).backgroundColor);
     // #c62828: white on it is 5.6:1 (WCAG AA).
     expect(colour).toBe('rgb(198, 40, 40)');
-    expect(await board.locator('#figures tr[data-department="PUPR"] td').nth(1).textContent()).toBe('1');
+    expect(await board.locator('#figures tr[data-department="PUPR"] td[data-figure="overdue"]').textContent()).toBe(
+      '1',
+    );
   });
 
   it('shows a complaint filed through Open311 too, and draws the map and the chart', async () => {

@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeBoardStats } from '../app/commandCenter/computeBoardStats.js';
+import { countOpenCases, PERMIT_OPEN_STATUSES } from '../app/commandCenter/openCases.js';
 import { openApiDocument } from '../app/commandCenter/openApiDocument.js';
 import { signSession } from '../app/commandCenter/sessionCookie.js';
+import { COMPLAINT_OPEN_STATUSES } from '../core/cases/complaintLifecycle.js';
 import { submitPermit } from '../core/cases/permitService.js';
 import { codeSentTo, getJson, postJson, seedOfficer, setCookieOf, signIn } from './support/commandCenter.js';
 import { FakeTwilioApi } from './support/fakeTwilio.js';
 import { createOpenApiValidator } from './support/openApiValidator.js';
 import { eventually, startApp, type TestApp } from './support/startApp.js';
 import { fileComplaint } from './support/fileComplaint.js';
+import { seedOpenCases } from './support/seedOpenCases.js';
 
 // The Command Center's API over HTTP against the whole app: sign-in by one-time code (no
 // enumeration, five tries, one use, ten minutes), what each role sees, the figures, the TV
@@ -16,6 +20,29 @@ const SECRET = 'api-test-session-secret-0123456789abcdef';
 const TV_TOKEN = 'tv-wall-token-0123456789abcdefgh';
 const openapi = createOpenApiValidator();
 const HOUR = 3_600_000;
+
+interface Counts {
+  open: number;
+  on_time: number;
+  close: number;
+  overdue: number;
+  paused: number;
+}
+interface Figures extends Counts {
+  code: string;
+  name: string;
+  closed: number;
+  done: number;
+  medianHoursToFinish: number | null;
+  satisfaction: number | null;
+  ratings: number;
+}
+interface Stats {
+  totals: Counts;
+  departments: Figures[];
+  perDay: Array<{ complaints: number; permits: number }>;
+  map: { bounds: unknown; points: unknown[] };
+}
 
 interface CaseList {
   cases: Array<{ trackingNumber: string; departmentCode: string; kind: string; clock: { state: string } }>;
@@ -340,19 +367,19 @@ describe('the Command Center API', () => {
       const { status, body } = await getJson(app, '/api/stats', cookies.dlhSupervisor);
       expect(status).toBe(200);
       expectValid('get', '/api/stats', 200, body);
-      const stats = body as {
-        departments: Array<Record<string, unknown>>;
-        perDay: Array<{ complaints: number; permits: number }>;
-        map: { bounds: unknown; points: unknown[] };
-      };
+      const stats = body as Stats;
+      expect(stats.totals).toEqual({ open: 1, on_time: 1, close: 0, overdue: 0, paused: 0 });
       expect(stats.departments).toEqual([
         {
           code: 'DLH',
           name: 'Dinas Lingkungan Hidup',
           open: 1,
-          overdue: 0,
+          on_time: 1,
           close: 0,
+          overdue: 0,
+          paused: 0,
           closed: 3,
+          done: 3,
           medianHoursToFinish: 4,
           satisfaction: 3.7,
           ratings: 3,
@@ -364,8 +391,9 @@ describe('the Command Center API', () => {
       expect(stats.map.bounds).toEqual({ south: 3.48, west: 98.59, north: 3.8, east: 98.75 });
       expect(stats.map.points).toHaveLength(4);
 
-      const everything = (await getJson(app, '/api/stats', cookies.admin)).body as typeof stats;
+      const everything = (await getJson(app, '/api/stats', cookies.admin)).body as Stats;
       expectValid('get', '/api/stats', 200, everything);
+      expect(everything.totals).toEqual({ open: 3, on_time: 3, close: 0, overdue: 0, paused: 0 });
       expect(everything.perDay.reduce((n, d) => n + d.permits, 0)).toBe(1);
       expect(everything.departments.map((d) => d.code)).toEqual(
         expect.arrayContaining(['DPMPTSP', 'PUPR', 'DLH', 'DINKES', 'SATPOLPP', 'KOMINFO']),
@@ -395,6 +423,54 @@ describe('the Command Center API', () => {
       } finally {
         app.clock.now = saved;
       }
+    });
+  });
+
+  describe('figures from the database', () => {
+    it('takes the median time to finish over done cases only: a refusal closes a case but does not finish it', async () => {
+      const prisma = app.core.db.prisma;
+      const citizen = await prisma.citizen.findFirstOrThrow({ where: { phone: '6281355550000' } });
+      // Refused quickly: were they counted, DLH's median would drop from 4 hours to 2.
+      for (const [status, hours] of [
+        ['rejected', 0.5],
+        ['not_authority', 0.1],
+      ] as const) {
+        const filedAt = app.clock.now;
+        const refused = await fileComplaint(prisma, app.core.city, {
+          citizenId: citizen.id,
+          categoryCode: 'sampah',
+          description: `Laporan sampah yang ditolak setelah ${hours} jam`,
+          place: 'Gang Mawar',
+          now: filedAt,
+        });
+        await prisma.complaint.update({
+          where: { id: refused.id },
+          data: { status, closedAt: new Date(filedAt.getTime() + hours * HOUR) },
+        });
+      }
+      const [all] = await prisma.$queryRaw<Array<{ median: number }>>`
+        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM ("closedAt" - "createdAt")) / 3600) AS median
+        FROM "Complaint" WHERE "departmentCode" = 'DLH' AND "closedAt" IS NOT NULL`;
+      expect(Number(all!.median)).toBe(2);
+
+      const { body } = await getJson(app, '/api/stats', cookies.dlhSupervisor);
+      expectValid('get', '/api/stats', 200, body);
+      expect((body as Stats).departments).toEqual([
+        expect.objectContaining({ code: 'DLH', open: 1, closed: 5, done: 3, medianHoursToFinish: 4 }),
+      ]);
+    });
+    it("names each department in the viewer's language", async () => {
+      // The default city names its departments in Indonesian only; one with an English name too.
+      const city = {
+        ...app.core.city,
+        departments: app.core.city.departments.map((d) =>
+          d.code === 'DLH' ? { ...d, names: { id: d.name, en: 'Environment Agency' } } : d,
+        ),
+      };
+      const figures = (lang: 'id' | 'en') =>
+        computeBoardStats(app.core.db.prisma, city, { departments: ['DLH'], now: app.clock.now, lang });
+      expect((await figures('en')).departments.map((d) => d.name)).toEqual(['Environment Agency']);
+      expect((await figures('id')).departments.map((d) => d.name)).toEqual(['Dinas Lingkungan Hidup']);
     });
   });
 
@@ -484,10 +560,163 @@ describe('the Command Center API', () => {
       expect(names).toEqual(['hello', 'change']);
     });
 
+    /** An open event stream collecting its events (name and data) until closed. */
+    async function openStream(url: string, init: RequestInit = {}) {
+      const abort = new AbortController();
+      const res = await fetch(url, { ...init, signal: abort.signal });
+      expect(res.status).toBe(200);
+      const events: Array<{ name: string; data: { version: number; departments?: string[] } }> = [];
+      const reader = res.body!.getReader();
+      const done = (async () => {
+        let buffer = '';
+        try {
+          for (;;) {
+            const { value, done: ended } = await reader.read();
+            if (ended) return;
+            buffer += Buffer.from(value).toString('utf8');
+            const chunks = buffer.split('\n\n');
+            buffer = chunks.pop() ?? '';
+            for (const chunk of chunks) {
+              const name = /^event: (\w+)$/m.exec(chunk)?.[1];
+              const data = /^data: (.*)$/m.exec(chunk)?.[1];
+              if (name && data) events.push({ name, data: JSON.parse(data) as (typeof events)[number]['data'] });
+            }
+          }
+        } catch {
+          // aborted
+        }
+      })();
+      return {
+        events,
+        changes: () => events.filter((e) => e.name === 'change').map((e) => e.data.departments),
+        async close() {
+          abort.abort();
+          await done;
+        },
+      };
+    }
+
+    it("tells an officer of their own department's changes only, and the TV wall of all", async () => {
+      const prisma = app.core.db.prisma;
+      const dinkes = await openStream(`${app.baseUrl}/api/events`, { headers: { cookie: cookies.dinkes! } });
+      const dlh = await openStream(`${app.baseUrl}/api/events`, { headers: { cookie: cookies.dlhSupervisor! } });
+      const wall = await openStream(`${app.baseUrl}/api/events?token=${TV_TOKEN}`);
+      try {
+        await eventually(() => [dinkes, dlh, wall].every((s) => s.events.some((e) => e.name === 'hello')));
+        // Give the feed a poll to take its first marks before the changes.
+        const polled = (await prisma.caseWatermark.findMany()).length;
+        expect(polled).toBeGreaterThan(0);
+        await new Promise((r) => setTimeout(r, 1200));
+        await prisma.complaint.updateMany({
+          where: { departmentCode: 'DLH', status: 'waiting' },
+          data: { status: 'verified' },
+        });
+        await eventually(() => dlh.changes().length === 1);
+        await eventually(() => wall.changes().length === 1);
+        const dinkesCase = await prisma.complaint.findFirstOrThrow({ where: { departmentCode: 'DINKES' } });
+        await prisma.complaint.update({ where: { id: dinkesCase.id }, data: { status: 'in_process' } });
+        await eventually(() => dinkes.changes().length === 1);
+        await eventually(() => wall.changes().length === 2);
+        // The DLH change came first on every stream it was sent on: DINKES's board never got it.
+        expect(dinkes.changes()).toEqual([['DINKES']]);
+        expect(dlh.changes()).toEqual([['DLH']]);
+        expect(wall.changes()).toEqual([['DLH'], ['DINKES']]);
+      } finally {
+        await Promise.all([dinkes.close(), dlh.close(), wall.close()]);
+      }
+    });
+
     it('refuses the stream to nobody in particular', async () => {
       const res = await fetch(`${app.baseUrl}/api/events`);
       expect(res.status).toBe(401);
       expectValid('get', '/api/events', 401, await res.json());
+    });
+  });
+
+  describe("at a city's size", () => {
+    // Last: thousands of cases the tests above must not see.
+    beforeAll(async () => {
+      await seedOpenCases(app.core.db.prisma, app.core.city, {
+        open: 5000,
+        closed: 1000,
+        now: app.clock.now,
+        seed: 19,
+        prefix: 'S',
+      });
+    }, 120_000);
+
+    /** Open cases counted directly, without the board's SQL: per department, or all with null. */
+    async function countedDirectly(department: string | null) {
+      const prisma = app.core.db.prisma;
+      const where = department ? { departmentCode: department } : {};
+      return (
+        (await prisma.permitApplication.count({ where: { ...where, status: { in: [...PERMIT_OPEN_STATUSES] } } })) +
+        (await prisma.complaint.count({ where: { ...where, status: { in: [...COMPLAINT_OPEN_STATUSES] } } }))
+      );
+    }
+
+    it('gives totals and per-department figures equal to the SQL counts, for 5,000 open cases', async () => {
+      const { status, body } = await getJson(app, '/api/stats', cookies.admin);
+      expect(status).toBe(200);
+      expectValid('get', '/api/stats', 200, body);
+      const stats = body as Stats;
+      const counted = await countOpenCases(app.core.db.prisma, app.clock.now, { departments: null });
+      expect(stats.totals).toEqual(counted.total);
+      expect(stats.totals.open).toBe(await countedDirectly(null));
+      expect(stats.totals.open).toBeGreaterThan(5000);
+      const { open, on_time, close, overdue, paused } = stats.totals;
+      expect(on_time + close + overdue + paused).toBe(open);
+      expect(Math.min(on_time, close, overdue, paused)).toBeGreaterThan(0);
+
+      for (const d of counted.departments) {
+        const figures = stats.departments.find((f) => f.code === d.code)!;
+        expect({
+          code: figures.code,
+          open: figures.open,
+          on_time: figures.on_time,
+          close: figures.close,
+          overdue: figures.overdue,
+          paused: figures.paused,
+        }).toEqual(d);
+        expect(figures.open).toBe(await countedDirectly(d.code));
+        expect(figures.on_time + figures.close + figures.overdue + figures.paused).toBe(figures.open);
+      }
+      expect(stats.departments.reduce((n, d) => n + d.open, 0)).toBe(stats.totals.open);
+
+      // The median and counts of finished cases, over done cases only, straight from the tables.
+      const finished = await app.core.db.prisma.$queryRaw<
+        Array<{ department: string; closed: number; done: number; median: number | null; all: number }>
+      >`
+        SELECT "departmentCode" AS department, count(*)::int AS closed, count(*) FILTER (WHERE status = 'done')::int AS done,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) FILTER (WHERE status = 'done') AS median,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) AS all
+        FROM (
+          SELECT "departmentCode", status::text, EXTRACT(EPOCH FROM ("closedAt" - "submittedAt")) / 3600 AS hours
+          FROM "PermitApplication" WHERE "closedAt" IS NOT NULL
+          UNION ALL
+          SELECT "departmentCode", status::text, EXTRACT(EPOCH FROM ("closedAt" - "createdAt")) / 3600
+          FROM "Complaint" WHERE "closedAt" IS NOT NULL
+        ) c GROUP BY 1`;
+      expect(finished.length).toBeGreaterThan(3);
+      for (const f of finished) {
+        const figures = stats.departments.find((d) => d.code === f.department)!;
+        expect(figures).toMatchObject({ closed: f.closed, done: f.done });
+        expect(figures.medianHoursToFinish).toBe(f.median === null ? null : Math.round(Number(f.median) * 10) / 10);
+      }
+      // Refusals are among the closed cases: leaving them out matters somewhere.
+      expect(finished.some((f) => f.median !== null && Math.abs(Number(f.median) - Number(f.all)) >= 0.1)).toBe(true);
+    });
+
+    it("gives a department's officer the figures of that department only", async () => {
+      const { body } = await getJson(app, '/api/stats', cookies.dinkes);
+      expectValid('get', '/api/stats', 200, body);
+      const stats = body as Stats;
+      const counted = await countOpenCases(app.core.db.prisma, app.clock.now, { departments: ['DINKES'] });
+      expect(stats.departments.map((d) => d.code)).toEqual(['DINKES']);
+      expect(stats.totals).toEqual(counted.total);
+      expect(stats.totals.open).toBe(await countedDirectly('DINKES'));
+      expect(stats.totals.open).toBeGreaterThan(100);
+      expect(stats.departments[0]).toMatchObject(counted.departments[0]!);
     });
   });
 

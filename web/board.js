@@ -97,18 +97,28 @@ const caseList = createCaseList($('case-list'), api, {
   onUnauthorized: () => showLogin('Sesi berakhir. Silakan masuk lagi.'),
 });
 
+/** One row per department: its name with its code, open cases by clock, and how it finishes. */
 function drawFigures(departments) {
   const hours = (h) => (h === null ? '-' : h >= 48 ? `${Math.round(h / 24)} hari` : `${Math.round(h)} jam`);
+  const count = (d, key) =>
+    el('td', { 'data-figure': key, class: key === 'overdue' && d.overdue > 0 ? 'clock-overdue-text' : null }, [
+      String(d[key]),
+    ]);
   $('figures')
     .querySelector('tbody')
     .replaceChildren(
       ...departments.map((d) =>
         el('tr', { 'data-department': d.code }, [
-          el('th', { scope: 'row', title: d.name }, [d.code]),
-          el('td', {}, [String(d.open)]),
-          el('td', { class: d.overdue > 0 ? 'clock-overdue-text' : '' }, [String(d.overdue)]),
-          el('td', {}, [hours(d.medianHoursToFinish), d.closed > 0 ? ` (${d.closed})` : '']),
-          el('td', {}, [d.satisfaction === null ? '-' : `${d.satisfaction.toFixed(1)} / 5 (${d.ratings})`]),
+          el('th', { scope: 'row' }, [
+            el('span', { class: 'dept-name' }, [d.name]),
+            ' ',
+            el('span', { class: 'dept-code' }, [`(${d.code})`]),
+          ]),
+          ...['open', 'on_time', 'close', 'overdue', 'paused'].map((key) => count(d, key)),
+          el('td', { 'data-figure': 'median' }, [hours(d.medianHoursToFinish), d.done > 0 ? ` (${d.done})` : '']),
+          el('td', { 'data-figure': 'satisfaction' }, [
+            d.satisfaction === null ? '-' : `${d.satisfaction.toFixed(1)} / 5 (${d.ratings})`,
+          ]),
         ]),
       ),
     );

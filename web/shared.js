@@ -212,24 +212,31 @@ export function tickClocks(root = document) {
   }
 }
 
-/** Count tiles: open, overdue, close, on time, paused, from ClockCounts (or, for board.js, its cases). */
+/** The tiles, in order: every open case, then each clock state. Their numbers add up. */
+const TILES = [
+  { key: 'open', cls: 'tile-open', label: 'Terbuka', mark: '\u03A3' },
+  { key: 'on_time', cls: 'clock-on_time', label: 'Tepat waktu', mark: CLOCK_LABELS.on_time.mark },
+  { key: 'close', cls: 'clock-close', label: 'Hampir habis', mark: CLOCK_LABELS.close.mark },
+  { key: 'overdue', cls: 'clock-overdue', label: 'Terlambat', mark: CLOCK_LABELS.overdue.mark },
+  { key: 'paused', cls: 'clock-paused', label: 'Ditunda', mark: CLOCK_LABELS.paused.mark },
+];
+
+/**
+ * Count tiles from the server's counts (`{open, on_time, close, overdue, paused}`, as
+ * /api/stats `totals`): open is the sum of the four states. Each tile has a shape, not only a colour.
+ */
 export function drawTiles(container, totals) {
-  // TEMPORARY (TV branch): the FIGURES helper's drawTiles(container, ClockCounts) replaces this.
-  const cases = Array.isArray(totals) ? totals : null;
-  const count = (state) => (cases ? cases.filter((c) => c.clock.state === state).length : totals[state]);
-  const tile = (cls, value, label) =>
-    el('div', { class: `tile ${cls}` }, [
-      el('span', { class: 'tile-value' }, [String(value)]),
-      el('span', { class: 'tile-label' }, [label]),
-    ]);
-  const tiles = [
-    tile('tile-open', cases ? cases.length : totals.open, 'Terbuka'),
-    tile('clock-overdue', count('overdue'), 'Terlambat'),
-    tile('clock-close', count('close'), 'Hampir habis'),
-    tile('clock-on_time', count('on_time'), 'Tepat waktu'),
-    cases ? null : tile('clock-paused', count('paused'), 'Ditunda'),
-  ];
-  container.replaceChildren(...tiles.filter(Boolean));
+  container.replaceChildren(
+    ...TILES.map((t) =>
+      el('div', { class: `tile ${t.cls}`, 'data-tile': t.key }, [
+        el('span', { class: 'tile-value' }, [String(totals[t.key] ?? 0)]),
+        el('span', { class: 'tile-label' }, [
+          el('span', { class: 'mark', 'aria-hidden': 'true' }, [t.mark]),
+          ` ${t.label}`,
+        ]),
+      ]),
+    ),
+  );
 }
 
 /** Cards grouped in one column per department, most urgent first within each. */

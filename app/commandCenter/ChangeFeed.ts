@@ -1,21 +1,31 @@
 import type { PrismaClient } from '../../core/generated/prisma/client.js';
 import type { Logger } from '../../core/log/createLogger.js';
 
+/** The version of each department's cases, by department code (see readCaseWatermarks). */
+export type CaseMarks = ReadonlyMap<string, string>;
+
+/** What listeners are told: the feed's own counter and the departments whose cases changed. */
+export interface CaseChange {
+  version: number;
+  departments: string[];
+}
+
 /**
- * Tells listeners when cases change. It polls a cheap mark of the case tables (counts and the
- * latest updatedAt) every `intervalMs` while anyone listens, and stops when the last one goes:
- * simple, works across any number of processes, and the database stays the one truth.
+ * Tells listeners when cases change, and in which departments. It polls the case watermark
+ * (one row per department, bumped by database triggers) every `intervalMs` while anyone
+ * listens, and stops when the last one goes: simple, works across any number of processes, and
+ * the database stays the one truth.
  */
 export class ChangeFeed {
-  private readonly listeners = new Set<(version: number) => void>();
+  private readonly listeners = new Set<(change: CaseChange) => void>();
   private timer: NodeJS.Timeout | null = null;
-  private mark: string | null = null;
+  private marks: CaseMarks | null = null;
   private polling = false;
   /** Bumped on every change seen. */
   version = 0;
 
   constructor(
-    private readonly readMark: () => Promise<string>,
+    private readonly readMarks: () => Promise<CaseMarks>,
     private readonly intervalMs: number,
     private readonly logger: Logger,
   ) {}
@@ -25,7 +35,7 @@ export class ChangeFeed {
   }
 
   /** Calls `listener` on each change until the returned function is called. */
-  subscribe(listener: (version: number) => void): () => void {
+  subscribe(listener: (change: CaseChange) => void): () => void {
     this.listeners.add(listener);
     if (!this.timer) {
       this.timer = setInterval(() => void this.poll(), this.intervalMs);
@@ -38,7 +48,7 @@ export class ChangeFeed {
       if (this.listeners.size === 0 && this.timer) {
         clearInterval(this.timer);
         this.timer = null;
-        this.mark = null;
+        this.marks = null;
       }
     };
   }
@@ -47,12 +57,14 @@ export class ChangeFeed {
     if (this.polling) return;
     this.polling = true;
     try {
-      const mark = await this.readMark();
-      if (this.mark !== null && mark !== this.mark) {
+      const marks = await this.readMarks();
+      const departments = this.marks ? changedDepartments(this.marks, marks) : [];
+      if (departments.length > 0) {
         this.version++;
-        for (const listener of this.listeners) listener(this.version);
+        const change = { version: this.version, departments };
+        for (const listener of this.listeners) listener(change);
       }
-      if (this.listeners.size > 0) this.mark = mark;
+      if (this.listeners.size > 0) this.marks = marks;
     } catch (error) {
       this.logger.warn({ err: error }, 'command center change poll failed');
     } finally {
@@ -61,11 +73,19 @@ export class ChangeFeed {
   }
 }
 
-/** The mark of the case tables: changes whenever a case is filed or changed. */
-export async function readCaseMark(prisma: PrismaClient): Promise<string> {
-  const [row] = await prisma.$queryRaw<Array<{ mark: string }>>`
-    SELECT concat_ws('/',
-      (SELECT count(*) FROM "PermitApplication"), (SELECT max("updatedAt") FROM "PermitApplication"),
-      (SELECT count(*) FROM "Complaint"), (SELECT max("updatedAt") FROM "Complaint")) AS mark`;
-  return row?.mark ?? '';
+/** Departments whose mark differs between two polls (appeared, moved or gone), by code. */
+export function changedDepartments(before: CaseMarks, after: CaseMarks): string[] {
+  const codes = new Set([...before.keys(), ...after.keys()]);
+  return [...codes].filter((code) => before.get(code) !== after.get(code)).sort();
+}
+
+/**
+ * The case watermark: each department's version, bumped by the triggers of migration
+ * 20261208110000_case_watermark whenever one of its cases is filed, changed, forwarded or
+ * deleted. A handful of rows, whatever the number of cases.
+ */
+export async function readCaseWatermarks(prisma: PrismaClient): Promise<CaseMarks> {
+  const rows = await prisma.$queryRaw<Array<{ department: string; version: string }>>`
+    SELECT "departmentCode" AS department, "version"::text AS version FROM "CaseWatermark"`;
+  return new Map(rows.map((r) => [r.department, r.version]));
 }

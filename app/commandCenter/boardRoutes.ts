@@ -10,7 +10,6 @@ import { BOUNDARY_PATH, tileOrigin } from './boardMap.js';
 import { computeBoardStats } from './computeBoardStats.js';
 import { caseFiltersOf, cityCaseNames, decodeCursor, listCases, pageSize } from './caseList.js';
 import { casesCsv, casesXlsx, exportCases } from './exportCases.js';
-import { listBoardCases } from './listBoardCases.js';
 import { openApiDocument } from './openApiDocument.js';
 import { BYE_RETRY_MS, openStreamsOf, StreamBudget, type StreamLimits, type StreamViewer } from './StreamBudget.js';
 import { tvWallAllowed } from './tvWallToken.js';
@@ -164,8 +163,7 @@ export function boardRoutes(core: Core, options: BoardOptions): Router {
     const now = core.clock();
     const lang = langOf(req);
     const departments = departmentsOf(viewerScope(officer));
-    const openCases = await listBoardCases(prisma, { departments, now, lang, translator: core.translator, zone });
-    const stats = await computeBoardStats(prisma, core.city, { departments, openCases, now, lang });
+    const stats = await computeBoardStats(prisma, core.city, { departments, now, lang });
     res.json({ now: now.toISOString(), city: core.city.name, ...cityTime, ...stats });
   });
 
@@ -182,12 +180,16 @@ export function boardRoutes(core: Core, options: BoardOptions): Router {
     // A stream asked with the TV wall's ?token= is the wall's, counted in the wall's budget even
     // when the browser is signed in; any other is the signed-in officer's own.
     let viewer: StreamViewer;
+    // The departments whose changes this viewer is told of; null: all (the wall, the Inspectorate, admins).
+    let watched: ReadonlySet<string> | null = null;
     if (req.query.token !== undefined && tvAllowed(req)) {
       viewer = { kind: 'tv', address: req.ip ?? req.socket.remoteAddress ?? '' };
     } else {
       const officer = await options.officerOf(req);
       if (!officer) return void notSignedIn(res);
       viewer = { kind: 'officer', officerId: officer.id };
+      const departments = departmentsOf(viewerScope(officer));
+      watched = departments ? new Set(departments) : null;
     }
     const taken = streams.take(viewer);
     if ('refused' in taken) {
@@ -206,10 +208,14 @@ export function boardRoutes(core: Core, options: BoardOptions): Router {
       // nginx and friends would otherwise hold events back.
       'X-Accel-Buffering': 'no',
     });
-    const send = (event: string, version: number) => res.write(`event: ${event}\ndata: {"version":${version}}\n\n`);
+    const send = (event: string, data: object) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     res.write('retry: 3000\n\n');
-    const unsubscribe = options.feed.subscribe((version) => send('change', version));
-    send('hello', options.feed.version);
+    // A change in another department is not this board's: no redraw, and nothing said about it.
+    const unsubscribe = options.feed.subscribe(({ version, departments }) => {
+      const seen = watched ? departments.filter((code) => watched.has(code)) : departments;
+      if (seen.length > 0) send('change', { version, departments: seen });
+    });
+    send('hello', { version: options.feed.version });
     const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
     heartbeat.unref();
     // On shutdown the stream is told to reconnect (to the next process) and ended.

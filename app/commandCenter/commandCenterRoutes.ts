@@ -4,7 +4,7 @@ import type { Core } from '../../core/boot.js';
 import type { Runtime } from '../createRuntime.js';
 import { boardRoutes } from './boardRoutes.js';
 import { caseRoutes } from './caseRoutes.js';
-import { ChangeFeed, readCaseMark } from './ChangeFeed.js';
+import { ChangeFeed, readCaseWatermarks } from './ChangeFeed.js';
 import { loginRoutes } from './loginRoutes.js';
 import { open311Routes } from './open311Routes.js';
 import { signedInOfficer } from './signedInOfficer.js';
@@ -37,7 +37,7 @@ export function sessionSecretOf(core: Core): string {
 export function commandCenterRoutes(core: Core, runtime: Runtime, options: CommandCenterOptions): Router {
   const settings = core.config.commandCenter;
   const { sessionSecret } = options;
-  const feed = new ChangeFeed(() => readCaseMark(core.db.prisma), options.pollMs ?? 1000, core.logger);
+  const feed = new ChangeFeed(() => readCaseWatermarks(core.db.prisma), options.pollMs ?? 1000, core.logger);
   const router = express.Router();
   router.use(
     loginRoutes(core, runtime, {

@@ -3,18 +3,18 @@ import type { Lang } from '../../core/conversation/types.js';
 import { localDate } from '../../core/domain/calendarDate.js';
 import { Prisma, type PrismaClient } from '../../core/generated/prisma/client.js';
 import { complaintMap, type BoardMap } from './boardMap.js';
-import type { BoardCase } from './listBoardCases.js';
+import { countOpenCases, type ClockCounts } from './openCases.js';
 
-/** The figures of one department (OPD). */
-export interface DepartmentFigures {
+/** The figures of one department (OPD); its open cases by the state of their clock. */
+export interface DepartmentFigures extends ClockCounts {
   code: string;
+  /** In the viewer's language. */
   name: string;
-  open: number;
-  overdue: number;
-  close: number;
   /** Cases ever closed (done, rejected, not its authority). */
   closed: number;
-  /** Median hours from filing to closing over the closed cases; null before the first. */
+  /** Cases ever finished as done. */
+  done: number;
+  /** Median hours from filing to done over the done cases (a refusal is no finish); null before the first. */
   medianHoursToFinish: number | null;
   /** Mean complaint rating, 1 to 5; null before the first rating. */
   satisfaction: number | null;
@@ -22,6 +22,8 @@ export interface DepartmentFigures {
 }
 
 export interface BoardStats {
+  /** Every open case in scope by the state of its clock: the board's tiles. */
+  totals: ClockCounts;
   departments: DepartmentFigures[];
   /** Cases filed per day (city time), oldest first. */
   perDay: Array<{ date: string; permits: number; complaints: number }>;
@@ -29,15 +31,24 @@ export interface BoardStats {
 }
 
 export interface StatsQuery {
+  /** The departments the viewer may see; null: all. */
   departments: string[] | null;
-  /** The open cases already listed for the same scope. */
-  openCases: BoardCase[];
   now: Date;
   lang: Lang;
   days?: number;
 }
 
-/** Per-department figures, cases per day and the complaint map, for what a viewer may see. */
+interface FinishedRow {
+  department: string;
+  closed: number;
+  done: number;
+  median: number | null;
+}
+
+/**
+ * The tiles, per-department figures, cases per day and the complaint map, for what a viewer
+ * may see: aggregates in SQL, no list of cases loaded, true at any number of cases.
+ */
 export async function computeBoardStats(prisma: PrismaClient, city: CityData, q: StatsQuery): Promise<BoardStats> {
   const days = q.days ?? 14;
   const inDepartments = q.departments
@@ -46,15 +57,19 @@ export async function computeBoardStats(prisma: PrismaClient, city: CityData, q:
       : Prisma.sql`AND false`
     : Prisma.empty;
 
-  const finished = await prisma.$queryRaw<Array<{ department: string; median: number | null; closed: number }>>`
-    SELECT "departmentCode" AS department,
-           percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) AS median,
-           count(*)::int AS closed
+  const open = await countOpenCases(prisma, q.now, { departments: q.departments });
+  // Closed counts every way out; the median only the cases done, so refusals (rejected, not
+  // the city's authority), often decided in minutes, do not make a department look fast.
+  const finished = await prisma.$queryRaw<FinishedRow[]>`
+    SELECT "departmentCode" AS department, count(*)::int AS closed,
+           count(*) FILTER (WHERE done)::int AS done,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) FILTER (WHERE done) AS median
     FROM (
-      SELECT "departmentCode", (EXTRACT(EPOCH FROM ("closedAt" - "submittedAt")) / 3600)::float8 AS hours
+      SELECT "departmentCode", "status" = 'done' AS done,
+             (EXTRACT(EPOCH FROM ("closedAt" - "submittedAt")) / 3600)::float8 AS hours
       FROM "PermitApplication" WHERE "closedAt" IS NOT NULL ${inDepartments}
       UNION ALL
-      SELECT "departmentCode", (EXTRACT(EPOCH FROM ("closedAt" - "createdAt")) / 3600)::float8
+      SELECT "departmentCode", "status" = 'done', (EXTRACT(EPOCH FROM ("closedAt" - "createdAt")) / 3600)::float8
       FROM "Complaint" WHERE "closedAt" IS NOT NULL ${inDepartments}
     ) c
     GROUP BY "departmentCode"`;
@@ -70,23 +85,27 @@ export async function computeBoardStats(prisma: PrismaClient, city: CityData, q:
     for (const d of city.departments) {
       if (d.handles.some((h) => h === 'permits' || h.startsWith('complaints:'))) shown.add(d.code);
     }
-    for (const c of q.openCases) shown.add(c.departmentCode);
+    for (const d of open.departments) shown.add(d.code);
     for (const f of finished) shown.add(f.department);
   }
   const departments = city.departments
     .filter((d) => shown.has(d.code))
     .map((d): DepartmentFigures => {
-      const open = q.openCases.filter((c) => c.departmentCode === d.code);
-      const done = finished.find((f) => f.department === d.code);
+      const counts = open.departments.find((o) => o.code === d.code);
+      const ended = finished.find((f) => f.department === d.code);
       const rated = ratings.find((r) => r.departmentCode === d.code);
       return {
         code: d.code,
-        name: d.name,
-        open: open.length,
-        overdue: open.filter((c) => c.clock.state === 'overdue').length,
-        close: open.filter((c) => c.clock.state === 'close').length,
-        closed: done?.closed ?? 0,
-        medianHoursToFinish: done?.median === null || done?.median === undefined ? null : round1(Number(done.median)),
+        name: d.names[q.lang],
+        open: counts?.open ?? 0,
+        on_time: counts?.on_time ?? 0,
+        close: counts?.close ?? 0,
+        overdue: counts?.overdue ?? 0,
+        paused: counts?.paused ?? 0,
+        closed: ended?.closed ?? 0,
+        done: ended?.done ?? 0,
+        medianHoursToFinish:
+          ended?.median === null || ended?.median === undefined ? null : round1(Number(ended.median)),
         satisfaction:
           rated?._avg.rating === null || rated?._avg.rating === undefined ? null : round1(rated._avg.rating),
         ratings: rated?._count.rating ?? 0,
@@ -94,6 +113,7 @@ export async function computeBoardStats(prisma: PrismaClient, city: CityData, q:
     });
 
   return {
+    totals: open.total,
     departments,
     perDay: await casesPerDay(prisma, city.timezone, q.now, days, inDepartments),
     map: await complaintMap(prisma, city, q),

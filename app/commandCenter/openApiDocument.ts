@@ -48,6 +48,15 @@ const open311CommaList = (name: string, items: Record<string, unknown>) => ({
   description: 'Comma delimited',
 });
 
+/** Open cases by the state of their clock (openCases.ts ClockCounts), as /api/stats gives them. */
+const STATS_CLOCK_COUNTS = {
+  open: { type: 'integer', minimum: 0 },
+  on_time: { type: 'integer', minimum: 0 },
+  close: { type: 'integer', minimum: 0 },
+  overdue: { type: 'integer', minimum: 0 },
+  paused: { type: 'integer', minimum: 0 },
+} as const;
+
 export const openApiDocument = {
   openapi: '3.1.0',
   info: {
@@ -218,7 +227,7 @@ export const openApiDocument = {
     '/api/stats': {
       get: {
         tags: ['board'],
-        summary: 'Figures per department, cases per day, the complaint map',
+        summary: 'Open cases by clock state, figures per department, cases per day, the complaint map',
         security: [{ session: [] }],
         parameters: [{ name: 'lang', in: 'query', schema: { enum: ['id', 'en'] } }],
         responses: { '200': json(ref('Stats'), 'Figures'), '401': error('Not signed in') },
@@ -259,7 +268,8 @@ export const openApiDocument = {
         parameters: [{ name: 'token', in: 'query', schema: { type: 'string' } }],
         responses: {
           '200': {
-            description: 'An event stream; each event carries {"version": n}',
+            description:
+              'An event stream; each event carries {"version": n}; a change also {"departments": [...]}, the changed departments the viewer sees (a change elsewhere is not sent)',
             content: { 'text/event-stream': { schema: { type: 'string' } } },
           },
           '401': error('Neither signed in nor the TV wall'),
@@ -792,9 +802,12 @@ export const openApiDocument = {
           'code',
           'name',
           'open',
-          'overdue',
+          'on_time',
           'close',
+          'overdue',
+          'paused',
           'closed',
+          'done',
           'medianHoursToFinish',
           'satisfaction',
           'ratings',
@@ -802,25 +815,34 @@ export const openApiDocument = {
         additionalProperties: false,
         properties: {
           code: { type: 'string' },
-          name: { type: 'string' },
-          open: { type: 'integer', minimum: 0 },
-          overdue: { type: 'integer', minimum: 0 },
-          close: { type: 'integer', minimum: 0 },
-          closed: { type: 'integer', minimum: 0 },
-          medianHoursToFinish: nullable('number', { minimum: 0 }),
+          name: { type: 'string', description: "The department's name in the language asked (lang)" },
+          ...STATS_CLOCK_COUNTS,
+          closed: { type: 'integer', minimum: 0, description: 'Cases ever closed: done, rejected, not its authority' },
+          done: { type: 'integer', minimum: 0 },
+          medianHoursToFinish: nullable('number', {
+            minimum: 0,
+            description: 'Median hours from filing to done, over done cases only (no refusals)',
+          }),
           satisfaction: nullable('number', { minimum: 1, maximum: 5 }),
           ratings: { type: 'integer', minimum: 0 },
         },
       },
       Stats: {
         type: 'object',
-        required: ['now', 'city', 'timeZone', 'timeZoneLabel', 'departments', 'perDay', 'map'],
+        required: ['now', 'city', 'timeZone', 'timeZoneLabel', 'totals', 'departments', 'perDay', 'map'],
         additionalProperties: false,
         properties: {
           now: { type: 'string', format: 'date-time' },
           city: { type: 'string' },
           timeZone: { type: 'string', description: "The city's IANA time zone, e.g. Asia/Makassar" },
           timeZoneLabel: { type: 'string', description: 'How the city names its zone, e.g. WITA' },
+          totals: {
+            type: 'object',
+            description: 'Every open case in scope by the state of its clock; open is the sum of the others',
+            required: ['open', 'on_time', 'close', 'overdue', 'paused'],
+            additionalProperties: false,
+            properties: STATS_CLOCK_COUNTS,
+          },
           departments: { type: 'array', items: ref('DepartmentFigures') },
           perDay: {
             type: 'array',
