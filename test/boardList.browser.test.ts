@@ -6,8 +6,8 @@ import { FakeTwilioApi } from './support/fakeTwilio.js';
 import { seedOpenCases } from './support/seedOpenCases.js';
 import { eventually, startApp, type TestApp } from './support/startApp.js';
 
-// The board's case list in headless Chromium with 5,000 open cases: the first page and the
-// total, filters in the URL that survive a reload, "Muat lagi", links to the case page, a
+// The board's case list in headless Chromium with 5,000 open cases: the tiles and department
+// figures equal to the SQL counts, the first page and the total, filters in the URL that survive a reload, "Muat lagi", links to the case page, a
 // refresh that keeps unchanged cards (and a selection in one), no sideways scroll on a phone;
 // page weight and time to first card are printed for the closing note.
 
@@ -104,6 +104,7 @@ describe('the board case list in headless Chromium', () => {
 
   it.each([
     [1920, 1080],
+    [3840, 2160],
     [390, 844],
   ])('shows the first page and the total at %ix%i, without sideways scroll', async (width, height) => {
     const { page, wire } = await open(width, height);
@@ -133,6 +134,20 @@ describe('the board case list in headless Chromium', () => {
       return { list: past.map((e) => e.className), page: g.document.documentElement.scrollWidth };
     }, width);
     expect(overflow.list).toEqual([]);
+    expect(overflow.page).toBeLessThanOrEqual(width);
+    // The tiles and every department's row of figures are the SQL counts, not a count of a cut list.
+    for (const key of ['open', 'on_time', 'close', 'overdue', 'paused'] as const) {
+      const tile = await page.locator(`#tiles [data-tile="${key}"] .tile-value`).textContent();
+      expect(Number(tile?.replace(/\D/g, '')), key).toBe(counts.total[key]);
+    }
+    for (const d of counts.departments) {
+      for (const key of ['open', 'overdue', 'paused'] as const) {
+        const cell = await page
+          .locator(`#figures tr[data-department="${d.code}"] td[data-figure="${key}"]`)
+          .textContent();
+        expect(Number(cell), `${d.code} ${key}`).toBe(d[key]);
+      }
+    }
     console.log(
       `board ${width}x${height} with 5,000 open cases: page weight ${wire.bytes} bytes on the wire ` +
         `(/api/cases ${wire.api}), first card ${Math.round(firstCardAt ?? -1)} ms after navigation start ` +

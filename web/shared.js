@@ -239,28 +239,6 @@ export function drawTiles(container, totals) {
   );
 }
 
-/** Cards grouped in one column per department, most urgent first within each. */
-export function drawDepartments(container, cases, options = {}) {
-  const byDepartment = new Map();
-  for (const c of cases) {
-    if (!byDepartment.has(c.departmentCode)) byDepartment.set(c.departmentCode, { name: c.departmentName, cases: [] });
-    byDepartment.get(c.departmentCode).cases.push(c);
-  }
-  const limit = options.limit ?? Infinity;
-  const columns = [...byDepartment.entries()]
-    .sort((a, b) => b[1].cases.length - a[1].cases.length)
-    .map(([code, d]) =>
-      el('section', { class: 'department', 'data-department': code }, [
-        el('h3', {}, [el('span', { class: 'dept-code' }, [code]), ' ', el('span', { class: 'dept-name' }, [d.name])]),
-        ...d.cases.slice(0, limit).map((c) => caseCard(c, options)),
-        d.cases.length > limit ? el('p', { class: 'more' }, [`+${d.cases.length - limit} kasus lain`]) : null,
-      ]),
-    );
-  container.replaceChildren(
-    ...(columns.length > 0 ? columns : [el('p', { class: 'empty' }, ['Tidak ada kasus terbuka.'])]),
-  );
-}
-
 /**
  * Listens to /api/events and calls `refresh` on each (re)connect and on each change, showing the
  * state of the connection in `liveEl`. EventSource retries a dropped stream by itself, but gives

@@ -52,23 +52,6 @@ export function casePhotoPath(trackingNumber: string, sha256: string): string {
   return `/api/cases/${trackingNumber}/photos/${sha256}`;
 }
 
-/** The same case for the TV wall: nothing that could name or locate a citizen. */
-export interface TvCase {
-  kind: BoardCase['kind'];
-  trackingNumber: string;
-  title: string;
-  departmentCode: string;
-  departmentName: string;
-  status: string;
-  statusLabel: string;
-  startedAt: string;
-  deadlineAt: string;
-  pausedAt: string | null;
-  clock: SlaClock;
-  clockName: ClockName;
-  clockLabel: string | null;
-}
-
 export interface BoardQuery {
   /** Null: every department. */
   departments: string[] | null;
@@ -121,23 +104,4 @@ export async function listBoardCases(prisma: PrismaClient, q: BoardQuery): Promi
     cursor = page.nextCursor ? decodeCursor(page.nextCursor, 'urgency') : null;
   } while (cursor && cases.length < wanted);
   return cases;
-}
-
-/** Keeps only what the TV wall may show: field by field, so nothing new slips through. */
-export function toTvCase(c: BoardCase): TvCase {
-  return {
-    kind: c.kind,
-    trackingNumber: c.trackingNumber,
-    title: c.title,
-    departmentCode: c.departmentCode,
-    departmentName: c.departmentName,
-    status: c.status,
-    statusLabel: c.statusLabel,
-    startedAt: c.startedAt,
-    deadlineAt: c.deadlineAt,
-    pausedAt: c.pausedAt,
-    clock: c.clock,
-    clockName: c.clockName,
-    clockLabel: c.clockLabel,
-  };
 }
