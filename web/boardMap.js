@@ -13,8 +13,9 @@ export const MAP_STATES = {
 /** Worst first: a cluster takes the colour and shape of the worst state inside it. */
 export const STATE_ORDER = ['overdue', 'close', 'on_time', 'paused', 'closed'];
 
-/** Dots closer than this on screen merge into one cluster. */
-export const CLUSTER_PX = 24;
+/** Dots closer than this on screen merge into one cluster: a cluster's ring has a radius of at
+ * most 25.5 px (15 x 1.7, see cluster()), so two clusters' rings do not overlap. */
+export const CLUSTER_PX = 52;
 
 const TILE_PX = 256;
 const EQUIRECT_HEIGHT = 320;
@@ -237,7 +238,7 @@ const boundaries = new Map();
 export function drawMap(container, map) {
   const view = views.get(container) ?? { bounds: null, listed: null };
   if (!views.has(container) && globalThis.ResizeObserver) {
-    // A wider or narrower panel changes what 24 px is in map units: cluster again.
+    // A wider or narrower panel changes what CLUSTER_PX is in map units: cluster again.
     let width = container.clientWidth;
     new globalThis.ResizeObserver(() => {
       if (container.clientWidth === width) return;
