@@ -212,6 +212,9 @@ export function tickClocks(root = document) {
   }
 }
 
+/** "5.000": the tiles' numbers grouped as Indonesian writes them. */
+const TILE_NUMBER = new Intl.NumberFormat('id-ID');
+
 /** The tiles, in order: every open case, then each clock state. Their numbers add up. */
 const TILES = [
   { key: 'open', cls: 'tile-open', label: 'Terbuka', mark: '\u03A3' },
@@ -229,7 +232,7 @@ export function drawTiles(container, totals) {
   container.replaceChildren(
     ...TILES.map((t) =>
       el('div', { class: `tile ${t.cls}`, 'data-tile': t.key }, [
-        el('span', { class: 'tile-value' }, [String(totals[t.key] ?? 0)]),
+        el('span', { class: 'tile-value' }, [TILE_NUMBER.format(totals[t.key] ?? 0)]),
         el('span', { class: 'tile-label' }, [
           el('span', { class: 'mark', 'aria-hidden': 'true' }, [t.mark]),
           ` ${t.label}`,
