@@ -1,6 +1,7 @@
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countOpenCases } from '../app/commandCenter/openCases.js';
+import { launchChromium } from './support/chromium.js';
 import { seedOfficer, signIn } from './support/commandCenter.js';
 import { FakeTwilioApi } from './support/fakeTwilio.js';
 import { seedOpenCases } from './support/seedOpenCases.js';
@@ -11,17 +12,6 @@ import { eventually, startApp, type TestApp } from './support/startApp.js';
 // refresh that keeps unchanged cards (and a selection in one), no sideways scroll on a phone;
 // page weight and time to first card are printed for the closing note.
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const OFFICER_PHONE = '6281100000911';
 const number = new Intl.NumberFormat('id-ID');
 
@@ -94,7 +84,7 @@ describe('the board case list in headless Chromium', () => {
     await seedOpenCases(app.core.db.prisma, app.core.city, { open: 5000, closed: 1000, now: app.clock.now, seed: 23 });
     await seedOfficer(app, { name: 'Admin Kota', role: 'admin', departmentCode: null, phone: OFFICER_PHONE });
     cookie = await signIn(app, api, OFFICER_PHONE);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

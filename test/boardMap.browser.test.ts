@@ -1,12 +1,13 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitComplaint } from '../core/cases/complaintService.js';
+import { runAxe } from './support/axe.js';
+import { launchChromium } from './support/chromium.js';
 import { getJson, seedOfficer, signIn } from './support/commandCenter.js';
 import { FakeTwilioApi } from './support/fakeTwilio.js';
 import { createOpenApiValidator } from './support/openApiValidator.js';
@@ -17,23 +18,8 @@ import { writeTestCity } from './support/writeTestCity.js';
 // boundary GeoJSON under the dots, nearby complaints as one counted cluster, the legend, and a
 // dot that opens its case; then a city with map tiles from a local tile host the CSP allows.
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'];
 const PNG_DIR = process.env.MAP_PNG_DIR ?? 'test-output';
 const openapi = createOpenApiValidator();
-
-/** axe-core's browser build, evaluated in the page over CDP (the page's CSP does not govern that). */
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** axe-core's violations inside `selector`, every impact, as "rule (impact): targets". */
-async function axeViolations(page: Page, selector: string): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async (include) => {
-    type Result = { violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> };
-    const axe = (globalThis as unknown as { axe: { run(context: unknown): Promise<Result> } }).axe;
-    return (await axe.run({ include: [include] })).violations;
-  }, selector);
-  return violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 /** Files a complaint at a place, `daysAgo` days before the app's now (old ones are overdue). */
 async function fileAt(app: TestApp, citizenId: string, latitude: number, longitude: number, daysAgo = 0) {
@@ -106,7 +92,7 @@ describe('the complaint map on the board, with the boundary of the city data', (
     numbers.north = await fileAt(app, citizen.id, 3.75, 98.68);
     numbers.south = await fileAt(app, citizen.id, 3.51, 98.7, 20);
     cookie = await signIn(app, api, officer.phone);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -174,7 +160,7 @@ describe('the complaint map on the board, with the boundary of the city data', (
     expect(await page.locator('#map .map-source').textContent()).toContain('not an official boundary');
 
     await page.locator('#map').screenshot({ path: `${PNG_DIR}/board-map.png` });
-    expect(await axeViolations(page, '#map')).toEqual([]);
+    expect((await runAxe(page, { include: '#map' })).violations).toEqual([]);
 
     // The two on one spot: a click lists them as links.
     await page.locator('#map g.cluster[data-count="2"]').click();
@@ -276,7 +262,7 @@ describe('the complaint map on map tiles from a host the city configures', () =>
     const citizen = await app.core.db.prisma.citizen.create({ data: { phone: '6281355550501' } });
     trackingNumber = await fileAt(app, citizen.id, 3.6, 98.67);
     cookie = await signIn(app, api, officer.phone);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,6 +1,7 @@
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changeCaseStatus } from '../core/cases/changeCaseStatus.js';
+import { launchChromium } from './support/chromium.js';
 import { seedOfficer, signIn } from './support/commandCenter.js';
 import { FakeTwilioApi } from './support/fakeTwilio.js';
 import { fileComplaint } from './support/fileComplaint.js';
@@ -8,8 +9,6 @@ import { startApp, type TestApp } from './support/startApp.js';
 
 // The case page and the reports page in headless Chromium on a phone-sized screen: drawn from
 // the API, no sideways scroll, the timeline an ordered list with machine-readable times.
-
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'];
 
 describe('the case page in a browser', () => {
   const api = new FakeTwilioApi();
@@ -55,7 +54,7 @@ describe('the case page in a browser', () => {
       now: app.clock.now,
     });
     cookie = await signIn(app, api, officer.phone);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

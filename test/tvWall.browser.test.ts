@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countOpenCases, openCasesCte, type ClockCounts, type OpenCaseCounts } from '../app/commandCenter/openCases.js';
 import { TV_OVERDUE_LIMIT, type TvBoard } from '../app/commandCenter/tvBoard.js';
+import { runAxe, SERIOUS } from './support/axe.js';
+import { launchChromium } from './support/chromium.js';
 import { getJson, seedOfficer } from './support/commandCenter.js';
 import { createOpenApiValidator } from './support/openApiValidator.js';
 import { seedOpenCases } from './support/seedOpenCases.js';
@@ -13,17 +15,6 @@ import { eventually, startApp, type TestApp } from './support/startApp.js';
 // equal to the SQL counts, the overdue list paged by what fits and turning pages, and nothing
 // of any citizen on it. Prints page weight and time to first render.
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** The app's clock stands still here, and the cases are seeded around the same instant. */
 const NOW = new Date('2026-12-02T03:00:00Z');
 const HOLDER = 'Budi Pemegang Uji';
@@ -104,7 +95,7 @@ describe('the TV wall with 5,000 open cases in headless Chromium', () => {
     await prisma.permitApplication.updateMany({ where: held('permit'), data: { assignedOfficerId: holder.id } });
     await prisma.complaint.updateMany({ where: held('complaint'), data: { assignedOfficerId: holder.id } });
     counts = await countOpenCases(prisma, NOW, { departments: null });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -254,8 +245,12 @@ describe('the TV wall with 5,000 open cases in headless Chromium', () => {
     figures.push(line);
     console.log(line);
 
-    mkdirSync('/tmp', { recursive: true });
-    await page.screenshot({ path: `/tmp/tv-${size.name}.png` });
+    mkdirSync('test-output', { recursive: true });
+    await page.screenshot({ path: `test-output/tv-${size.name}.png` });
+    // Read from across a room, and by a screen reader too: no serious or critical axe-core finding.
+    const axe = await runAxe(page, { impacts: SERIOUS });
+    expect(axe.passes).toBeGreaterThan(10);
+    expect(axe.violations).toEqual([]);
     await context.close();
   });
 
