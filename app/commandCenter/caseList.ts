@@ -74,7 +74,24 @@ export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
 }
 
-/** The cursor, or null when it is not one this list made (for `sort`). */
+/**
+ * Text PostgreSQL can take as a parameter: it refuses a NUL byte outright (a 500, not a 400).
+ * Tracking numbers, statuses, kinds and search words never hold one.
+ */
+const storable = (value: unknown): value is string => typeof value === 'string' && !value.includes('\u0000');
+
+/** An instant PostgreSQL's timestamptz holds (JavaScript's Date reaches far beyond it). */
+const instant = (value: unknown): value is string => {
+  if (typeof value !== 'string') return false;
+  const ms = Date.parse(value);
+  return !Number.isNaN(ms) && ms >= 0 && ms < Date.UTC(10_000, 0, 1);
+};
+
+/**
+ * The cursor, or null when it is not one this list made (for `sort`). A cursor comes back from
+ * the browser, so every value in it is checked for what the query casts it to (an int state
+ * order 0-3, an instant, text), so a tampered one is a 400 and never a database error.
+ */
 export function decodeCursor(text: string, sort: CaseSort): Cursor | null {
   let value: unknown;
   try {
@@ -84,26 +101,22 @@ export function decodeCursor(text: string, sort: CaseSort): Cursor | null {
   }
   if (typeof value !== 'object' || value === null) return null;
   const c = value as { sort?: unknown; now?: unknown; after?: unknown };
-  if (c.sort !== sort || typeof c.now !== 'string' || Number.isNaN(Date.parse(c.now)) || !Array.isArray(c.after))
-    return null;
+  if (c.sort !== sort || !instant(c.now) || !Array.isArray(c.after)) return null;
   const a = c.after as unknown[];
   const isKind = (k: unknown) => k === 'permit' || k === 'complaint';
   if (sort === 'urgency') {
     const ok =
       a.length === 4 &&
       Number.isInteger(a[0]) &&
+      (a[0] as number) >= 0 &&
+      (a[0] as number) <= 3 &&
       typeof a[1] === 'number' &&
       Number.isFinite(a[1]) &&
-      typeof a[2] === 'string' &&
+      storable(a[2]) &&
       isKind(a[3]);
     return ok ? (c as Cursor) : null;
   }
-  const ok =
-    a.length === 3 &&
-    typeof a[0] === 'string' &&
-    !Number.isNaN(Date.parse(a[0])) &&
-    typeof a[1] === 'string' &&
-    isKind(a[2]);
+  const ok = a.length === 3 && instant(a[0]) && storable(a[1]) && isKind(a[2]);
   return ok ? (c as Cursor) : null;
 }
 
@@ -373,10 +386,12 @@ export async function listCases(prisma: PrismaClient, q: CaseListQuery): Promise
   };
 }
 
-/** Reads the list's query parameters; unknown values of kind, clock and sort are ignored. */
+/**
+ * Reads the list's query parameters; unknown values of kind, clock and sort are ignored, and so
+ * is a status or search holding a NUL byte (which no case holds, and PostgreSQL refuses).
+ */
 export function caseFiltersOf(query: Record<string, unknown>): Omit<CaseFilters, 'departments'> & { sort: CaseSort } {
-  const str = (name: string) =>
-    typeof query[name] === 'string' && query[name] !== '' ? (query[name] as string) : undefined;
+  const str = (name: string) => (storable(query[name]) && query[name] !== '' ? (query[name] as string) : undefined);
   const kind = str('kind');
   const clock = str('clock');
   return {
