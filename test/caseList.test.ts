@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPLAINT_OPEN_STATUSES } from '../core/cases/complaintLifecycle.js';
 import type { Prisma } from '../core/generated/prisma/client.js';
-import { countOpenCases, openCasesCte, PERMIT_OPEN_STATUSES } from '../app/commandCenter/openCases.js';
+import { countOpenCases, openCasesCte, PERMIT_BOARD_STATUSES } from '../app/commandCenter/openCases.js';
 import { seedOfficer, signIn } from './support/commandCenter.js';
 import { FakeTwilioApi } from './support/fakeTwilio.js';
 import { seedOpenCases } from './support/seedOpenCases.js';
@@ -87,7 +87,7 @@ describe('the case list, its filters and its export', () => {
     return { cases, totals };
   };
   const openWhere = {
-    permit: { status: { in: [...PERMIT_OPEN_STATUSES] } },
+    permit: { status: { in: [...PERMIT_BOARD_STATUSES] } },
     complaint: { status: { in: [...COMPLAINT_OPEN_STATUSES] } },
   };
   /** Open permits and complaints Prisma finds for the same question, by tracking number. */
@@ -138,6 +138,8 @@ describe('the case list, its filters and its export', () => {
       });
     await complaint('X00000001', '=HYPERLINK("http://evil.example","klik")', '=1+2, "Gang Rumus"');
     await complaint('X00000002', 'Diskon 100% _promo_ di trotoar', 'Jl. Persen');
+    // People put their number and email where the place goes.
+    await complaint('X00000003', 'Sampah menumpuk di depan rumah', 'rumah Andi 0812-9999-8888 andi@contoh.id');
     await seedOfficer(app, { name: 'Admin Kota', role: 'admin', departmentCode: null, phone: '6281100000901' });
     await seedOfficer(app, { name: 'Dedi Dinkes', role: 'officer', departmentCode: 'DINKES', phone: '6281100000902' });
     admin = await signIn(app, api, '6281100000901');
@@ -162,7 +164,7 @@ describe('the case list, its filters and its export', () => {
     expect(new Set(cases.map((c) => c.trackingNumber)).size).toBe(cases.length);
     expect(cases.map((c) => c.trackingNumber)).toEqual(expected.map((r) => r.tracking_number));
     expect(new Set(totals)).toEqual(new Set([counts.total.open]));
-    expect(counts.total.open).toBe(5002);
+    expect(counts.total.open).toBe(5003);
   });
 
   it('pages newest filed first with sort=filed, and 100 to a page by default', async () => {
@@ -282,6 +284,11 @@ describe('the case list, its filters and its export', () => {
     expect(own.cases.every((c) => c.departmentCode === 'DINKES')).toBe(true);
     const other = await get('/api/cases?department=DLH', dinkes);
     expect(other.body).toMatchObject({ total: 0, cases: [], nextCursor: null });
+    // A NUL, which PostgreSQL's text cannot hold, is dropped rather than failing the query.
+    const dlh = await countOpenCases(prisma(), NOW, { departments: ['DLH'] });
+    const nul = await get('/api/cases?department=DLH%00', admin);
+    expect(nul.status).toBe(200);
+    expect(nul.body.total).toBe(dlh.total.open);
   });
 
   it.each([
@@ -358,6 +365,9 @@ describe('the case list, its filters and its export', () => {
     expect(text).not.toContain('HYPERLINK');
     for (const personal of [NIK, '6281200000000', 'Warga Uji Beban', 'Pemohon Uji', 'Warga Rumus'])
       expect(text).not.toContain(personal);
+    // A number or an email typed in the place leaves the system masked, the place itself kept.
+    const typed = lines.find((l) => l.startsWith('X00000003,'))!;
+    expect(typed.endsWith(',rumah Andi ********8888 [email]')).toBe(true);
     const english = await fetch(`${app.baseUrl}/api/cases/export?format=csv&lang=en&q=X00000001`, {
       headers: { cookie: admin },
     });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeBoardStats } from '../app/commandCenter/computeBoardStats.js';
-import { countOpenCases, PERMIT_OPEN_STATUSES } from '../app/commandCenter/openCases.js';
+import { countOpenCases, PERMIT_BOARD_STATUSES } from '../app/commandCenter/openCases.js';
 import { openApiDocument } from '../app/commandCenter/openApiDocument.js';
 import { signSession } from '../app/commandCenter/sessionCookie.js';
 import { COMPLAINT_OPEN_STATUSES } from '../core/cases/complaintLifecycle.js';
@@ -650,7 +650,7 @@ describe('the Command Center API', () => {
       const prisma = app.core.db.prisma;
       const where = department ? { departmentCode: department } : {};
       return (
-        (await prisma.permitApplication.count({ where: { ...where, status: { in: [...PERMIT_OPEN_STATUSES] } } })) +
+        (await prisma.permitApplication.count({ where: { ...where, status: { in: [...PERMIT_BOARD_STATUSES] } } })) +
         (await prisma.complaint.count({ where: { ...where, status: { in: [...COMPLAINT_OPEN_STATUSES] } } }))
       );
     }

@@ -591,7 +591,7 @@ describe('officers answer and act from the bot', () => {
       expect(before.assignedOfficerId).toBe(officers.pupr.id);
       const asked = await inChat(CHAT.puprSecond, textUpdate(CHAT.puprSecond, `/ambil ${anonymousTrackingNumber}`));
       expect(textOf(asked)).toBe(
-        `${anonymousTrackingNumber} ${LAMP} sedang dipegang Budi Santoso. Ambil alih? Tekan tombol atau ketik /ambil ${anonymousTrackingNumber} ya. Budi Santoso akan diberi tahu.`,
+        `${anonymousTrackingNumber} ${LAMP} sedang dipegang Budi Santoso. Ambil alih? Ketik /ambil ${anonymousTrackingNumber} ya (atau tekan tombolnya, bila ada). Budi Santoso akan diberi tahu.`,
       );
       expect(buttonsOf(asked)).toEqual([
         { text: `Ambil alih ${anonymousTrackingNumber}`, callback_data: `off.claim:${anonymousTrackingNumber}:ya` },

@@ -69,7 +69,9 @@ export function boardRoutes(core: Core, options: BoardOptions): Router {
   // The board draws its times in the city's zone, whatever the zone of the screen showing it.
   const zone = { timeZone: core.city.timezone, label: core.city.timezoneLabel };
   const cityTime = { timeZone: zone.timeZone, timeZoneLabel: zone.label };
-  const query = (req: Request, name: string) => (typeof req.query[name] === 'string' ? req.query[name] : undefined);
+  // PostgreSQL's text cannot hold a NUL: one in a parameter would fail the query (a 500), so it goes.
+  const query = (req: Request, name: string) =>
+    typeof req.query[name] === 'string' ? req.query[name].replace(/\0/g, '') : undefined;
 
   router.use(['/board', '/api'], securityHeadersWith(tileOrigin(core.city)));
   router.use('/api', noStore);

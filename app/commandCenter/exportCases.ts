@@ -3,6 +3,7 @@ import type { Lang } from '../../core/conversation/types.js';
 import { formatDateTime } from '../../core/domain/calendarDate.js';
 import type { PrismaClient } from '../../core/generated/prisma/client.js';
 import type { Translator } from '../../core/i18n/createTranslator.js';
+import { maskLogText } from '../../core/log/redactLogFields.js';
 import { countCases, listCases, type CaseListQuery } from './caseList.js';
 import type { BoardCase } from './listBoardCases.js';
 
@@ -33,7 +34,8 @@ export interface ExportedCases {
 
 /**
  * The filtered open cases for a spreadsheet, most urgent first (or newest first), in one query
- * without paging: no photos, opt-outs or anything that names the citizen.
+ * without paging: no photos, opt-outs or anything that names the citizen; phone numbers, NIKs
+ * and emails a citizen typed into the place are masked.
  */
 export async function exportCases(
   prisma: PrismaClient,
@@ -85,7 +87,8 @@ function wordsOf(c: BoardCase, w: CellWords, at: (iso: string) => string | Date)
     at(c.deadlineAt),
     w.translator.t(w.lang, { key: `caseList.clock.${c.clock.state}` }),
     timeLeft(c, w),
-    c.place ?? '',
+    // A place is the citizen's own words: numbers and emails typed in it go out masked.
+    maskLogText(c.place ?? ''),
   ];
 }
 

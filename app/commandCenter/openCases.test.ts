@@ -4,7 +4,7 @@ import { complaintClocks, currentClock } from '../../core/sla/caseClocks.js';
 import { seedOpenCases } from '../../test/support/seedOpenCases.js';
 import { createTestDatabase, defaultCity, type DbKind, type TestDatabase } from '../../test/support/testDatabase.js';
 import { slaClock } from '../../web/slaClock.js';
-import { countOpenCases, openCasesCte, PERMIT_OPEN_STATUSES } from './openCases.js';
+import { countOpenCases, openCasesCte, PERMIT_BOARD_STATUSES } from './openCases.js';
 
 // The board's figures come from SQL (openCases.ts) and its clocks from web/slaClock.js in the
 // browser: both must say the same of every case. Checked here case by case against the rows
@@ -24,7 +24,7 @@ interface Expected {
 
 async function judgedInJs(db: TestDatabase): Promise<Expected[]> {
   const nowMs = NOW.getTime();
-  const permits = await db.prisma.permitApplication.findMany({ where: { status: { in: [...PERMIT_OPEN_STATUSES] } } });
+  const permits = await db.prisma.permitApplication.findMany({ where: { status: { in: [...PERMIT_BOARD_STATUSES] } } });
   const complaints = await db.prisma.complaint.findMany({ where: { status: { in: [...COMPLAINT_OPEN_STATUSES] } } });
   return [
     ...permits.map((p) => {

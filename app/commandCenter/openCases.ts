@@ -2,8 +2,11 @@ import { COMPLAINT_OPEN_STATUSES } from '../../core/cases/complaintLifecycle.js'
 import { Prisma, type PrismaClient } from '../../core/generated/prisma/client.js';
 import { CLOSE_FRACTION, type ClockState } from '../../web/slaClock.js';
 
-/** Permit statuses shown on the board: the running ones and the one waiting for the applicant. */
-export const PERMIT_OPEN_STATUSES = ['submitted', 'verified', 'in_process', 'needs_revision'] as const;
+/**
+ * Permit statuses shown on the board: the running ones (core's PERMIT_OPEN_STATUSES) and the one
+ * waiting for the applicant, whose clock is paused.
+ */
+export const PERMIT_BOARD_STATUSES = ['submitted', 'verified', 'in_process', 'needs_revision'] as const;
 
 export const CLOCK_STATES: readonly ClockState[] = ['on_time', 'close', 'overdue', 'paused'];
 
@@ -57,7 +60,7 @@ export function openCasesCte(now: Date, scope: OpenCaseScope): Prisma.Sql {
            'resolve'::text AS clock_name, NULL::text AS description, NULL::text AS place,
            NULL::float8 AS latitude, NULL::float8 AS longitude
     FROM "PermitApplication" p
-    WHERE p."status" IN (${list(PERMIT_OPEN_STATUSES)}) ${where}`;
+    WHERE p."status" IN (${list(PERMIT_BOARD_STATUSES)}) ${where}`;
   // The running clocks: verification until decided, first response until answered, resolution
   // always (the complaint is open). Chosen by the earliest deadline, ties to the earlier step.
   const complaints = Prisma.sql`

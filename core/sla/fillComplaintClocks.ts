@@ -20,10 +20,19 @@ export async function fillComplaintClocks(prisma: PrismaClient, city: CityData):
         status: { in: [...COMPLAINT_OPEN_STATUSES] },
         OR: [{ verifyDeadlineAt: null }, { firstResponseDeadlineAt: null }],
       },
-      select: { id: true, createdAt: true, verifyDeadlineAt: true, firstResponseDeadlineAt: true },
+      select: {
+        id: true,
+        departmentCode: true,
+        createdAt: true,
+        verifyDeadlineAt: true,
+        firstResponseDeadlineAt: true,
+      },
       orderBy: { id: 'asc' },
       take: BATCH,
     });
+    // Written in department order: each case write locks its department's CaseWatermark row
+    // until commit, and a forward locks its two in that order too, so the orders never cross.
+    missing.sort((a, b) => a.departmentCode.localeCompare(b.departmentCode) || a.id.localeCompare(b.id));
     if (missing.length === 0) return filled;
     await prisma.$transaction(
       missing.map((c) => {

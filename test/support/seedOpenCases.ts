@@ -1,4 +1,5 @@
 import type { CityData } from '../../core/city/loadCityData.js';
+import { seededRandom } from '../../bench/seededRandom.js';
 import type { Prisma, PrismaClient } from '../../core/generated/prisma/client.js';
 
 const HOUR = 3_600_000;
@@ -16,18 +17,6 @@ export interface SeedOptions {
   prefix?: string;
 }
 
-/** A small deterministic generator (mulberry32), so a failing case can be made again. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Many open permits and complaints in every state a board shows, written in bulk (createMany),
  * for tests and benches of the board's figures at a real city's size: deadlines from 12 days
@@ -36,7 +25,7 @@ function random(seed: number): () => number {
  * that no open figure may count. No personal data of anyone real.
  */
 export async function seedOpenCases(prisma: PrismaClient, city: CityData, options: SeedOptions): Promise<void> {
-  const next = random(options.seed ?? 1);
+  const next = seededRandom(options.seed ?? 1);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const prefix = options.prefix ?? 'S';
   const now = options.now.getTime();
