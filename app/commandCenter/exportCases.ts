@@ -1,6 +1,7 @@
 import writeExcelFile from 'write-excel-file/node';
 import type { Lang } from '../../core/conversation/types.js';
 import { formatDateTime } from '../../core/domain/calendarDate.js';
+import { wallClockAsUtc } from '../../core/domain/deadline.js';
 import type { PrismaClient } from '../../core/generated/prisma/client.js';
 import type { Translator } from '../../core/i18n/createTranslator.js';
 import { maskLogText } from '../../core/log/redactLogFields.js';
@@ -113,26 +114,10 @@ export function casesCsv(e: ExportedCases, w: CellWords): string {
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 
-/** The wall-clock time in `timeZone` as if it were UTC: what a spreadsheet, which has no zones, shows. */
+/** The wall-clock time in `timeZone` as if it were UTC, milliseconds kept: a spreadsheet has no zones. */
 function cityWallClock(iso: string, timeZone: string): Date {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
-      .formatToParts(new Date(iso))
-      .map((p) => [p.type, p.value]),
-  );
-  const ms = new Date(iso).getUTCMilliseconds();
-  return new Date(
-    Date.UTC(+parts.year!, +parts.month! - 1, +parts.day!, +parts.hour!, +parts.minute!, +parts.second!, ms),
-  );
+  const instant = new Date(iso);
+  return new Date(wallClockAsUtc(instant, timeZone) + instant.getUTCMilliseconds());
 }
 
 /** An .xlsx workbook with real date cells in city time. */

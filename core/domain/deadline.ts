@@ -22,27 +22,32 @@ export function isWorkingDay(date: string, calendar: WorkingCalendar): boolean {
   return calendar.workingWeekdays.includes(weekday) && !calendar.holidays.has(date);
 }
 
+/**
+ * The wall-clock time of `instant` in `timeZone`, read as if it were UTC, to the second: what a
+ * clock on the wall there shows (and what a spreadsheet, which has no zones, should show).
+ */
+export function wallClockAsUtc(instant: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(instant);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
+  return Date.parse(`${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}Z`);
+}
+
 /** The instant at which a wall-clock time on a calendar date happens in a time zone. */
 export function zonedInstant(date: string, time: string, timeZone: string): Date {
   const wall = Date.parse(`${date}T${time}Z`);
   // Guess with offset 0, then correct by the zone's offset at that instant (twice, for DST edges).
   let instant = wall;
   for (let i = 0; i < 2; i++) {
-    const parts = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    }).formatToParts(new Date(instant));
-    const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
-    const seen = Date.parse(
-      `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}Z`,
-    );
-    instant += wall - (seen + (instant % 1000));
+    instant += wall - (wallClockAsUtc(new Date(instant), timeZone) + (instant % 1000));
   }
   return new Date(instant);
 }
