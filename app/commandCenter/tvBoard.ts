@@ -4,6 +4,7 @@ import { formatDateTime } from '../../core/domain/calendarDate.js';
 import type { PrismaClient } from '../../core/generated/prisma/client.js';
 import type { Translator } from '../../core/i18n/createTranslator.js';
 import type { ClockName } from '../../core/sla/caseClocks.js';
+import { cityCaseNames } from './caseList.js';
 import { countOpenCases, openCasesCte, type ClockCounts } from './openCases.js';
 
 /** How many overdue cases the wall gets at most: the longest overdue, more than a room reads. */
@@ -82,14 +83,13 @@ export async function readTvBoard(
       LIMIT ${TV_OVERDUE_LIMIT}`,
   ]);
 
-  const departmentName = new Map(city.departments.map((d) => [d.code, d.names[lang]]));
-  const permitTitle = new Map(city.permitTypes.map((p) => [p.code, p.name[lang]]));
-  const complaintTitle = new Map(city.complaintCategories.map((c) => [c.code, c.name[lang]]));
+  const names = cityCaseNames(city);
+  const listed = new Set(city.departments.map((d) => d.code));
   const counted = new Map(counts.departments.map((d) => [d.code, d]));
   // The city's own order of departments first, then any with open cases the city data no longer lists.
   const codes = [
     ...city.departments.filter((d) => servesCases(d.handles) || counted.has(d.code)).map((d) => d.code),
-    ...counts.departments.map((d) => d.code).filter((code) => !departmentName.has(code)),
+    ...counts.departments.map((d) => d.code).filter((code) => !listed.has(code)),
   ];
   const label = (kind: string, status: string) => translator.t(lang, { key: `status.${kind}.${status}` });
 
@@ -99,15 +99,15 @@ export async function readTvBoard(
     timeZone: city.timezone,
     timeZoneLabel: city.timezoneLabel,
     totals: counts.total,
-    departments: codes.map((code) => ({ ...ZERO, ...counted.get(code), code, name: departmentName.get(code) ?? code })),
+    departments: codes.map((code) => ({ ...ZERO, ...counted.get(code), code, name: names.department(code, lang) })),
     overdue: rows.map((r): TvOverdueCase => {
       const deadline = `${formatDateTime(r.deadline_at, lang, city.timezone)} ${city.timezoneLabel}`;
       return {
         trackingNumber: r.tracking_number,
         kind: r.kind,
-        title: (r.kind === 'permit' ? permitTitle : complaintTitle).get(r.type_code) ?? r.type_code,
+        title: names.title(r.kind, r.type_code, lang),
         departmentCode: r.department_code,
-        departmentName: departmentName.get(r.department_code) ?? r.department_code,
+        departmentName: names.department(r.department_code, lang),
         statusLabel: label(r.kind, r.status),
         holder: r.holder,
         msOver: Math.max(0, -r.ms_left),
