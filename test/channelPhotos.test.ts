@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { casePhotoPath, listBoardCases } from '../app/commandCenter/listBoardCases.js';
+import { cityCaseNames, listCases } from '../app/commandCenter/caseList.js';
+import { casePhotoPath } from '../app/commandCenter/listBoardCases.js';
 import { signSession } from '../app/commandCenter/sessionCookie.js';
 import type { Reply } from '../core/conversation/types.js';
 import { HARNESS_SESSION_SECRET, type ChannelRun, type ChannelUnderTest } from './channelHarness/ChannelUnderTest.js';
@@ -177,12 +178,14 @@ describe.each([whatsappWebChannel, whatsappCloudChannel, twilioChannel])('photos
     });
     const otherCookie = `lk_session=${signSession({ sub: other.id, ver: other.sessionVersion, exp: Date.now() + 3_600_000 }, HARNESS_SESSION_SECRET)}`;
     expect((await fetch(`${run.app.baseUrl}${path}`, { headers: { cookie: otherCookie } })).status).toBe(404);
-    const board = await listBoardCases(prisma(), {
+    const { cases: board } = await listCases(prisma(), {
       departments: [complaint.departmentCode],
       kind: 'complaint',
       now: run.app.clock.now,
+      q: complaint.trackingNumber,
       lang: 'id',
       translator: run.app.core.translator,
+      names: cityCaseNames(run.app.core.city),
       zone: { timeZone: 'Asia/Jakarta', label: 'WIB' },
     });
     expect(board.find((c) => c.trackingNumber === complaint.trackingNumber)?.photos).toEqual([path]);

@@ -1,6 +1,6 @@
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listBoardCases } from '../app/commandCenter/listBoardCases.js';
+import { cityCaseNames, listCases } from '../app/commandCenter/caseList.js';
 import { handleOfficerMessage } from '../core/officers/handleOfficerMessage.js';
 import { writeNotification } from '../core/notify/writeNotification.js';
 import { FakeTelegramApi } from './support/fakeTelegramApi.js';
@@ -234,11 +234,13 @@ describe('opt-outs the provider reports', () => {
       const text = replies.map((r) => app.core.translator.render('id', r).text).join('\n');
       expect(text).toMatch(/Tidak menerima pesan lewat Telegram sejak .+: warga memblokir bot\./);
 
-      const board = await listBoardCases(prisma(), {
+      const { cases: board } = await listCases(prisma(), {
         departments: null,
         now: app.clock.now,
+        q: trackingNumber,
         lang: 'id',
         translator: app.core.translator,
+        names: cityCaseNames(app.core.city),
         zone: { timeZone: 'Asia/Jakarta', label: 'WIB' },
       });
       const shown = board.find((c) => c.trackingNumber === trackingNumber);
