@@ -92,6 +92,8 @@ export async function boot(
       fetchMedia: options.fetchMedia ?? fetchMedia,
       words,
       channels: options.channels ?? {},
+      // DATA SAYA links point at the web role: its public address, or this machine's port.
+      publicBaseUrl: (config.publicBaseUrl ?? `http://localhost:${config.port}`).replace(/\/+$/, ''),
     },
     close: () => db.close(),
   };

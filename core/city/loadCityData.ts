@@ -135,6 +135,51 @@ function tileUrlProblem(template: string): string | null {
   return null;
 }
 
+/** How long personal data is kept (UU PDP), in days; "AfterClose" counts from a case's closing. */
+const retentionSchema = z.object({
+  /** A half-filled application or complaint left in a conversation. */
+  draftDays: z.number().int().min(1).default(30),
+  /** Inbound message ids kept to drop a provider's repeated delivery. */
+  messageIdDays: z.number().int().min(1).default(30),
+  /** The texts of replies and notices once sent (or given up). */
+  replyBodyDays: z.number().int().min(1).default(90),
+  photoDaysAfterClose: z.number().int().min(0).default(365),
+  /** NIK, name, phone and email on a closed permit application. */
+  nikDaysAfterClose: z.number().int().min(0).default(1825),
+  /** Exact coordinates of a closed complaint, then rounded to `coordinateDecimals`. */
+  coordinatesDaysAfterClose: z.number().int().min(0).default(365),
+});
+
+const privacyContact = z.object({
+  name: z.string().min(1),
+  address: z.string().min(1).optional(),
+  email: z.string().email().optional(),
+  phone: z.string().min(1).optional(),
+});
+
+/**
+ * Personal data (UU PDP, Law 27 of 2022): who the controller is and who answers residents'
+ * requests, the notice's link, retention periods, and how precise published coordinates are.
+ */
+const privacySchema = z
+  .object({
+    /** Whether a citizen sees the name of the officer holding their case, or the role only. */
+    showOfficerName: z.boolean().default(false),
+    about: z.string().optional(),
+    /** The controller (pengendali data pribadi); unset: the city's office. */
+    controller: privacyContact.optional(),
+    /** The data protection officer (pejabat pelindungan data pribadi); unset: the controller answers. */
+    officer: privacyContact.optional(),
+    /** Where the full privacy notice is published. */
+    noticeUrl: z.string().url().optional(),
+    retention: retentionSchema.prefault({}),
+    /** How long a DATA SAYA copy link stays valid (it is spent when opened). */
+    copyLinkHours: z.number().int().min(1).max(24 * 7).default(72),
+    /** Decimals of every coordinate published outside an officer's case page (3: about 110 m). */
+    coordinateDecimals: z.number().int().min(0).max(6).default(3),
+  })
+  .prefault({});
+
 const cityFileSchema = z.object({
   name: z.string().min(1),
   /**
@@ -183,10 +228,7 @@ const cityFileSchema = z.object({
      */
     coalesceSeconds: z.number().int().min(0).max(3600).default(0),
   }),
-  privacy: z
-    .object({ showOfficerName: z.boolean() })
-    .default({ showOfficerName: false })
-    .describe('whether a citizen sees the name of the officer holding their case, or the role only'),
+  privacy: privacySchema,
   /** The Command Center's complaint map: its area and what it draws under the complaints. */
   map: z
     .object({
@@ -271,7 +313,8 @@ export type PermitTypeData = z.infer<typeof permitTypeSchema>;
 export type CityProfile = z.infer<typeof cityFileSchema>;
 
 /** Everything city-specific, read from CITY_DATA_DIR and validated at start. */
-export interface CityData extends CityProfile {
+export interface CityData extends Omit<CityProfile, 'privacy'> {
+  privacy: CityProfile['privacy'] & { controller: z.infer<typeof privacyContact> };
   /** The outline and districts of `map.boundary`, read at start; unset without one. */
   mapBoundary?: CityBoundary | undefined;
   permitTypes: PermitTypeData[];
@@ -358,6 +401,15 @@ export function loadCityData(dir: string): CityData {
     throw new CityDataError(`City data in ${dir} is inconsistent:\n  - ${problems.join('\n  - ')}`);
   return {
     ...profile,
+    // The notice always names a controller: the city's office unless city.json names another.
+    privacy: {
+      ...profile.privacy,
+      controller: profile.privacy.controller ?? {
+        name: profile.office.name,
+        address: profile.office.address,
+        phone: profile.office.phone,
+      },
+    },
     departments: departments.map((d) => ({ ...d, name: d.name.id, names: d.name })),
     permitTypes,
     complaintCategories: categories,

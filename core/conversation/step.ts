@@ -9,6 +9,13 @@ import {
   startComplaint,
 } from './flows/complaintFlow.js';
 import { onSmallTalk } from './flows/smallTalkFlow.js';
+import {
+  addPrivacyNotice,
+  onPrivacyChoice,
+  onPrivacyEvent,
+  onPrivacyRequest,
+  onPrivacyText,
+} from './flows/privacyFlow.js';
 import { lookUp, onCaseResult, onMyCases, onTrackText, startTrack } from './flows/trackFlow.js';
 import { MAX_MEDIA_MB } from '../media/mediaLimits.js';
 import { heldDraft, park, parkedList, dropStaleParked } from './parking.js';
@@ -56,6 +63,11 @@ export function step(state: ConversationState, event: StepEvent, ctx: StepContex
     case 'complaint.rated':
     case 'complaint.refused':
       return onComplaintEvent(turn, ctx, event).result();
+    case 'privacy.myData':
+    case 'privacy.openCases':
+    case 'privacy.corrected':
+    case 'privacy.erased':
+      return onPrivacyEvent(turn, ctx, event).result();
     case 'message':
       break;
   }
@@ -82,6 +94,8 @@ export function step(state: ConversationState, event: StepEvent, ctx: StepContex
   const submitting = turn.state.flow.name === 'permit.submitting' || turn.state.flow.name === 'complaint.submitting';
   const left = !stillHeld || stillHeld.kind !== working?.kind;
   if (working && left && !submitting && !turn.discarded) park(turn, working, ctx.now.toISOString());
+  // UU PDP: a resident is told who holds their data at their first message, after its answer.
+  if (ctx.privacyNoticeDue) addPrivacyNotice(turn, ctx);
   return turn.result();
 }
 
@@ -131,7 +145,8 @@ function isIdle(state: ConversationState, ctx: StepContext): boolean {
 }
 
 function onChoice(turn: Turn, choice: string, ctx: StepContext): Turn {
-  if (onPermitChoice(turn, ctx, choice) || onComplaintChoice(turn, ctx, choice)) return turn;
+  if (onPermitChoice(turn, ctx, choice) || onComplaintChoice(turn, ctx, choice) || onPrivacyChoice(turn, ctx, choice))
+    return turn;
   if (choice.startsWith('track.this:')) return lookUp(turn, choice.slice('track.this:'.length));
   if (choice.startsWith('track.history:')) return lookUp(turn, choice.slice('track.history:'.length), true);
   if (choice.startsWith('pbb.detail:')) return lookUpNop(turn, choice.slice('pbb.detail:'.length), true);
@@ -186,6 +201,9 @@ function onText(
       break;
   }
 
+  // A personal-data request works from any step, as the commands do (PRIVASI, DATA SAYA, ...).
+  if (reading.privacy) return onPrivacyRequest(turn, ctx, reading.privacy);
+
   // Tasks plain from any step: a rating, a tracking number, a NOP ("CEK P48271633", "PBB 12.75...").
   if (reading.rating) return rate(turn, ctx, reading.rating.trackingNumber, reading.rating.stars);
   // At a NIK or phone step bare digits are the answer; "PBB 1275..." or "cek P4827..." still are tasks.
@@ -195,7 +213,12 @@ function onText(
   }
 
   // Steps that take free text (a name, an address) read it before any keyword does.
-  if (onPermitText(turn, ctx, reading, media) || onComplaintText(turn, ctx, reading, media, location)) return turn;
+  if (
+    onPermitText(turn, ctx, reading, media) ||
+    onComplaintText(turn, ctx, reading, media, location) ||
+    onPrivacyText(turn, ctx, reading)
+  )
+    return turn;
 
   switch (flow) {
     case 'pbb.askNop':

@@ -127,6 +127,27 @@ export interface CaseView extends CaseSummary {
   };
 }
 
+/** A resident's own data as the dialogue shows it (DATA SAYA): contact data already masked. */
+export interface MyDataSummary {
+  /** Each channel account linked to the resident, its address masked. */
+  identities: Array<{ channel: ChannelName; address: string }>;
+  name: string | null;
+  /** Masked (maskPhone). */
+  phone: string | null;
+  /** Masked (maskEmail). */
+  email: string | null;
+  /** False once the resident withdrew consent to email notices. */
+  emailNotices: boolean;
+  openCases: CaseSummary[];
+  closedCases: number;
+  /** The one-time link to the full copy (readable text and JSON); null when none could be made. */
+  link: { url: string; expiresAt: string } | null;
+}
+
+/** Personal fields a resident may correct with UBAH DATA. */
+export const CORRECTABLE_FIELDS = ['name', 'email', 'phone'] as const;
+export type CorrectableField = (typeof CORRECTABLE_FIELDS)[number];
+
 /**
  * The steps of filing a complaint, in order. Whether to hide the reporter is asked with the
  * summary; `anonymous` remains for states stored before that.
@@ -160,6 +181,10 @@ export type Flow =
   | { name: 'complaint.adding'; trackingNumber: string }
   | { name: 'complaint.rating'; trackingNumber: string }
   | { name: 'complaint.ratingComment'; trackingNumber: string; rating: number }
+  /** UBAH DATA: which field (unset: asking), then its new value. */
+  | { name: 'privacy.correct'; field?: CorrectableField }
+  /** HAPUS DATA SAYA, asked to confirm; `openCases`: the resident's open cases' tracking numbers. */
+  | { name: 'privacy.erase'; openCases: string[] }
   | { name: 'track.ask' }
   /** `history`: the whole timeline, asked for after a short answer. */
   | { name: 'track.lookingUp'; history?: boolean };
@@ -210,7 +235,15 @@ export type StepEvent =
   | { type: 'complaint.rated'; trackingNumber: string; reopened: boolean }
   | { type: 'complaint.refused'; trackingNumber: string | null }
   | { type: 'cases.mine'; cases: CaseSummary[] }
-  | { type: 'case.citizenReplied'; trackingNumber: string; forwarded: boolean };
+  | { type: 'case.citizenReplied'; trackingNumber: string; forwarded: boolean }
+  /**
+   * DATA SAYA answered: the summary, or why it was refused (`notYours`: the case or NIK named
+   * is not held under this channel account; `unknown`: nothing by that name).
+   */
+  | { type: 'privacy.myData'; summary: MyDataSummary | null; refused?: 'notYours' | 'unknown' | undefined }
+  | { type: 'privacy.openCases'; trackingNumbers: string[] }
+  | { type: 'privacy.corrected'; field: CorrectableField; cases: number }
+  | { type: 'privacy.erased'; closedCases: string[]; keptCases: string[] };
 
 /**
  * What the step function asks the executor to do. `query.*` effects are reads whose answers come
@@ -226,7 +259,18 @@ export type Effect =
   | { type: 'complaint.rate'; trackingNumber: string; rating: number; comment: string | null }
   | { type: 'case.citizenReply'; trackingNumber: string; officerId: string; text: string }
   | { type: 'citizen.setLanguage'; lang: Lang }
-  | { type: 'citizen.setSmsOptOut'; optOut: boolean };
+  | { type: 'citizen.setSmsOptOut'; optOut: boolean }
+  /** The first-contact privacy notice went out with this message's replies. */
+  | { type: 'privacy.noticeShown' }
+  /** DATA SAYA; `about`: a tracking number or NIK named with it, to check it is the resident's. */
+  | { type: 'query.myData'; about: string | null }
+  | { type: 'query.openCases' }
+  /** UBAH DATA: the value already checked by the dialogue (a phone as digits with country code). */
+  | { type: 'privacy.correct'; field: CorrectableField; value: string }
+  /** HAPUS DATA SAYA, confirmed: open cases withdrawn (`close`) or left to run detached (`keep`). */
+  | { type: 'privacy.erase'; openCases: 'close' | 'keep' }
+  /** Consent to email notices withdrawn (false) or given again (true). */
+  | { type: 'privacy.emailNotices'; on: boolean };
 
 /** The city facts the dialogue needs. */
 export type StepCity = Pick<
@@ -240,6 +284,7 @@ export type StepCity = Pick<
   | 'permitTypes'
   | 'complaintCategories'
   | 'departments'
+  | 'privacy'
 >;
 
 /** Everything outside the state that a step may depend on. No clock, no I/O: time comes in here. */
@@ -258,6 +303,8 @@ export interface StepContext {
   words: Lexicon;
   /** The citizen's phone number when the channel vouches for it (SMS, WhatsApp). */
   citizenPhone: string | null;
+  /** The resident has not had the first-contact privacy notice yet: it goes with this answer. */
+  privacyNoticeDue?: boolean | undefined;
 }
 
 export interface StepResult {

@@ -14,6 +14,7 @@ const wordsFileSchema = z.object({
   particles: words,
   suffixes: words,
   commands: z.object({ menu: words, cancel: words, back: words, help: words, language: words }),
+  privacy: z.object({ notice: words, myData: words, correct: words, erase: words, emailOff: words }),
   services: z.object({ complaint: words, pbb: words, track: words, permit: words }),
   taskWords: z.object({ track: words, pbb: words, rate: words }),
   smallTalk: z.object({ greeting: words, thanks: words, ack: words }),

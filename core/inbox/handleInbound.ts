@@ -38,6 +38,7 @@ import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../log/createLogger.js';
 import type { Lexicon } from '../conversation/understanding/Lexicon.js';
 import { findTaxObject } from '../pbb/findTaxObject.js';
+import { runPrivacyEffect, writePrivacyEffect, type PrivacyDeps } from '../privacy/runPrivacyEffect.js';
 
 export interface InboxDeps {
   prisma: PrismaClient;
@@ -59,7 +60,12 @@ export interface InboxDeps {
   words: Lexicon;
   /** What each channel carries, as its module declares (bots/channels.ts). */
   channels: ChannelCapabilityMap;
+  /** Where residents open their DATA SAYA copy: the web role's public address. */
+  publicBaseUrl?: string | undefined;
 }
+
+/** The citizen fields the dialogue's executor reads. */
+type DialogueCitizen = { id: string; language: Lang; privacyNoticeAt: Date | null };
 
 export type InboundOutcome =
   | {
@@ -393,7 +399,7 @@ async function handleInTransaction(
 async function answerCitizen(
   deps: InboxDeps,
   tx: Prisma.TransactionClient,
-  citizen: { id: string; language: Lang },
+  citizen: DialogueCitizen,
   state: ConversationState,
   event: InboundEvent,
   command: OfficerCommand | null,
@@ -426,7 +432,7 @@ async function lockConversation(
 async function runDialogue(
   deps: InboxDeps,
   tx: Prisma.TransactionClient,
-  citizen: { id: string; language: Lang },
+  citizen: DialogueCitizen,
   restored: ConversationState,
   event: InboundEvent,
   now: Date,
@@ -443,7 +449,9 @@ async function runDialogue(
     },
     words: deps.words,
     citizenPhone: event.phone ? normalizePhone(event.phone) : null,
+    privacyNoticeDue: citizen.privacyNoticeAt === null,
   };
+  const privacy: PrivacyDeps = { ...deps, tx, citizenId: citizen.id, event, now };
   const replies: Reply[] = [];
   const writes: Effect[] = [];
   const notifications: Array<{ id: string; channel: ChannelName }> = [];
@@ -463,8 +471,16 @@ async function runDialogue(
     state = result.state;
     replies.push(...result.replies);
     next = null;
+    // The notice goes once, with the first answer.
+    ctx.privacyNoticeDue = false;
     for (const effect of result.effects) {
       switch (effect.type) {
+        case 'query.myData':
+        case 'query.openCases':
+        case 'privacy.correct':
+        case 'privacy.erase':
+          next = await runPrivacyEffect(privacy, effect);
+          break;
         case 'query.pbb':
           next = { type: 'pbb.result', nop: effect.nop, taxObject: await findTaxObject(tx, effect.nop) };
           break;
@@ -516,6 +532,10 @@ async function runDialogue(
 
   for (const effect of writes) {
     switch (effect.type) {
+      case 'privacy.noticeShown':
+      case 'privacy.emailNotices':
+        await writePrivacyEffect(privacy, effect);
+        break;
       case 'citizen.setLanguage':
         await tx.citizen.update({ where: { id: citizen.id }, data: { language: effect.lang } });
         break;
@@ -536,7 +556,8 @@ async function runDialogue(
     }
   }
   const optingOut = writes.some((e) => e.type === 'citizen.setSmsOptOut' && e.optOut);
-  await tx.conversation.update({
+  // updateMany: an erasure (HAPUS DATA SAYA) has removed the conversation with the rest.
+  await tx.conversation.updateMany({
     where: { citizenId: citizen.id },
     data: { state: state as unknown as Prisma.InputJsonValue, lastActivityAt: now },
   });

@@ -10,6 +10,7 @@ export interface WordsFile {
   particles: string[];
   suffixes: string[];
   commands: Record<CommandIntent, string[]>;
+  privacy: Record<PrivacyIntent, string[]>;
   services: Record<ServiceIntent, string[]>;
   taskWords: Record<'track' | 'pbb' | 'rate', string[]>;
   smallTalk: Record<SmallTalk, string[]>;
@@ -29,6 +30,13 @@ export interface WordsFile {
 }
 
 export type CommandIntent = 'menu' | 'cancel' | 'back' | 'help' | 'language';
+/**
+ * A resident's personal-data request (UU PDP), from any step: the notice (PRIVASI), a copy of
+ * their data (DATA SAYA), a correction (UBAH DATA), erasure (HAPUS DATA SAYA), and withdrawing
+ * consent to email notices (BERHENTI EMAIL).
+ */
+export type PrivacyIntent = 'notice' | 'myData' | 'correct' | 'erase' | 'emailOff';
+export const PRIVACY_INTENTS: readonly PrivacyIntent[] = ['erase', 'correct', 'emailOff', 'myData', 'notice'];
 export type ServiceIntent = 'complaint' | 'pbb' | 'track' | 'permit';
 export type SmallTalk = 'greeting' | 'thanks' | 'ack';
 /**
@@ -60,6 +68,7 @@ export interface Lexicon {
   /** Words that are matched exactly only: listed words and everyday ones. */
   known: ReadonlySet<string>;
   commands: Readonly<Record<CommandIntent, readonly Phrase[]>>;
+  privacy: Readonly<Record<PrivacyIntent, readonly Phrase[]>>;
   services: Readonly<Record<ServiceIntent, readonly Phrase[]>>;
   taskWords: Readonly<Record<'track' | 'pbb' | 'rate', readonly Phrase[]>>;
   smallTalk: Readonly<Record<SmallTalk, readonly Phrase[]>>;
@@ -150,6 +159,13 @@ export function compileLexicon(
       back: phrases((f) => f.commands.back),
       help: phrases((f) => f.commands.help),
       language: phrases((f) => f.commands.language),
+    },
+    privacy: {
+      notice: phrases((f) => f.privacy.notice),
+      myData: phrases((f) => f.privacy.myData),
+      correct: phrases((f) => f.privacy.correct),
+      erase: phrases((f) => f.privacy.erase),
+      emailOff: phrases((f) => f.privacy.emailOff),
     },
     services: {
       complaint: phrases((f) => f.services.complaint),

@@ -1,7 +1,15 @@
 import { NOP_DIGIT_RUNS, parseNop } from '../../domain/nop.js';
 import { findTrackingNumber, parseTrackingNumber } from '../../domain/trackingNumber.js';
 import type { Lang } from '../types.js';
-import type { CommandIntent, Lexicon, Phrase, ServiceIntent, SmallTalk } from './Lexicon.js';
+import {
+  PRIVACY_INTENTS,
+  type CommandIntent,
+  type Lexicon,
+  type Phrase,
+  type PrivacyIntent,
+  type ServiceIntent,
+  type SmallTalk,
+} from './Lexicon.js';
 import { coveredBy, findPhrase, isOneOf, longestFound } from './matchWords.js';
 import { tokenize, withoutParticles, type Token } from './tokenize.js';
 
@@ -31,6 +39,30 @@ export interface Reading {
   trackTask: boolean;
   /** "NILAI A17599941 5": a rating of a case, from any step. */
   rating: { trackingNumber: string; stars: number | null } | null;
+  /**
+   * A personal-data request from any step: "PRIVASI", "DATA SAYA", "UBAH DATA", "HAPUS DATA
+   * SAYA", "BERHENTI EMAIL"; `about` is what follows the words ("data saya P48271633": whose
+   * data is asked for), null when nothing does.
+   */
+  privacy: { intent: PrivacyIntent; about: string | null } | null;
+}
+
+// "data saya P48271633 ya": a request's words, then at most this many words naming what it is about.
+const PRIVACY_ABOUT_WORDS = 3;
+
+function privacyOf(words: readonly string[], all: readonly string[], lexicon: Lexicon): Reading['privacy'] {
+  for (const intent of PRIVACY_INTENTS) {
+    const phrases = lexicon.privacy[intent];
+    if (isOneOf(words, phrases, lexicon) || isOneOf(all, phrases, lexicon)) return { intent, about: null };
+  }
+  for (const intent of PRIVACY_INTENTS) {
+    for (const p of lexicon.privacy[intent]) {
+      if (findPhrase(all, p, lexicon) !== 0) continue;
+      const rest = all.slice(p.length).filter((w) => /[\p{L}\p{N}]/u.test(w));
+      if (rest.length > 0 && rest.length <= PRIVACY_ABOUT_WORDS) return { intent, about: rest.join(' ') };
+    }
+  }
+  return null;
 }
 
 // Strongest first when two services are named with equally long phrases: "cek pbb" a PBB
@@ -170,6 +202,7 @@ export function readMessage(text: string, lexicon: Lexicon): Reading {
     trackingNumber: trackingNumber ?? (trackTask ? candidate : null),
     trackTask,
     rating: readRating(words, trimmed, lexicon),
+    privacy: command ? null : privacyOf(words, all, lexicon),
   };
 }
 
