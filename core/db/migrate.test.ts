@@ -131,6 +131,9 @@ describe.each(DB_KINDS)('migrate on %s', (kind) => {
             phone: '6281200009999',
             email: 'u@example.id',
             smsOptOut: true,
+            privacyNoticeAt: at,
+            emailNoticesOff: true,
+            erasedAt: at,
           },
         }),
       () => p.citizen.findUniqueOrThrow({ where: { phone: '6281200009999' } }),
@@ -208,6 +211,7 @@ describe.each(DB_KINDS)('migrate on %s', (kind) => {
             slaPausedAt: at,
             assignedOfficerId: officer.id,
             closedAt: null,
+            pseudonymisedAt: at,
           },
         }),
       () => p.permitApplication.findUniqueOrThrow({ where: { trackingNumber: 'IZN-MIG-1' } }),
@@ -250,6 +254,7 @@ describe.each(DB_KINDS)('migrate on %s', (kind) => {
             rating: 4,
             ratingComment: 'cepat',
             closedAt: at,
+            pseudonymisedAt: at,
           },
         }),
       () => p.complaint.findUniqueOrThrow({ where: { trackingNumber: 'ADU-MIG-1' } }),
@@ -419,6 +424,39 @@ describe.each(DB_KINDS)('migrate on %s', (kind) => {
           },
         }),
       () => p.slaNotice.findFirstOrThrow({ where: { caseId: citizen.id } }),
+    );
+    await roundTrip(
+      'PersonalDataEvent',
+      () =>
+        p.personalDataEvent.create({
+          data: {
+            at,
+            actorType: 'officer',
+            actorId: officer.id,
+            action: 'view',
+            via: 'bot',
+            citizenId: citizen.id,
+            caseKind: 'permit',
+            trackingNumber: 'IZN-MIG-1',
+            fields: ['name', 'phone'],
+          },
+        }),
+      () => p.personalDataEvent.findFirstOrThrow({ where: { citizenId: citizen.id } }),
+    );
+    // The trail is append-only, as the case trails are.
+    await expect(p.personalDataEvent.deleteMany({ where: { citizenId: citizen.id } })).rejects.toThrow(/append-only/);
+    await roundTrip(
+      'DataCopyLink',
+      () =>
+        p.dataCopyLink.create({
+          data: { tokenHash: 'd'.repeat(64), citizenId: citizen.id, createdAt: at, expiresAt: at, usedAt: at },
+        }),
+      () => p.dataCopyLink.findUniqueOrThrow({ where: { tokenHash: 'd'.repeat(64) } }),
+    );
+    await roundTrip(
+      'RetentionRun',
+      () => p.retentionRun.create({ data: { ranAt: at, report: { photos: 2, nik: 1 } } }),
+      () => p.retentionRun.findFirstOrThrow({ where: { ranAt: at } }),
     );
     // The email channel added by a later migration is a value the enum takes.
     await p.outboxMessage.create({
