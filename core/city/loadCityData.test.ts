@@ -254,4 +254,39 @@ describe('loadCityData', () => {
       expect(errorOf(dir).message).toMatch(/open311\.coordinateDecimals/);
     }
   });
+
+  it("names the city's controller and data protection officer, with retention periods, or falls back to the office", () => {
+    const city = loadCityData(DEFAULT_DIR);
+    expect(city.privacy.controller.email).toBe('ppid@kota-contoh.go.id');
+    expect(city.privacy.officer?.email).toBe('pdp@kota-contoh.go.id');
+    expect(city.privacy.retention.nikDaysAfterClose).toBe(1825);
+    const bare = brokenCity('city.json', (d) => {
+      d.privacy = { showOfficerName: true };
+    });
+    const fallback = loadCityData(bare).privacy;
+    // No controller named: the notice names the city's office, which residents already know.
+    expect(fallback.controller).toEqual({
+      name: city.office.name,
+      address: city.office.address,
+      phone: city.office.phone,
+    });
+    expect(fallback.officer).toBeUndefined();
+    expect(fallback.retention).toEqual({
+      draftDays: 30,
+      messageIdDays: 30,
+      replyBodyDays: 90,
+      photoDaysAfterClose: 365,
+      nikDaysAfterClose: 1825,
+      coordinatesDaysAfterClose: 365,
+    });
+    expect(fallback.copyLinkHours).toBe(72);
+    const badEmail = brokenCity('city.json', (d) => {
+      (d.privacy as Json).officer = { name: 'PDP', email: 'not-an-email' };
+    });
+    expect(errorOf(badEmail).message).toMatch(/privacy\.officer\.email/);
+    const zero = brokenCity('city.json', (d) => {
+      (d.privacy as Json).retention = { draftDays: 0 };
+    });
+    expect(errorOf(zero).message).toMatch(/privacy\.retention\.draftDays/);
+  });
 });
