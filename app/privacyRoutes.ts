@@ -25,8 +25,8 @@ export function privacyRoutes(core: Core): Router {
   router.get('/data-saya/:token', async (req, res, next) => {
     try {
       const state = await linkState(core, String(req.params.token));
-      if (state !== 'valid') return void sendGone(core, res, state);
-      res.type('html').send(openPage(core, 'id'));
+      if (typeof state === 'string') return void sendGone(core, res, state);
+      res.type('html').send(openPage(core, state.language));
     } catch (error) {
       next(error);
     }
@@ -47,12 +47,15 @@ export function privacyRoutes(core: Core): Router {
 
 type LinkState = 'valid' | 'gone' | 'unknown';
 
-/** Whether a token names a link that can still be spent; reads only. */
-async function linkState(core: Core, token: string): Promise<LinkState> {
+/** Whether a token names a link that can still be spent, and its resident's language; reads only. */
+async function linkState(core: Core, token: string): Promise<{ language: Lang } | Exclude<LinkState, 'valid'>> {
   if (!TOKEN.test(token)) return 'unknown';
-  const link = await core.db.prisma.dataCopyLink.findUnique({ where: { tokenHash: copyTokenHash(token) } });
+  const link = await core.db.prisma.dataCopyLink.findUnique({
+    where: { tokenHash: copyTokenHash(token) },
+    include: { citizen: { select: { language: true } } },
+  });
   if (!link) return 'unknown';
-  return link.usedAt === null && link.expiresAt > core.clock() ? 'valid' : 'gone';
+  return link.usedAt === null && link.expiresAt > core.clock() ? { language: link.citizen.language } : 'gone';
 }
 
 /**

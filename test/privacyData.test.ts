@@ -3,13 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitPermit } from '../core/cases/permitService.js';
 import type { InboundEvent, MyDataSummary, Reply } from '../core/conversation/types.js';
 import { handleInbound, type InboxDeps } from '../core/inbox/handleInbound.js';
+import { createTranslator } from '../core/i18n/createTranslator.js';
 import { answerMyData } from '../core/privacy/answerMyData.js';
-import type { DataCopy } from '../core/privacy/fullCopy.js';
+import { readableCopy, readFullCopy, type DataCopy } from '../core/privacy/fullCopy.js';
 import { recordPersonalData } from '../core/privacy/trail.js';
 import type { PrismaClient } from '../core/generated/prisma/client.js';
 import { FakeTelegramApi } from './support/fakeTelegramApi.js';
 import { FakeTwilioApi, postSignedTwilio } from './support/fakeTwilio.js';
 import { inboxDeps } from './support/inboxDeps.js';
+import { fileComplaint } from './support/fileComplaint.js';
 import { eventually, startApp, type TestApp } from './support/startApp.js';
 import { createTestDatabase, defaultCity, type TestDatabase } from './support/testDatabase.js';
 
@@ -189,6 +191,46 @@ describe('DATA SAYA and UBAH DATA through handleInbound', () => {
       ]),
     );
     expect(trail).toHaveLength(2);
+  });
+
+  it('the full copy holds a complaint with its place, coordinates and photo hashes; the text labels the form', async () => {
+    const address = '6281300000006';
+    const { citizenId } = await send(inbound({ channel: 'sms', address, phone: address, text: 'halo' }));
+    await filePermit(db.prisma, citizenId, address);
+    const complaint = await fileComplaint(db.prisma, defaultCity, {
+      citizenId,
+      categoryCode: defaultCity.complaintCategories[0]!.code,
+      description: 'Lampu jalan mati sejak seminggu di depan sekolah',
+      place: 'Jl. Mawar 3',
+      now: NOW,
+    });
+    const sha = 'ab'.repeat(32);
+    await db.prisma.mediaFile.create({
+      data: { sha256: sha, path: `${sha}.jpg`, mimeType: 'image/jpeg', sizeBytes: 10 },
+    });
+    await db.prisma.complaintAttachment.create({ data: { complaintId: complaint.id, sha256: sha } });
+
+    const copy = await db.prisma.$transaction((tx) => readFullCopy(tx, defaultCity, citizenId, NOW));
+    expect(copy.complaints).toEqual([
+      expect.objectContaining({
+        description: 'Lampu jalan mati sejak seminggu di depan sekolah',
+        place: 'Jl. Mawar 3',
+        latitude: 3.6,
+        longitude: 98.67,
+        photos: [sha],
+      }),
+    ]);
+    expect(copy.permits[0]?.fields).toContainEqual({
+      key: 'businessName',
+      label: { id: 'Nama usaha', en: 'Business name' },
+      value: 'Toko Maju Jaya',
+    });
+    const text = readableCopy(copy, await createTranslator(), defaultCity.timezone)
+      .flatMap((s) => [s.heading, ...s.lines])
+      .join('\n');
+    expect(text).toContain('Nama usaha: Toko Maju Jaya');
+    expect(text).toContain(`NIK: ${NIK}`);
+    expect(text).toContain('Jl. Mawar 3');
   });
 
   it('UBAH DATA phone: the open permits’ contact phone changes, never the number the channel vouched for', async () => {
@@ -381,6 +423,12 @@ describe('DATA SAYA end to end: Telegram and Twilio SMS webhooks, the copy page'
       where: { citizenId: identity.citizenId, action: 'copy', via: 'web' },
     });
     expect(web).toBe(1);
+  });
+
+  it('two POSTs of one link at once: one copy, one 410', async () => {
+    const fresh = linkIn(await telegram('DATA SAYA'))!;
+    const statuses = (await Promise.all([post(fresh, 'json'), post(fresh, 'json')])).map((r) => r.status);
+    expect(statuses.sort()).toEqual([200, 410]);
   });
 
   it('the readable page gives the text and the JSON in the one answer', async () => {

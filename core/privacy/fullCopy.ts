@@ -44,7 +44,8 @@ export interface DataCopy {
     nik: string;
     phone: string;
     email: string | null;
-    fields: unknown;
+    /** The form's further fields, each with its label as the form asked it. */
+    fields: Array<{ key: string; label: { id: string; en: string } | null; value: unknown }>;
     submittedAt: string;
     deadlineAt: string;
     closedAt: string | null;
@@ -204,7 +205,7 @@ export async function readFullCopy(tx: Tx, city: CityData, citizenId: string, no
       nik: p.nik,
       phone: p.phone,
       email: p.email,
-      fields: p.fields,
+      fields: formFields(p.fields, p.permitType.fields),
       submittedAt: p.submittedAt.toISOString(),
       deadlineAt: p.deadlineAt.toISOString(),
       closedAt: p.closedAt?.toISOString() ?? null,
@@ -230,6 +231,18 @@ export async function readFullCopy(tx: Tx, city: CityData, citizenId: string, no
     })),
     trail: events.filter((e) => e.trackingNumber === null).map(dataEntry),
   };
+}
+
+/** A permit's stored field values beside the labels its type's form gives them. */
+function formFields(values: unknown, form: unknown): DataCopy['permits'][number]['fields'] {
+  const labels = new Map(
+    (Array.isArray(form) ? (form as Array<{ key?: unknown; label?: unknown }>) : []).map((f) => [
+      String(f.key),
+      (f.label ?? null) as { id: string; en: string } | null,
+    ]),
+  );
+  const entries = values && typeof values === 'object' ? Object.entries(values as Record<string, unknown>) : [];
+  return entries.map(([key, value]) => ({ key, label: labels.get(key) ?? null, value }));
 }
 
 /** One part of the readable copy: a heading and its lines. */
@@ -291,8 +304,8 @@ export function readableCopy(copy: DataCopy, tr: Translator, timeZone: string): 
         t('privacyPage.field.nik', { value: p.nik }),
         t('privacyPage.field.phone', { value: p.phone }),
         t('privacyPage.field.email', { value: p.email ?? '-' }),
-        ...Object.entries((p.fields ?? {}) as Record<string, unknown>).map(
-          ([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`,
+        ...p.fields.map(
+          (f) => `${f.label?.[lang] ?? f.key}: ${typeof f.value === 'string' ? f.value : JSON.stringify(f.value)}`,
         ),
         t('privacyPage.field.submittedAt', { value: time(p.submittedAt) }),
         ...trailLines(p.trail, 'permit'),
