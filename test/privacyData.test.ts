@@ -152,6 +152,13 @@ describe('DATA SAYA and UBAH DATA through handleInbound', () => {
     expect(ofOther).toEqual({ type: 'privacy.myData', summary: null, refused: 'notYours' });
     expect(otherNik).toEqual(ofOther);
     expect(noSuchNik).toEqual(ofOther);
+    // A mistyped number (its check digit wrong) names nothing, whoever asks.
+    const mistyped = permit.trackingNumber.slice(0, -1) + String((Number(permit.trackingNumber.slice(-1)) + 1) % 10);
+    expect(await askMyData(citizenId, sms, mistyped)).toEqual({
+      type: 'privacy.myData',
+      summary: null,
+      refused: 'unknown',
+    });
     // The owner, naming their own case or NIK, gets the summary.
     const own = inbound({ channel: 'telegram', address: tgChat, text: 'x' });
     expect(await askMyData(telegram.citizenId, own, permit.trackingNumber)).toMatchObject({

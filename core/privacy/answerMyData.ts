@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { checkNik } from '../domain/nik.js';
-import { maskPhone } from '../domain/mask.js';
+import { maskNik, maskPhone } from '../domain/mask.js';
 import { parseTrackingNumber } from '../domain/trackingNumber.js';
 import type { CaseSummary, MyDataSummary, StepEvent } from '../conversation/types.js';
 import type { Prisma } from '../generated/prisma/client.js';
@@ -19,8 +19,8 @@ type Named =
  *
  * A case or NIK that exists under another person and one that does not exist at all get the same
  * refusal, `notYours` ("not held under this account"): telling them apart would let anyone probe
- * whether a NIK is on file. `unknown` is only for a case number whose check digit is wrong, which
- * names nothing whoever asks.
+ * whether a NIK is on file. `unknown` is only for what names nothing whoever asks: a case number
+ * whose check digit is wrong, 16 digits that cannot be a NIK.
  */
 export async function answerMyData(deps: PrivacyDeps, about: string | null): Promise<StepEvent> {
   const named = readAbout(about);
@@ -29,7 +29,7 @@ export async function answerMyData(deps: PrivacyDeps, about: string | null): Pro
     deps.logger.warn(
       {
         channel: deps.event.channel,
-        asked: named.kind === 'nik' ? maskPhone(named.nik) : maskPhone(named.trackingNumber),
+        asked: named.kind === 'nik' ? maskNik(named.nik) : maskPhone(named.trackingNumber),
       },
       'DATA SAYA refused: not held under this account',
     );
@@ -122,13 +122,16 @@ export function copyTokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** A fresh one-time link to the full copy, valid for the city's copyLinkHours. */
-async function createCopyLink(deps: PrivacyDeps): Promise<{ url: string; expiresAt: string }> {
+/**
+ * A fresh one-time link to the full copy, valid for the city's copyLinkHours; none (null) when the
+ * process does not know the web role's public address, as a link without a host would not open.
+ */
+async function createCopyLink(deps: PrivacyDeps): Promise<{ url: string; expiresAt: string } | null> {
+  if (!deps.publicBaseUrl) return null;
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(deps.now.getTime() + deps.city.privacy.copyLinkHours * 3_600_000);
   await deps.tx.dataCopyLink.create({
     data: { tokenHash: copyTokenHash(token), citizenId: deps.citizenId, createdAt: deps.now, expiresAt },
   });
-  const base = deps.publicBaseUrl ?? '';
-  return { url: `${base}/data-saya/${token}`, expiresAt: expiresAt.toISOString() };
+  return { url: `${deps.publicBaseUrl}/data-saya/${token}`, expiresAt: expiresAt.toISOString() };
 }
