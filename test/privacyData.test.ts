@@ -217,6 +217,7 @@ describe('DATA SAYA and UBAH DATA through handleInbound', () => {
     });
     await db.prisma.complaintAttachment.create({ data: { complaintId: complaint.id, sha256: sha } });
 
+    await send(inbound({ channel: 'sms', address, phone: address, text: 'DATA SAYA' }));
     const copy = await db.prisma.$transaction((tx) => readFullCopy(tx, defaultCity, citizenId, NOW));
     expect(copy.complaints).toEqual([
       expect.objectContaining({
@@ -238,6 +239,7 @@ describe('DATA SAYA and UBAH DATA through handleInbound', () => {
     expect(text).toContain('Nama usaha: Toko Maju Jaya');
     expect(text).toContain(`NIK: ${NIK}`);
     expect(text).toContain('Jl. Mawar 3');
+    expect(text).toContain('(nama, telepon, email, akun chat)');
   });
 
   it('UBAH DATA phone: the open permits’ contact phone changes, never the number the channel vouched for', async () => {
@@ -460,5 +462,8 @@ describe('DATA SAYA end to end: Telegram and Twilio SMS webhooks, the copy page'
     const body = await expired.text();
     expect(body).toContain('Tautan tidak berlaku');
     expect(body).not.toContain('Siti');
+    // Neither the tokens nor the NIK reach the log whole.
+    const log = app.logLines.join('\n');
+    for (const secret of [token, later, NIK]) expect(log).not.toContain(secret);
   });
 });

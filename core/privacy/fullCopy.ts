@@ -268,7 +268,7 @@ export function readableCopy(copy: DataCopy, tr: Translator, timeZone: string): 
       actor: actor(e.actor),
       action: t(`privacyPage.action.${e.action}`),
       via: t(`privacyPage.via.${e.via}`),
-      fields: e.fields.join(', ') || '-',
+      fields: e.fields.map((f) => t(`privacyPage.fieldName.${f}`)).join(', ') || '-',
     });
   const trailLines = (trail: CaseTrailEntry[], kind: 'permit' | 'complaint') =>
     trail.map((e) =>
