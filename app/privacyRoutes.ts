@@ -45,10 +45,11 @@ export function privacyRoutes(core: Core): Router {
   return router;
 }
 
-type LinkState = 'valid' | 'gone' | 'unknown';
+/** Why a link cannot be spent: spent or expired (`gone`), or never made. */
+type Unusable = 'gone' | 'unknown';
 
 /** Whether a token names a link that can still be spent, and its resident's language; reads only. */
-async function linkState(core: Core, token: string): Promise<{ language: Lang } | Exclude<LinkState, 'valid'>> {
+async function linkState(core: Core, token: string): Promise<{ language: Lang } | Unusable> {
   if (!TOKEN.test(token)) return 'unknown';
   const link = await core.db.prisma.dataCopyLink.findUnique({
     where: { tokenHash: copyTokenHash(token) },
@@ -62,7 +63,7 @@ async function linkState(core: Core, token: string): Promise<{ language: Lang } 
  * Spends the link in one conditional UPDATE (two requests at once: one wins) and reads the copy in
  * the same transaction, with its trail event; or says why not.
  */
-async function spendLink(core: Core, token: string): Promise<DataCopy | Exclude<LinkState, 'valid'>> {
+async function spendLink(core: Core, token: string): Promise<DataCopy | Unusable> {
   if (!TOKEN.test(token)) return 'unknown';
   const tokenHash = copyTokenHash(token);
   const now = core.clock();
@@ -100,7 +101,7 @@ async function spendLink(core: Core, token: string): Promise<DataCopy | Exclude<
 }
 
 /** 410 for a spent or expired link, 404 for one never made: a page in Indonesian, nothing more. */
-function sendGone(core: Core, res: Response, state: Exclude<LinkState, 'valid'>): void {
+function sendGone(core: Core, res: Response, state: Unusable): void {
   const t = (key: string) => core.translator.t('id', { key });
   const which = state === 'gone' ? 'gone' : 'notFound';
   res
