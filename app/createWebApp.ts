@@ -4,6 +4,7 @@ import type { Core } from '../core/boot.js';
 import { commandCenterRoutes, sessionSecretOf } from './commandCenter/commandCenterRoutes.js';
 import type { Runtime } from './createRuntime.js';
 import { rateLimitRoutes, webhookRefusals } from './rateLimitRoutes.js';
+import { privacyRoutes } from './privacyRoutes.js';
 import { refuseOrFail } from './refuseOrFail.js';
 
 /**
@@ -40,6 +41,7 @@ export function createWebApp(core: Core, runtime: Runtime): Express {
   const refusals = webhookRefusals(core, runtime);
   for (const channel of channelModules()) if (channel.routes) app.use(channel.routes(core, runtime, refusals));
   app.use(commandCenterRoutes(core, runtime, { sessionSecret }));
+  app.use(privacyRoutes(core));
   // An unknown API path answers as the API does, in JSON.
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'Tidak ada di sini.' });

@@ -114,6 +114,8 @@ export function rateLimitRoutes(core: Core, runtime: Runtime, sessionSecret: str
   router.use('/open311/v2', (req, res, next) =>
     (req.method === 'GET' || req.method === 'HEAD' ? open311Read : open311Write)(req, res, next),
   );
+  // DATA SAYA copy links: a token is a secret like a sign-in code, so guesses get that limit.
+  router.use('/data-saya', limiter('data-saya', limits.loginVerify, 'text'));
   return router;
 }
 
