@@ -1,4 +1,6 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitComplaint } from '../core/cases/complaintService.js';
 import { submitPermit } from '../core/cases/permitService.js';
@@ -7,7 +9,9 @@ import { handleInbound, type InboxDeps } from '../core/inbox/handleInbound.js';
 import { storeMedia } from '../core/media/storeMedia.js';
 import { searchCases, findOfficerCase } from '../core/officers/caseLookup.js';
 import { WITHDRAWN_NOTE } from '../core/privacy/eraseCitizen.js';
+import { FakeTelegramApi } from './support/fakeTelegramApi.js';
 import { inboxDeps } from './support/inboxDeps.js';
+import { eventually, startApp, type TestApp } from './support/startApp.js';
 import { PHOTO } from './support/photoFiles.js';
 import { createTestDatabase, DB_KINDS, defaultCity, type TestDatabase } from './support/testDatabase.js';
 
@@ -167,5 +171,103 @@ describe.each(DB_KINDS)('HAPUS DATA SAYA on %s', (kind) => {
     expect(permit).toMatchObject({ status: 'submitted', applicantName: '', nik: '', pseudonymisedAt: NOW });
     expect(await db.prisma.channelIdentity.count({ where: { citizenId } })).toBe(0);
     expect(await db.prisma.personalDataEvent.count({ where: { citizenId, action: 'erase' } })).toBe(3);
+  });
+});
+
+describe('HAPUS DATA SAYA over Telegram, the whole app', () => {
+  const TOKEN = '7000000002:AAHfakeTokenForLayanKotaErase_0123456789';
+  const api = new FakeTelegramApi(TOKEN);
+  const chatId = 5_550_001;
+  const mediaDir = mkdtempSync(path.join(tmpdir(), 'lk-erase-tg-'));
+  let app: TestApp;
+  let updateId = 700_000_000;
+  const from = { id: chatId, is_bot: false, first_name: 'Siti', language_code: 'id' };
+  const chat = { id: chatId, first_name: 'Siti', type: 'private' };
+  const text = (t: string) => ({
+    update_id: ++updateId,
+    message: { message_id: updateId % 100_000, from, chat, date: 1795838400, text: t },
+  });
+  const press = (data: string) => ({
+    update_id: ++updateId,
+    callback_query: {
+      id: String(4_500_000_000_000 + updateId),
+      from,
+      message: {
+        message_id: 1,
+        from: { id: 7000000002, is_bot: true, first_name: 'LayanKota' },
+        chat,
+        date: 1795838400,
+        text: '...',
+      },
+      chat_instance: '-5312263347227355002',
+      data,
+    },
+  });
+  const prisma = () => app.core.db.prisma;
+  /** Delivers an update by long polling and waits until it is handled and its replies left. */
+  async function send(update: { update_id: number }) {
+    api.queueUpdate(update);
+    await eventually(() =>
+      prisma().processedInbound.findUnique({
+        where: { channel_externalId: { channel: 'telegram', externalId: `tg-${update.update_id}` } },
+      }),
+    );
+    await eventually(async () => (await prisma().outboxMessage.count({ where: { status: 'pending' } })) === 0);
+  }
+  const identity = () =>
+    prisma().channelIdentity.findUnique({
+      where: { channel_address: { channel: 'telegram', address: String(chatId) } },
+    });
+
+  beforeAll(async () => {
+    await api.start();
+    app = await startApp({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.baseUrl, TELEGRAM_RATE_PER_SECOND: '50' });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await api.stop();
+    rmSync(mediaDir, { recursive: true, force: true });
+  });
+
+  it('erases the chat, its photo and contacts; the chat writing again starts as a new resident', async () => {
+    await send(text('halo'));
+    const citizenId = (await identity())!.citizenId;
+    const file = await storeMedia(mediaDir, PHOTO.bytes, PHOTO.mimeType);
+    await prisma().mediaFile.create({
+      data: { sha256: file.sha256, path: file.path, mimeType: PHOTO.mimeType, sizeBytes: file.sizeBytes },
+    });
+    const complaint = await prisma().$transaction((tx) =>
+      submitComplaint(
+        tx,
+        app.core.city,
+        {
+          citizenId,
+          categoryCode: 'jalan',
+          description: 'Jalan berlubang besar di depan sekolah, sudah dua motor jatuh.',
+          locationText: 'Jl. Gatot Subroto',
+          latitude: 3.5951962,
+          longitude: 98.6722231,
+          anonymous: false,
+          photos: [file.sha256],
+        },
+        new Date(),
+      ),
+    );
+
+    await send(text('HAPUS DATA SAYA'));
+    await send(press('privacy.erase.close'));
+
+    expect(await identity()).toBeNull();
+    expect(existsSync(file.path)).toBe(false);
+    const kept = await prisma().complaint.findUniqueOrThrow({ where: { id: complaint.id }, include: { events: true } });
+    expect(kept).toMatchObject({ status: 'rejected', latitude: 3.595, longitude: 98.672 });
+    expect(kept.events.map((e) => e.toStatus)).toEqual(['waiting', 'rejected']);
+    const sent = await prisma().outboxMessage.findMany({ where: { citizenId } });
+    expect(sent.every((m) => m.address === '')).toBe(true);
+
+    await send(text('halo'));
+    const again = await identity();
+    expect(again!.citizenId).not.toBe(citizenId);
+    expect(await prisma().complaint.count({ where: { citizenId: again!.citizenId } })).toBe(0);
   });
 });
