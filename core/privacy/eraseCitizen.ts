@@ -96,6 +96,8 @@ async function eraseContacts(tx: Tx, citizenId: string, now: Date): Promise<void
     where: { citizenId, status: { not: 'pending' } },
     data: { replies: [], address: '' },
   });
+  // Message ids stay (a provider's repeat is still dropped), detached; a message still held past
+  // the flood limit loses its text and is not answered.
   await tx.processedInbound.updateMany({
     where: { citizenId },
     data: { citizenId: null, heldEvent: Prisma.DbNull, heldAt: null },
