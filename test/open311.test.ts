@@ -630,6 +630,24 @@ describe('Open311 GeoReport v2', () => {
     expectXmlError(xmlAnswer(answer, 'post', '/open311/v2/requests.{format}'), status);
   });
 
+  it("publishes coordinates rounded to the coarser of Open311's and the city's privacy decimals (UU PDP)", async () => {
+    const res = await post(valid({ lat: '3.5951962', long: '98.6722231' }));
+    const id = ((await res.json()) as Array<{ service_request_id: string }>)[0]!.service_request_id;
+    const published = async () =>
+      ((await getJson(app, `/open311/v2/requests/${id}.json`)).body as Array<{ lat: number; long: number }>)[0]!;
+    expect(await published()).toMatchObject({ lat: 3.595, long: 98.672 });
+    const privacy = app.core.city.privacy;
+    const decimals = privacy.coordinateDecimals;
+    try {
+      privacy.coordinateDecimals = 2;
+      expect(await published()).toMatchObject({ lat: 3.6, long: 98.67 });
+    } finally {
+      privacy.coordinateDecimals = decimals;
+    }
+    const stored = await app.core.db.prisma.complaint.findUniqueOrThrow({ where: { trackingNumber: id } });
+    expect(stored).toMatchObject({ latitude: 3.5951962, longitude: 98.6722231 });
+  });
+
   it('never writes an API key to the logs', () => {
     const logs = app.logLines.join('\n');
     expect(logs).toContain('"via":"open311"');

@@ -282,6 +282,16 @@ describe('SLA scheduler: the whole app on PostgreSQL, Redis and BullMQ', () => {
     expect(await sla().queue.getJobScheduler('sla-digest')).toMatchObject({ pattern: '0 7 * * *', tz: 'Asia/Jakarta' });
   });
 
+  it('runs the retention of personal data (UU PDP) every day at 02:00 city time, on the same worker', async () => {
+    expect(await sla().queue.getJobScheduler('privacy-retention')).toMatchObject({
+      pattern: '0 2 * * *',
+      tz: 'Asia/Jakarta',
+    });
+    const before = await prisma().retentionRun.count();
+    await sla().queue.add('retention', {});
+    await eventually(async () => (await prisma().retentionRun.count()) === before + 1);
+  });
+
   it('defers a non-urgent SMS notification written in quiet hours; an urgent one goes out', async () => {
     const daytime = app.clock.now;
     // 22:00 WIB, ahead of the real clock, so the deferral ends (06:00 WIB) after it too.
@@ -436,6 +446,7 @@ describe('SLA scheduler: the whole app on PostgreSQL, Redis and BullMQ', () => {
       await wipeRedisPrefix(app.runtime.redis!, prefix());
       await sla().reconcile();
       expect(await sla().queue.getJobScheduler('sla-digest')).toMatchObject({ pattern: '0 7 * * *' });
+      expect(await sla().queue.getJobScheduler('privacy-retention')).toMatchObject({ pattern: '0 2 * * *' });
     });
   });
 });

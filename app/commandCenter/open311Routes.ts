@@ -7,6 +7,7 @@ import { normalizePhone } from '../../core/domain/phone.js';
 import { storableText } from '../../core/domain/storableText.js';
 import type { Prisma } from '../../core/generated/prisma/client.js';
 import { notifyDepartment } from '../../core/officers/handleOfficerMessage.js';
+import { publishedCoordinate } from '../../core/privacy/publishedCoordinate.js';
 import type { Runtime } from '../createRuntime.js';
 import { open311Format, sendOpen311, sendOpen311Error, type Open311Row } from './open311Answer.js';
 import { open311Code, open311Date, open311List, open311Window } from './open311Query.js';
@@ -41,13 +42,6 @@ const text = (value: unknown): string | undefined => {
   if (typeof value !== 'string') return undefined;
   return storableText(value, MAX_FIELD_CHARS).trim() || undefined;
 };
-
-/** A published coordinate, rounded to the city's `decimals` (the stored one stays exact). */
-function published(value: number | null, decimals: number): number | null {
-  if (value === null) return null;
-  const factor = 10 ** decimals;
-  return Math.round(value * factor) / factor;
-}
 
 function coordinate(value: unknown, limit: number): number | null | 'invalid' {
   const raw = text(value);
@@ -148,8 +142,9 @@ export function open311Routes(core: Core, runtime: Runtime, apiKeys: readonly st
     requested_datetime: c.createdAt.toISOString(),
     updated_datetime: c.updatedAt.toISOString(),
     expected_datetime: c.deadlineAt.toISOString(),
-    lat: published(c.latitude, city.open311.coordinateDecimals),
-    long: published(c.longitude, city.open311.coordinateDecimals),
+    // The coarser of Open311's own precision and the city's privacy one (UU PDP).
+    lat: publishedCoordinate(c.latitude, city, city.open311.coordinateDecimals),
+    long: publishedCoordinate(c.longitude, city, city.open311.coordinateDecimals),
   });
 
   /** The filter of GET requests.{format} (GeoReport v2, GET Service Requests), or the 400 to answer. */

@@ -1,3 +1,4 @@
+import { runRetention } from '../privacy/retention.js';
 import { Queue, Worker, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CityData } from '../city/loadCityData.js';
@@ -41,6 +42,9 @@ const JOB_OPTIONS: JobsOptions = {
 };
 
 const DIGEST_TEMPLATE = { name: 'digest', opts: INFRA_RETRY };
+/** The daily retention run (UU PDP), in city time, on the same queue as the digest. */
+const RETENTION_TEMPLATE = { name: 'retention', opts: INFRA_RETRY };
+const RETENTION_CRON = '0 2 * * *';
 
 /**
  * SLA timers on BullMQ delayed jobs. Every timer has a deterministic id (case, kind, index,
@@ -121,11 +125,16 @@ export class SlaScheduler {
 
   private async rebuild(): Promise<number> {
     const { city } = this.deps;
-    // The digest's schedule lives in Redis too: put it back if it went with the rest.
+    // The digest's and the retention run's schedules live in Redis too: put them back if they went with the rest.
     await this.queue.upsertJobScheduler(
       'sla-digest',
       { pattern: city.sla.digest.cron, tz: city.timezone },
       DIGEST_TEMPLATE,
+    );
+    await this.queue.upsertJobScheduler(
+      'privacy-retention',
+      { pattern: RETENTION_CRON, tz: city.timezone },
+      RETENTION_TEMPLATE,
     );
     // Complaints filed before LAPOR's first two clocks were kept get their deadlines first.
     const filled = await fillComplaintClocks(this.deps.prisma, city);
@@ -259,7 +268,8 @@ export class SlaScheduler {
   }
 
   /**
-   * Starts firing timers and the daily digest of overdue cases for the Inspectorate (city time).
+   * Starts firing timers, the daily digest of overdue cases for the Inspectorate and the daily
+   * retention run of personal data (both in city time).
    * The digest's schedule, like every timer, is put in Redis by `reconcile`, which the caller runs
    * next: a Redis away at this moment then leaves the process with its worker all the same.
    */
@@ -272,6 +282,10 @@ export class SlaScheduler {
         if (job.name === 'digest') {
           const rows = await buildDigest(this.deps.prisma, city, now);
           await this.deps.dispatch(rows);
+          return;
+        }
+        if (job.name === 'retention') {
+          await runRetention(this.deps.prisma, city, now, logger);
           return;
         }
         const id = (job.data as { timerId: string }).timerId;
