@@ -202,7 +202,8 @@ export function caseRoutes(core: Core, options: CaseRoutesOptions): Router {
       };
     }
     // The page shows a complaint's own words, place and photos: the read goes on the trail (UU PDP).
-    const fields = shownFields(detail);
+    const { citizenId, ...shown } = detail;
+    const fields = shownFields(shown);
     if (fields.length > 0) {
       await recordPersonalData(prisma, [
         {
@@ -210,14 +211,13 @@ export function caseRoutes(core: Core, options: CaseRoutesOptions): Router {
           actor: { type: 'officer', id: officer.id },
           action: 'view',
           via: 'board',
-          citizenId: detail.citizenId,
-          caseKind: detail.kind,
-          trackingNumber: detail.trackingNumber,
+          citizenId,
+          caseKind: shown.kind,
+          trackingNumber: shown.trackingNumber,
           fields,
         },
       ]);
     }
-    const { citizenId: _citizenId, ...shown } = detail;
     res.json({ now: now.toISOString(), timeZone: zone, timeZoneLabel: zoneLabel, case: shown });
   });
 
