@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signSession } from '../app/commandCenter/sessionCookie.js';
 import { submitComplaint } from '../core/cases/complaintService.js';
 import { handleInbound } from '../core/inbox/handleInbound.js';
+import { notifyStatusChange } from '../core/notify/notifyStatusChange.js';
 import { getJson } from './support/commandCenter.js';
 import { FakeTwilioApi } from './support/fakeTwilio.js';
 import { startApp, type TestApp } from './support/startApp.js';
@@ -134,5 +135,31 @@ describe('the trail of officer reads', () => {
     expect(exported).toHaveLength(rows);
     expect(exported.every((e) => e.actorId === officers.pupr && e.via === 'export' && e.citizenId !== null)).toBe(true);
     expect(new Set(exported.map((e) => e.trackingNumber))).toEqual(new Set([named, anonymous]));
+  });
+
+  it('sends no email notice to a citizen who said BERHENTI EMAIL, and still one to one who did not', async () => {
+    const emailsTo = async (emailNoticesOff: boolean) => {
+      const citizen = await prisma().citizen.create({
+        data: { fullName: 'Rina', email: `rina-${emailNoticesOff}@example.id`, emailNoticesOff },
+      });
+      const written = await prisma().$transaction((tx) =>
+        notifyStatusChange(
+          tx,
+          {
+            kind: 'complaint',
+            trackingNumber: named,
+            title: { id: 'Lampu', en: 'Lamp' },
+            status: 'done',
+            citizenId: citizen.id,
+            note: null,
+            email: null,
+          },
+          { now: app.clock.now, ms: 0 },
+        ),
+      );
+      return written.filter((w) => w.channel === 'email').length;
+    };
+    expect(await emailsTo(true)).toBe(0);
+    expect(await emailsTo(false)).toBe(1);
   });
 });
