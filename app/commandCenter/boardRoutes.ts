@@ -9,7 +9,7 @@ import type { ChangeFeed } from './ChangeFeed.js';
 import { BOUNDARY_PATH, tileOrigin } from './boardMap.js';
 import { computeBoardStats } from './computeBoardStats.js';
 import { caseFiltersOf, cityCaseNames, decodeCursor, listCases, pageSize } from './caseList.js';
-import { casesCsv, casesXlsx, exportCases } from './exportCases.js';
+import { casesCsv, casesXlsx, exportCases, recordExport } from './exportCases.js';
 import { openApiDocument } from './openApiDocument.js';
 import { BYE_RETRY_MS, openStreamsOf, StreamBudget, type StreamLimits, type StreamViewer } from './StreamBudget.js';
 import { tvWallAllowed } from './tvWallToken.js';
@@ -122,6 +122,7 @@ export function boardRoutes(core: Core, options: BoardOptions): Router {
     if (!officer) return void notSignedIn(res);
     const { query: q } = listQueryOf(req, officer);
     const exported = await exportCases(prisma, q);
+    await recordExport(prisma, officer.id, q.now, exported.cases);
     const words = { lang: q.lang, translator: core.translator, zone };
     const date = localDate(q.now, zone.timeZone);
     const name = `${core.translator.t(q.lang, { key: 'caseList.fileName' })}-${date}`;

@@ -7,6 +7,7 @@ import type { Lang } from '../../core/conversation/types.js';
 import { formatDateTime, localDate } from '../../core/domain/calendarDate.js';
 import { parseTrackingNumber } from '../../core/domain/trackingNumber.js';
 import type { Officer } from '../../core/generated/prisma/client.js';
+import { recordPersonalData, type PersonalField } from '../../core/privacy/trail.js';
 import { complaintClocks, type CaseClock, type ClockName } from '../../core/sla/caseClocks.js';
 import { slaClock, type SlaClock } from '../../web/slaClock.js';
 import { noStore, securityHeaders, WEB_DIR } from './boardRoutes.js';
@@ -142,6 +143,7 @@ export function caseRoutes(core: Core, options: CaseRoutesOptions): Router {
         stoppedAt: p.closedAt,
       };
       detail = {
+        citizenId: p.citizenId,
         kind: 'permit' as const,
         trackingNumber: p.trackingNumber,
         title: lang === 'en' ? p.permitType.nameEn : p.permitType.nameId,
@@ -175,6 +177,7 @@ export function caseRoutes(core: Core, options: CaseRoutesOptions): Router {
       if (!c) return void notFound(res);
       const open = COMPLAINT_OPEN_STATUSES.includes(c.status);
       detail = {
+        citizenId: c.citizenId,
         kind: 'complaint' as const,
         trackingNumber: c.trackingNumber,
         title: lang === 'en' ? c.category.nameEn : c.category.nameId,
@@ -198,7 +201,24 @@ export function caseRoutes(core: Core, options: CaseRoutesOptions): Router {
         photos: c.attachments.map((a) => casePhotoPath(c.trackingNumber, a.sha256)),
       };
     }
-    res.json({ now: now.toISOString(), timeZone: zone, timeZoneLabel: zoneLabel, case: detail });
+    // The page shows a complaint's own words, place and photos: the read goes on the trail (UU PDP).
+    const { citizenId, ...shown } = detail;
+    const fields = shownFields(shown);
+    if (fields.length > 0) {
+      await recordPersonalData(prisma, [
+        {
+          at: now,
+          actor: { type: 'officer', id: officer.id },
+          action: 'view',
+          via: 'board',
+          citizenId,
+          caseKind: shown.kind,
+          trackingNumber: shown.trackingNumber,
+          fields,
+        },
+      ]);
+    }
+    res.json({ now: now.toISOString(), timeZone: zone, timeZoneLabel: zoneLabel, case: shown });
   });
 
   router.get('/api/reports', async (req, res) => {
@@ -227,6 +247,17 @@ export function caseRoutes(core: Core, options: CaseRoutesOptions): Router {
   router.get('/board/cases/:trackingNumber', (_req, res) => res.sendFile(path.join(WEB_DIR, 'case.html')));
   router.get('/board/reports', (_req, res) => res.sendFile(path.join(WEB_DIR, 'reports.html')));
   return router;
+}
+
+/** The personal fields a case page shows: a complaint's description, place and photos. */
+function shownFields<
+  T extends { description: string | null; place: string | null; latitude: number | null; photos: string[] },
+>(detail: T): PersonalField[] {
+  const fields: PersonalField[] = [];
+  if (detail.description) fields.push('description');
+  if (detail.place || detail.latitude !== null) fields.push('location');
+  if (detail.photos.length > 0) fields.push('photos');
+  return fields;
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -51,6 +51,32 @@ export async function exportCases(
   return { headers: COLUMNS.map((c) => t(c, { zone: q.zone.label })), cases: page.cases, total };
 }
 
+/**
+ * The trail of an export (UU PDP): one 'export' event per exported case, written in one
+ * INSERT ... SELECT (the case's citizen looked up in the same statement), so 50,000 rows cost
+ * one round trip. The fields are what the file holds of the citizen: the place they typed.
+ */
+export async function recordExport(
+  prisma: PrismaClient,
+  officerId: string,
+  at: Date,
+  cases: readonly Pick<BoardCase, 'kind' | 'trackingNumber' | 'place'>[],
+): Promise<void> {
+  if (cases.length === 0) return;
+  const numbers = cases.map((c) => c.trackingNumber);
+  const kinds = cases.map((c) => c.kind);
+  const places = cases.map((c) => c.place !== null && c.place !== '');
+  await prisma.$executeRaw`
+    INSERT INTO "PersonalDataEvent"
+      ("at", "actorType", "actorId", "action", "via", "citizenId", "caseKind", "trackingNumber", "fields")
+    SELECT ${at}::timestamptz, 'officer'::"ActorType", ${officerId}, 'export', 'export',
+           COALESCE(p."citizenId", c."citizenId"), e.kind, e.tn,
+           CASE WHEN e.place THEN ARRAY['location']::text[] ELSE ARRAY[]::text[] END
+    FROM unnest(${numbers}::text[], ${kinds}::text[], ${places}::boolean[]) AS e(tn, kind, place)
+    LEFT JOIN "PermitApplication" p ON e.kind = 'permit' AND p."trackingNumber" = e.tn
+    LEFT JOIN "Complaint" c ON e.kind = 'complaint' AND c."trackingNumber" = e.tn`;
+}
+
 interface CellWords {
   lang: Lang;
   translator: Translator;

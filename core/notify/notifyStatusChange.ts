@@ -14,7 +14,8 @@ const FINAL = new Set(['done', 'rejected', 'not_authority']);
  * "when the permit is done the applicant is told by email and SMS". A case that names its own
  * contact (`email`, `phone`: an Open311 request's reporter) is told there. Runs in the caller's
  * transaction, so the notification exists exactly when the change does. Chat and SMS notices
- * wait `hold.ms` for further changes to go with them (see writeStatusNotice).
+ * wait `hold.ms` for further changes to go with them (see writeStatusNotice). A citizen who
+ * turned email notices off (Citizen.emailNoticesOff) gets none.
  */
 export async function notifyStatusChange(
   tx: Prisma.TransactionClient,
@@ -63,7 +64,8 @@ export async function notifyStatusChange(
     const owner = await tx.citizen.findUnique({ where: { phone: change.phone }, select: { id: true } });
     if (!owner) await notice('sms', change.phone);
   } else if (citizen.phone && latest?.channel !== 'sms') await notice('sms', citizen.phone);
-  const email = change.email ?? citizen.email;
+  // BERHENTI EMAIL withdraws consent to email notices (UU PDP): none is written from that moment.
+  const email = citizen.emailNoticesOff ? null : (change.email ?? citizen.email);
   if (email) {
     written.push(
       await writeNotification(tx, {

@@ -17,6 +17,7 @@ import { parseOfficerCommand, textAfter } from './parseOfficerCommand.js';
 import { storableText } from '../domain/storableText.js';
 import { preferredIdentity } from '../notify/preferredIdentity.js';
 import type { CaseClocksChanged } from '../sla/caseClocks.js';
+import { recordPersonalData, type PersonalField } from '../privacy/trail.js';
 
 export interface OfficerDeps {
   prisma: PrismaClient;
@@ -509,6 +510,18 @@ async function timeline(deps: OfficerDeps, officer: Officer, c: OfficerCase): Pr
       }),
     );
   }
+  await recordPersonalData(prisma, [
+    {
+      at: deps.clock(),
+      actor: { type: 'officer', id: officer.id },
+      action: 'view',
+      via: 'bot',
+      citizenId: c.citizenId,
+      caseKind: c.kind,
+      trackingNumber: c.trackingNumber,
+      fields: timelineFields(c.anonymous, name, phone, c.description),
+    },
+  ]);
   const options: Option[] = c.open
     ? [
         {
@@ -519,6 +532,20 @@ async function timeline(deps: OfficerDeps, officer: Officer, c: OfficerCase): Pr
       ]
     : [];
   return say(lines, options);
+}
+
+/** The personal fields a timeline shows: an anonymous complainant's name and number are not among them. */
+function timelineFields(
+  anonymous: boolean,
+  name: string | null | undefined,
+  phone: string | null | undefined,
+  description: string | null,
+): PersonalField[] {
+  const fields: PersonalField[] = [];
+  if (!anonymous && name) fields.push('name');
+  if (!anonymous && phone) fields.push('phone');
+  if (description) fields.push('description');
+  return fields;
 }
 
 /**
