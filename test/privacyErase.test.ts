@@ -262,7 +262,11 @@ describe('HAPUS DATA SAYA over Telegram, the whole app', () => {
     const kept = await prisma().complaint.findUniqueOrThrow({ where: { id: complaint.id }, include: { events: true } });
     expect(kept).toMatchObject({ status: 'rejected', latitude: 3.595, longitude: 98.672 });
     expect(kept.events.map((e) => e.toStatus)).toEqual(['waiting', 'rejected']);
-    const sent = await prisma().outboxMessage.findMany({ where: { citizenId } });
+    // Every row written before the erasure is blanked; the one after it is the confirmation.
+    const sent = await prisma().outboxMessage.findMany({ where: { citizenId }, orderBy: { seq: 'asc' } });
+    const confirmation = sent.pop()!;
+    expect(JSON.stringify(confirmation.replies)).toContain('privacy.erased');
+    expect(sent.length).toBeGreaterThan(0);
     expect(sent.every((m) => m.address === '')).toBe(true);
 
     await send(text('halo'));

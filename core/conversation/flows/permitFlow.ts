@@ -18,8 +18,10 @@ const PAGE_SIZE = 7;
 /** An SMS holds five short names and the two ways on in one part. */
 const COMPACT_PAGE_SIZE = 5;
 const NAV_MENU = option('nav.menu', 'nav.option.menu');
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
-const PERSON_NAME = /^[\p{L}][\p{L} .,'-]{1,98}[\p{L}.]$/u;
+/** An email as the permit form (and UBAH DATA) checks it: something, an @, a domain with a dot. */
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
+/** A person's name as the permit form (and UBAH DATA) checks it: letters, 3 to 100 characters. */
+export const PERSON_NAME = /^[\p{L}][\p{L} .,'-]{1,98}[\p{L}.]$/u;
 // An SMS shows the last four digits of a NIK behind a few stars, not twelve of them.
 const COMPACT_NIK_MASK = '****';
 
