@@ -173,7 +173,7 @@ function summaryLines(turn: Turn, ctx: StepContext, summary: MyDataSummary): Lin
   }
   if (summary.link) {
     const expires = formatDateTime(summary.link.expiresAt, lang, ctx.city.timezone);
-    lines.push(line('privacy.myData.link', { url: summary.link.url, expires }));
+    lines.push(line('privacy.myData.link', { url: summary.link.url, expires, zone: ctx.city.timezoneLabel }));
   } else {
     lines.push(line('privacy.myData.noLink', { office: ctx.city.office.shortName ?? ctx.city.office.name }));
   }
