@@ -26,6 +26,7 @@ describe('npm run privacy', () => {
     const err: string[] = [];
     const code = await runPrivacyCli(argv, {
       db: () => Promise.resolve(db.prisma),
+      city: () => defaultCity,
       out: (l) => out.push(l),
       err: (l) => err.push(l),
       now: () => new Date(AT.getTime() + 10 * HOUR),
@@ -155,6 +156,15 @@ describe('npm run privacy', () => {
     expect(run.code).toBe(0);
     expect(run.out).toContain('4 event(s) for citizen');
     expect(run.out).toContain(`officer Petugas Lain (${ids.other})`);
+  });
+
+  it('runs the retention job once and prints its report, as the nightly run records it', async () => {
+    const runs = await db.prisma.retentionRun.count();
+    const { code, out } = await cli('retention', '--json');
+    expect(code).toBe(0);
+    const report = JSON.parse(out) as Record<string, number>;
+    expect(Object.keys(report)).toEqual(expect.arrayContaining(['drafts', 'messageIds', 'replyBodies', 'photos']));
+    expect(await db.prisma.retentionRun.count()).toBe(runs + 1);
   });
 
   it('runs as npm run privacy does: the trail of a case as JSON', async () => {

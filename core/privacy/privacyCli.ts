@@ -3,24 +3,29 @@ import { pathToFileURL } from 'node:url';
 import { boot } from '../boot.js';
 import { ConfigError, loadConfig } from '../config/loadConfig.js';
 import { normalizePhone } from '../domain/phone.js';
+import type { CityData } from '../city/loadCityData.js';
 import type { Officer, PersonalDataEvent, PrismaClient } from '../generated/prisma/client.js';
+import { runRetention } from './retention.js';
 
 const USAGE = `Usage:
   npm run privacy -- affected --officer <officer id|phone|chat address> --since <ISO time> [--until <ISO time>] [--json]
   npm run privacy -- affected --since <ISO time> --until <ISO time> [--json]
   npm run privacy -- trail --case <tracking number> [--json]
   npm run privacy -- trail --citizen <citizen id> [--json]
+  npm run privacy -- retention [--json]
 
 affected: the residents whose personal data an officer's account (its views and exports), or a
 period (every personal-data event in it), touched: their channels and addresses in full, for the
 breach notice UU PDP asks within 3 x 24 hours; the fields touched and how often.
 trail: the trail of one case or one resident, for the inspectorate.
+retention: runs the daily retention job once now (the worker runs it every night) and prints what it did.
 Times are ISO 8601 (2026-12-01T08:00:00+07:00); --until defaults to now.`;
 
 /** Where the CLI writes and what it reads the database through. */
 export interface PrivacyCliIo {
-  /** Opens the database on first use (the CLI boots only for valid arguments). */
+  /** Opens the database on first use (the CLI boots only for valid arguments), with the city it serves. */
   db: () => Promise<PrismaClient>;
+  city: () => Pick<CityData, 'privacy'>;
   out: (line: string) => void;
   err: (line: string) => void;
   now: () => Date;
@@ -28,7 +33,8 @@ export interface PrivacyCliIo {
 
 type Parsed =
   | { verb: 'affected'; officer: string | null; since: Date; until: Date; json: boolean }
-  | { verb: 'trail'; trackingNumber: string | null; citizenId: string | null; json: boolean };
+  | { verb: 'trail'; trackingNumber: string | null; citizenId: string | null; json: boolean }
+  | { verb: 'retention'; json: boolean };
 
 /** One resident a breach notice goes to. */
 export interface AffectedResident {
@@ -80,6 +86,7 @@ function parse(argv: readonly string[], now: Date): Parsed | { error: string } {
     if (values.citizen && !UUID.test(values.citizen)) return { error: '--citizen must be a citizen id (a UUID)' };
     return { verb, trackingNumber: values.case?.toUpperCase() ?? null, citizenId: values.citizen ?? null, json };
   }
+  if (verb === 'retention') return { verb, json };
   return { error: verb ? `unknown command ${verb}` : 'no command given' };
 }
 
@@ -121,6 +128,11 @@ export async function runPrivacyCli(argv: readonly string[], io: PrivacyCliIo): 
   }
   const prisma = await io.db();
   if (command.verb === 'trail') return trail(prisma, command, io);
+  if (command.verb === 'retention') {
+    const report = await runRetention(prisma, io.city(), io.now());
+    io.out(command.json ? JSON.stringify(report, null, 2) : `retention: ${JSON.stringify(report)}`);
+    return 0;
+  }
   let officer: Officer | null = null;
   if (command.officer) {
     officer = await findOfficer(prisma, command.officer);
@@ -281,13 +293,16 @@ async function trail(
 
 async function main(): Promise<number> {
   let close: (() => Promise<void>) | null = null;
+  let city: CityData | null = null;
   try {
     return await runPrivacyCli(process.argv.slice(2), {
       db: async () => {
         const core = await boot(loadConfig());
         close = () => core.close();
+        city = core.city;
         return core.db.prisma;
       },
+      city: () => city!,
       out: (line) => console.log(line),
       err: (line) => console.error(line),
       now: () => new Date(),
