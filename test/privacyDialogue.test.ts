@@ -63,6 +63,21 @@ describe('the first-contact notice', () => {
   });
 });
 
+describe('the notice and STOP', () => {
+  it("is not added to a first STOP's confirmation, and goes with the next answer instead", () => {
+    const stop = step(
+      initialState('id'),
+      { type: 'message', text: 'STOP', control: 'optOut', media: [] },
+      {
+        ...sms,
+        privacyNoticeDue: true,
+      },
+    );
+    expect(keys(stop)).toEqual(['sms.optedOut']);
+    expect(stop.effects).not.toContainEqual({ type: 'privacy.noticeShown' });
+  });
+});
+
 describe('PRIVASI', () => {
   it('names the controller and its officer, the legal basis, purposes, periods, rights and where to read more', () => {
     const r = say(menu(), 'PRIVASI');

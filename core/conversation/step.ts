@@ -94,8 +94,9 @@ export function step(state: ConversationState, event: StepEvent, ctx: StepContex
   const submitting = turn.state.flow.name === 'permit.submitting' || turn.state.flow.name === 'complaint.submitting';
   const left = !stillHeld || stillHeld.kind !== working?.kind;
   if (working && left && !submitting && !turn.discarded) park(turn, working, ctx.now.toISOString());
-  // UU PDP: a resident is told who holds their data at their first message, after its answer.
-  if (ctx.privacyNoticeDue) addPrivacyNotice(turn, ctx);
+  // UU PDP: a resident is told who holds their data at their first message, after its answer;
+  // not with a STOP's confirmation, the one message an opted-out number still gets.
+  if (ctx.privacyNoticeDue && event.control !== 'optOut') addPrivacyNotice(turn, ctx);
   return turn.result();
 }
 
