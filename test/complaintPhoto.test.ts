@@ -67,8 +67,11 @@ describe.each(DB_KINDS)('complaint photos through the inbox on %s', (kind) => {
   let trackingNumber = '';
 
   it('files a complaint with photos sent in the photos step', async () => {
-    // The problem first, then its category.
-    expect(linesOf(await send({ text: 'aduan' }))).toEqual([{ key: 'complaint.ask.description' }]);
+    // The problem first, then its category; the first message also carries the privacy notice.
+    expect(linesOf(await send({ text: 'aduan' }))).toEqual([
+      { key: 'complaint.ask.description' },
+      { key: 'privacy.notice', params: { controller: 'Pemerintah Kota Contoh' } },
+    ]);
     expect(linesOf(await send({ text: DESCRIPTION }))).toEqual([{ key: 'complaint.ask.categoryFor' }]);
     expect(linesOf(await send({ choice: 'complaint.category:sampah' }))).toEqual([
       { key: 'complaint.ask.placeOrLocation' },

@@ -290,7 +290,8 @@ describe('SMS through SMS Gateway for Android: a local fake of the phone, signed
   it('answers a sender the phone reports in national form (0812...) at its E.164 number', async () => {
     const row = await finished(await send('MENU', '081298761234'));
     expect(row.status).toBe('sent');
-    expect(gateway.calls.map((c) => c.phoneNumbers)).toEqual([['+6281298761234']]);
+    // The menu and the first-contact privacy notice, each one SMS, both to the E.164 number.
+    expect(gateway.calls.map((c) => c.phoneNumbers)).toEqual([['+6281298761234'], ['+6281298761234']]);
   });
 
   it('sent only GSM-7 SMS of at most 160 characters, and never logged a secret or a whole number', () => {

@@ -33,6 +33,11 @@ describe('the informal corpus through the real SMS path', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('told every new number once of its privacy notice, in one SMS of its own', () => {
+    expect(runner.notices.size).toBeGreaterThanOrEqual(corpus.cases.length);
+    expect([...runner.notices.values()].filter((n) => n !== 1)).toEqual([]);
+  });
+
   it('no answer takes more than 2 SMS', () => {
     const long = results.filter((r) => r.sms.length > 2).map((r) => `${r.case.text}: ${r.sms.length}`);
     expect(long).toEqual([]);

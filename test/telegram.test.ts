@@ -130,8 +130,10 @@ describe('Telegram by long polling: real telegraf against a local fake of the Bo
 
   it('answers /start with the menu as an inline keyboard, then offers the "share my phone number" button', async () => {
     const sent = await poll(textUpdate(600_000_001, '/start'), 600_000_001);
-    expect(sent).toHaveLength(2);
-    const [menu, share] = sent;
+    // The menu, the "share my phone number" button, then the first-contact privacy notice (UU PDP).
+    expect(sent).toHaveLength(3);
+    const [menu, share, notice] = sent;
+    expect(String(notice?.params.text)).toContain('ketik PRIVASI');
     expect(String(menu?.params.text)).toContain('Selamat datang di LayanKota');
     expect(String(menu?.params.text)).toContain('Pilih layanan:');
     expect(buttonsOf([menu!]).map((b) => b.callback_data)).toEqual([
@@ -384,7 +386,8 @@ describe('Telegram by webhook: the secret token header is checked before anythin
     expect((await post(start, WEBHOOK_SECRET)).status).toBe(200);
     await settled(start, chatId);
     const sent = api.callsOf('sendMessage', chatId);
-    expect(sent).toHaveLength(2);
+    // Answered once: the menu, the privacy notice and the share button, not twice each.
+    expect(sent).toHaveLength(3);
     expect(String(sent[0]?.params.text)).toContain('Selamat datang di LayanKota');
 
     const press = buttonUpdate(chatId, 'menu.help');

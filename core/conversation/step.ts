@@ -21,7 +21,7 @@ import { MAX_MEDIA_MB } from '../media/mediaLimits.js';
 import { heldDraft, park, parkedList, dropStaleParked } from './parking.js';
 import { line, message, option } from './replies.js';
 import { Turn } from './Turn.js';
-import type { ConversationState, Lang, MediaRef, StepContext, StepEvent, StepResult } from './types.js';
+import type { ConversationState, Effect, Lang, MediaRef, StepContext, StepEvent, StepResult } from './types.js';
 import { matchOption } from './understanding/matchOption.js';
 import { parseNumberChoice } from './understanding/parseNumberChoice.js';
 import { readComplaint } from './understanding/readComplaint.js';
@@ -37,6 +37,40 @@ const LANGUAGE_OPTIONS = [option('lang.id', 'language.option.id'), option('lang.
  * @example const { state, replies, effects } = step(state, { type: 'message', text: 'pbb', media: [] }, ctx);
  */
 export function step(state: ConversationState, event: StepEvent, ctx: StepContext): StepResult {
+  const result = stepOnce(state, event, ctx);
+  // UU PDP: a resident is told who holds their data at their first message, after its answer
+  // (once a query's answer has come); not with a STOP's confirmation, the one message an
+  // opted-out number still gets.
+  const optingOut = event.type === 'message' && event.control === 'optOut';
+  if (!ctx.privacyNoticeDue || optingOut || result.effects.some(awaitsAnswer)) return result;
+  const turn = new Turn(result.state);
+  addPrivacyNotice(turn, ctx);
+  const notice = turn.result();
+  return {
+    state: notice.state,
+    replies: [...result.replies, ...notice.replies],
+    effects: [...result.effects, ...notice.effects],
+  };
+}
+
+/** Effects whose outcome comes back as the next event: the answer to the message is still to come. */
+const ANSWERED_BY_EVENT: ReadonlySet<Effect['type']> = new Set([
+  'query.pbb',
+  'query.case',
+  'query.myCases',
+  'query.myData',
+  'query.openCases',
+  'permit.submit',
+  'complaint.submit',
+  'complaint.addInfo',
+  'complaint.rate',
+  'case.citizenReply',
+  'privacy.correct',
+  'privacy.erase',
+]);
+const awaitsAnswer = (effect: Effect) => ANSWERED_BY_EVENT.has(effect.type);
+
+function stepOnce(state: ConversationState, event: StepEvent, ctx: StepContext): StepResult {
   const turn = new Turn(state);
   switch (event.type) {
     case 'pbb.result':
@@ -94,9 +128,6 @@ export function step(state: ConversationState, event: StepEvent, ctx: StepContex
   const submitting = turn.state.flow.name === 'permit.submitting' || turn.state.flow.name === 'complaint.submitting';
   const left = !stillHeld || stillHeld.kind !== working?.kind;
   if (working && left && !submitting && !turn.discarded) park(turn, working, ctx.now.toISOString());
-  // UU PDP: a resident is told who holds their data at their first message, after its answer;
-  // not with a STOP's confirmation, the one message an opted-out number still gets.
-  if (ctx.privacyNoticeDue && event.control !== 'optOut') addPrivacyNotice(turn, ctx);
   return turn.result();
 }
 

@@ -206,7 +206,8 @@ describe.each(DB_KINDS)('handleInbound on %s', (kind) => {
     });
     const address = '6281100000007';
     const asked = await handleInbound(deps, inbound({ channel: 'sms', address, phone: address, text: 'pbb' }));
-    expect(asked.status === 'handled' && keysOf(asked.replies)).toEqual(['pbb.askNop']);
+    // A first message: its answer, then the privacy notice (UU PDP), once.
+    expect(asked.status === 'handled' && keysOf(asked.replies)).toEqual(['pbb.askNop', 'privacy.notice']);
 
     const answered = await handleInbound(
       deps,
@@ -280,8 +281,8 @@ describe.each(DB_KINDS)('handleInbound on %s', (kind) => {
     expect(outcome.status).toBe('handled');
     if (outcome.status !== 'handled') return;
     // The not-understood line leads into the menu's options, without the menu's title.
-    expect(keysOf(outcome.replies)).toEqual(['menu.notUnderstood']);
-    expect(outcome.replies.at(-1)!.options?.[0]?.id).toBe('menu.permit');
+    expect(keysOf(outcome.replies)).toEqual(['menu.notUnderstood', 'privacy.notice']);
+    expect(outcome.replies[0]!.options?.[0]?.id).toBe('menu.permit');
 
     const within = await handleInbound(
       deps,

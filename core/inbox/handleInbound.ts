@@ -471,8 +471,8 @@ async function runDialogue(
     state = result.state;
     replies.push(...result.replies);
     next = null;
-    // The notice goes once, with the first answer.
-    ctx.privacyNoticeDue = false;
+    // The notice goes once, with the message's answer (after a query's, when it asked one).
+    if (result.effects.some((e) => e.type === 'privacy.noticeShown')) ctx.privacyNoticeDue = false;
     for (const effect of result.effects) {
       switch (effect.type) {
         case 'query.myData':

@@ -68,6 +68,9 @@ export interface CorpusResult {
 /** Words that mark the "not understood" answer, in either language. */
 export const NOT_UNDERSTOOD = ['belum kami pahami', 'did not understand'];
 
+/** The first-contact notice's SMS, in either language (locales: privacy.notice). */
+const PRIVACY_NOTICE = /^(Data Anda diproses .* ketik PRIVASI|Your data is processed .* type PRIVACY)\.$/;
+
 export function readCorpus(file = 'test/corpus/informal.cases.json'): CorpusFile {
   return JSON.parse(readFileSync(file, 'utf8')) as CorpusFile;
 }
@@ -148,11 +151,19 @@ export class SmsCorpusRunner {
       async () => (await prisma.outboxMessage.count({ where: { address, status: 'pending' } })) === 0,
       30_000,
     );
-    return this.api.calls
+    const texts = this.api.calls
       .slice(before)
       .filter((c: TwilioCall) => c.To === number)
       .map((c) => c.Body);
+    // The first-contact privacy notice (UU PDP) is its own SMS, once per resident: counted apart,
+    // so the answers are judged as answers (smsCorpus.test.ts checks the notices).
+    const notices = texts.filter((t) => PRIVACY_NOTICE.test(t));
+    this.notices.set(number, (this.notices.get(number) ?? 0) + notices.length);
+    return texts.filter((t) => !PRIVACY_NOTICE.test(t));
   }
+
+  /** How many privacy notices each number received. */
+  readonly notices = new Map<string, number>();
 
   /** The stored state of the number's conversation, as the core left it. */
   async state(number: string): Promise<{ state: Record<string, unknown>; lang: string } | null> {
