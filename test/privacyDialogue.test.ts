@@ -96,6 +96,12 @@ describe('PRIVASI', () => {
     const full = rendered(say(menu(), 'privasi'), 'id').join('\n');
     const short = rendered(say(menu(), 'privasi', sms), 'id').join('\n');
     expect(short.length).toBeLessThan(full.length * 0.6);
+    // Whole within the 3 SMS parts a reply may take (SMS_MAX_PARTS), nothing cut.
+    for (const lang of ['id', 'en'] as const) {
+      const text = rendered(say(menu(lang), 'privasi', sms), lang).join('\n');
+      expect(isGsm7(text)).toBe(true);
+      expect(countSegments(text).segments, text).toBeLessThanOrEqual(3);
+    }
     for (const part of [
       defaultCity.privacy.controller.name,
       'DATA SAYA',

@@ -124,8 +124,9 @@ export function onPrivacyEvent(turn: Turn, ctx: StepContext, event: PrivacyEvent
 /** PRIVASI: who holds the data, why, on what basis, for how long, and the resident's rights. */
 function fullNotice(ctx: StepContext): Line[] {
   const { controller, officer, retention, noticeUrl } = ctx.city.privacy;
+  // By SMS one way to write is enough: the email, else the phone.
   const contact = (c: { email?: string | undefined; phone?: string | undefined }) =>
-    [c.email, c.phone].filter(Boolean).join(', ') || '-';
+    (ctx.channel.compact ? [c.email ?? c.phone] : [c.email, c.phone]).filter(Boolean).join(', ') || '-';
   const days = {
     draftDays: retention.draftDays,
     messageIdDays: retention.messageIdDays,
@@ -143,9 +144,11 @@ function fullNotice(ctx: StepContext): Line[] {
     }),
   ];
   if (officer) lines.push(line(`privacy.${style}.officer`, { name: officer.name, contact: contact(officer) }));
+  // By SMS the purposes are told with the basis, in one line.
+  const purposes = ctx.channel.compact ? [] : [line('privacy.full.purposes')];
   lines.push(
     line(`privacy.${style}.basis`),
-    line(`privacy.${style}.purposes`),
+    ...purposes,
     line(`privacy.${style}.retention`, days),
     line(`privacy.${style}.rights`),
   );
@@ -173,7 +176,8 @@ function summaryLines(turn: Turn, ctx: StepContext, summary: MyDataSummary): Lin
   }
   if (summary.link) {
     const expires = formatDateTime(summary.link.expiresAt, lang, ctx.city.timezone);
-    lines.push(line('privacy.myData.link', { url: summary.link.url, expires, zone: ctx.city.timezoneLabel }));
+    const key = ctx.channel.compact ? 'privacy.myData.linkShort' : 'privacy.myData.link';
+    lines.push(line(key, { url: summary.link.url, expires, zone: ctx.city.timezoneLabel }));
   } else {
     lines.push(line('privacy.myData.noLink', { office: ctx.city.office.shortName ?? ctx.city.office.name }));
   }
