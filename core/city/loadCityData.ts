@@ -174,7 +174,12 @@ const privacySchema = z
     noticeUrl: z.string().url().optional(),
     retention: retentionSchema.prefault({}),
     /** How long a DATA SAYA copy link stays valid (it is spent when opened). */
-    copyLinkHours: z.number().int().min(1).max(24 * 7).default(72),
+    copyLinkHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 7)
+      .default(72),
     /** Decimals of every coordinate published outside an officer's case page (3: about 110 m). */
     coordinateDecimals: z.number().int().min(0).max(6).default(3),
   })
