@@ -36,7 +36,7 @@ export function privacyRoutes(core: Core): Router {
       const copy = await spendLink(core, String(req.params.token));
       if (typeof copy === 'string') return void sendGone(core, res, copy);
       if ((req.body as Record<string, unknown> | undefined)?.format === 'json') return void sendJson(res, copy);
-      const sections = readableCopy(copy, core.translator, core.city.timezone);
+      const sections = readableCopy(copy, core.translator, core.city);
       res.type('html').send(copyPage(core, copy, sections));
     } catch (error) {
       next(error);
@@ -133,7 +133,7 @@ function copyPage(core: Core, copy: DataCopy, sections: CopySection[]): string {
   const lang = copy.citizen.language;
   const t = (key: string, params?: Record<string, string>) => escapeHtml(core.translator.t(lang, { key, params }));
   const json = JSON.stringify(copy, null, 2);
-  const at = formatDateTime(copy.generatedAt, lang, core.city.timezone);
+  const at = `${formatDateTime(copy.generatedAt, lang, core.city.timezone)} ${core.city.timezoneLabel}`;
   const body = [
     `<p>${t('privacyPage.copy.intro', { controller: copy.controller.name, at })}</p>`,
     `<p><strong>${t('privacyPage.copy.spent')}</strong></p>`,

@@ -233,13 +233,15 @@ describe('DATA SAYA and UBAH DATA through handleInbound', () => {
       label: { id: 'Nama usaha', en: 'Business name' },
       value: 'Toko Maju Jaya',
     });
-    const text = readableCopy(copy, await createTranslator(), defaultCity.timezone)
+    const text = readableCopy(copy, await createTranslator(), defaultCity)
       .flatMap((s) => [s.heading, ...s.lines])
       .join('\n');
     expect(text).toContain('Nama usaha: Toko Maju Jaya');
     expect(text).toContain(`NIK: ${NIK}`);
     expect(text).toContain('Jl. Mawar 3');
     expect(text).toContain('(nama, telepon, email, akun chat)');
+    // Times in the city's own zone, named.
+    expect(text).toMatch(/\d{2}\.\d{2} WIB/);
   });
 
   it('UBAH DATA phone: the open permits’ contact phone changes, never the number the channel vouched for', async () => {

@@ -252,10 +252,14 @@ export interface CopySection {
 }
 
 /** The readable copy in the resident's language, section by section (the web page draws them). */
-export function readableCopy(copy: DataCopy, tr: Translator, timeZone: string): CopySection[] {
+export function readableCopy(
+  copy: DataCopy,
+  tr: Translator,
+  city: Pick<CityData, 'timezone' | 'timezoneLabel'>,
+): CopySection[] {
   const lang = copy.citizen.language;
   const t = (key: string, params?: Line['params']) => tr.t(lang, { key, params });
-  const time = (at: string | null) => (at ? formatDateTime(at, lang, timeZone) : '-');
+  const time = (at: string | null) => (at ? `${formatDateTime(at, lang, city.timezone)} ${city.timezoneLabel}` : '-');
   const actor = (a: CopyActor) =>
     a.type === 'officer'
       ? [a.role ? t(`commandCenter.role.${a.role}`) : t('privacyPage.actor.officer'), a.department, a.name]
