@@ -10,6 +10,7 @@ import { storeMedia } from '../core/media/storeMedia.js';
 import { searchCases, findOfficerCase } from '../core/officers/caseLookup.js';
 import { WITHDRAWN_NOTE } from '../core/privacy/eraseCitizen.js';
 import { FakeTelegramApi } from './support/fakeTelegramApi.js';
+import { fileComplaint } from './support/fileComplaint.js';
 import { inboxDeps } from './support/inboxDeps.js';
 import { eventually, startApp, type TestApp } from './support/startApp.js';
 import { PHOTO } from './support/photoFiles.js';
@@ -236,23 +237,15 @@ describe('HAPUS DATA SAYA over Telegram, the whole app', () => {
     await prisma().mediaFile.create({
       data: { sha256: file.sha256, path: file.path, mimeType: PHOTO.mimeType, sizeBytes: file.sizeBytes },
     });
-    const complaint = await prisma().$transaction((tx) =>
-      submitComplaint(
-        tx,
-        app.core.city,
-        {
-          citizenId,
-          categoryCode: 'jalan',
-          description: 'Jalan berlubang besar di depan sekolah, sudah dua motor jatuh.',
-          locationText: 'Jl. Gatot Subroto',
-          latitude: 3.5951962,
-          longitude: 98.6722231,
-          anonymous: false,
-          photos: [file.sha256],
-        },
-        new Date(),
-      ),
-    );
+    const complaint = await fileComplaint(prisma(), app.core.city, {
+      citizenId,
+      categoryCode: 'jalan',
+      description: 'Jalan berlubang besar di depan sekolah, sudah dua motor jatuh.',
+      place: 'Jl. Gatot Subroto',
+      now: new Date(),
+      photos: [file.sha256],
+      at: { latitude: 3.5951962, longitude: 98.6722231 },
+    });
 
     await send(text('HAPUS DATA SAYA'));
     await send(press('privacy.erase.close'));

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { complaintMap } from '../app/commandCenter/boardMap.js';
-import { submitComplaint } from '../core/cases/complaintService.js';
 import { submitPermit } from '../core/cases/permitService.js';
 import type { ComplaintStatus } from '../core/cases/complaintLifecycle.js';
 import { storeMedia } from '../core/media/storeMedia.js';
 import { runRetention } from '../core/privacy/retention.js';
+import { fileComplaint } from './support/fileComplaint.js';
 import { PHOTO } from './support/photoFiles.js';
 import { createTestDatabase, DB_KINDS, defaultCity, type TestDatabase } from './support/testDatabase.js';
 
@@ -78,23 +78,15 @@ describe.each(DB_KINDS)('the retention run on %s', (kind) => {
     await db.prisma.mediaFile.create({
       data: { sha256: file.sha256, path: file.path, mimeType: PHOTO.mimeType, sizeBytes: file.sizeBytes },
     });
-    const filed = await db.prisma.$transaction((tx) =>
-      submitComplaint(
-        tx,
-        defaultCity,
-        {
-          citizenId,
-          categoryCode: 'jalan',
-          description: 'Jalan berlubang besar di depan sekolah, sudah dua motor jatuh.',
-          locationText: 'Jl. Gatot Subroto',
-          latitude: 3.5951962,
-          longitude: 98.6722231,
-          anonymous: false,
-          photos: [file.sha256],
-        },
-        ago(closedDays + 20),
-      ),
-    );
+    const filed = await fileComplaint(db.prisma, defaultCity, {
+      citizenId,
+      categoryCode: 'jalan',
+      description: 'Jalan berlubang besar di depan sekolah, sudah dua motor jatuh.',
+      place: 'Jl. Gatot Subroto',
+      now: ago(closedDays + 20),
+      photos: [file.sha256],
+      at: { latitude: 3.5951962, longitude: 98.6722231 },
+    });
     const c = await db.prisma.complaint.update({
       where: { id: filed.id },
       data: { status, closedAt: ago(closedDays) },

@@ -4,12 +4,22 @@ import type { PrismaClient } from '../../core/generated/prisma/client.js';
 
 /**
  * Files a complaint through the core, as the chat does once confirmed: at a place in the city with
- * coordinates, named (not anonymous), without photos.
+ * coordinates, named (not anonymous), with the photos given (none by default).
  */
 export function fileComplaint(
   prisma: PrismaClient,
   city: CityData,
-  complaint: { citizenId: string; categoryCode: string; description: string; place: string; now: Date },
+  complaint: {
+    citizenId: string;
+    categoryCode: string;
+    description: string;
+    place: string;
+    now: Date;
+    /** SHA-256 hashes of stored photos. */
+    photos?: string[];
+    /** Exact coordinates (a phone's), instead of the city-centre ones. */
+    at?: { latitude: number; longitude: number };
+  },
 ) {
   return prisma.$transaction((tx) =>
     submitComplaint(
@@ -20,10 +30,10 @@ export function fileComplaint(
         categoryCode: complaint.categoryCode,
         description: complaint.description,
         locationText: complaint.place,
-        latitude: 3.6,
-        longitude: 98.67,
+        latitude: complaint.at?.latitude ?? 3.6,
+        longitude: complaint.at?.longitude ?? 98.67,
         anonymous: false,
-        photos: [],
+        photos: complaint.photos ?? [],
       },
       complaint.now,
     ),
