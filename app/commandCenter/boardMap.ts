@@ -2,7 +2,6 @@ import type { CityData } from '../../core/city/loadCityData.js';
 import { COMPLAINT_OPEN_STATUSES } from '../../core/cases/complaintLifecycle.js';
 import type { Lang } from '../../core/conversation/types.js';
 import type { PrismaClient } from '../../core/generated/prisma/client.js';
-import { publishedCoordinate } from '../../core/privacy/publishedCoordinate.js';
 import { complaintClocks, currentClock } from '../../core/sla/caseClocks.js';
 import { slaClock } from '../../web/slaClock.js';
 
@@ -68,9 +67,8 @@ export async function complaintMap(
     return {
       trackingNumber: c.trackingNumber,
       title: q.lang === 'en' ? c.category.nameEn : c.category.nameId,
-      // The board is shown on wall screens and to every viewer: rounded as any published coordinate.
-      latitude: publishedCoordinate(c.latitude, city)!,
-      longitude: publishedCoordinate(c.longitude, city)!,
+      latitude: c.latitude!,
+      longitude: c.longitude!,
       state: shown ? slaClock(shown, q.now.getTime()).state : 'closed',
     };
   });

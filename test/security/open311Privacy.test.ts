@@ -170,9 +170,7 @@ describe('Open311 and the contact data of known citizens', () => {
     const points = (
       stats.body as { map: { points: Array<{ trackingNumber: string; latitude: number; longitude: number }> } }
     ).map.points;
-    // The board's map is published too (to every officer of the city): rounded as Open311 is;
-    // the case page keeps the exact place for the officer who goes there.
-    expect(points.find((p) => p.trackingNumber === id)).toMatchObject({ latitude: 3.595, longitude: 98.672 });
+    expect(points.find((p) => p.trackingNumber === id)).toMatchObject({ latitude: LAT, longitude: LONG });
   });
 
   it('files text the database would refuse (a NUL, an emoji cut in half) with it made storable', async () => {
