@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'core/generated/', 'data/', 'test-output/', 'bench/results/', 'web/vendor/'] },
+  { ignores: ['node_modules/', 'dist/', 'core/generated/', 'data/', 'test-output/', 'bench/results/', 'web/vendor/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

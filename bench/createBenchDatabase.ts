@@ -44,7 +44,7 @@ export async function createBenchDatabase(city: CityData): Promise<BenchDatabase
       const db = await openDatabase({ databaseUrl: url.toString(), pgliteDir: '' });
       if (!migrated) {
         await migrate(db.sql);
-        await syncCityData(db.prisma, city);
+        await syncCityData(db.sql, city);
         migrated = true;
       }
       return db;

@@ -6,7 +6,7 @@ import { fetchMedia, type MediaFetcher } from './media/storeMedia.js';
 import { syncCityData } from './city/syncCityData.js';
 import type { Config } from './config/loadConfig.js';
 import type { Lang } from './conversation/types.js';
-import { migrate } from './db/migrate.js';
+import { migrate, withMigrationLock } from './db/migrate.js';
 import { openDatabase, type Database } from './db/openDatabase.js';
 import { createTranslator, type Translator } from './i18n/createTranslator.js';
 import { loadLexicon } from './i18n/loadWords.js';
@@ -58,9 +58,15 @@ export async function boot(
       logger.warn({ reason: error.message }, 'database connection lost; the pool reconnects'),
   });
   try {
-    const { applied } = await migrate(db.sql);
-    if (applied.length > 0) logger.info({ applied }, 'migrations applied');
-    await syncCityData(db.prisma, city);
+    // Under one lock: of processes starting together on a fresh database, the first migrates and
+    // syncs, the others wait and find both done.
+    await withMigrationLock(db.sql, async () => {
+      const { applied } = await migrate(db.sql);
+      if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+      const sync = await syncCityData(db.sql, city, clock());
+      if (sync.synced)
+        logger.info({ city: city.name, retired: sync.retired, deleted: sync.deleted }, 'city data synced');
+    });
   } catch (error) {
     await db.close();
     throw error;

@@ -4,6 +4,7 @@ import express, { type Request, type RequestHandler, type Response, type Router 
 import type { Core } from '../../core/boot.js';
 import type { Lang } from '../../core/conversation/types.js';
 import { localDate } from '../../core/domain/calendarDate.js';
+import { PROJECT_ROOT } from '../../core/paths.js';
 import type { Officer } from '../../core/generated/prisma/client.js';
 import type { ChangeFeed } from './ChangeFeed.js';
 import { BOUNDARY_PATH, tileOrigin } from './boardMap.js';
@@ -16,7 +17,7 @@ import { tvWallAllowed } from './tvWallToken.js';
 import { departmentsOf, viewerScope } from './viewerScope.js';
 
 /** The board's static files: plain HTML, CSS and JavaScript, no build step. */
-export const WEB_DIR = path.resolve(import.meta.dirname, '../../web');
+export const WEB_DIR = path.join(PROJECT_ROOT, 'web');
 
 const HEARTBEAT_MS = 25_000;
 /** Seconds a refused stream is told to wait; the board's own backoff adds jitter on top. */

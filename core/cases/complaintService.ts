@@ -207,7 +207,7 @@ export async function moveComplaintIn(tx: Tx, move: ComplaintMove) {
     throw new CaseError('note_required', `moving to ${move.to} needs a note`);
   }
   const departmentCode = move.to === 'dispositioned' ? (move.departmentCode ?? complaint.departmentCode) : undefined;
-  if (departmentCode && !(await tx.department.findUnique({ where: { code: departmentCode } }))) {
+  if (departmentCode && !(await tx.department.findFirst({ where: { code: departmentCode, retiredAt: null } }))) {
     throw new CaseError('not_found', `no department ${departmentCode}`);
   }
   const data: Prisma.ComplaintUpdateInput = { status: move.to };

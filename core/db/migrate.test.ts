@@ -92,7 +92,10 @@ describe.each(DB_KINDS)('migrate on %s', (kind) => {
 
     await roundTrip(
       'Department',
-      () => p.department.create({ data: { code: 'MIG', name: 'Dinas Migrasi', handles: ['permits', 'complaints:x'] } }),
+      () =>
+        p.department.create({
+          data: { code: 'MIG', name: 'Dinas Migrasi', handles: ['permits', 'complaints:x'], retiredAt: at },
+        }),
       () => p.department.findUniqueOrThrow({ where: { code: 'MIG' } }),
     );
     await roundTrip(
@@ -457,6 +460,14 @@ describe.each(DB_KINDS)('migrate on %s', (kind) => {
       'RetentionRun',
       () => p.retentionRun.create({ data: { ranAt: at, report: { photos: 2, nik: 1 } } }),
       () => p.retentionRun.findFirstOrThrow({ where: { ranAt: at } }),
+    );
+    await roundTrip(
+      'CitySync',
+      () =>
+        p.citySync.create({
+          data: { checksum: 'a'.repeat(64), city: 'Kota Migrasi', syncedAt: at, retired: 2, deleted: 1 },
+        }),
+      () => p.citySync.findUniqueOrThrow({ where: { id: 1 } }),
     );
     // The email channel added by a later migration is a value the enum takes.
     await p.outboxMessage.create({

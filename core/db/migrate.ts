@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { PROJECT_ROOT } from '../paths.js';
 import type { SqlRunner } from './SqlRunner.js';
 
-export const DEFAULT_MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../prisma/migrations');
+export const DEFAULT_MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'prisma', 'migrations');
 
 // The same table and lock key Prisma Migrate uses, so `prisma migrate deploy` and this runner
 // agree on what has been applied.
@@ -41,8 +42,7 @@ export async function migrate(sql: SqlRunner, dir: string = DEFAULT_MIGRATIONS_D
     .sort();
 
   await sql.exec(PRISMA_MIGRATIONS_TABLE);
-  await sql.query('SELECT pg_advisory_lock($1)', [PRISMA_ADVISORY_LOCK]);
-  try {
+  return withMigrationLock(sql, async () => {
     const rows = await sql.query<{
       migration_name: string;
       checksum: string;
@@ -81,6 +81,18 @@ export async function migrate(sql: SqlRunner, dir: string = DEFAULT_MIGRATIONS_D
       result.applied.push(name);
     }
     return result;
+  });
+}
+
+/**
+ * Runs `work` holding Prisma Migrate's advisory lock on this session: processes starting together
+ * migrate and sync the city data one after another (the lock is re-entrant, so `migrate` may run
+ * inside). Waits for the lock as long as it takes; nothing here has a time limit to expire.
+ */
+export async function withMigrationLock<T>(sql: SqlRunner, work: () => Promise<T>): Promise<T> {
+  await sql.query('SELECT pg_advisory_lock($1)', [PRISMA_ADVISORY_LOCK]);
+  try {
+    return await work();
   } finally {
     await sql.query('SELECT pg_advisory_unlock($1)', [PRISMA_ADVISORY_LOCK]);
   }

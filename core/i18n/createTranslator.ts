@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import i18next, { type TFunction } from 'i18next';
+import { PROJECT_ROOT } from '../paths.js';
 import { LANGUAGES, type Lang, type Line, type Reply } from '../conversation/types.js';
 
-export const LOCALES_DIR = path.resolve(import.meta.dirname, '../../locales');
+export const LOCALES_DIR = path.join(PROJECT_ROOT, 'locales');
 
 /** A reply in words: its text, and its options with their labels, ready for a channel to draw. */
 export interface RenderedReply {

@@ -34,7 +34,7 @@ export async function createTestDatabase(kind: DbKind, options: { migrated?: boo
     const db = await openDatabase({ pgliteDir: 'memory://' });
     if (migrated) {
       await migrate(db.sql);
-      await syncCityData(db.prisma, defaultCity);
+      await syncCityData(db.sql, defaultCity);
     }
     return { ...db, url: undefined, drop: () => db.close() };
   }
@@ -48,7 +48,7 @@ export async function createTestDatabase(kind: DbKind, options: { migrated?: boo
   const db = await openDatabase({ databaseUrl: url.toString(), pgliteDir: '' });
   if (migrated) {
     await migrate(db.sql);
-    await syncCityData(db.prisma, defaultCity);
+    await syncCityData(db.sql, defaultCity);
   }
   return {
     ...db,
