@@ -4,8 +4,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SETTING_NAMES } from '../core/config/loadConfig.js';
 import { openDatabase } from '../core/db/openDatabase.js';
+import { cleanEnv } from './support/cleanEnv.js';
 import { createTestDatabase, type TestDatabase } from './support/testDatabase.js';
 
 // End to end through the real command lines, as a city's operator and a citizen would use them.
@@ -20,13 +20,6 @@ interface Run {
   code: number | null;
   stdout: string;
   stderr: string;
-}
-
-/** The environment of a fresh shell: none of LayanKota's settings, whatever the test runner has. */
-function cleanEnv(settings: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of [...SETTING_NAMES, 'TEST_DATABASE_URL']) delete env[name];
-  return { ...env, LOG_LEVEL: 'warn', ...settings };
 }
 
 function run(script: string, args: string[], settings: Record<string, string>, input = ''): Promise<Run> {

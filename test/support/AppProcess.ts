@@ -3,10 +3,13 @@ import { once } from 'node:events';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+/** How the app is started from the project root: its TypeScript through tsx, as in development. */
+export const TSX_APP = ['--import', 'tsx', 'app/main.ts'];
+
 /**
- * The app as production runs it (`tsx app/main.ts`, configured by its environment) in a child
- * process of the test, so a test can kill it with SIGKILL or SIGTERM mid-traffic and start it
- * again. Its log lines (JSON on stderr) go to `logFile`, kept across restarts.
+ * The app (`tsx app/main.ts`, or a compiled build's `node dist/app/main.js`), configured by its
+ * environment, in a child process of the test, so a test can kill it with SIGKILL or SIGTERM
+ * mid-traffic and start it again. Its log lines (JSON on stderr) go to `logFile`, kept across restarts.
  */
 export class AppProcess {
   private child: ChildProcess | null = null;
@@ -16,6 +19,8 @@ export class AppProcess {
     readonly label: string,
     private readonly env: Record<string, string>,
     readonly logFile: string,
+    /** Node's arguments: the entry point and what it needs. */
+    private readonly entry: string[] = TSX_APP,
   ) {}
 
   get pid(): number | undefined {
@@ -30,7 +35,7 @@ export class AppProcess {
   async start(timeoutMs = 90_000): Promise<void> {
     const log = openSync(this.logFile, 'a');
     const startedAt = this.log().length;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'app/main.ts'], {
+    const child = spawn(process.execPath, this.entry, {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...this.env },
       stdio: ['ignore', log, log],
     });
