@@ -22,6 +22,8 @@ let db: TestDatabase;
 const dataDirs: string[] = [];
 
 beforeAll(async () => {
+  // Each app process watches this one's exit (to be killed with it).
+  process.setMaxListeners(STARTS + 10);
   out = mkdtempSync(path.join(ROOT, 'test-output', 'build-'));
   const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
   await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', out], { cwd: ROOT });
