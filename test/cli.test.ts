@@ -1,39 +1,20 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../core/db/openDatabase.js';
-import { cleanEnv } from './support/cleanEnv.js';
+import { runCommand, TSX } from './support/runCommand.js';
 import { createTestDatabase, type TestDatabase } from './support/testDatabase.js';
 
 // End to end through the real command lines, as a city's operator and a citizen would use them.
 // Each run starts tsx and boots the core (2-5 s), so runs are few and timeouts generous.
 
-const ROOT = path.resolve(import.meta.dirname, '..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 const DEMO_CSV = 'city/default/pbb-sppt-demo.csv';
 const TIMEOUT = 60_000;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(script: string, args: string[], settings: Record<string, string>, input = ''): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [script, ...args], { cwd: ROOT, env: cleanEnv(settings), stdio: 'pipe' });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+const run = (script: string, args: string[], settings: Record<string, string>, input = '') =>
+  runCommand(TSX, [script, ...args], settings, input);
 
 const importPbb = (settings: Record<string, string>, file = DEMO_CSV) => run('core/pbb/importCli.ts', [file], settings);
 const chat = (settings: Record<string, string>, input: string, args = ['--channel', 'sms']) =>

@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import os from 'node:os';
@@ -7,13 +7,12 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCityData } from '../core/city/loadCityData.js';
 import { AppProcess } from './support/AppProcess.js';
-import { cleanEnv } from './support/cleanEnv.js';
+import { ROOT, runCommand } from './support/runCommand.js';
 import { createTestDatabase, type TestDatabase } from './support/testDatabase.js';
 
 // The compiled build as production runs it: `tsc -p tsconfig.build.json` (what `npm run build`
 // runs) into a folder of its own, then plain `node` on the JavaScript, no tsx and no npm.
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const STARTS = 20;
 const city = loadCityData(path.join(ROOT, 'city/default'));
 
@@ -42,22 +41,8 @@ function jsFiles(dir: string): string[] {
     .map((f) => path.join(f.parentPath, f.name));
 }
 
-function runNode(script: string, args: string[], settings: Record<string, string>, input = '') {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(out, script), ...args], {
-      cwd: ROOT,
-      env: cleanEnv(settings),
-      stdio: 'pipe',
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+const runNode = (script: string, args: string[], settings: Record<string, string>, input = '') =>
+  runCommand(process.execPath, [path.join(out, script), ...args], settings, input);
 
 describe('the compiled build', () => {
   it('needs only production dependencies, and carries no test code', () => {

@@ -1,14 +1,14 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_CAPABILITIES } from '../bots/channels.js';
 import { boot, type Core } from '../core/boot.js';
-import { loadConfig, SETTING_NAMES } from '../core/config/loadConfig.js';
+import { loadConfig } from '../core/config/loadConfig.js';
 import type { InboundEvent } from '../core/conversation/types.js';
 import { handleInbound, type InboundOutcome } from '../core/inbox/handleInbound.js';
 import { findOfficerByHandle } from '../core/officers/findOfficerByHandle.js';
+import { runCommand, TSX } from './support/runCommand.js';
 import { captureLogger } from './support/silentLogger.js';
 import { createTestDatabase, type TestDatabase } from './support/testDatabase.js';
 
@@ -17,26 +17,11 @@ import { createTestDatabase, type TestDatabase } from './support/testDatabase.js
 // the inbox as the neutral event a channel hands over; test/officers.test.ts covers the Telegram way.
 // Each run starts tsx and boots the core (2-5 s), so runs are few and timeouts generous.
 
-const ROOT = path.resolve(import.meta.dirname, '..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 const TIMEOUT = 60_000;
 const OFFICER_CHAT = '612000001';
 const OTHER_CHAT = '612000002';
 // The CLI's alphabet: no 0/O or 1/I/L.
 const INVITATION = /Invitation code: ([2-9A-HJKMNP-Z]{8}) {2}\(the officer sends "\/daftar \1" to the bot once\)/;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The environment of a fresh shell with only the given settings, whatever the test runner has. */
-function cleanEnv(settings: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of [...SETTING_NAMES, 'TEST_DATABASE_URL']) delete env[name];
-  return { ...env, LOG_LEVEL: 'warn', ...settings };
-}
 
 describe('npm run officer: adding an officer and the invitation code', () => {
   let db: TestDatabase;
@@ -48,20 +33,7 @@ describe('npm run officer: adding an officer and the invitation code', () => {
   let invitation = '';
   const now = new Date('2026-11-25T03:00:00.000Z');
 
-  const officerCli = (args: string[]): Promise<Run> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(TSX, ['core/officers/officerCli.ts', ...args], {
-        cwd: ROOT,
-        env: cleanEnv(settings),
-        stdio: 'pipe',
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+  const officerCli = (args: string[]) => runCommand(TSX, ['core/officers/officerCli.ts', ...args], settings);
 
   /** A message from a chat account into the inbox; returns the translation keys of the answer. */
   async function fromChat(address: string, text: string): Promise<{ keys: string[]; outcome: InboundOutcome }> {

@@ -1,17 +1,13 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SETTING_NAMES } from '../core/config/loadConfig.js';
 import { runPrivacyCli } from '../core/privacy/privacyCli.js';
 import { recordPersonalData } from '../core/privacy/trail.js';
 import { fileComplaint } from './support/fileComplaint.js';
+import { runCommand, TSX } from './support/runCommand.js';
 import { createTestDatabase, defaultCity, type TestDatabase } from './support/testDatabase.js';
 
 // npm run privacy: who an account or a period touched (for the 3 x 24 hour breach notice), and
 // the trail of a case or a resident. In process for each case, one real run through tsx.
 
-const ROOT = path.resolve(import.meta.dirname, '..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 const AT = new Date('2026-12-01T03:00:00.000Z');
 const HOUR = 3_600_000;
 
@@ -168,16 +164,13 @@ describe('npm run privacy', () => {
   });
 
   it('runs as npm run privacy does: the trail of a case as JSON', async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const name of [...SETTING_NAMES, 'TEST_DATABASE_URL']) delete env[name];
-    const child = spawn(TSX, ['core/privacy/privacyCli.ts', 'trail', '--case', open311, '--json'], {
-      cwd: ROOT,
-      env: { ...env, LOG_LEVEL: 'warn', DATABASE_URL: db.url! },
-      stdio: 'pipe',
-    });
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    const code = await new Promise((resolve) => child.on('close', resolve));
+    const { code, stdout } = await runCommand(
+      TSX,
+      ['core/privacy/privacyCli.ts', 'trail', '--case', open311, '--json'],
+      {
+        DATABASE_URL: db.url!,
+      },
+    );
     expect(code).toBe(0);
     const { events } = JSON.parse(stdout) as { events: Array<{ trackingNumber: string; fields: string[] }> };
     expect(events).toEqual([expect.objectContaining({ trackingNumber: open311, fields: ['description'] })]);
