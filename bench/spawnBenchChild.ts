@@ -1,12 +1,33 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFile, fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { openSync, closeSync } from 'node:fs';
+import { openSync, closeSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { FromChild, ToChild } from './childProtocol.js';
 import { tailOf } from './readAppLog.js';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** Where the bench's child scripts are compiled, with the app, once per run. */
+const BUILD_DIR = path.join(ROOT, 'bench', 'results', 'build');
+
+let built: Promise<void> | null = null;
+
+/**
+ * The child scripts (bench/appProcess.ts and the floor's server) compiled with the app as
+ * `npm run build` compiles it (tsconfig.build.json plus the scripts), so the app is measured
+ * as production runs it: plain node on JavaScript, no tsx in the process.
+ */
+export function buildBenchChildren(): Promise<void> {
+  built ??= (async () => {
+    rmSync(BUILD_DIR, { recursive: true, force: true });
+    const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+    await promisify(execFile)(process.execPath, [tsc, '-p', 'bench/tsconfig.children.json', '--outDir', BUILD_DIR], {
+      cwd: ROOT,
+    });
+  })();
+  return built;
+}
 
 export interface BenchChild {
   pid: number;
@@ -34,11 +55,12 @@ export interface SpawnOptions {
   nodeFlags?: string[];
 }
 
-/** Starts one of the bench's child scripts (bench/<script>.ts) under tsx and waits until it is ready. */
+/** Starts one of the bench's child scripts (bench/<script>.ts), compiled, and waits until it is ready. */
 export async function spawnBenchChild(script: string, options: SpawnOptions): Promise<BenchChild> {
+  await buildBenchChildren();
   const log = openSync(options.logFile, 'a');
-  const child: ChildProcess = fork(path.join(HERE, script), [], {
-    execArgv: [...(options.nodeFlags ?? []), '--import', 'tsx'],
+  const child: ChildProcess = fork(path.join(BUILD_DIR, 'bench', script.replace(/\.ts$/, '.js')), [], {
+    execArgv: options.nodeFlags ?? [],
     env: options.env,
     stdio: ['ignore', log, log, 'ipc'],
   });
