@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +17,7 @@ interface Service {
   build?: string | { context: string };
   command?: string[];
   restart?: string;
+  stop_grace_period?: string;
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test?: string[]; disable?: boolean };
@@ -165,6 +167,15 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('lets a stop take the app its own shutdown time before Docker kills it', () => {
+    const { services } = raw();
+    for (const name of ['web', 'worker']) {
+      const environment = services[name]!.environment!;
+      const shutdownSeconds = Number(environment.SHUTDOWN_TIMEOUT_SECONDS ?? 10);
+      expect(Number(/^(\d+)s$/.exec(services[name]!.stop_grace_period!)![1]), name).toBeGreaterThan(shutdownSeconds);
+    }
+  });
+
   it('applies migrations once, before web and worker start', () => {
     const { services } = raw();
     expect(services.migrate!.command).toEqual(['node', 'dist/core/db/migrateCli.js']);
@@ -214,6 +225,25 @@ describe('docker-compose.yml', () => {
     for (const file of composeText.match(/dist\/[\w/]+\.js/g) ?? []) {
       expect(existsSync(file.replace(/^dist\//, '').replace(/\.js$/, '.ts')), file).toBe(true);
     }
+  });
+});
+
+// Where the compose plugin is installed, Compose itself has the last word (not on the machine
+// this was written on: `docker compose` is an unknown command there).
+const composePlugin = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' }).status === 0;
+
+describe.runIf(composePlugin)('docker compose config', () => {
+  const config = (env: Record<string, string>) =>
+    spawnSync('docker', ['compose', '--file', 'docker-compose.yml', 'config', '--quiet'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    });
+
+  it('accepts the file with the required settings, and names the one missing without them', () => {
+    expect(config(REQUIRED).status).toBe(0);
+    const missing = config({ POSTGRES_PASSWORD: REQUIRED.POSTGRES_PASSWORD });
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toContain('set SESSION_SECRET');
   });
 });
 

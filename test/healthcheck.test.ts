@@ -1,15 +1,17 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkHealth } from '../app/checkHealth.js';
+import { healthFileWriter } from '../app/healthFileWriter.js';
 import { AppProcess } from './support/AppProcess.js';
 import { freePort } from './support/freePort.js';
 import { PgProxy } from './support/PgProxy.js';
+import { captureLogger } from './support/silentLogger.js';
 import { eventually } from './support/startApp.js';
 import { createTestDatabase, type TestDatabase } from './support/testDatabase.js';
 
@@ -161,4 +163,40 @@ describe('the image health check (app/healthcheck.ts) beside the app', () => {
     expect(ran.output).toMatch(/^web: FAILED: GET \/healthz on port \d+: ECONNREFUSED$/m);
     expect(ran.output).toMatch(new RegExp(`^worker: FAILED: process ${app.pid} of the last heartbeat is gone$`, 'm'));
   }, 60_000);
+});
+
+describe('healthFileWriter', () => {
+  it('writes the heartbeat whole; a failed write is logged once and tried again at the next beat', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lk-healthfile-'));
+    try {
+      // A file where the writer needs a folder: every write fails until it is removed.
+      writeFileSync(path.join(dir, 'run'), 'in the way');
+      const file = path.join(dir, 'run', 'health.json');
+      const { logger, lines } = captureLogger();
+      const beat = healthFileWriter(file, logger);
+      for (let i = 0; i < 3; i++) {
+        beat();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const warnings = lines.filter((l) => l.includes('HEALTH_FILE not written'));
+      expect(warnings).toHaveLength(1);
+      expect(JSON.parse(warnings[0]!)).toMatchObject({ level: 40, reason: expect.stringMatching(/EEXIST|ENOTDIR/) });
+
+      rmSync(path.join(dir, 'run'));
+      const before = Date.now();
+      beat();
+      const written = await eventually(() => {
+        try {
+          return JSON.parse(readFileSync(file, 'utf8')) as { pid: number; beatAt: string };
+        } catch {
+          return null;
+        }
+      });
+      expect(written.pid).toBe(process.pid);
+      expect(Date.parse(written.beatAt)).toBeGreaterThanOrEqual(before - 1000);
+      expect(readdirSync(path.join(dir, 'run'))).toEqual(['health.json']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
