@@ -11,6 +11,7 @@ import { SlaScheduler } from '../core/sla/SlaScheduler.js';
 import type { CaseClocksChanged } from '../core/sla/caseClocks.js';
 import type { SlaCase } from '../core/sla/planTimers.js';
 import { connectRedis } from './connectRedis.js';
+import { healthFileWriter } from './healthFileWriter.js';
 import { releaseHeldMessages } from './receiveInbound.js';
 
 /** How often the worker answers messages held past a sender's flood limit, as their minute allows. */
@@ -73,6 +74,8 @@ export async function createRuntime(core: Core, options: RuntimeOptions = {}): P
     maxAttempts: config.outbox.maxAttempts,
     retryBaseMs: config.outbox.retryBaseMs,
     quietHours: { ...core.city.notifications.quietHours, timeZone: core.city.timezone },
+    // The worker's heartbeats, for the image's health check (app/healthcheck.ts).
+    onBeat: config.healthFile ? healthFileWriter(config.healthFile, core.logger) : undefined,
   });
 
   let redis: Redis | null = null;

@@ -39,6 +39,7 @@ describe('loadConfig', () => {
       slaReconcileMs: 10 * 60_000,
       recoverySweepMs: 15_000,
       shutdownTimeoutMs: 10_000,
+      healthFile: undefined,
       commandCenter: {
         sessionSecret: undefined,
         open311ApiKeys: [],
@@ -97,6 +98,7 @@ describe('loadConfig', () => {
         SLA_RECONCILE_MINUTES: '5',
         RECOVERY_SWEEP_SECONDS: '3',
         SHUTDOWN_TIMEOUT_SECONDS: '4',
+        HEALTH_FILE: '/run/layankota/health.json',
         OUTBOX_RETRY_BASE_MS: '500',
         TRUST_PROXY: '1',
         RATE_LIMIT_WINDOW_SECONDS: '30',
@@ -149,6 +151,7 @@ describe('loadConfig', () => {
       slaReconcileMs: 5 * 60_000,
       recoverySweepMs: 3000,
       shutdownTimeoutMs: 4000,
+      healthFile: '/run/layankota/health.json',
       commandCenter: {
         sessionSecret: undefined,
         open311ApiKeys: [],

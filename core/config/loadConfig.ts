@@ -113,6 +113,7 @@ const envShape = z.object({
   SLA_RECONCILE_MINUTES: positiveInt(10),
   RECOVERY_SWEEP_SECONDS: positiveInt(15),
   SHUTDOWN_TIMEOUT_SECONDS: positiveInt(10),
+  HEALTH_FILE: z.string().min(1).optional(),
   OUTBOX_MAX_ATTEMPTS: positiveInt(5),
   OUTBOX_RETRY_BASE_MS: positiveInt(2000),
   NODE_ENV: z.string().optional(),
@@ -231,6 +232,11 @@ export interface Config {
   recoverySweepMs: number;
   /** How long a stop (SIGTERM, SIGINT) may take before the process exits regardless, saying what hung. */
   shutdownTimeoutMs: number;
+  /**
+   * Where the worker role writes each heartbeat it got into the database (HEALTH_FILE), for
+   * app/healthcheck.ts; undefined: nowhere.
+   */
+  healthFile: string | undefined;
   commandCenter: CommandCenterConfig;
   http: HttpEdgeConfig;
 }
@@ -359,6 +365,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slaReconcileMs: e.SLA_RECONCILE_MINUTES * 60_000,
     recoverySweepMs: e.RECOVERY_SWEEP_SECONDS * 1000,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    healthFile: e.HEALTH_FILE === undefined ? undefined : path.resolve(e.HEALTH_FILE),
     commandCenter: {
       sessionSecret: e.SESSION_SECRET,
       open311ApiKeys: e.OPEN311_API_KEYS,

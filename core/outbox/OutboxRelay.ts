@@ -26,6 +26,8 @@ export interface OutboxRelayDeps {
   instanceId?: string;
   /** How often a delivering process tells the database it is alive. Default 5 s. */
   heartbeatMs?: number;
+  /** Told of each heartbeat the database took: a health check outside the process reads it. */
+  onBeat?: () => void;
   /**
    * A claim of a process silent this long, while this process's database was up, is taken over
    * (the process was killed mid-send). Default 20 s.
@@ -401,6 +403,7 @@ export class OutboxRelay {
       throw error;
     }
     this.databaseUpSince ??= now.getTime();
+    this.deps.onBeat?.();
   }
 
   private quietEnd(now: Date): Date | null {
