@@ -1,8 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { lockEmbeddedDatabase } from './embeddedLock.js';
 import type { SqlRunner } from './SqlRunner.js';
@@ -10,14 +6,27 @@ import type { SqlRunner } from './SqlRunner.js';
 /** An open database: the Prisma client, a raw runner for migrations, and how to close both. */
 export interface Database {
   prisma: PrismaClient;
+  /**
+   * One session of its own (never a pooled connection): migrations hold a session-level advisory
+   * lock on it across statements. On PostgreSQL it goes to `directUrl` when one is given.
+   */
   sql: SqlRunner;
   kind: 'postgresql' | 'pglite';
   close(): Promise<void>;
 }
 
 export interface DatabaseOptions {
-  /** PostgreSQL URL; when absent, embedded PGlite in `pgliteDir`. */
+  /** PostgreSQL URL (PostgreSQL itself or a PgBouncer in front); when absent, embedded PGlite in `pgliteDir`. */
   databaseUrl?: string | undefined;
+  /**
+   * PostgreSQL itself, for `sql` (migrations and their advisory lock) when `databaseUrl` goes
+   * through a pooler in transaction mode; unset: `databaseUrl`. Like Prisma's `directUrl`.
+   */
+  directUrl?: string | undefined;
+  /** The most connections the Prisma pool opens (10 unless told). */
+  poolMax?: number | undefined;
+  /** How long to wait for a connection (opening one, or a free one in a full pool); unset: no limit. */
+  connectTimeoutMs?: number | undefined;
   pgliteDir: string;
   /**
    * Told when an idle connection dies (a PostgreSQL restart, a terminated backend). Without a
@@ -26,45 +35,76 @@ export interface DatabaseOptions {
   onConnectionError?: (error: Error) => void;
 }
 
+/** What PostgreSQL's pg_stat_activity shows for the pool and for the direct session (unless the URL names its own). */
+export const APPLICATION_NAME = { pool: 'layankota', session: 'layankota-direct' } as const;
+
 /**
  * Opens PostgreSQL through @prisma/adapter-pg when a URL is given, else an embedded PGlite
- * (same SQL, same migrations) through pglite-prisma-adapter.
+ * (same SQL, same migrations) through pglite-prisma-adapter. Each driver is imported only when
+ * used, so a PostgreSQL process never loads PGlite (about 200 MB) and a PGlite one never loads pg.
  */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
-    const onError = options.onConnectionError ?? (() => undefined);
-    pool.on('error', onError);
-    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-    // Raw statements (migrations and their session-level advisory lock) need one connection.
-    const session = new pg.Client({ connectionString: options.databaseUrl });
-    session.on('error', onError);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPglite(options.pgliteDir);
+}
+
+async function openPostgres(databaseUrl: string, options: DatabaseOptions): Promise<Database> {
+  const [{ default: pg }, { PrismaPg }] = await Promise.all([import('pg'), import('@prisma/adapter-pg')]);
+  const connectionTimeoutMillis = options.connectTimeoutMs ?? 0;
+  const onError = options.onConnectionError ?? (() => undefined);
+  // Safe behind PgBouncer in transaction mode: the adapter sends unnamed statements only (no
+  // statementNameGenerator), and nothing sets session state over the pool.
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.poolMax ?? 10,
+    connectionTimeoutMillis,
+    application_name: APPLICATION_NAME.pool,
+  });
+  pool.on('error', onError);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // Raw statements (migrations and their session-level advisory lock) need one connection.
+  const session = new pg.Client({
+    connectionString: options.directUrl ?? databaseUrl,
+    connectionTimeoutMillis,
+    application_name: APPLICATION_NAME.session,
+  });
+  session.on('error', onError);
+  try {
     await session.connect();
-    return {
-      prisma,
-      kind: 'postgresql',
-      sql: {
-        async exec(sql) {
-          await session.query(sql);
-        },
-        async query(sql, params) {
-          return (await session.query(sql, params)).rows;
-        },
-      },
-      async close() {
-        await prisma.$disconnect();
-        await session.end();
-        await pool.end();
-      },
-    };
+  } catch (error) {
+    await pool.end();
+    throw error;
   }
-  const inMemory = options.pgliteDir.startsWith('memory://');
+  return {
+    prisma,
+    kind: 'postgresql',
+    sql: {
+      async exec(sql) {
+        await session.query(sql);
+      },
+      async query(sql, params) {
+        return (await session.query(sql, params)).rows;
+      },
+    },
+    async close() {
+      await prisma.$disconnect();
+      await session.end();
+      await pool.end();
+    },
+  };
+}
+
+async function openPglite(pgliteDir: string): Promise<Database> {
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('pglite-prisma-adapter'),
+  ]);
+  const inMemory = pgliteDir.startsWith('memory://');
   let unlock = (): void => undefined;
   if (!inMemory) {
-    mkdirSync(options.pgliteDir, { recursive: true });
-    unlock = lockEmbeddedDatabase(options.pgliteDir);
+    mkdirSync(pgliteDir, { recursive: true });
+    unlock = lockEmbeddedDatabase(pgliteDir);
   }
-  const lite = await PGlite.create(options.pgliteDir).catch((error: unknown) => {
+  const lite = await PGlite.create(pgliteDir).catch((error: unknown) => {
     unlock();
     throw error;
   });
