@@ -7,7 +7,7 @@ import { syncCityData } from './city/syncCityData.js';
 import type { Config } from './config/loadConfig.js';
 import type { Lang } from './conversation/types.js';
 import { migrate, withMigrationLock } from './db/migrate.js';
-import { openDatabase, type Database } from './db/openDatabase.js';
+import { databaseOptionsOf, openDatabase, type Database } from './db/openDatabase.js';
 import { createTranslator, type Translator } from './i18n/createTranslator.js';
 import { loadLexicon } from './i18n/loadWords.js';
 import type { InboxDeps } from './inbox/handleInbound.js';
@@ -52,8 +52,7 @@ export async function boot(
   const translator = await createTranslator();
   const words = loadLexicon();
   const db = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    pgliteDir: config.pgliteDir,
+    ...databaseOptionsOf(config),
     onConnectionError: (error) =>
       logger.warn({ reason: error.message }, 'database connection lost; the pool reconnects'),
   });

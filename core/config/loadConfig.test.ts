@@ -18,6 +18,8 @@ describe('loadConfig', () => {
   it('fills every setting with its default from an empty environment', () => {
     expect(loadConfig({})).toEqual({
       databaseUrl: undefined,
+      databaseDirectUrl: undefined,
+      databasePool: { max: 10, connectTimeoutMs: undefined },
       dataDir: path.resolve('data'),
       pgliteDir: path.join(path.resolve('data'), 'pglite'),
       cityDataDir: path.resolve('city/default'),
@@ -65,6 +67,9 @@ describe('loadConfig', () => {
     expect(
       loadConfig({
         DATABASE_URL: 'postgresql://lk@db:5432/layankota',
+        DATABASE_DIRECT_URL: 'postgresql://lk@db-primary:5432/layankota',
+        DATABASE_POOL_MAX: '4',
+        DATABASE_POOL_TIMEOUT_SECONDS: '15',
         DATA_DIR: '/var/lib/layankota',
         CITY_DATA_DIR: '/etc/layankota/city',
         REDIS_URL: 'rediss://cache:6380',
@@ -111,6 +116,8 @@ describe('loadConfig', () => {
       }),
     ).toEqual({
       databaseUrl: 'postgresql://lk@db:5432/layankota',
+      databaseDirectUrl: 'postgresql://lk@db-primary:5432/layankota',
+      databasePool: { max: 4, connectTimeoutMs: 15_000 },
       dataDir: '/var/lib/layankota',
       pgliteDir: '/var/lib/layankota/pglite',
       cityDataDir: '/etc/layankota/city',
@@ -357,6 +364,24 @@ describe('loadConfig', () => {
       port = 'error';
     }
     expect([3000, 'error']).toContain(port);
+  });
+
+  it('takes DATABASE_DIRECT_URL only with DATABASE_URL, and a pool of at least one connection', () => {
+    expect(configErrorOf({ DATABASE_DIRECT_URL: 'postgresql://lk@db:5432/layankota' }).problems).toEqual([
+      'DATABASE_URL: is required when DATABASE_DIRECT_URL is set',
+    ]);
+    const bad = configErrorOf({
+      DATABASE_URL: 'postgresql://lk@pgbouncer:6432/layankota',
+      DATABASE_DIRECT_URL: 'mysql://lk:hunter2@db/layankota',
+      DATABASE_POOL_MAX: '0',
+      DATABASE_POOL_TIMEOUT_SECONDS: 'soon',
+    });
+    expect(bad.problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'DATABASE_POOL_TIMEOUT_SECONDS',
+      'DATABASE_DIRECT_URL',
+      'DATABASE_POOL_MAX',
+    ]);
+    expect(bad.message).not.toContain('hunter2');
   });
 
   it('documents every setting in README.md', () => {

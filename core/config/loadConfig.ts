@@ -14,6 +14,13 @@ const envShape = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
     .optional()
     .describe('PostgreSQL URL; unset means embedded PGlite under DATA_DIR'),
+  DATABASE_DIRECT_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
+    .optional()
+    .describe('PostgreSQL itself for migrations when DATABASE_URL goes through PgBouncer'),
+  DATABASE_POOL_MAX: positiveInt(10),
+  DATABASE_POOL_TIMEOUT_SECONDS: digits.transform(Number).pipe(z.number().int().positive()).optional(),
   DATA_DIR: z.string().min(1).default('data'),
   CITY_DATA_DIR: z.string().min(1).default('city/default'),
   REDIS_URL: z
@@ -194,6 +201,7 @@ const envSchema = envShape.superRefine((e, ctx) => {
       'when WHATSAPP_MODE=cloud',
     );
   }
+  if (e.DATABASE_DIRECT_URL !== undefined) need(['DATABASE_URL'], 'when DATABASE_DIRECT_URL is set');
   if (e.NODE_ENV === 'production') need(['SESSION_SECRET'], 'when NODE_ENV=production');
   if (e.TELEGRAM_BOT_TOKEN !== undefined && e.TELEGRAM_MODE === 'webhook') {
     need(['TELEGRAM_WEBHOOK_SECRET', 'PUBLIC_BASE_URL'], 'when TELEGRAM_MODE=webhook');
@@ -203,6 +211,10 @@ const envSchema = envShape.superRefine((e, ctx) => {
 /** Every setting LayanKota reads from the environment, validated. */
 export interface Config {
   databaseUrl: string | undefined;
+  /** DATABASE_DIRECT_URL: PostgreSQL itself, for migrations and their lock (DATABASE_URL may be PgBouncer). */
+  databaseDirectUrl: string | undefined;
+  /** The PostgreSQL pool: at most `max` connections; `connectTimeoutMs` unset waits without limit. */
+  databasePool: { max: number; connectTimeoutMs: number | undefined };
   dataDir: string;
   pgliteDir: string;
   cityDataDir: string;
@@ -344,6 +356,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     databaseUrl: e.DATABASE_URL,
+    databaseDirectUrl: e.DATABASE_DIRECT_URL,
+    databasePool: {
+      max: e.DATABASE_POOL_MAX,
+      connectTimeoutMs:
+        e.DATABASE_POOL_TIMEOUT_SECONDS === undefined ? undefined : e.DATABASE_POOL_TIMEOUT_SECONDS * 1000,
+    },
     dataDir,
     pgliteDir: path.join(dataDir, 'pglite'),
     cityDataDir: path.resolve(e.CITY_DATA_DIR),

@@ -1,11 +1,11 @@
 import { ConfigError, loadConfig } from '../config/loadConfig.js';
 import { migrate } from './migrate.js';
-import { openDatabase } from './openDatabase.js';
+import { databaseOptionsOf, openDatabase } from './openDatabase.js';
 
-/** `npm run migrate`: applies pending migrations to DATABASE_URL (or the embedded database). */
+/** `npm run migrate`: applies pending migrations to DATABASE_DIRECT_URL or DATABASE_URL (or the embedded database). */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir });
+  const db = await openDatabase(databaseOptionsOf(config));
   try {
     const { applied, alreadyApplied } = await migrate(db.sql);
     console.log(

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import type { Config } from '../config/loadConfig.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { lockEmbeddedDatabase } from './embeddedLock.js';
 import type { SqlRunner } from './SqlRunner.js';
@@ -33,6 +34,17 @@ export interface DatabaseOptions {
    * listener, node-postgres would crash the process; the pool simply opens a new connection.
    */
   onConnectionError?: (error: Error) => void;
+}
+
+/** The database settings of a configuration (DATABASE_URL, DATABASE_DIRECT_URL, DATABASE_POOL_MAX, ...). */
+export function databaseOptionsOf(config: Config): DatabaseOptions {
+  return {
+    databaseUrl: config.databaseUrl,
+    directUrl: config.databaseDirectUrl,
+    poolMax: config.databasePool.max,
+    connectTimeoutMs: config.databasePool.connectTimeoutMs,
+    pgliteDir: config.pgliteDir,
+  };
 }
 
 /** What PostgreSQL's pg_stat_activity shows for the pool and for the direct session (unless the URL names its own). */

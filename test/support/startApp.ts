@@ -44,7 +44,8 @@ export interface TestApp {
  * connections), on a fresh PostgreSQL database. Only the providers' hosts are swapped for local fakes.
  */
 export async function startApp(
-  env: Record<string, string>,
+  /** Settings over the defaults; a function is given the fresh database first (its URL, say). */
+  env: Record<string, string> | ((db: TestDatabase) => Record<string, string>),
   overrides: ProviderOverrides = {},
   /** The bot role's whatsapp-web.js client, built by the test and never initialized. */
   runtimeOptions: {
@@ -68,7 +69,7 @@ export async function startApp(
     // Every test's requests come from 127.0.0.1, one client to the per-client rate limits: out of
     // the way here, and set by test/security/rateLimits.test.ts, which tests them.
     ...Object.fromEntries(RATE_LIMIT_SETTINGS.map((name) => [name, '1000000'])),
-    ...env,
+    ...(typeof env === 'function' ? env(db) : env),
   });
   const { logger, lines } = captureLogger();
   const clock = { now: new Date() };
