@@ -103,11 +103,11 @@ describe('DATABASE_POOL_MAX bounds the connections one process opens', () => {
     // Reached (the load was there) and never passed.
     expect(peak).toBe(3);
     expect(direct).toBe(1);
-  });
+  }, 120_000);
 
   it('holds at 10 by default', async () => {
     const { core, database } = await bootWith({});
     const { peak } = await peakUnderLoad(core, database, { queries: 40, transactions: 10 });
     expect(peak).toBe(10);
-  });
+  }, 120_000);
 });
