@@ -377,9 +377,9 @@ describe('loadConfig', () => {
       DATABASE_POOL_TIMEOUT_SECONDS: 'soon',
     });
     expect(bad.problems.map((p) => p.split(':')[0]).sort()).toEqual([
-      'DATABASE_POOL_TIMEOUT_SECONDS',
       'DATABASE_DIRECT_URL',
       'DATABASE_POOL_MAX',
+      'DATABASE_POOL_TIMEOUT_SECONDS',
     ]);
     expect(bad.message).not.toContain('hunter2');
   });
