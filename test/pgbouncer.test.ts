@@ -1,10 +1,12 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MigrationError, withMigrationLock } from '../core/db/migrate.js';
+import type { SqlRunner } from '../core/db/SqlRunner.js';
 import { seedOfficer } from './support/commandCenter.js';
 import { FakeTwilioApi, postSignedTwilio, type TwilioCall } from './support/fakeTwilio.js';
 import { hasPgBouncer, PgBouncer, PGBOUNCER_BIN } from './support/PgBouncer.js';
 import { eventually, startApp, type TestApp } from './support/startApp.js';
-import { TEST_SERVER_URL } from './support/testDatabase.js';
+import { createTestDatabase, TEST_SERVER_URL } from './support/testDatabase.js';
 
 // The whole app behind a real PgBouncer in transaction mode, as a deployment with many processes
 // runs it: DATABASE_URL goes through PgBouncer (each transaction may get another server
@@ -216,4 +218,31 @@ describe.skipIf(!hasPgBouncer())(title, () => {
     );
     expect(Number(stats?.total_xact_count)).toBeGreaterThan(100);
   }, 180_000);
+
+  it('says so when the migration lock is taken through PgBouncer, where it would stay behind on a server connection', async () => {
+    // A database of its own: PgBouncer's pool for it serves these two clients only, not the app.
+    const quiet = await createTestDatabase('postgresql', { migrated: false });
+    const viaBouncer = new pg.Client({ connectionString: bouncer.url(quiet.url!) });
+    const other = new pg.Client({ connectionString: bouncer.url(quiet.url!) });
+    await Promise.all([viaBouncer.connect(), other.connect()]);
+    const sql: SqlRunner = {
+      exec: async (text) => void (await viaBouncer.query(text)),
+      query: async (text, params) => (await viaBouncer.query(text, params)).rows,
+    };
+    try {
+      // The lock's statement runs on a server connection that another client's transaction then
+      // holds (PgBouncer hands out the last one released), so the unlock runs on another.
+      const attempt = withMigrationLock(sql, async () => {
+        await other.query('BEGIN');
+        await other.query('SELECT 1');
+      });
+      await expect(attempt).rejects.toThrow(MigrationError);
+      await expect(attempt).rejects.toThrow(/set DATABASE_DIRECT_URL/);
+    } finally {
+      await other.query('ROLLBACK');
+      await Promise.all([viaBouncer.end(), other.end()]);
+      // The lock left behind goes with the database.
+      await quiet.drop();
+    }
+  });
 });

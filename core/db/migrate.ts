@@ -91,9 +91,22 @@ export async function migrate(sql: SqlRunner, dir: string = DEFAULT_MIGRATIONS_D
  */
 export async function withMigrationLock<T>(sql: SqlRunner, work: () => Promise<T>): Promise<T> {
   await sql.query('SELECT pg_advisory_lock($1)', [PRISMA_ADVISORY_LOCK]);
+  let result: T;
+  let released: boolean;
   try {
-    return await work();
+    result = await work();
   } finally {
-    await sql.query('SELECT pg_advisory_unlock($1)', [PRISMA_ADVISORY_LOCK]);
+    const [row] = await sql.query<{ released: boolean }>('SELECT pg_advisory_unlock($1) AS released', [
+      PRISMA_ADVISORY_LOCK,
+    ]);
+    released = row?.released === true;
   }
+  // Not this session's lock to release: through a pooler in transaction mode (PgBouncer) each
+  // statement may run on another server connection, and the lock stays on the one that took it.
+  if (!released) {
+    throw new MigrationError(
+      'the migration lock was released on another server connection than took it: DATABASE_URL goes through a pooler in transaction mode; set DATABASE_DIRECT_URL to PostgreSQL itself',
+    );
+  }
+  return result;
 }
