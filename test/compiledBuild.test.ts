@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +23,7 @@ const dataDirs: string[] = [];
 beforeAll(async () => {
   // Each app process watches this one's exit (to be killed with it).
   process.setMaxListeners(STARTS + 10);
+  mkdirSync(path.join(ROOT, 'test-output'), { recursive: true });
   out = mkdtempSync(path.join(ROOT, 'test-output', 'build-'));
   const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
   await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', out], { cwd: ROOT });
