@@ -63,9 +63,11 @@ export class PrivateRedisCluster {
     }
   }
 
-  /** A client of the test (keys to look at and to delete); the caller disconnects it. */
-  client(): Cluster {
-    return new Cluster(this.ports.map((port) => ({ host: '127.0.0.1', port })));
+  /** A client of the test (keys to look at), connected, its masters known; the caller disconnects it. */
+  async client(): Promise<Cluster> {
+    const client = new Cluster(this.ports.map((port) => ({ host: '127.0.0.1', port })));
+    if (client.status !== 'ready') await once(client, 'ready');
+    return client;
   }
 
   async stop(): Promise<void> {
