@@ -222,21 +222,26 @@ describe("the web role's rate limits counted in the cluster", () => {
     await app?.stop();
   });
 
-  it('refuses the fourth read in a window, from a count kept on the cluster', async () => {
+  it('refuses the fourth read in a window, from a count kept on the cluster, whichever node had its scripts', async () => {
     const get = () =>
       fetch(`${app.baseUrl}/open311/v2/services.json`).then((r) => {
         void r.body?.cancel();
         return r.status;
       });
-    const seen = [];
-    for (let i = 0; i < 4; i++) seen.push(await get());
-    expect(seen).toEqual([200, 200, 200, 429]);
     const inspect = await redisCluster.client();
     try {
+      const seen = [];
+      for (let i = 0; i < 5; i++) {
+        // Each count meets a cluster without the store's scripts (a node restarted, failed over):
+        // a SCRIPT LOAD on any node but the key's would leave it with NOSCRIPT.
+        for (const node of inspect.nodes('master')) await node.script('FLUSH');
+        seen.push(await get());
+      }
+      expect(seen).toEqual([200, 200, 200, 429, 429]);
       const keys: string[] = [];
       for (const node of inspect.nodes('master')) keys.push(...(await node.keys(`${app.runtime.keyPrefix}:rl:*`)));
       expect(keys).toHaveLength(1);
-      expect(await inspect.get(keys[0]!)).toBe('4');
+      expect(await inspect.get(keys[0]!)).toBe('5');
     } finally {
       inspect.disconnect();
     }
