@@ -69,8 +69,7 @@ export const redisSettings = {
     .default('layankota'),
 };
 
-const redisShape = z.object(redisSettings);
-type RedisEnv = z.infer<typeof redisShape>;
+type RedisEnv = z.infer<ReturnType<typeof z.object<typeof redisSettings>>>;
 
 /** The checks across Redis settings, for the schema's superRefine. */
 export function checkRedisSettings(e: RedisEnv, ctx: z.RefinementCtx): void {
