@@ -3,7 +3,7 @@ import { createReadStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { importLedger } from '../core/pbb/importLedger.js';
-import { CITY_DIR, REDIS_URL, type BenchContext } from './BenchContext.js';
+import { benchKeyPrefix, benchRedis, benchRedisEnv, CITY_DIR, type BenchContext } from './BenchContext.js';
 import { createBenchDatabase } from './createBenchDatabase.js';
 import { cpuPerUnit, cpuSnapshot, type CpuSnapshot } from './cpuUsage.js';
 import { startFakeTwilioApi, type FakeTwilioApi } from './fakeTwilioApi.js';
@@ -224,7 +224,7 @@ export async function measureInbound(
   const appSettings = (prefix: string, roles: string) =>
     ctx.appEnv({
       DATABASE_URL: db.url,
-      REDIS_URL,
+      ...benchRedisEnv(),
       PORT: '0',
       ROLES: roles,
       DATA_DIR: path.join(ctx.scratch, 'data'),
@@ -330,8 +330,8 @@ export async function measureInbound(
     floorHttp.push(floor);
     ctx.log(describe(`round ${r}/${s.rounds} floor HTTP`, floor));
     const added = await measureBullmqAdd({
-      redisUrl: REDIS_URL,
-      prefix: ctx.prefix(`bullmq-floor-${r}`),
+      redis: benchRedis(),
+      prefix: benchKeyPrefix(ctx.prefix(`bullmq-floor-${r}`)),
       clients: s.clients,
       warmupMs: s.warmupMs,
       durationMs: s.durationMs,

@@ -5,7 +5,7 @@ import { createLogger } from '../core/log/createLogger.js';
 import { fireTimer } from '../core/sla/fireTimer.js';
 import { timerId } from '../core/sla/planTimers.js';
 import { SlaScheduler } from '../core/sla/SlaScheduler.js';
-import { REDIS_URL, type BenchContext } from './BenchContext.js';
+import { benchKeyPrefix, benchRedis, redisServers, type BenchContext } from './BenchContext.js';
 import { createBenchDatabase } from './createBenchDatabase.js';
 import { distribution, round } from './stats.js';
 
@@ -53,22 +53,26 @@ export async function measureSlaTimers(ctx: BenchContext): Promise<TimerFigures>
   const db = await createBenchDatabase(ctx.city);
   ctx.defer(`database ${db.name}`, () => db.drop());
   const database = await db.open();
-  const { redis, reason } = await connectRedis(REDIS_URL);
+  const { redis, reason } = await connectRedis(benchRedis());
   if (!redis) throw new Error(`Redis is not reachable: ${reason}`);
   const logger = createLogger('warn');
+  const prefix = benchKeyPrefix(ctx.prefix('sla'));
   const scheduler = new SlaScheduler({
     prisma: database.prisma,
     city: ctx.city,
     logger,
     clock: () => new Date(),
     connection: redis,
-    prefix: ctx.prefix('sla'),
+    prefix,
     dispatch: async () => undefined,
   });
   const queue = scheduler.queue;
-  const [, hzText] = (await redis.config('GET', 'hz')) as [string, string];
+  // On a cluster, every master's hz.
+  const servers = redisServers(redis);
+  const [, hzText] = (await servers[0]!.config('GET', 'hz')) as [string, string];
   const originalHz = Number(hzText);
-  const restoreHz = ctx.defer('Redis hz', () => redis.config('SET', 'hz', String(originalHz)));
+  const setHz = (hz: number) => Promise.all(servers.map((s) => s.config('SET', 'hz', String(hz))));
+  const restoreHz = ctx.defer('Redis hz', () => setHz(originalHz));
   let worker: Worker | null = null;
   try {
     const timersOf = (count: number, delayOf: (i: number) => number) =>
@@ -96,14 +100,14 @@ export async function measureSlaTimers(ctx: BenchContext): Promise<TimerFigures>
         lateness.push(now.getTime() - (job.timestamp + (job.opts.delay ?? 0)));
         await fireTimer(database.prisma, ctx.city, job.data.timerId, now);
       },
-      { connection: redis, prefix: ctx.prefix('sla'), concurrency: 4 },
+      { connection: redis, prefix, concurrency: 4 },
     );
     worker.on('error', (error) => ctx.log(`SLA worker error: ${error.message}`));
     await worker.waitUntilReady();
 
     const byHz: TimerPass[] = [];
     for (const hz of passes) {
-      await redis.config('SET', 'hz', String(hz));
+      await setHz(hz);
       lateness.length = 0;
       const spacing = t.windowMs / t.due;
       await queue.addBulk(timersOf(t.due, (i) => t.leadMs + Math.round(i * spacing)));
@@ -132,7 +136,7 @@ export async function measureSlaTimers(ctx: BenchContext): Promise<TimerFigures>
       p99LateMs: headline.p99LateMs,
       maxLateMs: headline.maxLateMs,
       byHz,
-      setup: `${t.due} timers due over ${t.windowMs / 1000} s among ${t.pending} pending (the rest 1 h to 30 days ahead), one worker of concurrency 4 firing each through fireTimer; this Redis runs at hz ${originalHz}`,
+      setup: `${t.due} timers due over ${t.windowMs / 1000} s among ${t.pending} pending (the rest 1 h to 30 days ahead), one worker of concurrency 4 firing each through fireTimer; this Redis runs at hz ${originalHz}${servers.length > 1 ? ` (a cluster of ${servers.length} masters)` : ''}`,
     };
   } finally {
     await worker?.close();
