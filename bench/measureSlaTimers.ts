@@ -14,6 +14,9 @@ export interface TimerPass {
   /** Delayed jobs in the queue when the measured timers were due. */
   pending: number;
   fired: number;
+  /** Timers that fired more than once, and those that never fired. */
+  duplicates?: number;
+  lost?: number;
   p50LateMs: number;
   p99LateMs: number;
   maxLateMs: number;
@@ -93,10 +96,17 @@ export async function measureSlaTimers(ctx: BenchContext): Promise<TimerFigures>
     ctx.log(`SLA timers: ${far} far-future timers added in ${round((performance.now() - started) / 1000)} s`);
 
     const lateness: number[] = [];
+    const firedIds = new Set<string>();
+    let duplicates = 0;
     worker = new Worker(
       queue.name,
       async (job: Job<{ timerId: string }>) => {
         const now = new Date();
+        if (firedIds.has(job.data.timerId)) {
+          duplicates++;
+          return;
+        }
+        firedIds.add(job.data.timerId);
         lateness.push(now.getTime() - (job.timestamp + (job.opts.delay ?? 0)));
         await fireTimer(database.prisma, ctx.city, job.data.timerId, now);
       },
@@ -109,11 +119,14 @@ export async function measureSlaTimers(ctx: BenchContext): Promise<TimerFigures>
     for (const hz of passes) {
       await setHz(hz);
       lateness.length = 0;
+      duplicates = 0;
       const spacing = t.windowMs / t.due;
       await queue.addBulk(timersOf(t.due, (i) => t.leadMs + Math.round(i * spacing)));
       const pending = await queue.getDelayedCount();
       const deadline = Date.now() + t.leadMs + t.windowMs + 30_000;
       while (lateness.length < t.due && Date.now() < deadline) await sleep(100);
+      // A late duplicate would come now.
+      await sleep(1000);
       const d = distribution(lateness);
       byHz.push({
         hz,
@@ -122,9 +135,11 @@ export async function measureSlaTimers(ctx: BenchContext): Promise<TimerFigures>
         p50LateMs: round(d.p50),
         p99LateMs: round(d.p99),
         maxLateMs: round(d.max),
+        duplicates,
+        lost: t.due - d.count,
       });
       ctx.log(
-        `SLA timers at hz ${hz}: ${d.count}/${t.due} fired with ${pending} pending, lateness p50 ${round(d.p50)} ms, p99 ${round(d.p99)} ms, max ${round(d.max)} ms`,
+        `SLA timers at hz ${hz}: ${d.count}/${t.due} fired with ${pending} pending, lateness p50 ${round(d.p50)} ms, p99 ${round(d.p99)} ms, max ${round(d.max)} ms, duplicates ${duplicates}`,
       );
       if (d.count < t.due) throw new Error(`only ${d.count} of ${t.due} timers fired at hz ${hz}`);
     }
