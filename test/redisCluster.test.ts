@@ -3,7 +3,10 @@ import { readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectRedis } from '../app/connectRedis.js';
 import { receiveInbound } from '../app/receiveInbound.js';
+import { loadConfig } from '../core/config/loadConfig.js';
+import { freePort } from './support/freePort.js';
 import type { Core } from '../core/boot.js';
 import { planTimers } from '../core/sla/planTimers.js';
 import { FakeTwilioApi } from './support/fakeTwilio.js';
@@ -295,6 +298,22 @@ describe('the queues behind Redis Sentinel', () => {
       await eventually(async () => (await master.exists(`${queuePrefix}:sla:timers-rebuilt`)) === 1, 20_000);
     } finally {
       master.disconnect();
+    }
+  });
+});
+
+describe('a cluster or Sentinel that is not there at start', () => {
+  it('is given up at once with the reason, so the process goes on without queues', async () => {
+    const nowhere = `127.0.0.1:${await freePort()}`;
+    for (const env of [
+      { REDIS_CLUSTER_NODES: nowhere },
+      { REDIS_SENTINELS: nowhere, REDIS_SENTINEL_NAME: 'mymaster' },
+    ]) {
+      const started = Date.now();
+      const connected = await connectRedis(loadConfig(env).redis!);
+      expect(connected.redis).toBeNull();
+      expect(connected.reason).toMatch(/startup nodes|sentinels are unreachable/i);
+      expect(Date.now() - started).toBeLessThan(10_000);
     }
   });
 });
