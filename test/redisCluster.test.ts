@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +11,7 @@ import { loadConfig } from '../core/config/loadConfig.js';
 import { freePort } from './support/freePort.js';
 import type { Core } from '../core/boot.js';
 import { planTimers } from '../core/sla/planTimers.js';
+import { AppProcess } from './support/AppProcess.js';
 import { FakeTwilioApi } from './support/fakeTwilio.js';
 import { fileShortPermit } from './support/fileShortPermit.js';
 import { PrivateRedisCluster, PrivateRedisSentinel } from './support/PrivateRedisCluster.js';
@@ -43,6 +46,11 @@ let cityDir: string;
 
 beforeAll(async () => {
   cityDir = writeTestCity(CITY_FIXTURE);
+  // Without quiet hours, so that the SMS go out at any hour: a child process runs on the real clock.
+  const cityFile = path.join(cityDir, 'city.json');
+  const profile = JSON.parse(readFileSync(cityFile, 'utf8')) as { notifications: { quietHours: unknown } };
+  profile.notifications.quietHours = { start: '00:00', end: '00:00' };
+  writeFileSync(cityFile, JSON.stringify(profile));
   await Promise.all([redisCluster.start(), sink.start(), twilio.start()]);
 });
 afterAll(async () => {
@@ -81,40 +89,56 @@ async function eachSmsOnce(core: Core, phones: string[]) {
 describe('the outbox and SLA timers on a Redis Cluster, two worker processes', () => {
   const queuePrefix = `lktest-cluster-${randomBytes(4).toString('hex')}`;
   const clock = { now: new Date() };
+  const dir = mkdtempSync(path.join(tmpdir(), 'lk-cluster-'));
   let db: TestDatabase;
-  const workers: WorkerProcess[] = [];
+  /** The worker in the test's own process (the test files cases and messages through it)... */
+  let a: WorkerProcess;
+  /** ...and one as production runs it, `app/main.ts` with ROLES=worker in a child process. */
+  let b: AppProcess;
   let inspect: Cluster;
-  const start = () =>
-    startWorkerProcess({
+  const channels = () => smsAndEmailEnv({ cityDir, smtpUrl: sink.url, twilio: TWILIO });
+
+  beforeAll(async () => {
+    runClock(clock, new Date());
+    db = await createTestDatabase('postgresql', { migrated: false });
+    // One after the other: the first applies the migrations.
+    a = await startWorkerProcess({
       databaseUrl: db.url!,
       queuePrefix,
       clock,
-      env: {
-        ...smsAndEmailEnv({ cityDir, smtpUrl: sink.url, twilio: TWILIO }),
-        REDIS_CLUSTER_NODES: redisCluster.nodes,
-      },
+      env: { ...channels(), REDIS_CLUSTER_NODES: redisCluster.nodes },
       overrides: { twilioHttpClient: twilio.httpClient() },
     });
-
-  beforeAll(async () => {
-    runClock(clock, nextLocalHour(new Date(), 10));
-    db = await createTestDatabase('postgresql', { migrated: false });
-    // One after the other: the first applies the migrations.
-    workers.push(await start());
-    workers.push(await start());
+    b = new AppProcess(
+      'worker-b',
+      {
+        ...channels(),
+        DATABASE_URL: db.url!,
+        DATA_DIR: path.join(dir, 'b'),
+        ROLES: 'worker',
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        PUBLIC_BASE_URL: 'http://127.0.0.1:9',
+        TWILIO_API_ROOT: twilio.baseUrl,
+        REDIS_CLUSTER_NODES: redisCluster.nodes,
+        REDIS_KEY_PREFIX: queuePrefix,
+      },
+      path.join(dir, 'worker-b.log'),
+    );
+    await b.start();
     inspect = await redisCluster.client();
   });
   afterAll(async () => {
-    await Promise.all(workers.map((w) => w.stop()));
+    await b?.stop();
+    await a?.stop();
     inspect?.disconnect();
     await db?.drop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('runs on the cluster with every key of ours under one hash tag', async () => {
-    const [a, b] = workers;
-    expect(a!.runtime.redis).toBeInstanceOf(Cluster);
-    expect(a!.runtime.keyPrefix).toBe(`{${queuePrefix}}`);
-    expect(b!.runtime.keyPrefix).toBe(`{${queuePrefix}}`);
+    expect(a.runtime.redis).toBeInstanceOf(Cluster);
+    expect(a.runtime.keyPrefix).toBe(`{${queuePrefix}}`);
     // The first reconcile (at the workers' start) leaves its mark, beside BullMQ's keys.
     await eventually(async () => (await inspect.exists(`{${queuePrefix}}:sla:timers-rebuilt`)) === 1, 20_000);
     const keys: string[] = [];
@@ -129,21 +153,16 @@ describe('the outbox and SLA timers on a Redis Cluster, two worker processes', (
 
   it('delivers each reply exactly once, whichever process took the message', async () => {
     const phones = Array.from({ length: 12 }, (_, i) => `62857${String(700_000 + i).padStart(7, '0')}`);
-    // Messages come in at both processes, as behind a load balancer.
-    await Promise.all(
-      phones.map((p, i) =>
-        receiveInbound(workers[i % 2]!.core, workers[i % 2]!.runtime, sms(workers[0]!.core, p, 'halo')),
-      ),
-    );
-    const { prisma } = workers[0]!.core.db;
+    await Promise.all(phones.map((p) => receiveInbound(a.core, a.runtime, sms(a.core, p, 'halo'))));
+    const { prisma } = a.core.db;
     const rows = await prisma.outboxMessage.findMany({
       where: { address: { in: phones } },
       select: { id: true, channel: true },
     });
     expect(rows.length).toBeGreaterThanOrEqual(phones.length);
-    // Both processes wake up every row again: one job per row whatever is enqueued twice.
-    await workers[0]!.runtime.dispatcher.dispatch(rows);
-    await workers[1]!.runtime.dispatcher.dispatch(rows);
+    // Every row woken up again, twice: one job per row whatever is enqueued again.
+    await a.runtime.dispatcher.dispatch(rows);
+    await a.runtime.dispatcher.dispatch(rows);
     await eventually(
       async () =>
         (await prisma.outboxMessage.count({ where: { address: { in: phones }, status: { not: 'sent' } } })) === 0,
@@ -151,13 +170,12 @@ describe('the outbox and SLA timers on a Redis Cluster, two worker processes', (
     );
     // A late duplicate would come now.
     await sleep(1000);
-    const calls = await eachSmsOnce(workers[0]!.core, phones);
+    const calls = await eachSmsOnce(a.core, phones);
     for (const p of phones) expect(calls.filter((c) => c.To === `+${p}`).length).toBeGreaterThan(0);
   });
 
   it('sends each reminder and each escalation exactly once, with both processes firing timers', async () => {
-    const [a, b] = workers;
-    const { prisma } = a!.core.db;
+    const { prisma } = a.core.db;
     const holder = await prisma.officer.create({
       data: {
         name: 'Rina Marpaung',
@@ -171,7 +189,7 @@ describe('the outbox and SLA timers on a Redis Cluster, two worker processes', (
     const cases = [];
     for (let i = 0; i < 6; i++) {
       cases.push(
-        await fileShortPermit(prisma, a!.core.city, {
+        await fileShortPermit(prisma, a.core.city, {
           now: clock.now,
           // 1 s into a 4-5 s SLA: both reminders and the escalation a few seconds away.
           startedAgoMs: 1000,
@@ -181,12 +199,12 @@ describe('the outbox and SLA timers on a Redis Cluster, two worker processes', (
         }),
       );
     }
-    // Each process schedules every case: the timers' ids make the second a no-op.
-    await a!.runtime.afterCaseChanges(
+    // Every case scheduled twice: the timers' ids make the second a no-op.
+    await a.runtime.afterCaseChanges(
       cases.map((c) => c.sla),
       [],
     );
-    await b!.runtime.afterCaseChanges(
+    await a.runtime.afterCaseChanges(
       cases.map((c) => c.sla),
       [],
     );
@@ -194,9 +212,9 @@ describe('the outbox and SLA timers on a Redis Cluster, two worker processes', (
       await eventually(() => emailsAboutCase(sink, INSPECTORATE_EMAIL, c.trackingNumber)[0], 30_000);
       await eventually(() => smsAboutCase(twilio, INSPECTORATE_PHONE, c.trackingNumber)[0], 30_000);
     }
-    // Every timer due so far has been taken; the reconciler runs again meanwhile, in both.
-    await Promise.all([a!.runtime.sla!.reconcile(), b!.runtime.sla!.reconcile()]);
-    await Promise.all([a!.runtime.sla!.reconcileOverdue(), b!.runtime.sla!.reconcileOverdue()]);
+    // Every timer due so far has been taken; the reconciler runs again meanwhile.
+    await a.runtime.sla!.reconcile();
+    await a.runtime.sla!.reconcileOverdue();
     await eventually(
       async () => (await prisma.outboxMessage.count({ where: { status: { not: 'sent' } } })) === 0,
       30_000,
@@ -205,13 +223,17 @@ describe('the outbox and SLA timers on a Redis Cluster, two worker processes', (
     for (const c of cases) {
       expect(emailsAboutCase(sink, INSPECTORATE_EMAIL, c.trackingNumber)).toHaveLength(1);
       expect(smsAboutCase(twilio, INSPECTORATE_PHONE, c.trackingNumber)).toHaveLength(1);
-      const reminders = planTimers(c.sla, a!.core.city.sla, c.sla.startedAt).filter((t) => t.kind === 'reminder');
+      const reminders = planTimers(c.sla, a.core.city.sla, c.sla.startedAt).filter((t) => t.kind === 'reminder');
       expect(smsAboutCase(twilio, holder.phone!, c.trackingNumber)).toHaveLength(reminders.length);
     }
-    await eachSmsOnce(a!.core, [INSPECTORATE_PHONE, holder.phone!]);
+    await eachSmsOnce(a.core, [INSPECTORATE_PHONE, holder.phone!]);
     // The timers were fired by both processes, not by one that happened to be first.
-    const firedBy = workers.map((w) => w.logLines.filter((l) => l.includes('"msg":"SLA timer"')).length);
-    expect(firedBy.every((n) => n > 0)).toBe(true);
+    const fired = (lines: string[]) => lines.filter((l) => l.includes('"msg":"SLA timer"')).length;
+    const firedBy = [fired(a.logLines), fired(b.log().split('\n'))];
+    expect(
+      firedBy.every((n) => n > 0),
+      `timers fired by each process: ${firedBy.join(', ')}`,
+    ).toBe(true);
   });
 });
 
