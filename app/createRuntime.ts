@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import { createChannelSenders, type ChannelSetup, type ProviderOverrides } from '../bots/registry.js';
 import type { Core } from '../core/boot.js';
+import { clusterKeyPrefix } from '../core/config/redisConfig.js';
 import type { ChannelSenders } from '../core/channels/ChannelSender.js';
 import { BullOutbox } from '../core/outbox/BullOutbox.js';
 import { InProcessOutbox } from '../core/outbox/InProcessOutbox.js';
@@ -10,26 +10,32 @@ import { withDeadline } from '../core/outbox/withDeadline.js';
 import { SlaScheduler } from '../core/sla/SlaScheduler.js';
 import type { CaseClocksChanged } from '../core/sla/caseClocks.js';
 import type { SlaCase } from '../core/sla/planTimers.js';
-import { connectRedis } from './connectRedis.js';
+import { connectRedis, type RedisClient } from './connectRedis.js';
 import { healthFileWriter } from './healthFileWriter.js';
 import { releaseHeldMessages } from './receiveInbound.js';
 
 /** How often the worker answers messages held past a sender's flood limit, as their minute allows. */
 const HELD_RELEASE_MS = 5_000;
 
+/** The setting that says where Redis is, for the notice when it is not there. */
+const REDIS_SETTING = { single: 'REDIS_URL', cluster: 'REDIS_CLUSTER_NODES', sentinel: 'REDIS_SENTINELS' } as const;
+
 /** The moving parts around the core: channel senders, the outbox and its delivery. */
 export interface Runtime {
   senders: ChannelSenders;
   relay: OutboxRelay;
   dispatcher: OutboxDispatcher;
-  /** Null when Redis is not configured or not reachable. */
-  redis: Redis | null;
+  /** Null when Redis is not configured or not reachable; a Cluster with REDIS_CLUSTER_NODES. */
+  redis: RedisClient | null;
   /**
    * The connection for commands on the way of a request (rate-limit counts): while Redis is away
    * a command fails at once instead of waiting. Null when `redis` is.
    */
-  requestRedis: Redis | null;
-  /** The prefix of this runtime's keys in Redis (BullMQ's, the rate limits'); tests use their own. */
+  requestRedis: RedisClient | null;
+  /**
+   * The prefix of this runtime's keys in Redis (BullMQ's, the rate limits'); tests use their own.
+   * On a cluster it is a hash tag (`{layankota}`), so that each queue's keys share a slot.
+   */
   keyPrefix: string;
   /** SLA timers on BullMQ; null without Redis (the reconciler rebuilds them once Redis is back). */
   sla: SlaScheduler | null;
@@ -45,7 +51,7 @@ export interface Runtime {
 
 export interface RuntimeOptions {
   overrides?: ProviderOverrides;
-  /** BullMQ key prefix; tests use their own so they never meet each other's jobs. */
+  /** Key prefix instead of REDIS_KEY_PREFIX; tests use their own so they never meet each other's jobs. */
   queuePrefix?: string;
   /** Extra senders, such as the console's. */
   senders?: ChannelSenders;
@@ -78,20 +84,21 @@ export async function createRuntime(core: Core, options: RuntimeOptions = {}): P
     onBeat: config.healthFile ? healthFileWriter(config.healthFile, core.logger) : undefined,
   });
 
-  let redis: Redis | null = null;
-  let producer: Redis | null = null;
-  if (config.redisUrl) {
-    const connected = await connectRedis(config.redisUrl);
+  let redis: RedisClient | null = null;
+  let producer: RedisClient | null = null;
+  if (config.redis) {
+    const connected = await connectRedis(config.redis);
     redis = connected.redis;
     producer = connected.producer;
     if (!redis) {
       (options.notice ?? ((line) => process.stderr.write(`${line}\n`)))(
-        `LayanKota: Redis at REDIS_URL is not reachable (${connected.reason}); queues and timers are off and messages go out from this process. Start Redis (redis-server --daemonize yes) or unset REDIS_URL.`,
+        `LayanKota: Redis at ${REDIS_SETTING[config.redis.mode]} is not reachable (${connected.reason}); queues and timers are off and messages go out from this process. Start Redis (redis-server --daemonize yes) or unset ${REDIS_SETTING[config.redis.mode]}.`,
       );
     }
   }
 
-  const keyPrefix = options.queuePrefix ?? 'layankota';
+  const prefix = options.queuePrefix ?? config.redis?.keyPrefix ?? 'layankota';
+  const keyPrefix = config.redis?.mode === 'cluster' ? clusterKeyPrefix(prefix) : prefix;
   const timers: NodeJS.Timeout[] = [];
   /** Runs `task` now and then, never two at once; returns how to run it now (after a reconnect). */
   const every = (ms: number, what: string, task: () => Promise<unknown>) => {

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { Cluster } from 'ioredis';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
@@ -34,6 +36,35 @@ export class RecoveringRedisStore extends RedisStore {
 }
 
 /**
+ * rate-limit-redis's commands on a Redis Cluster. Its SCRIPT LOAD has no key, so the client sends
+ * it to any node, while its EVALSHA goes to the node of the counted key: NOSCRIPT there, and its
+ * one retry may load the script on yet another node. Here SCRIPT LOAD is answered without Redis
+ * (a script's id is its SHA-1, as Redis would answer), and an EVALSHA meeting a node without the
+ * script runs it there with EVAL, which also caches it on that node.
+ */
+export function clusterSendCommand(cluster: Cluster): (command: string, ...args: string[]) => Promise<RedisReply> {
+  const scripts = new Map<string, string>();
+  return async (command, ...args) => {
+    const name = command.toUpperCase();
+    if (name === 'SCRIPT' && args[0]?.toUpperCase() === 'LOAD' && args[1] !== undefined) {
+      const sha = createHash('sha1').update(args[1]).digest('hex');
+      scripts.set(sha, args[1]);
+      return sha;
+    }
+    if (name === 'EVALSHA') {
+      try {
+        return (await cluster.call(command, ...args)) as RedisReply;
+      } catch (error) {
+        const script = scripts.get(args[0] ?? '');
+        if (!script || !/^NOSCRIPT/.test((error as Error).message)) throw error;
+        return (await cluster.call('EVAL', script, ...args.slice(1))) as RedisReply;
+      }
+    }
+    return (await cluster.call(command, ...args)) as RedisReply;
+  };
+}
+
+/**
  * Makes limiters per client address (`req.ip`, which `TRUST_PROXY` decides), counted in Redis
  * when the runtime has it (every web process shares the count, keys under the runtime's prefix),
  * in memory otherwise; a Redis that fails lets the request through rather than refuse everyone.
@@ -50,7 +81,10 @@ function limiterFactory(core: Core, runtime: Runtime) {
     const redis = runtime.requestRedis;
     if (!redis) return undefined;
     return new RecoveringRedisStore({
-      sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply>,
+      sendCommand:
+        redis instanceof Cluster
+          ? clusterSendCommand(redis)
+          : (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply>,
       prefix: `${runtime.keyPrefix}:rl:${name}:`,
     });
   };

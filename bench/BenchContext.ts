@@ -3,11 +3,39 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadCityData, type CityData } from '../core/city/loadCityData.js';
-import { SETTING_NAMES } from '../core/config/loadConfig.js';
+import type { Cluster, Redis } from 'ioredis';
+import type { RedisClient } from '../app/connectRedis.js';
+import { loadConfig, SETTING_NAMES } from '../core/config/loadConfig.js';
+import { clusterKeyPrefix, type RedisConfig } from '../core/config/redisConfig.js';
 import type { BenchScale } from './benchScale.js';
 
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const CITY_DIR = path.resolve('city/default');
+
+/**
+ * The Redis Cluster the bench runs on instead of REDIS_URL, as `host:port,...`: BENCH_REDIS_CLUSTER_NODES,
+ * or the local one `npm run bench -- --redis-cluster` starts. Read when asked, so the flag can set it.
+ */
+export const benchClusterNodes = (): string | undefined => process.env.BENCH_REDIS_CLUSTER_NODES || undefined;
+
+/** What connectRedis is given: the URL, or the cluster. */
+export function benchRedis(): string | RedisConfig {
+  const nodes = benchClusterNodes();
+  return nodes ? loadConfig({ REDIS_URL, REDIS_CLUSTER_NODES: nodes }).redis! : REDIS_URL;
+}
+
+/** The Redis settings of an app process. */
+export function benchRedisEnv(): Record<string, string> {
+  const nodes = benchClusterNodes();
+  return nodes ? { REDIS_URL, REDIS_CLUSTER_NODES: nodes } : { REDIS_URL };
+}
+
+/** A key prefix as the app makes it of `prefix`: a hash tag on a cluster. */
+export const benchKeyPrefix = (prefix: string): string => (benchClusterNodes() ? clusterKeyPrefix(prefix) : prefix);
+
+/** The servers behind a connection: each master of a cluster, or the one Redis (for CONFIG, SCAN). */
+export const redisServers = (redis: RedisClient): Redis[] =>
+  'isCluster' in redis && redis.isCluster ? (redis as Cluster).nodes('master') : [redis as Redis];
 
 /** What every measurement shares: the scale, the city, a scratch folder and the clean-up list. */
 export class BenchContext {

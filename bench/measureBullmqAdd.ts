@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { connectRedis } from '../app/connectRedis.js';
+import type { RedisConfig } from '../core/config/redisConfig.js';
 
 export interface BullmqAddOptions {
-  redisUrl: string;
+  redis: string | RedisConfig;
   /** A fresh key prefix: the jobs are removed afterwards. */
   prefix: string;
   clients: number;
@@ -18,7 +19,7 @@ export interface BullmqAddOptions {
  * dispatch (core/outbox/BullOutbox.ts), and no worker.
  */
 export async function measureBullmqAdd(options: BullmqAddOptions): Promise<{ perSecond: number; added: number }> {
-  const { redis, reason } = await connectRedis(options.redisUrl);
+  const { redis, reason } = await connectRedis(options.redis);
   if (!redis) throw new Error(`Redis is not reachable: ${reason}`);
   const queue = new Queue('outbox-sms', { connection: redis, prefix: options.prefix });
   try {

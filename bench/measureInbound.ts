@@ -3,7 +3,7 @@ import { createReadStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { importLedger } from '../core/pbb/importLedger.js';
-import { CITY_DIR, REDIS_URL, type BenchContext } from './BenchContext.js';
+import { benchKeyPrefix, benchRedis, benchRedisEnv, CITY_DIR, type BenchContext } from './BenchContext.js';
 import { createBenchDatabase } from './createBenchDatabase.js';
 import { cpuPerUnit, cpuSnapshot, type CpuSnapshot } from './cpuUsage.js';
 import { startFakeTwilioApi, type FakeTwilioApi } from './fakeTwilioApi.js';
@@ -85,6 +85,11 @@ export interface InboundFigures {
   replies: { total: number; byKey: Record<string, number>; trouble: Record<string, number> };
   /** Webhooks answered 200 over the whole section, and inbound messages the database recorded. */
   consistency: { answered200: number; processedInbound: number };
+  /**
+   * Every outbox row of the run against the fake Twilio: rows not sent by the end (lost), and
+   * texts Twilio accepted beyond those the rows record (duplicates).
+   */
+  delivery?: { rows: number; unsent: number; smsAccepted: number; smsRecorded: number; duplicates: number };
   /** Lines the app processes logged (LOG_LEVEL=info), and how many at error level. */
   appLog: { lines: number; errors: number; firstError: string | null };
   /** SMS the fake Twilio API accepted from the outbox worker(s) during the section. */
@@ -224,7 +229,7 @@ export async function measureInbound(
   const appSettings = (prefix: string, roles: string) =>
     ctx.appEnv({
       DATABASE_URL: db.url,
-      REDIS_URL,
+      ...benchRedisEnv(),
       PORT: '0',
       ROLES: roles,
       DATA_DIR: path.join(ctx.scratch, 'data'),
@@ -330,8 +335,8 @@ export async function measureInbound(
     floorHttp.push(floor);
     ctx.log(describe(`round ${r}/${s.rounds} floor HTTP`, floor));
     const added = await measureBullmqAdd({
-      redisUrl: REDIS_URL,
-      prefix: ctx.prefix(`bullmq-floor-${r}`),
+      redis: benchRedis(),
+      prefix: benchKeyPrefix(ctx.prefix(`bullmq-floor-${r}`)),
       clients: s.clients,
       warmupMs: s.warmupMs,
       durationMs: s.durationMs,
@@ -404,11 +409,27 @@ export async function measureInbound(
      WHERE "kind" = 'reply' GROUP BY 1 ORDER BY 2 DESC`,
   );
   const processed = await audit.query<{ n: string }>(`SELECT count(*) AS n FROM "ProcessedInbound"`);
+  const rows = await audit.query<{ rows: string; unsent: string; recorded: string | null }>(
+    `SELECT count(*) AS rows, count(*) FILTER (WHERE "status" <> 'sent') AS unsent,
+       sum(cardinality(string_to_array("providerMessageId", ','))) AS recorded FROM "OutboxMessage"`,
+  );
   await audit.end();
   const byKey: Record<string, number> = {};
   for (const row of keys.rows) byKey[row.key ?? '(none)'] = Number(row.n);
   const trouble = Object.fromEntries(TROUBLE_KEYS.filter((k) => byKey[k]).map((k) => [k, byKey[k]!]));
   const answered200 = appClients.reduce((sum, c) => sum + c.answered, 0);
+  const smsAccepted = twilioApi.accepted();
+  const smsRecorded = Number(rows.rows[0]?.recorded ?? 0);
+  const delivery = {
+    rows: Number(rows.rows[0]?.rows ?? 0),
+    unsent: Number(rows.rows[0]?.unsent ?? 0),
+    smsAccepted,
+    smsRecorded,
+    duplicates: Math.max(0, smsAccepted - smsRecorded),
+  };
+  ctx.log(
+    `delivery: ${delivery.rows} outbox rows, ${delivery.unsent} not sent; Twilio accepted ${smsAccepted} texts, the rows record ${smsRecorded}; ${answered200} webhooks answered 2xx, ${processed.rows[0]?.n} processed`,
+  );
   const logs = appLogs.map(readAppLog);
   const appLog = {
     lines: logs.reduce((sum, l) => sum + l.lines, 0),
@@ -449,6 +470,7 @@ export async function measureInbound(
       dialogueMix: mix,
       replies: { total: Object.values(byKey).reduce((a, b) => a + b, 0), byKey, trouble },
       consistency: { answered200, processedInbound: Number(processed.rows[0]?.n ?? 0) },
+      delivery,
       appLog,
       outboundDelivered,
       setup:

@@ -5,7 +5,7 @@ import { createLogger } from '../core/log/createLogger.js';
 import { fireTimer } from '../core/sla/fireTimer.js';
 import { timerId } from '../core/sla/planTimers.js';
 import { SlaScheduler } from '../core/sla/SlaScheduler.js';
-import { REDIS_URL, type BenchContext } from './BenchContext.js';
+import { benchKeyPrefix, benchRedis, redisServers, type BenchContext } from './BenchContext.js';
 import { createBenchDatabase } from './createBenchDatabase.js';
 import { distribution, round } from './stats.js';
 
@@ -14,6 +14,9 @@ export interface TimerPass {
   /** Delayed jobs in the queue when the measured timers were due. */
   pending: number;
   fired: number;
+  /** Timers that fired more than once, and those that never fired. */
+  duplicates?: number;
+  lost?: number;
   p50LateMs: number;
   p99LateMs: number;
   maxLateMs: number;
@@ -53,22 +56,26 @@ export async function measureSlaTimers(ctx: BenchContext): Promise<TimerFigures>
   const db = await createBenchDatabase(ctx.city);
   ctx.defer(`database ${db.name}`, () => db.drop());
   const database = await db.open();
-  const { redis, reason } = await connectRedis(REDIS_URL);
+  const { redis, reason } = await connectRedis(benchRedis());
   if (!redis) throw new Error(`Redis is not reachable: ${reason}`);
   const logger = createLogger('warn');
+  const prefix = benchKeyPrefix(ctx.prefix('sla'));
   const scheduler = new SlaScheduler({
     prisma: database.prisma,
     city: ctx.city,
     logger,
     clock: () => new Date(),
     connection: redis,
-    prefix: ctx.prefix('sla'),
+    prefix,
     dispatch: async () => undefined,
   });
   const queue = scheduler.queue;
-  const [, hzText] = (await redis.config('GET', 'hz')) as [string, string];
+  // On a cluster, every master's hz.
+  const servers = redisServers(redis);
+  const [, hzText] = (await servers[0]!.config('GET', 'hz')) as [string, string];
   const originalHz = Number(hzText);
-  const restoreHz = ctx.defer('Redis hz', () => redis.config('SET', 'hz', String(originalHz)));
+  const setHz = (hz: number) => Promise.all(servers.map((s) => s.config('SET', 'hz', String(hz))));
+  const restoreHz = ctx.defer('Redis hz', () => setHz(originalHz));
   let worker: Worker | null = null;
   try {
     const timersOf = (count: number, delayOf: (i: number) => number) =>
@@ -89,27 +96,37 @@ export async function measureSlaTimers(ctx: BenchContext): Promise<TimerFigures>
     ctx.log(`SLA timers: ${far} far-future timers added in ${round((performance.now() - started) / 1000)} s`);
 
     const lateness: number[] = [];
+    const firedIds = new Set<string>();
+    let duplicates = 0;
     worker = new Worker(
       queue.name,
       async (job: Job<{ timerId: string }>) => {
         const now = new Date();
+        if (firedIds.has(job.data.timerId)) {
+          duplicates++;
+          return;
+        }
+        firedIds.add(job.data.timerId);
         lateness.push(now.getTime() - (job.timestamp + (job.opts.delay ?? 0)));
         await fireTimer(database.prisma, ctx.city, job.data.timerId, now);
       },
-      { connection: redis, prefix: ctx.prefix('sla'), concurrency: 4 },
+      { connection: redis, prefix, concurrency: 4 },
     );
     worker.on('error', (error) => ctx.log(`SLA worker error: ${error.message}`));
     await worker.waitUntilReady();
 
     const byHz: TimerPass[] = [];
     for (const hz of passes) {
-      await redis.config('SET', 'hz', String(hz));
+      await setHz(hz);
       lateness.length = 0;
+      duplicates = 0;
       const spacing = t.windowMs / t.due;
       await queue.addBulk(timersOf(t.due, (i) => t.leadMs + Math.round(i * spacing)));
       const pending = await queue.getDelayedCount();
       const deadline = Date.now() + t.leadMs + t.windowMs + 30_000;
       while (lateness.length < t.due && Date.now() < deadline) await sleep(100);
+      // A late duplicate would come now.
+      await sleep(1000);
       const d = distribution(lateness);
       byHz.push({
         hz,
@@ -118,9 +135,11 @@ export async function measureSlaTimers(ctx: BenchContext): Promise<TimerFigures>
         p50LateMs: round(d.p50),
         p99LateMs: round(d.p99),
         maxLateMs: round(d.max),
+        duplicates,
+        lost: t.due - d.count,
       });
       ctx.log(
-        `SLA timers at hz ${hz}: ${d.count}/${t.due} fired with ${pending} pending, lateness p50 ${round(d.p50)} ms, p99 ${round(d.p99)} ms, max ${round(d.max)} ms`,
+        `SLA timers at hz ${hz}: ${d.count}/${t.due} fired with ${pending} pending, lateness p50 ${round(d.p50)} ms, p99 ${round(d.p99)} ms, max ${round(d.max)} ms, duplicates ${duplicates}`,
       );
       if (d.count < t.due) throw new Error(`only ${d.count} of ${t.due} timers fired at hz ${hz}`);
     }
@@ -132,7 +151,7 @@ export async function measureSlaTimers(ctx: BenchContext): Promise<TimerFigures>
       p99LateMs: headline.p99LateMs,
       maxLateMs: headline.maxLateMs,
       byHz,
-      setup: `${t.due} timers due over ${t.windowMs / 1000} s among ${t.pending} pending (the rest 1 h to 30 days ahead), one worker of concurrency 4 firing each through fireTimer; this Redis runs at hz ${originalHz}`,
+      setup: `${t.due} timers due over ${t.windowMs / 1000} s among ${t.pending} pending (the rest 1 h to 30 days ahead), one worker of concurrency 4 firing each through fireTimer; this Redis runs at hz ${originalHz}${servers.length > 1 ? ` (a cluster of ${servers.length} masters)` : ''}`,
     };
   } finally {
     await worker?.close();

@@ -4,7 +4,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { BenchContext, REDIS_URL } from './BenchContext.js';
+import { PrivateRedisCluster } from '../test/support/PrivateRedisCluster.js';
+import { benchClusterNodes, BenchContext, REDIS_URL, redisServers } from './BenchContext.js';
+import { connectRedis } from '../app/connectRedis.js';
+import { loadConfig } from '../core/config/loadConfig.js';
 import { checkTargets, type BenchReport } from './BenchReport.js';
 import { FULL, QUICK } from './benchScale.js';
 import { BENCH_SERVER_URL } from './createBenchDatabase.js';
@@ -23,6 +26,8 @@ const USAGE = `Usage: npm run bench [-- --quick] [-- --only=inbound,timers,memor
   --only=...    some sections only (scale-out belongs to inbound)
   --profile     also profile the inbound path with node --cpu-prof (default in the full run)
   --no-profile  skip that
+  --redis-cluster  the queues on a Redis Cluster: a local one of three masters the bench starts
+                (redis-server, redis-cli), or BENCH_REDIS_CLUSTER_NODES=host:port,... when set
   --table       print the table of bench/results/latest.json (or --table=<file>) without measuring`;
 
 function parseArgs(argv: string[]) {
@@ -32,7 +37,7 @@ function parseArgs(argv: string[]) {
     ?.slice('--only='.length)
     .split(',') ?? [...SECTIONS];
   const unknown = only.filter((s) => !(SECTIONS as readonly string[]).includes(s));
-  const known = new Set(['--quick', '--profile', '--no-profile', '--help', '-h']);
+  const known = new Set(['--quick', '--profile', '--no-profile', '--redis-cluster', '--help', '-h']);
   const strange = argv.filter((a) => !known.has(a) && !a.startsWith('--only=') && !/^--table(=|$)/.test(a));
   if (argv.includes('--help') || argv.includes('-h') || unknown.length > 0 || strange.length > 0) {
     console.error(USAGE);
@@ -41,7 +46,7 @@ function parseArgs(argv: string[]) {
   const profile = argv.includes('--profile') || (!quick && !argv.includes('--no-profile'));
   const tableArg = argv.find((a) => /^--table(=|$)/.test(a));
   const table = tableArg ? tableArg.slice('--table='.length) || path.join(RESULTS, 'latest.json') : null;
-  return { quick, only: only as Section[], profile, table };
+  return { quick, only: only as Section[], profile, table, redisCluster: argv.includes('--redis-cluster') };
 }
 
 async function describeMachine(): Promise<BenchReport['machine']> {
@@ -54,6 +59,8 @@ async function describeMachine(): Promise<BenchReport['machine']> {
   await redis.connect();
   const info = await redis.info('server');
   redis.disconnect();
+  const nodes = benchClusterNodes();
+  const version = /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
   return {
     cpuModel: cpus[0]?.model.trim() ?? 'unknown',
     cores: cpus.length,
@@ -61,21 +68,26 @@ async function describeMachine(): Promise<BenchReport['machine']> {
     loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
     node: process.version,
     postgres: rows[0]?.server_version ?? 'unknown',
-    redis: /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown',
+    redis: nodes ? `${version} (the queues on a cluster of ${nodes.split(',').length} masters: ${nodes})` : version,
   };
 }
 
 /** Removes every Redis key of this run's prefixes (queues the app processes left behind). */
-async function deleteRedisKeys(pattern: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true });
-  await redis.connect();
+async function deleteRedisKeys(runId: string): Promise<void> {
+  const nodes = benchClusterNodes();
+  const { redis, reason } = await connectRedis(nodes ? loadConfig({ REDIS_CLUSTER_NODES: nodes }).redis! : REDIS_URL);
+  if (!redis) throw new Error(`Redis is not reachable: ${reason}`);
+  // On a cluster the prefixes are hash tags, on each master its own keys.
+  const pattern = nodes ? `{bench-${runId}-*` : `bench-${runId}-*`;
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0');
+    for (const server of redisServers(redis)) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await server.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        cursor = next;
+        for (const key of keys) await server.unlink(key);
+      } while (cursor !== '0');
+    }
   } finally {
     redis.disconnect();
   }
@@ -103,7 +115,14 @@ async function main(): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  ctx.defer('Redis keys of this run', () => deleteRedisKeys(`bench-${ctx.runId}-*`));
+  if (args.redisCluster && !benchClusterNodes()) {
+    const cluster = new PrivateRedisCluster();
+    ctx.defer('local Redis Cluster', () => cluster.stop());
+    await cluster.start();
+    process.env.BENCH_REDIS_CLUSTER_NODES = cluster.nodes;
+    ctx.log(`Redis Cluster of 3 masters on ${cluster.nodes}`);
+  }
+  ctx.defer('Redis keys of this run', () => deleteRedisKeys(ctx.runId));
 
   const startedAt = new Date().toISOString();
   const machine = await describeMachine();
@@ -150,7 +169,7 @@ async function main(): Promise<number> {
   const report: BenchReport = { ...partial, finishedAt: new Date().toISOString(), targets: checkTargets(partial) };
   mkdirSync(RESULTS, { recursive: true });
   // A run of some sections only never stands in for a whole one.
-  const suffix = `${report.mode === 'quick' ? '-quick' : ''}${args.only.length < SECTIONS.length ? '-partial' : ''}`;
+  const suffix = `${report.mode === 'quick' ? '-quick' : ''}${args.redisCluster ? '-cluster' : ''}${args.only.length < SECTIONS.length ? '-partial' : ''}`;
   const json = `${JSON.stringify(report, null, 2)}\n`;
   writeFileSync(path.join(RESULTS, `latest${suffix}.json`), json);
   writeFileSync(path.join(RESULTS, `${startedAt.replace(/[:.]/g, '-')}${suffix}.json`), json);

@@ -23,7 +23,7 @@ describe('loadConfig', () => {
       dataDir: path.resolve('data'),
       pgliteDir: path.join(path.resolve('data'), 'pglite'),
       cityDataDir: path.resolve('city/default'),
-      redisUrl: undefined,
+      redis: null,
       port: 3000,
       roles: ['web', 'worker', 'bot'],
       logLevel: 'info',
@@ -121,7 +121,15 @@ describe('loadConfig', () => {
       dataDir: '/var/lib/layankota',
       pgliteDir: '/var/lib/layankota/pglite',
       cityDataDir: '/etc/layankota/city',
-      redisUrl: 'rediss://cache:6380',
+      redis: {
+        mode: 'single',
+        url: 'rediss://cache:6380',
+        keyPrefix: 'layankota',
+        username: undefined,
+        password: undefined,
+        tls: true,
+        db: 0,
+      },
       port: 8080,
       roles: ['worker'],
       logLevel: 'debug',
@@ -223,6 +231,74 @@ describe('loadConfig', () => {
     expect(error.problems[0]).toMatch(new RegExp(`^${name}: `));
     expect(error.problems[0]).toContain(says);
     expect(error.message).toContain(`  - ${name}: `);
+  });
+
+  it('reads a Redis Cluster, with the credentials and TLS of REDIS_URL', () => {
+    expect(
+      loadConfig({
+        REDIS_CLUSTER_NODES: 'redis-1:7000, redis-2:7001,[::1]:7002',
+        REDIS_URL: 'rediss://lk:s%40cret@ignored:6379',
+        REDIS_KEY_PREFIX: 'kota-a',
+      }).redis,
+    ).toEqual({
+      mode: 'cluster',
+      nodes: [
+        { host: 'redis-1', port: 7000 },
+        { host: 'redis-2', port: 7001 },
+        { host: '::1', port: 7002 },
+      ],
+      keyPrefix: 'kota-a',
+      username: 'lk',
+      password: 's@cret',
+      tls: true,
+      db: 0,
+    });
+  });
+
+  it('reads a master behind Redis Sentinel', () => {
+    expect(
+      loadConfig({
+        REDIS_SENTINELS: 'sentinel-1:26379,sentinel-2:26379',
+        REDIS_SENTINEL_NAME: 'mymaster',
+        REDIS_SENTINEL_PASSWORD: 'sentinel-secret',
+        REDIS_URL: 'redis://:master-secret@ignored/2',
+      }).redis,
+    ).toEqual({
+      mode: 'sentinel',
+      sentinels: [
+        { host: 'sentinel-1', port: 26379 },
+        { host: 'sentinel-2', port: 26379 },
+      ],
+      name: 'mymaster',
+      sentinelPassword: 'sentinel-secret',
+      keyPrefix: 'layankota',
+      username: undefined,
+      password: 'master-secret',
+      tls: false,
+      db: 2,
+    });
+  });
+
+  it('says what is wrong with the cluster and Sentinel settings, never repeating a password', () => {
+    const problems = (env: Record<string, string>) => configErrorOf(env).problems;
+    expect(problems({ REDIS_CLUSTER_NODES: 'redis-1,redis-2:7001' })).toEqual([
+      'REDIS_CLUSTER_NODES: must be a comma-separated list of host:port, e.g. redis-1:6379,redis-2:6379 (got "redis-1,redis-2:7001")',
+    ]);
+    expect(problems({ REDIS_SENTINELS: 's:26379' })).toEqual([
+      'REDIS_SENTINEL_NAME: is required when REDIS_SENTINELS is set (the master name Sentinel monitors)',
+    ]);
+    expect(problems({ REDIS_CLUSTER_NODES: 'r:7000', REDIS_SENTINELS: 's:26379', REDIS_SENTINEL_NAME: 'm' })).toEqual([
+      'REDIS_SENTINELS: cannot be set with REDIS_CLUSTER_NODES: a Redis Cluster fails over by itself (got "s:26379")',
+    ]);
+    expect(problems({ REDIS_SENTINEL_NAME: 'mymaster', REDIS_SENTINEL_PASSWORD: 'hunter2' })).toEqual([
+      'REDIS_SENTINEL_NAME: has no effect without REDIS_SENTINELS (got "mymaster")',
+      'REDIS_SENTINEL_PASSWORD: has no effect without REDIS_SENTINELS',
+    ]);
+    expect(problems({ REDIS_CLUSTER_NODES: 'r:7000', REDIS_URL: 'redis://:hunter2@r/3' })).toEqual([
+      'REDIS_URL: must not name a database other than 0 with REDIS_CLUSTER_NODES: a cluster has only 0',
+    ]);
+    expect(problems({ REDIS_KEY_PREFIX: 'kota a' })[0]).toMatch(/^REDIS_KEY_PREFIX: must be letters, digits/);
+    expect(problems({ REDIS_SENTINELS: 's:99999', REDIS_SENTINEL_NAME: 'm' })[0]).toMatch(/^REDIS_SENTINELS: must be/);
   });
 
   it('never repeats the value of a URL, which may hold a password', () => {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { checkRedisSettings, redisConfig, redisSettings, type RedisConfig } from './redisConfig.js';
 
 /** Process roles; one process runs all of them unless ROLES splits them. */
 export const ROLE_NAMES = ['web', 'worker', 'bot'] as const;
@@ -23,10 +24,7 @@ const envShape = z.object({
   DATABASE_POOL_TIMEOUT_SECONDS: digits.transform(Number).pipe(z.number().int().positive()).optional(),
   DATA_DIR: z.string().min(1).default('data'),
   CITY_DATA_DIR: z.string().min(1).default('city/default'),
-  REDIS_URL: z
-    .string()
-    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
-    .optional(),
+  ...redisSettings,
   PORT: digits.transform(Number).pipe(z.number().int().min(0).max(65535)).default(3000),
   ROLES: z
     .string()
@@ -203,6 +201,7 @@ const envSchema = envShape.superRefine((e, ctx) => {
   }
   if (e.DATABASE_DIRECT_URL !== undefined) need(['DATABASE_URL'], 'when DATABASE_DIRECT_URL is set');
   if (e.NODE_ENV === 'production') need(['SESSION_SECRET'], 'when NODE_ENV=production');
+  checkRedisSettings(e, ctx);
   if (e.TELEGRAM_BOT_TOKEN !== undefined && e.TELEGRAM_MODE === 'webhook') {
     need(['TELEGRAM_WEBHOOK_SECRET', 'PUBLIC_BASE_URL'], 'when TELEGRAM_MODE=webhook');
   }
@@ -218,7 +217,8 @@ export interface Config {
   dataDir: string;
   pgliteDir: string;
   cityDataDir: string;
-  redisUrl: string | undefined;
+  /** Null when no Redis is configured: no queues, messages go out from the process. */
+  redis: RedisConfig | null;
   port: number;
   roles: Role[];
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -365,7 +365,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     pgliteDir: path.join(dataDir, 'pglite'),
     cityDataDir: path.resolve(e.CITY_DATA_DIR),
-    redisUrl: e.REDIS_URL,
+    redis: redisConfig(e),
     port: e.PORT,
     roles: e.ROLES,
     logLevel: e.LOG_LEVEL,

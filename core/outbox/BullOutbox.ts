@@ -1,5 +1,5 @@
 import { DelayedError, Queue, Worker, type ConnectionOptions, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { ChannelName } from '../conversation/types.js';
 import type { Logger } from '../log/createLogger.js';
 import { infraBackoff, INFRA_RETRY, jobsNotRunning, STALL_CHECK } from './queueJobs.js';
@@ -15,7 +15,7 @@ export interface BullOutboxOptions {
    * For adding jobs: a connection that fails at once while Redis is away (no offline queue) and
    * gives up on a command Redis does not answer. Defaults to `connection`.
    */
-  producer?: Redis;
+  producer?: Redis | Cluster;
   /** Prefix of the BullMQ keys, so several cities or test runs can share one Redis. */
   prefix?: string;
   logger: Logger;

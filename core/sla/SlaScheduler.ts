@@ -1,6 +1,6 @@
 import { runRetention } from '../privacy/retention.js';
 import { Queue, Worker, type ConnectionOptions, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { CityData } from '../city/loadCityData.js';
 import { COMPLAINT_OPEN_STATUSES } from '../cases/complaintLifecycle.js';
 import { PERMIT_OPEN_STATUSES } from '../cases/permitLifecycle.js';
@@ -23,7 +23,7 @@ export interface SlaSchedulerDeps {
   /** For the worker (BullMQ's blocking reads want `maxRetriesPerRequest: null`). */
   connection: ConnectionOptions;
   /** For adding and reading jobs: fails at once while Redis is away. Defaults to `connection`. */
-  producer?: Redis;
+  producer?: Redis | Cluster;
   prefix?: string;
   /** Hands the notifications a fired timer wrote to the outbox. */
   dispatch: (rows: Array<{ id: string; channel: ChannelName }>) => Promise<void>;
