@@ -30,10 +30,7 @@ export const smsChannel = {
 } satisfies ChannelModule;
 
 /** The SMS provider chosen by configuration, behind one function that sends a text. */
-async function smsTextSender(
-  setup: ChannelSetup,
-  sms: Exclude<SmsConfig, { provider: 'none' }>,
-): Promise<SendSmsText> {
+async function smsTextSender(setup: ChannelSetup, sms: Exclude<SmsConfig, { provider: 'none' }>): Promise<SendSmsText> {
   const { publicBaseUrl } = setup.config;
   switch (sms.provider) {
     case 'twilio': {

@@ -32,6 +32,8 @@ export interface SlaSchedulerDeps {
 const QUEUE = 'sla';
 /** Open cases read from the database at a time when rebuilding timers. */
 const PAGE = 500;
+/** Jobs added to Redis in one addBulk (one MULTI): a page of complaints plans a few thousand. */
+const ADD_BATCH = 1000;
 
 const JOB_OPTIONS: JobsOptions = {
   removeOnComplete: { age: 7 * 86_400 },
@@ -79,13 +81,15 @@ export class SlaScheduler {
   private async add(timers: PlannedTimer[]): Promise<void> {
     if (timers.length === 0) return;
     const now = this.deps.clock().getTime();
-    await this.queue.addBulk(
-      timers.map((t) => ({
-        name: 'fire',
-        data: { timerId: t.id },
-        opts: { ...JOB_OPTIONS, jobId: t.id, delay: Math.max(0, t.fireAt.getTime() - now) },
-      })),
-    );
+    for (let i = 0; i < timers.length; i += ADD_BATCH) {
+      await this.queue.addBulk(
+        timers.slice(i, i + ADD_BATCH).map((t) => ({
+          name: 'fire',
+          data: { timerId: t.id },
+          opts: { ...JOB_OPTIONS, jobId: t.id, delay: Math.max(0, t.fireAt.getTime() - now) },
+        })),
+      );
+    }
   }
 
   /** Removes the pending timers of a case clock's deadline version (a move, a pause, a stop, a close). */
