@@ -31,6 +31,8 @@ export interface AppProcess {
   memory(): Promise<AppMemory>;
   /** The same after a full garbage collection. */
   memoryAfterGc(): Promise<AppMemory>;
+  /** Writes a heap snapshot (after a full GC) to this file; resolves with its path. */
+  heapSnapshot(file: string): Promise<string>;
   /** SIGTERM, as a service manager stops it; SIGKILL if it has not stopped in 30 s. */
   stop(): Promise<void>;
 }
@@ -87,6 +89,16 @@ export async function startAppProcess(options: {
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
     },
     memory: () => ask('memory'),
+    heapSnapshot: (file) =>
+      new Promise<string>((resolve, reject) => {
+        const onMessage = (message: { type: string; file?: string }) => {
+          if (message.type !== 'snapshot') return;
+          child.off('message', onMessage);
+          resolve(message.file ?? file);
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'snapshot', file }, (error) => error && reject(error));
+      }),
     memoryAfterGc: () => ask('gc'),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

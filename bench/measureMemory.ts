@@ -167,6 +167,15 @@ export async function measureMemory(ctx: BenchContext): Promise<MemoryFigures> {
     ctx.log(`memory: ${app.command} after boot: ${afterBoot.rssMb} MB (heap ${afterBoot.heapUsedMb} MB)`);
     const reconcile = await awaitReconcile(redis.url, prefix, m.reconcileTimeoutMs, readyAt);
     const afterReconcile = await pointNow(app);
+    // BENCH_HEAP_SNAPSHOT=<file>: what the heap holds at this point (a full GC first, so the
+    // figures after it are kinder than they would be; for finding what holds memory, not for the table).
+    if (process.env.BENCH_HEAP_SNAPSHOT) {
+      const written = await app.heapSnapshot(path.resolve(process.env.BENCH_HEAP_SNAPSHOT));
+      const collected = await pointNow(app);
+      ctx.log(
+        `memory: heap snapshot ${written}; after its full GC ${collected.rssMb} MB (heap ${collected.heapUsedMb} MB)`,
+      );
+    }
     ctx.log(
       `memory: first SLA reconcile ${reconcile.finished ? 'done' : 'still running'} after ${round(reconcile.seconds)} s, ${reconcile.jobs} SLA jobs; ${afterReconcile.rssMb} MB (heap ${afterReconcile.heapUsedMb} MB)`,
     );
