@@ -5,7 +5,7 @@ import { parseAndroidInbound } from '../bots/sms/android/parseAndroidInbound.js'
 import { verifyAndroidSignature } from '../bots/sms/android/verifyAndroidSignature.js';
 import { parseTwilioInbound } from '../bots/sms/twilio/parseTwilioInbound.js';
 import { smsSenderAddress } from '../bots/sms/smsAddress.js';
-import { TWILIO_UNSUBSCRIBED } from '../bots/sms/twilio/createTwilioTextSender.js';
+import { TWILIO_UNSUBSCRIBED } from '../bots/sms/twilio/twilioErrorCodes.js';
 import { TWILIO_STATUS_MAPPING } from '../bots/sms/twilio/twilioStatusMapping.js';
 import { verifyTwilioSignature } from '../bots/sms/twilio/verifyTwilioSignature.js';
 import type { Core } from '../core/boot.js';

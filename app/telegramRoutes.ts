@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { verifyTelegramSecret } from '../bots/telegram/verifyTelegramSecret.js';
 import type { Core } from '../core/boot.js';
-import { connectTelegram } from './connectTelegram.js';
+import { onFirstUse } from '../core/onFirstUse.js';
 import type { Runtime } from './createRuntime.js';
 import type { WebhookRefusal } from './rateLimitRoutes.js';
 
@@ -16,8 +16,9 @@ export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram';
 export function telegramRoutes(core: Core, runtime: Runtime, refusals: WebhookRefusal): Router {
   const router = express.Router();
   const telegram = core.config.telegram;
-  const receiver = connectTelegram(core, runtime);
-  if (telegram?.mode !== 'webhook' || !receiver) return router;
+  if (telegram?.mode !== 'webhook') return router;
+  // The receiver (and telegraf with it) is made on the first update.
+  const receiver = onFirstUse(async () => (await import('./connectTelegram.js')).connectTelegram(core, runtime)!);
 
   const verified: express.RequestHandler = (req, res, next) => {
     if (!verifyTelegramSecret(telegram.webhookSecret, req.header('x-telegram-bot-api-secret-token'))) {
@@ -31,7 +32,7 @@ export function telegramRoutes(core: Core, runtime: Runtime, refusals: WebhookRe
   };
   router.post(TELEGRAM_WEBHOOK_PATH, verified, express.json({ limit: '1mb' }), async (req, res, next) => {
     try {
-      await receiver.handleUpdate(req.body);
+      await (await receiver()).handleUpdate(req.body);
       res.status(200).end();
     } catch (error) {
       next(error);

@@ -63,7 +63,7 @@ export function checkTargets(report: Omit<BenchReport, 'targets' | 'finishedAt'>
       met: timers.p99LateMs < 100,
     });
   }
-  if (memory) checks.push({ name: 'RSS', target: '< 300 MB', value: memory.rssMb, met: memory.rssMb < 300 });
+  if (memory) checks.push({ name: 'RSS', target: '< 250 MB', value: memory.rssMb, met: memory.rssMb < 250 });
   if (report.import) {
     checks.push({
       name: 'PBB import rows/s',

@@ -2,21 +2,40 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Queue } from 'bullmq';
-import { connectRedis } from '../app/connectRedis.js';
+import { Redis } from 'ioredis';
 import { formatNop } from '../core/domain/nop.js';
 import { importLedger } from '../core/pbb/importLedger.js';
-import { CITY_DIR, REDIS_URL, type BenchContext } from './BenchContext.js';
+import { PrivateRedis } from '../test/support/PrivateRedis.js';
+import { startAppProcess, type AppMemory, type AppProcess } from './appCommand.js';
+import { CITY_DIR, type BenchContext } from './BenchContext.js';
 import { createBenchDatabase } from './createBenchDatabase.js';
 import { startFakeTwilioApi } from './fakeTwilioApi.js';
 import { seedOpenCases } from './seedOpenCases.js';
 import { SmsWebhookClient } from './SmsWebhookClient.js';
-import { spawnBenchChild } from './spawnBenchChild.js';
 import { round } from './stats.js';
+
+/** One moment's memory of the app process, in MB. */
+export interface MemoryPoint {
+  /** VmRSS, as the kernel counts it. */
+  rssMb: number;
+  heapUsedMb: number;
+  heapTotalMb: number;
+  /** Memory of C++ objects tied to JavaScript ones (Buffers, the query compiler's WebAssembly memory among them). */
+  externalMb: number;
+}
 
 export interface MemoryFigures {
   /** Resident memory of the app process after boot, the first SLA reconcile and a round of messages, settled. */
   rssMb: number;
   rssAfterBootMb: number;
+  /** Once the first SLA reconcile has put every open case's timers in Redis. */
+  rssAfterReconcileMb: number;
+  /** The highest resident memory while the messages were answered. */
+  rssUnderLoadMb: number;
+  /** The same moments, with the heap's share. */
+  points: { afterBoot: MemoryPoint; afterReconcile: MemoryPoint; settled: MemoryPoint; afterGc: MemoryPoint };
+  /** How the app was started (bench/appCommand.ts). */
+  command: string;
   /** The highest resident memory seen, polled every 250 ms from boot on. */
   rssPeakMb: number;
   /** After a full garbage collection at the end: what the process holds on to. */
@@ -35,37 +54,46 @@ const MB = 1024 * 1024;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Waits for the worker role's first SLA reconcile (it adds every open case's timers, one by one,
- * right after start): until the SLA queue's job count has stopped moving for three seconds.
+ * Waits for the worker role's first SLA reconcile (it adds every open case's timers, page by
+ * page, right after start): until the reconcile marks the timers rebuilt in Redis.
  */
 async function awaitReconcile(
+  redisUrl: string,
   prefix: string,
   timeoutMs: number,
   /** When the process became ready (performance.now()). */
   since: number,
 ): Promise<{ seconds: number; jobs: number; finished: boolean }> {
-  const { redis } = await connectRedis(REDIS_URL);
-  if (!redis) throw new Error('Redis is not reachable');
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue('sla', { connection: redis, prefix });
   const started = performance.now();
-  const quietMs = 3000;
-  let last = -1;
-  let still = 0;
+  const count = async () => Object.values(await queue.getJobCounts()).reduce((a, b) => a + b, 0);
   try {
     while (performance.now() - started < timeoutMs) {
-      const counts = await queue.getJobCounts();
-      const jobs = Object.values(counts).reduce((a, b) => a + b, 0);
-      still = jobs === last && jobs > 0 ? still + 1 : 0;
-      last = jobs;
-      if (still >= quietMs / 1000)
-        return { seconds: (performance.now() - quietMs - since) / 1000, jobs, finished: true };
-      await sleep(1000);
+      if ((await redis.exists(`${prefix}:sla:timers-rebuilt`)) === 1) {
+        return { seconds: (performance.now() - since) / 1000, jobs: await count(), finished: true };
+      }
+      await sleep(250);
     }
-    return { seconds: (performance.now() - since) / 1000, jobs: last, finished: false };
+    return { seconds: (performance.now() - since) / 1000, jobs: await count(), finished: false };
   } finally {
     await queue.close();
     redis.disconnect();
   }
+}
+
+function pointOf(rss: number, m: AppMemory): MemoryPoint {
+  return {
+    rssMb: round(rss / MB),
+    heapUsedMb: round(m.heapUsed / MB),
+    heapTotalMb: round(m.heapTotal / MB),
+    externalMb: round(m.external / MB),
+  };
+}
+
+async function pointNow(app: AppProcess, afterGc = false): Promise<MemoryPoint> {
+  const m = afterGc ? await app.memoryAfterGc() : await app.memory();
+  return pointOf(app.rss(), m);
 }
 
 /**
@@ -97,43 +125,59 @@ export async function measureMemory(ctx: BenchContext): Promise<MemoryFigures> {
   };
   const logDir = path.join(ctx.scratch, 'logs');
   mkdirSync(logDir, { recursive: true });
-  const app = await spawnBenchChild('appProcess.ts', {
+  // A Redis of its own: the app runs as production does, with its default queue prefix.
+  const redis = new PrivateRedis();
+  await redis.start();
+  const stopRedis = ctx.defer('private Redis of the memory run', () => redis.stop());
+  const prefix = 'layankota';
+  const app = await startAppProcess({
     env: ctx.appEnv({
       DATABASE_URL: db.url,
-      REDIS_URL,
+      REDIS_URL: redis.url,
       PORT: '0',
       ROLES: 'all',
       DATA_DIR: path.join(ctx.scratch, 'data'),
       CITY_DATA_DIR: CITY_DIR,
       LOG_LEVEL: 'info',
+      SESSION_SECRET: randomBytes(32).toString('hex'),
       SMS_PROVIDER: 'twilio',
       TWILIO_ACCOUNT_SID: account.accountSid,
       TWILIO_AUTH_TOKEN: account.authToken,
       TWILIO_FROM: account.cityNumber,
+      TWILIO_API_ROOT: twilioApi.baseUrl,
       PUBLIC_BASE_URL: account.publicBaseUrl,
       SMS_RATE_PER_SECOND: '100',
       INBOUND_FLOOD_PER_MINUTE: '1000000',
-      BENCH_QUEUE_PREFIX: ctx.prefix('memory'),
-      BENCH_TWILIO_API_URL: twilioApi.baseUrl,
     }),
     logFile: path.join(logDir, 'memory.log'),
-    nodeFlags: ['--expose-gc'],
   });
   const readyAt = performance.now();
   const stopApp = ctx.defer('app process memory', () => app.stop());
   try {
     let peak = 0;
+    let loadPeak = 0;
+    let underLoad = false;
     const sampler = setInterval(() => {
-      void app
-        .memory()
-        .then((s) => (peak = Math.max(peak, s.rss)))
-        .catch(() => undefined);
+      const rss = app.rss();
+      peak = Math.max(peak, rss);
+      if (underLoad) loadPeak = Math.max(loadPeak, rss);
     }, 250);
     await sleep(2000);
-    const afterBoot = await app.memory();
-    const reconcile = await awaitReconcile(ctx.prefix('memory'), m.reconcileTimeoutMs, readyAt);
+    const afterBoot = await pointNow(app);
+    ctx.log(`memory: ${app.command} after boot: ${afterBoot.rssMb} MB (heap ${afterBoot.heapUsedMb} MB)`);
+    const reconcile = await awaitReconcile(redis.url, prefix, m.reconcileTimeoutMs, readyAt);
+    const afterReconcile = await pointNow(app);
+    // BENCH_HEAP_SNAPSHOT=<file>: what the heap holds at this point (a full GC first, so the
+    // figures after it are kinder than they would be; for finding what holds memory, not for the table).
+    if (process.env.BENCH_HEAP_SNAPSHOT) {
+      const written = await app.heapSnapshot(path.resolve(process.env.BENCH_HEAP_SNAPSHOT));
+      const collected = await pointNow(app);
+      ctx.log(
+        `memory: heap snapshot ${written}; after its full GC ${collected.rssMb} MB (heap ${collected.heapUsedMb} MB)`,
+      );
+    }
     ctx.log(
-      `memory: first SLA reconcile ${reconcile.finished ? 'done' : 'still running'} after ${round(reconcile.seconds)} s, ${reconcile.jobs} SLA jobs`,
+      `memory: first SLA reconcile ${reconcile.finished ? 'done' : 'still running'} after ${round(reconcile.seconds)} s, ${reconcile.jobs} SLA jobs; ${afterReconcile.rssMb} MB (heap ${afterReconcile.heapUsedMb} MB)`,
     );
 
     // Each citizen answers where their conversation stands: the NIK the form asks for, a NOP
@@ -150,6 +194,7 @@ export async function measureMemory(ctx: BenchContext): Promise<MemoryFigures> {
       return { from, body };
     });
     let next = 0;
+    underLoad = true;
     await Promise.all(
       Array.from({ length: 8 }, async () => {
         while (next < messages.length) {
@@ -162,26 +207,32 @@ export async function measureMemory(ctx: BenchContext): Promise<MemoryFigures> {
     // Let the outbox worker deliver the replies, then let the process settle.
     const until = Date.now() + 30_000;
     while (twilioApi.accepted() < client.answered && Date.now() < until) await sleep(200);
+    underLoad = false;
     await sleep(m.settleMs);
     clearInterval(sampler);
-    const settled = await app.memory();
-    peak = Math.max(peak, settled.rss);
-    const collected = await app.memoryAfterGc();
+    const settled = await pointNow(app);
+    peak = Math.max(peak, settled.rssMb * MB);
+    const afterGc = await pointNow(app, true);
     return {
-      rssMb: round(settled.rss / MB),
-      rssAfterBootMb: round(afterBoot.rss / MB),
+      rssMb: settled.rssMb,
+      rssAfterBootMb: afterBoot.rssMb,
+      rssAfterReconcileMb: afterReconcile.rssMb,
+      rssUnderLoadMb: round(loadPeak / MB),
       rssPeakMb: round(peak / MB),
-      rssAfterGcMb: round(collected.rss / MB),
-      heapUsedMb: round(settled.heapUsed / MB),
-      heapUsedAfterGcMb: round(collected.heapUsed / MB),
+      rssAfterGcMb: afterGc.rssMb,
+      heapUsedMb: settled.heapUsedMb,
+      heapUsedAfterGcMb: afterGc.heapUsedMb,
+      points: { afterBoot, afterReconcile, settled, afterGc },
+      command: app.command,
       slaReconcile: { seconds: round(reconcile.seconds), jobs: reconcile.jobs, finished: reconcile.finished },
       openCases: seeded.permits + seeded.complaints,
       conversations: m.conversations,
       messagesHandled: client.answered,
-      setup: `one app process (ROLES=all, LOG_LEVEL=info) after boot, its first SLA reconcile and ${client.answered} messages continuing seeded conversations; ${seeded.permits} open permits and ${seeded.complaints} open complaints of ${seeded.citizens} citizens on file`,
+      setup: `one app process (${app.command}, ROLES=all, LOG_LEVEL=info, PostgreSQL, its own Redis) after boot, its first SLA reconcile and ${client.answered} messages continuing seeded conversations; ${seeded.permits} open permits and ${seeded.complaints} open complaints of ${seeded.citizens} citizens and ${m.conversations} conversations under way on file`,
     };
   } finally {
     await stopApp();
     await stopTwilio();
+    await stopRedis();
   }
 }

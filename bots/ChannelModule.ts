@@ -6,6 +6,7 @@ import type { ChannelCapabilities } from '../core/channels/capabilities.js';
 import type { ChannelSender } from '../core/channels/ChannelSender.js';
 import type { Config } from '../core/config/loadConfig.js';
 import type { MediaFetcher } from '../core/media/storeMedia.js';
+import { onFirstUse } from '../core/onFirstUse.js';
 import type { ChannelSetup, MediaSetup } from './registry.js';
 import type { WhatsAppWebMediaClient } from './whatsapp/web/createWebMediaFetcher.js';
 
@@ -61,4 +62,14 @@ export interface ChannelMediaFetcher {
 /** The fetcher of a channel's references `<prefix><id>`: `fetchId` gets the id, the prefix cut off. */
 export function prefixedMediaFetcher(prefix: string, fetchId: (id: string) => Promise<Buffer>): ChannelMediaFetcher {
   return { owns: (url) => url.startsWith(prefix), fetch: (ref) => fetchId(ref.url.slice(prefix.length)) };
+}
+
+/**
+ * A channel's sender built when its first message goes out, so that its SDK is loaded only by a
+ * process that sends on the channel (with Redis, the web role never does). A failed build fails
+ * that send, and is tried again on the next.
+ */
+export function senderOnFirstUse(build: () => Promise<ChannelSender>): ChannelSender {
+  const sender = onFirstUse(build);
+  return { send: async (message) => (await sender()).send(message) };
 }

@@ -1,10 +1,10 @@
-import writeExcelFile from 'write-excel-file/node';
 import type { Lang } from '../../core/conversation/types.js';
 import { formatDateTime } from '../../core/domain/calendarDate.js';
 import { wallClockAsUtc } from '../../core/domain/deadline.js';
 import type { PrismaClient } from '../../core/generated/prisma/client.js';
 import type { Translator } from '../../core/i18n/createTranslator.js';
 import { maskLogText } from '../../core/log/redactLogFields.js';
+import { onFirstUse } from '../../core/onFirstUse.js';
 import { countCases, listCases, type CaseListQuery } from './caseList.js';
 import type { BoardCase } from './listBoardCases.js';
 
@@ -146,8 +146,12 @@ function cityWallClock(iso: string, timeZone: string): Date {
   return new Date(wallClockAsUtc(instant, timeZone) + instant.getUTCMilliseconds());
 }
 
+/** The spreadsheet writer, loaded with the first .xlsx export (most processes never make one). */
+const excelWriter = onFirstUse(async () => (await import('write-excel-file/node')).default);
+
 /** An .xlsx workbook with real date cells in city time. */
 export async function casesXlsx(e: ExportedCases, w: CellWords, sheet: string): Promise<Buffer> {
+  const writeExcelFile = await excelWriter();
   const rows = e.cases.map((c) =>
     wordsOf(c, w, (iso) => cityWallClock(iso, w.zone.timeZone)).map((v) =>
       v instanceof Date ? { value: v, type: Date, format: 'dd/mm/yyyy hh:mm' } : { value: defuse(v), type: String },

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { create } from 'xmlbuilder2';
+import { onFirstUse } from '../../core/onFirstUse.js';
 
 /**
  * How GeoReport v2 answers (http://wiki.open311.org/GeoReport_v2, "Format Support"): the client
@@ -39,8 +39,12 @@ export function open311Format(req: Request): Open311Format {
   return preferred === 'text/xml' || preferred === 'application/xml' ? 'xml' : 'json';
 }
 
+/** The XML writer, loaded with the first XML answer (JSON is the usual one). */
+const xmlBuilder = onFirstUse(async () => (await import('xmlbuilder2')).create);
+
 /** The XML document of a list: the declaration with its encoding, the root, one element per row. */
-function xmlOf(list: Open311List, rows: readonly Open311Row[]): string {
+async function xmlOf(list: Open311List, rows: readonly Open311Row[]): Promise<string> {
+  const create = await xmlBuilder();
   // A character XML 1.0 cannot carry (a control character in city data) becomes U+FFFD, never a broken document.
   const root = create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '\ufffd' }).ele(list);
   for (const row of rows) {
@@ -62,8 +66,15 @@ export function sendOpen311(
   rows: readonly Open311Row[],
 ): void {
   res.status(status);
-  if (format === 'xml') res.type('text/xml; charset=utf-8').send(xmlOf(list, rows));
-  else res.json(rows);
+  if (format === 'json') {
+    res.json(rows);
+    return;
+  }
+  xmlOf(list, rows).then(
+    (xml) => res.type('text/xml; charset=utf-8').send(xml),
+    // Only a broken install fails here: the answer is a bare 500 rather than none.
+    () => res.status(500).end(),
+  );
 }
 
 /**

@@ -1,20 +1,25 @@
 import { smsRoutes } from '../../app/smsRoutes.js';
-import { prefixedMediaFetcher, type ChannelModule } from '../ChannelModule.js';
+import { prefixedMediaFetcher, senderOnFirstUse, type ChannelModule } from '../ChannelModule.js';
+import type { SmsConfig } from '../../core/config/loadConfig.js';
 import type { ChannelSetup } from '../registry.js';
 import { createAndroidTextSender } from './android/createAndroidTextSender.js';
 import { createSmsSender, type SendSmsText } from './createSmsSender.js';
 import { createTwilioMediaFetcher } from './twilio/createTwilioMediaFetcher.js';
-import { createTwilioTextSender } from './twilio/createTwilioTextSender.js';
 
-/** SMS through the provider SMS_PROVIDER names (Twilio, or an Android phone running SMS Gateway). */
+/**
+ * SMS through the provider SMS_PROVIDER names (Twilio, or an Android phone running SMS Gateway).
+ * Twilio's SDK is loaded with the first text this process sends.
+ */
 export const smsChannel = {
   capabilities: { media: false, location: false, throttled: true, compact: true },
   status: ({ sms }) => ({ mode: sms.provider, receiving: sms.provider !== 'none' }),
   sender(setup) {
-    const text = smsTextSender(setup);
-    if (!text) return null;
     const { sms } = setup.config;
-    return { sender: createSmsSender(text, setup.translator, sms.maxParts), perSecond: sms.ratePerSecond };
+    if (sms.provider === 'none') return null;
+    const sender = senderOnFirstUse(async () =>
+      createSmsSender(await smsTextSender(setup, sms), setup.translator, sms.maxParts),
+    );
+    return { sender, perSecond: sms.ratePerSecond };
   },
   routes: smsRoutes,
   // An MMS's `twilio-media:<MediaUrl>` with the account's credentials (Android's mms:downloaded is read as its text).
@@ -25,10 +30,11 @@ export const smsChannel = {
 } satisfies ChannelModule;
 
 /** The SMS provider chosen by configuration, behind one function that sends a text. */
-function smsTextSender(setup: ChannelSetup): SendSmsText | null {
-  const { sms, publicBaseUrl } = setup.config;
+async function smsTextSender(setup: ChannelSetup, sms: Exclude<SmsConfig, { provider: 'none' }>): Promise<SendSmsText> {
+  const { publicBaseUrl } = setup.config;
   switch (sms.provider) {
-    case 'twilio':
+    case 'twilio': {
+      const { createTwilioTextSender } = await import('./twilio/createTwilioTextSender.js');
       return createTwilioTextSender({
         accountSid: sms.accountSid,
         authToken: sms.authToken,
@@ -37,6 +43,7 @@ function smsTextSender(setup: ChannelSetup): SendSmsText | null {
         apiRoot: sms.apiRoot,
         httpClient: setup.overrides?.twilioHttpClient,
       });
+    }
     case 'android':
       return createAndroidTextSender({
         baseUrl: sms.baseUrl,
@@ -44,7 +51,5 @@ function smsTextSender(setup: ChannelSetup): SendSmsText | null {
         password: sms.password,
         fetch: setup.overrides?.fetch,
       });
-    case 'none':
-      return null;
   }
 }

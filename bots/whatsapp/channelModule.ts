@@ -1,4 +1,3 @@
-import { startWhatsAppWebBot } from '../../app/startWhatsAppWebBot.js';
 import { whatsappCloudRoutes } from '../../app/whatsappCloudRoutes.js';
 import { prefixedMediaFetcher, type ChannelModule } from '../ChannelModule.js';
 import { createCloudMediaFetcher } from './cloud/createCloudMediaFetcher.js';
@@ -51,6 +50,7 @@ export const whatsappChannel = {
     // Its client also downloads the photos, so it is opened before boot.
     // Loaded only when used: whatsapp-web.js brings puppeteer with it.
     const { createWhatsAppWebClient } = await import('./web/createWhatsAppWebClient.js');
+    const { startWhatsAppWebBot } = await import('../../app/startWhatsAppWebBot.js');
     const client = createWhatsAppWebClient(whatsapp);
     return {
       setup: { whatsappWebClient: client },

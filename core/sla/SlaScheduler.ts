@@ -32,6 +32,10 @@ export interface SlaSchedulerDeps {
 const QUEUE = 'sla';
 /** Open cases read from the database at a time when rebuilding timers. */
 const PAGE = 500;
+/** Jobs added to Redis in one addBulk (one MULTI): a page of complaints plans a few thousand. */
+const ADD_BATCH = 1000;
+/** Timer ids looked up in SlaNotice per query. */
+const NOTICE_LOOKUP = 100;
 
 const JOB_OPTIONS: JobsOptions = {
   removeOnComplete: { age: 7 * 86_400 },
@@ -79,13 +83,15 @@ export class SlaScheduler {
   private async add(timers: PlannedTimer[]): Promise<void> {
     if (timers.length === 0) return;
     const now = this.deps.clock().getTime();
-    await this.queue.addBulk(
-      timers.map((t) => ({
-        name: 'fire',
-        data: { timerId: t.id },
-        opts: { ...JOB_OPTIONS, jobId: t.id, delay: Math.max(0, t.fireAt.getTime() - now) },
-      })),
-    );
+    for (let i = 0; i < timers.length; i += ADD_BATCH) {
+      await this.queue.addBulk(
+        timers.slice(i, i + ADD_BATCH).map((t) => ({
+          name: 'fire',
+          data: { timerId: t.id },
+          opts: { ...JOB_OPTIONS, jobId: t.id, delay: Math.max(0, t.fireAt.getTime() - now) },
+        })),
+      );
+    }
   }
 
   /** Removes the pending timers of a case clock's deadline version (a move, a pause, a stop, a close). */
@@ -179,16 +185,16 @@ export class SlaScheduler {
   private async ensureTimers(cases: SlaCase[], now: Date, options: { dueOnly?: boolean } = {}): Promise<number> {
     const planned = cases.flatMap((c) => planTimers(c, this.deps.city.sla, now));
     const due = planned.filter((t) => t.fireAt.getTime() <= now.getTime());
-    const fired = new Set(
-      due.length === 0
-        ? []
-        : (
-            await this.deps.prisma.slaNotice.findMany({
-              where: { timerId: { in: due.map((t) => t.id) } },
-              select: { timerId: true },
-            })
-          ).map((n) => n.timerId),
-    );
+    const fired = new Set<string>();
+    // A short list per query: Prisma's plan cache keeps each query with its list of ids as the
+    // key, up to a thousand of them, so a page's thousand ids at once would stay in memory.
+    for (let i = 0; i < due.length; i += NOTICE_LOOKUP) {
+      const notices = await this.deps.prisma.slaNotice.findMany({
+        where: { timerId: { in: due.slice(i, i + NOTICE_LOOKUP).map((t) => t.id) } },
+        select: { timerId: true },
+      });
+      for (const n of notices) fired.add(n.timerId);
+    }
     const dueUnfired = due.filter((t) => !fired.has(t.id));
     const restarted = (
       await jobsNotRunning(

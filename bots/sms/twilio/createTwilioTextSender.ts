@@ -3,6 +3,7 @@ import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import { RecipientOptedOut } from '../../../core/channels/RecipientOptedOut.js';
 import type { SendSmsText } from '../createSmsSender.js';
 import { toE164 } from '../smsAddress.js';
+import { TWILIO_UNSUBSCRIBED } from './twilioErrorCodes.js';
 
 export interface TwilioSenderOptions {
   accountSid: string;
@@ -18,8 +19,6 @@ export interface TwilioSenderOptions {
 }
 
 const TWILIO_API_ROOT = 'https://api.twilio.com';
-/** Twilio's error for a message to a number that unsubscribed from the sender. */
-export const TWILIO_UNSUBSCRIBED = 21610;
 
 /**
  * Sends SMS texts through the twilio SDK's `messages.create`, with a status callback; lists what

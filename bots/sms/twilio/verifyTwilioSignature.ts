@@ -1,4 +1,5 @@
-import twilio from 'twilio';
+// The SDK's webhook module only: the whole SDK is loaded by the process that sends by Twilio.
+import { validateRequest } from 'twilio/lib/webhooks/webhooks.js';
 
 /**
  * Checks `X-Twilio-Signature` against the public URL Twilio called (from configuration, not
@@ -11,5 +12,5 @@ export function verifyTwilioSignature(
   params: Record<string, string>,
 ): boolean {
   if (!signature) return false;
-  return twilio.validateRequest(authToken, signature, publicUrl, params);
+  return validateRequest(authToken, signature, publicUrl, params);
 }
