@@ -5,13 +5,16 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FromChild } from './childProtocol.js';
 import { tailOf } from './readAppLog.js';
+import { BENCH_BUILD_DIR, buildBenchChildren } from './spawnBenchChild.js';
 
 /**
  * How the bench starts the app for its memory figures: the entry production runs, in this one
- * place. `app/main.ts` runs under tsx; a compiled entry (BENCH_APP_ENTRY=dist/app/main.js after
- * `npm run build`) runs under plain node, as production does.
+ * place. By default the build the bench compiles once per run (`app/main.js` under
+ * bench/results/build, as `npm run build` compiles it) under plain node, as production runs it;
+ * BENCH_APP_ENTRY=app/main.ts measures it under tsx instead, or names another entry.
  */
-export const APP_ENTRY = process.env.BENCH_APP_ENTRY ?? 'app/main.ts';
+export const APP_ENTRY =
+  process.env.BENCH_APP_ENTRY ?? path.relative(process.cwd(), path.join(BENCH_BUILD_DIR, 'app/main.js'));
 
 /** The node flags the entry needs: tsx for TypeScript, none for JavaScript. */
 const ENTRY_FLAGS = APP_ENTRY.endsWith('.ts') ? ['--import', 'tsx'] : [];
@@ -46,6 +49,7 @@ export async function startAppProcess(options: {
   logFile: string;
   timeoutMs?: number;
 }): Promise<AppProcess> {
+  if (!process.env.BENCH_APP_ENTRY) await buildBenchChildren();
   const log = openSync(options.logFile, 'a');
   const execArgv = [...ENTRY_FLAGS, '--expose-gc', '--import', PROBE];
   const child: ChildProcess = fork(path.resolve(APP_ENTRY), [], {

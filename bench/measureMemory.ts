@@ -47,6 +47,8 @@ export interface MemoryFigures {
   openCases: number;
   conversations: number;
   messagesHandled: number;
+  /** The ROLES of the process measured (BENCH_MEMORY_ROLES; all by default). */
+  roles?: string;
   setup: string;
 }
 
@@ -130,12 +132,17 @@ export async function measureMemory(ctx: BenchContext): Promise<MemoryFigures> {
   await redis.start();
   const stopRedis = ctx.defer('private Redis of the memory run', () => redis.stop());
   const prefix = 'layankota';
+  // BENCH_MEMORY_ROLES measures one role apart (web, or worker,bot): a process without the worker
+  // role has no reconcile to wait for; one without the web role takes no messages.
+  const roles = process.env.BENCH_MEMORY_ROLES ?? 'all';
+  const worker = roles === 'all' || roles.split(',').includes('worker');
+  const web = roles === 'all' || roles.split(',').includes('web');
   const app = await startAppProcess({
     env: ctx.appEnv({
       DATABASE_URL: db.url,
       REDIS_URL: redis.url,
       PORT: '0',
-      ROLES: 'all',
+      ROLES: roles,
       DATA_DIR: path.join(ctx.scratch, 'data'),
       CITY_DATA_DIR: CITY_DIR,
       LOG_LEVEL: 'info',
@@ -165,7 +172,9 @@ export async function measureMemory(ctx: BenchContext): Promise<MemoryFigures> {
     await sleep(2000);
     const afterBoot = await pointNow(app);
     ctx.log(`memory: ${app.command} after boot: ${afterBoot.rssMb} MB (heap ${afterBoot.heapUsedMb} MB)`);
-    const reconcile = await awaitReconcile(redis.url, prefix, m.reconcileTimeoutMs, readyAt);
+    const reconcile = worker
+      ? await awaitReconcile(redis.url, prefix, m.reconcileTimeoutMs, readyAt)
+      : { finished: false, seconds: 0, jobs: 0 };
     const afterReconcile = await pointNow(app);
     // BENCH_HEAP_SNAPSHOT=<file>: what the heap holds at this point (a full GC first, so the
     // figures after it are kinder than they would be; for finding what holds memory, not for the table).
@@ -182,17 +191,20 @@ export async function measureMemory(ctx: BenchContext): Promise<MemoryFigures> {
 
     // Each citizen answers where their conversation stands: the NIK the form asks for, a NOP
     // at the PBB prompt, a tracking number at the status prompt, a menu number.
-    const client = new SmsWebhookClient(account, [app.port!], 8);
-    const messages = Array.from({ length: Math.min(m.warmMessages, seeded.conversationPhones.length) }, (_, i) => {
-      const from = seeded.conversationPhones[i]!;
-      const body = [
-        '1275014501900007',
-        formatNop(nops[i % nops.length]!),
-        `cek ${seeded.sampleCases[i % seeded.sampleCases.length]!.trackingNumber}`,
-        '3',
-      ][i % 4]!;
-      return { from, body };
-    });
+    const client = new SmsWebhookClient(account, web ? [app.port!] : [], 8);
+    const messages = Array.from(
+      { length: web ? Math.min(m.warmMessages, seeded.conversationPhones.length) : 0 },
+      (_, i) => {
+        const from = seeded.conversationPhones[i]!;
+        const body = [
+          '1275014501900007',
+          formatNop(nops[i % nops.length]!),
+          `cek ${seeded.sampleCases[i % seeded.sampleCases.length]!.trackingNumber}`,
+          '3',
+        ][i % 4]!;
+        return { from, body };
+      },
+    );
     let next = 0;
     underLoad = true;
     await Promise.all(
@@ -206,7 +218,7 @@ export async function measureMemory(ctx: BenchContext): Promise<MemoryFigures> {
     client.close();
     // Let the outbox worker deliver the replies, then let the process settle.
     const until = Date.now() + 30_000;
-    while (twilioApi.accepted() < client.answered && Date.now() < until) await sleep(200);
+    while (worker && twilioApi.accepted() < client.answered && Date.now() < until) await sleep(200);
     underLoad = false;
     await sleep(m.settleMs);
     clearInterval(sampler);
@@ -228,7 +240,8 @@ export async function measureMemory(ctx: BenchContext): Promise<MemoryFigures> {
       openCases: seeded.permits + seeded.complaints,
       conversations: m.conversations,
       messagesHandled: client.answered,
-      setup: `one app process (${app.command}, ROLES=all, LOG_LEVEL=info, PostgreSQL, its own Redis) after boot, its first SLA reconcile and ${client.answered} messages continuing seeded conversations; ${seeded.permits} open permits and ${seeded.complaints} open complaints of ${seeded.citizens} citizens and ${m.conversations} conversations under way on file`,
+      roles,
+      setup: `one app process (${app.command}, ROLES=${roles}, LOG_LEVEL=info, PostgreSQL, its own Redis) after boot, its first SLA reconcile and ${client.answered} messages continuing seeded conversations; ${seeded.permits} open permits and ${seeded.complaints} open complaints of ${seeded.citizens} citizens and ${m.conversations} conversations under way on file`,
     };
   } finally {
     await stopApp();

@@ -9,7 +9,7 @@ import { tailOf } from './readAppLog.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Where the bench's child scripts are compiled, with the app, once per run. */
-const BUILD_DIR = path.join(ROOT, 'bench', 'results', 'build');
+export const BENCH_BUILD_DIR = path.join(ROOT, 'bench', 'results', 'build');
 
 let built: Promise<void> | null = null;
 
@@ -20,11 +20,15 @@ let built: Promise<void> | null = null;
  */
 export function buildBenchChildren(): Promise<void> {
   built ??= (async () => {
-    rmSync(BUILD_DIR, { recursive: true, force: true });
+    rmSync(BENCH_BUILD_DIR, { recursive: true, force: true });
     const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
-    await promisify(execFile)(process.execPath, [tsc, '-p', 'bench/tsconfig.children.json', '--outDir', BUILD_DIR], {
-      cwd: ROOT,
-    });
+    await promisify(execFile)(
+      process.execPath,
+      [tsc, '-p', 'bench/tsconfig.children.json', '--outDir', BENCH_BUILD_DIR],
+      {
+        cwd: ROOT,
+      },
+    );
   })();
   return built;
 }
@@ -59,7 +63,7 @@ export interface SpawnOptions {
 export async function spawnBenchChild(script: string, options: SpawnOptions): Promise<BenchChild> {
   await buildBenchChildren();
   const log = openSync(options.logFile, 'a');
-  const child: ChildProcess = fork(path.join(BUILD_DIR, 'bench', script.replace(/\.ts$/, '.js')), [], {
+  const child: ChildProcess = fork(path.join(BENCH_BUILD_DIR, 'bench', script.replace(/\.ts$/, '.js')), [], {
     execArgv: options.nodeFlags ?? [],
     env: options.env,
     stdio: ['ignore', log, log, 'ipc'],
