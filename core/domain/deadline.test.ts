@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultCity } from '../../test/support/testDatabase.js';
 import { workingCalendarOf } from '../cases/workingCalendarOf.js';
 import { localDate } from './calendarDate.js';
-import { computeDeadline, isWorkingDay, zonedInstant, type Sla } from './deadline.js';
+import { computeDeadline, isWorkingDay, wallClockAsUtc, zonedInstant, type Sla } from './deadline.js';
 
 // The default city: Monday-Friday, Asia/Jakarta (WIB, UTC+7), holidays from city/default/city.json.
 const calendar = workingCalendarOf(defaultCity);
@@ -80,4 +80,17 @@ describe('zonedInstant', () => {
       expect(zonedInstant(date, time, timeZone).toISOString()).toBe(expected);
     },
   );
+});
+
+describe('wallClockAsUtc', () => {
+  it("reads each zone's own wall clock when zones alternate (one formatter kept per zone)", () => {
+    const instant = new Date('2026-03-29T00:30:00Z');
+    const read = (timeZone: string) => new Date(wallClockAsUtc(instant, timeZone)).toISOString();
+    for (let i = 0; i < 2; i++) {
+      expect(read('Asia/Jakarta')).toBe('2026-03-29T07:30:00.000Z');
+      expect(read('Asia/Jayapura')).toBe('2026-03-29T09:30:00.000Z');
+      // Europe/Berlin went to summer time at 01:00 UTC that night: still UTC+1 here.
+      expect(read('Europe/Berlin')).toBe('2026-03-29T01:30:00.000Z');
+    }
+  });
 });

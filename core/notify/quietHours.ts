@@ -1,4 +1,4 @@
-import { zonedInstant } from '../domain/deadline.js';
+import { wallClockAsUtc, zonedInstant } from '../domain/deadline.js';
 import { localDate } from '../domain/calendarDate.js';
 
 /**
@@ -6,12 +6,7 @@ import { localDate } from '../domain/calendarDate.js';
  * them. Quiet hours may span midnight (21:00-06:00), in the city's time zone.
  */
 export function quietUntil(now: Date, quiet: { start: string; end: string }, timeZone: string): Date | null {
-  const time = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(now);
+  const time = new Date(wallClockAsUtc(now, timeZone)).toISOString().slice(11, 16);
   const spansMidnight = quiet.start > quiet.end;
   const inside = spansMidnight ? time >= quiet.start || time < quiet.end : time >= quiet.start && time < quiet.end;
   if (!inside) return null;
