@@ -115,6 +115,8 @@ describe('the case list, its filters and its export', () => {
         TWILIO_FROM: '+15005550006',
         SMS_RATE_PER_SECOND: '50',
         SESSION_SECRET: 'case-list-session-secret-0123456789',
+        // Below the 5,000 open cases, so an unfiltered export is cut (each department's fits).
+        EXPORT_MAX_ROWS: '4000',
       },
       { twilioHttpClient: api.httpClient() },
     );
@@ -378,6 +380,18 @@ describe('the case list, its filters and its export', () => {
       '\uFEFFNumber,Kind,Title,Department,Status,Held by,Filed (WIB),Deadline (WIB),SLA state,Left / over,Place',
     );
     expect(en[1]).toMatch(/^X00000001,Complaint,Rubbish,.*,On time,2 d 0 h left,/);
+  });
+
+  it('cuts an export at EXPORT_MAX_ROWS and says so in its headers', async () => {
+    const res = await fetch(`${app.baseUrl}/api/cases/export?format=csv`, { headers: { cookie: admin } });
+    expect(res.status).toBe(200);
+    const lines = (await res.text()).split('\r\n').filter(Boolean);
+    const counts = await countOpenCases(prisma(), NOW, { departments: null });
+    expect(counts.total.open).toBeGreaterThan(4000);
+    expect(lines.length).toBe(4000 + 1);
+    expect(res.headers.get('x-export-rows')).toBe('4000');
+    expect(res.headers.get('x-total-count')).toBe(String(counts.total.open));
+    expect(res.headers.get('x-export-truncated')).toBe('true');
   });
 
   it('exports an XLSX workbook with date cells', async () => {

@@ -30,6 +30,8 @@ export interface BoardOptions {
   tvWallToken: string | undefined;
   /** How many event streams each viewer may hold (see StreamBudget). */
   streams: StreamLimits;
+  /** The most rows one export holds (EXPORT_MAX_ROWS). */
+  exportMaxRows: number;
 }
 
 // Scripts, styles and data only from this server; no framing; no referrer (the TV token is in the URL).
@@ -122,7 +124,7 @@ export function boardRoutes(core: Core, options: BoardOptions): Router {
     const officer = await options.officerOf(req);
     if (!officer) return void notSignedIn(res);
     const { query: q } = listQueryOf(req, officer);
-    const exported = await exportCases(prisma, q);
+    const exported = await exportCases(prisma, q, options.exportMaxRows);
     await recordExport(prisma, officer.id, q.now, exported.cases);
     const words = { lang: q.lang, translator: core.translator, zone };
     const date = localDate(q.now, zone.timeZone);

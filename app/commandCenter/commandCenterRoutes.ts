@@ -51,6 +51,7 @@ export function commandCenterRoutes(core: Core, runtime: Runtime, options: Comma
       feed,
       tvWallToken: settings.tvWallToken,
       streams: settings.streams,
+      exportMaxRows: settings.exportMaxRows,
     }),
   );
   router.use(tvRoutes(core, { tvWallToken: settings.tvWallToken }));

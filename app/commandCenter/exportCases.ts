@@ -8,9 +8,6 @@ import { onFirstUse } from '../../core/onFirstUse.js';
 import { countCases, listCases, type CaseListQuery } from './caseList.js';
 import type { BoardCase } from './listBoardCases.js';
 
-/** The most rows one export holds; the response says when the filters left more. */
-export const EXPORT_MAX_ROWS = 50_000;
-
 const COLUMNS = [
   'trackingNumber',
   'kind',
@@ -29,7 +26,7 @@ export interface ExportedCases {
   /** Column headers in the viewer's language. */
   headers: string[];
   cases: BoardCase[];
-  /** Open cases the filters leave, of which at most EXPORT_MAX_ROWS are in `cases`. */
+  /** Open cases the filters leave, of which at most `maxRows` (EXPORT_MAX_ROWS) are in `cases`. */
   total: number;
 }
 
@@ -41,9 +38,11 @@ export interface ExportedCases {
 export async function exportCases(
   prisma: PrismaClient,
   q: Omit<CaseListQuery, 'cursor' | 'limit'>,
+  /** The most rows the file holds; the response says when the filters left more. */
+  maxRows: number,
 ): Promise<ExportedCases> {
   const [page, total] = await Promise.all([
-    listCases(prisma, { ...q, cursor: null, limit: EXPORT_MAX_ROWS, maxLimit: EXPORT_MAX_ROWS, extras: false }),
+    listCases(prisma, { ...q, cursor: null, limit: maxRows, maxLimit: maxRows, extras: false }),
     countCases(prisma, q.now, q, q.names),
   ]);
   const t = (key: string, params?: Record<string, string>) =>

@@ -47,6 +47,7 @@ describe('loadConfig', () => {
         open311ApiKeys: [],
         tvWallToken: undefined,
         streams: { perOfficer: 5, tvWall: 100, tvWallPerClient: 10 },
+        exportMaxRows: 50_000,
       },
       http: {
         trustProxy: false,
@@ -104,6 +105,7 @@ describe('loadConfig', () => {
         RECOVERY_SWEEP_SECONDS: '3',
         SHUTDOWN_TIMEOUT_SECONDS: '4',
         HEALTH_FILE: '/run/layankota/health.json',
+        EXPORT_MAX_ROWS: '2000',
         OUTBOX_RETRY_BASE_MS: '500',
         TRUST_PROXY: '1',
         RATE_LIMIT_WINDOW_SECONDS: '30',
@@ -172,6 +174,7 @@ describe('loadConfig', () => {
         open311ApiKeys: [],
         tvWallToken: undefined,
         streams: { perOfficer: 5, tvWall: 100, tvWallPerClient: 10 },
+        exportMaxRows: 2000,
       },
       http: {
         trustProxy: 1,

@@ -140,6 +140,7 @@ const envShape = z.object({
   EVENT_STREAMS_PER_OFFICER: positiveInt(5),
   TV_WALL_STREAMS: positiveInt(100),
   TV_WALL_STREAMS_PER_CLIENT: positiveInt(10),
+  EXPORT_MAX_ROWS: positiveInt(50_000),
   TRUST_PROXY: z
     .string()
     .default('false')
@@ -291,6 +292,8 @@ export interface CommandCenterConfig {
    * sign-in) shares `tvWall`, at most `tvWallPerClient` per client address.
    */
   streams: { perOfficer: number; tvWall: number; tvWallPerClient: number };
+  /** The most rows one export holds (EXPORT_MAX_ROWS); a process with a capped heap needs fewer. */
+  exportMaxRows: number;
 }
 
 /** Which SMS provider a city uses, and its credentials. */
@@ -393,6 +396,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         tvWall: e.TV_WALL_STREAMS,
         tvWallPerClient: e.TV_WALL_STREAMS_PER_CLIENT,
       },
+      exportMaxRows: e.EXPORT_MAX_ROWS,
     },
     http: {
       trustProxy: e.TRUST_PROXY,
