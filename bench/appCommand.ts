@@ -16,8 +16,15 @@ import { BENCH_BUILD_DIR, buildBenchChildren } from './spawnBenchChild.js';
 export const APP_ENTRY =
   process.env.BENCH_APP_ENTRY ?? path.relative(process.cwd(), path.join(BENCH_BUILD_DIR, 'app/main.js'));
 
-/** The node flags the entry needs: tsx for TypeScript, none for JavaScript. */
-const ENTRY_FLAGS = APP_ENTRY.endsWith('.ts') ? ['--import', 'tsx'] : [];
+/**
+ * The node flags the entry needs (tsx for TypeScript, none for JavaScript), then
+ * BENCH_APP_NODE_FLAGS for the app alone (`--max-old-space-size=128`, say): NODE_OPTIONS would
+ * also reach the bench's own compile and seeding.
+ */
+const ENTRY_FLAGS = [
+  ...(APP_ENTRY.endsWith('.ts') ? ['--import', 'tsx'] : []),
+  ...(process.env.BENCH_APP_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean),
+];
 const PROBE = pathToFileURL(path.resolve('bench/memoryProbe.mjs')).href;
 
 export type AppMemory = Extract<FromChild, { type: 'memory' }> & { spaces?: Record<string, number> };
@@ -30,6 +37,8 @@ export interface AppProcess {
   command: string;
   /** Resident memory as the kernel counts it (VmRSS of /proc/<pid>/status), in bytes. */
   rss(): number;
+  /** CPU time it has used so far (user and system, from /proc/<pid>/stat), in seconds. */
+  cpuSeconds(): number;
   /** process.memoryUsage() and the V8 heap spaces, from inside (bench/memoryProbe.mjs). */
   memory(): Promise<AppMemory>;
   /** The same after a full garbage collection. */
@@ -91,6 +100,11 @@ export async function startAppProcess(options: {
     rss() {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+    },
+    cpuSeconds() {
+      // Fields 14 and 15 after the command's closing parenthesis: utime and stime, in clock ticks (100 per second on Linux).
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
     },
     memory: () => ask('memory'),
     heapSnapshot: (file) =>

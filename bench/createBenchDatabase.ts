@@ -15,6 +15,8 @@ export interface BenchDatabase {
   /** Opens the app's own client on it (Prisma over pg), migrated and with the city's catalogue. */
   open(): Promise<Database>;
   drop(): Promise<void>;
+  /** Its size on disk (pg_database_size), in MB. */
+  sizeMb(): Promise<number>;
 }
 
 async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -50,5 +52,9 @@ export async function createBenchDatabase(city: CityData): Promise<BenchDatabase
       return db;
     },
     drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    sizeMb: () =>
+      admin((c) => c.query<{ size: string }>('SELECT pg_database_size($1)::text AS size', [name])).then(
+        (result) => Math.round((Number(result.rows[0]!.size) / 1024 ** 2) * 10) / 10,
+      ),
   };
 }

@@ -49,6 +49,13 @@ export interface MemoryFigures {
   messagesHandled: number;
   /** The ROLES of the process measured (BENCH_MEMORY_ROLES; all by default). */
   roles?: string;
+  /** What the same data takes beside the app: Redis's used_memory once the timers are in, and the database's size on disk. */
+  redisUsedMb?: number;
+  /** The app's CPU time from start to the end (reconcile and messages), in seconds: what a heap cap costs in collections. */
+  appCpuSeconds?: number;
+  /** The app's CPU per message while it answered and delivered them, in ms (at 10 ms tick resolution over the whole round). */
+  appCpuMsPerMessage?: number;
+  databaseMb?: number;
   setup: string;
 }
 
@@ -84,6 +91,34 @@ async function awaitReconcile(
   }
 }
 
+/**
+ * BENCH_MEMORY_OPEN_CASES and BENCH_MEMORY_CONVERSATIONS measure another city's size than the
+ * scale's (a city of 300,000 residents has a few thousand cases open, not 100,000).
+ */
+function sizeFromEnv(): { openCases?: number; conversations?: number } {
+  const read = (name: string) => {
+    const text = process.env[name];
+    if (text === undefined) return undefined;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number above 0, not ${text}`);
+    return value;
+  };
+  const openCases = read('BENCH_MEMORY_OPEN_CASES');
+  const conversations = read('BENCH_MEMORY_CONVERSATIONS');
+  return { ...(openCases && { openCases }), ...(conversations && { conversations }) };
+}
+
+/** Redis's own count of the memory its data takes (INFO memory's used_memory), in MB. */
+async function redisUsedMb(redisUrl: string): Promise<number> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  try {
+    const info = await redis.info('memory');
+    return round(Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0) / MB);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 function pointOf(rss: number, m: AppMemory): MemoryPoint {
   return {
     rssMb: round(rss / MB),
@@ -104,7 +139,7 @@ async function pointNow(app: AppProcess, afterGc = false): Promise<MemoryPoint> 
  * then citizens of those conversations write (continuing them) so caches and pools are warm.
  */
 export async function measureMemory(ctx: BenchContext): Promise<MemoryFigures> {
-  const m = ctx.scale.memory;
+  const m = { ...ctx.scale.memory, ...sizeFromEnv() };
   const db = await createBenchDatabase(ctx.city);
   ctx.defer(`database ${db.name}`, () => db.drop());
   const opened = await db.open();
@@ -207,6 +242,7 @@ export async function measureMemory(ctx: BenchContext): Promise<MemoryFigures> {
     );
     let next = 0;
     underLoad = true;
+    const cpuBeforeMessages = app.cpuSeconds();
     await Promise.all(
       Array.from({ length: 8 }, async () => {
         while (next < messages.length) {
@@ -220,11 +256,21 @@ export async function measureMemory(ctx: BenchContext): Promise<MemoryFigures> {
     const until = Date.now() + 30_000;
     while (worker && twilioApi.accepted() < client.answered && Date.now() < until) await sleep(200);
     underLoad = false;
+    const messagesCpuMs = app.cpuSeconds() * 1000 - cpuBeforeMessages * 1000;
     await sleep(m.settleMs);
     clearInterval(sampler);
     const settled = await pointNow(app);
     peak = Math.max(peak, settled.rssMb * MB);
     const afterGc = await pointNow(app, true);
+    const footprint = {
+      appCpuSeconds: round(app.cpuSeconds()),
+      ...(client.answered > 0 && { appCpuMsPerMessage: round(messagesCpuMs / client.answered) }),
+      redisUsedMb: await redisUsedMb(redis.url),
+      databaseMb: await db.sizeMb(),
+    };
+    ctx.log(
+      `memory: the app used ${footprint.appCpuSeconds} s of CPU (${footprint.appCpuMsPerMessage ?? '-'} ms per message answered and delivered); beside it, Redis uses ${footprint.redisUsedMb} MB and the database takes ${footprint.databaseMb} MB`,
+    );
     return {
       rssMb: settled.rssMb,
       rssAfterBootMb: afterBoot.rssMb,
@@ -241,6 +287,7 @@ export async function measureMemory(ctx: BenchContext): Promise<MemoryFigures> {
       conversations: m.conversations,
       messagesHandled: client.answered,
       roles,
+      ...footprint,
       setup: `one app process (${app.command}, ROLES=${roles}, LOG_LEVEL=info, PostgreSQL, its own Redis) after boot, its first SLA reconcile and ${client.answered} messages continuing seeded conversations; ${seeded.permits} open permits and ${seeded.complaints} open complaints of ${seeded.citizens} citizens and ${m.conversations} conversations under way on file`,
     };
   } finally {
