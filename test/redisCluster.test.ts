@@ -22,6 +22,7 @@ import { eventually, startApp, type TestApp } from './support/startApp.js';
 import { startWorkerProcess, type WorkerProcess } from './support/startWorkerProcess.js';
 import { createTestDatabase, type TestDatabase } from './support/testDatabase.js';
 import { writeTestCity } from './support/writeTestCity.js';
+import { INSPECTORATE_EMAIL, INSPECTORATE_PHONE, SLA_CITY_FIXTURE } from './support/slaCityFixture.js';
 
 // The queues on a Redis Cluster (three masters of the test's own on loopback ports) and behind
 // Redis Sentinel: the outbox and the SLA timers with two worker processes sharing one PostgreSQL
@@ -29,14 +30,6 @@ import { writeTestCity } from './support/writeTestCity.js';
 // providers' fakes (Twilio's API, an SMTP server); the web role's rate limits counted in the
 // cluster; a reply delivered through a master that Sentinel names.
 
-const CITY_FIXTURE = 'test/fixtures/city-sla.json';
-const chain = (
-  JSON.parse(readFileSync(CITY_FIXTURE, 'utf8')) as {
-    sla: { escalation: Array<{ emails: string[]; phones: string[] }> };
-  }
-).sla.escalation;
-const INSPECTORATE_EMAIL = chain[0]!.emails[0]!;
-const INSPECTORATE_PHONE = chain[0]!.phones[0]!;
 const TWILIO = { accountSid: `AC${'6'.repeat(32)}`, authToken: 'test-auth-token-cluster-0123456789' };
 
 const redisCluster = new PrivateRedisCluster();
@@ -45,7 +38,7 @@ const twilio = new FakeTwilioApi();
 let cityDir: string;
 
 beforeAll(async () => {
-  cityDir = writeTestCity(CITY_FIXTURE);
+  cityDir = writeTestCity(SLA_CITY_FIXTURE);
   // Without quiet hours, so that the SMS go out at any hour: a child process runs on the real clock.
   const cityFile = path.join(cityDir, 'city.json');
   const profile = JSON.parse(readFileSync(cityFile, 'utf8')) as { notifications: { quietHours: unknown } };

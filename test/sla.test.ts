@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -25,19 +25,11 @@ import { TEST_REDIS_URL } from './support/testRedis.js';
 import { createTestDatabase, type TestDatabase } from './support/testDatabase.js';
 import { wipeRedisPrefix } from './support/wipeRedisPrefix.js';
 import { writeTestCity } from './support/writeTestCity.js';
+import { INSPECTORATE_EMAIL, INSPECTORATE_PHONE, SLA_CITY_FIXTURE } from './support/slaCityFixture.js';
 
 // The SLA scheduler end to end: the app on a fresh PostgreSQL database, real Redis and BullMQ
 // delayed jobs with deadlines a few seconds away (no fake timers), and local fakes only for the
 // providers: Twilio's API, Telegram's Bot API and an SMTP server.
-
-const CITY_FIXTURE = 'test/fixtures/city-sla.json';
-const chain = (
-  JSON.parse(readFileSync(CITY_FIXTURE, 'utf8')) as {
-    sla: { escalation: Array<{ emails: string[]; phones: string[] }> };
-  }
-).sla.escalation;
-const INSPECTORATE_EMAIL = chain[0]!.emails[0]!;
-const INSPECTORATE_PHONE = chain[0]!.phones[0]!;
 
 const TWILIO_TOKEN = 'test-auth-token-0123456789abcdef';
 const TWILIO_SID = `AC${'5'.repeat(32)}`;
@@ -127,7 +119,7 @@ const emailsAbout = (address: string, trackingNumber: string) => emailsAboutCase
 let cityDir: string;
 
 beforeAll(async () => {
-  cityDir = writeTestCity(CITY_FIXTURE);
+  cityDir = writeTestCity(SLA_CITY_FIXTURE);
   await Promise.all([sink.start(), twilio.start()]);
 });
 afterAll(async () => {

@@ -1,13 +1,12 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Cluster } from 'ioredis';
-import { freePort } from './freePort.js';
+import { accepts, freePort } from './freePort.js';
 
 const run = promisify(execFile);
 const REDIS_SERVER = () => process.env.REDIS_SERVER_BIN ?? 'redis-server';
@@ -158,15 +157,4 @@ async function waitAccepts(port: number, child: ChildProcess): Promise<void> {
     if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not start`);
     await sleep(50);
   }
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
