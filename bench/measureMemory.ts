@@ -49,12 +49,12 @@ export interface MemoryFigures {
   messagesHandled: number;
   /** The ROLES of the process measured (BENCH_MEMORY_ROLES; all by default). */
   roles?: string;
-  /** What the same data takes beside the app: Redis's used_memory once the timers are in, and the database's size on disk. */
-  redisUsedMb?: number;
   /** The app's CPU time from start to the end (reconcile and messages), in seconds: what a heap cap costs in collections. */
   appCpuSeconds?: number;
   /** The app's CPU per message while it answered and delivered them, in ms (at 10 ms tick resolution over the whole round). */
   appCpuMsPerMessage?: number;
+  /** What the same data takes beside the app: Redis's used_memory at the end, and the database's size on disk. */
+  redisUsedMb?: number;
   databaseMb?: number;
   setup: string;
 }
