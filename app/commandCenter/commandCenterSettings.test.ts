@@ -24,7 +24,15 @@ describe('Command Center settings', () => {
       open311ApiKeys: ['key-one-0123456789abc', 'key_two_0123456789abc'],
       tvWallToken: 't'.repeat(24),
       streams: { perOfficer: 5, tvWall: 100, tvWallPerClient: 10 },
+      exportMaxRows: 50_000,
     });
+  });
+
+  it('reads the most rows an export holds, a whole number above zero', () => {
+    expect(loadConfig({ EXPORT_MAX_ROWS: '10000' }).commandCenter.exportMaxRows).toBe(10_000);
+    expect(loadConfig({ EXPORT_MAX_ROWS: '' }).commandCenter.exportMaxRows).toBe(50_000);
+    for (const bad of ['0', 'ten thousand', '-5'])
+      expect(problemsOf({ EXPORT_MAX_ROWS: bad })).toContain('EXPORT_MAX_ROWS');
   });
 
   it('reads the event stream limits, per officer and for the TV wall', () => {
