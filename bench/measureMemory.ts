@@ -256,7 +256,7 @@ export async function measureMemory(ctx: BenchContext): Promise<MemoryFigures> {
     const until = Date.now() + 30_000;
     while (worker && twilioApi.accepted() < client.answered && Date.now() < until) await sleep(200);
     underLoad = false;
-    const messagesCpuMs = app.cpuSeconds() * 1000 - cpuBeforeMessages * 1000;
+    const messagesCpuMs = (app.cpuSeconds() - cpuBeforeMessages) * 1000;
     await sleep(m.settleMs);
     clearInterval(sampler);
     const settled = await pointNow(app);
