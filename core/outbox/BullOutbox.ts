@@ -6,7 +6,7 @@ import { infraBackoff, INFRA_RETRY, jobsNotRunning, STALL_CHECK } from './queueJ
 import { restartStopped, watchWorkerErrors } from './queueWorkerHealth.js';
 import { withDeadline } from './withDeadline.js';
 import type { OutboxDispatcher } from './OutboxDispatcher.js';
-import type { OutboxRelay } from './OutboxRelay.js';
+import type { DeliveryAttempt, OutboxRelay } from './OutboxRelay.js';
 
 export interface BullOutboxOptions {
   /** For the workers (BullMQ's blocking reads want `maxRetriesPerRequest: null`). */
@@ -28,6 +28,13 @@ export type ChannelRates = Partial<Record<ChannelName, number>>;
 
 const queueName = (channel: ChannelName) => `outbox-${channel}`;
 
+/** Jobs a channel's worker runs at once: its rate per second, within these bounds. */
+const MIN_CONCURRENCY = 4;
+const MAX_CONCURRENCY = 64;
+/** A row behind an earlier unsettled one is tried again this often, this many times, before its job ends. */
+const BLOCKED_WAIT_MS = 250;
+const BLOCKED_RETRIES = 20;
+
 const JOB_OPTIONS: JobsOptions = {
   ...INFRA_RETRY,
   removeOnComplete: true,
@@ -45,6 +52,8 @@ export class BullOutbox implements OutboxDispatcher {
   private readonly queues = new Map<ChannelName, Queue>();
   private readonly workers: Worker[] = [];
   private closing = false;
+  /** Jobs of this process waiting behind an earlier message to their address: how to wake each. */
+  private readonly inTurn = new Map<string, () => void>();
 
   constructor(private readonly options: BullOutboxOptions) {}
 
@@ -98,7 +107,11 @@ export class BullOutbox implements OutboxDispatcher {
     }
   }
 
-  /** Starts one worker per channel this process can deliver to, each under its rate limit. */
+  /**
+   * Starts one worker per channel this process can deliver to, each under its rate limit and
+   * running as many jobs at once as the channel takes per second (the relay makes the attempts
+   * that arrive together one batch).
+   */
   startWorkers(relay: OutboxRelay, rates: ChannelRates): void {
     for (const [channel, perSecond] of Object.entries(rates) as Array<[ChannelName, number]>) {
       // BullMQ's limiter counts jobs per duration; a rate below 1/s becomes 1 job per 1/rate seconds.
@@ -109,10 +122,9 @@ export class BullOutbox implements OutboxDispatcher {
       const worker = new Worker(
         queueName(channel),
         async (job, token) => {
+          const id = (job.data as { id: string }).id;
           // Throws only when our own database is away: BullMQ tries again (INFRA_ATTEMPTS).
-          const attempt = await relay.attempt((job.data as { id: string }).id);
-          // The next message to the same address was waiting for this one.
-          if (attempt.next) void this.dispatch([attempt.next]);
+          const attempt = await this.attemptInTurn(relay, id);
           const until =
             attempt.at?.getTime() ?? (attempt.retryInMs === undefined ? null : Date.now() + attempt.retryInMs);
           if (until !== null) {
@@ -126,7 +138,7 @@ export class BullOutbox implements OutboxDispatcher {
           connection: this.options.connection,
           prefix: this.options.prefix,
           limiter,
-          concurrency: 1,
+          concurrency: Math.min(MAX_CONCURRENCY, Math.max(MIN_CONCURRENCY, Math.ceil(perSecond))),
           ...STALL_CHECK,
           settings: { backoffStrategy: infraBackoff },
         },
@@ -134,6 +146,34 @@ export class BullOutbox implements OutboxDispatcher {
       watchWorkerErrors(worker, this.options.logger, 'outbox worker error', { channel });
       this.workers.push(worker);
     }
+  }
+
+  /**
+   * Attempts a row; one waiting behind an earlier message to its address is tried again when this
+   * process settles that message, or after a short wait (another process may hold it), for a
+   * few seconds. Then the job ends, and whoever settles the earlier message wakes the row again.
+   */
+  private async attemptInTurn(relay: OutboxRelay, id: string): Promise<DeliveryAttempt> {
+    let attempt = await relay.attempt(id);
+    for (let tries = 0; attempt.outcome === 'blocked' && tries < BLOCKED_RETRIES && !this.closing; tries++) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, BLOCKED_WAIT_MS);
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.inTurn.set(id, done);
+      });
+      this.inTurn.delete(id);
+      attempt = await relay.attempt(id);
+    }
+    // The next message to the same address was waiting for this one.
+    if (attempt.next) {
+      const waiting = this.inTurn.get(attempt.next.id);
+      if (waiting) waiting();
+      else void this.dispatch([attempt.next]);
+    }
+    return attempt;
   }
 
   /**

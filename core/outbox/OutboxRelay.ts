@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChannelSenders, SendResume } from '../channels/ChannelSender.js';
-import type { ChannelName, Reply } from '../conversation/types.js';
+import type { ChannelName, Lang, Reply } from '../conversation/types.js';
 import { Prisma, type OutboxStatus, type PrismaClient } from '../generated/prisma/client.js';
 import type { Translator } from '../i18n/createTranslator.js';
 import type { Logger } from '../log/createLogger.js';
 import { quietUntil } from '../notify/quietHours.js';
 import { storableText } from '../domain/storableText.js';
-import { isOptedOut, recordProviderOptOut } from '../channels/providerOptOut.js';
+import { recordProviderOptOut } from '../channels/providerOptOut.js';
 import { RecipientOptedOut } from '../channels/RecipientOptedOut.js';
 
 export interface OutboxRelayDeps {
@@ -49,7 +49,10 @@ export type DeliveryOutcome =
   | 'suppressed'
   /** An SMS notification in quiet hours: it waits until `at`. */
   | 'deferred'
-  /** An earlier message to the same address is not settled yet; this one waits its turn. */
+  /**
+   * An earlier message to the same address is not settled yet; this one waits its turn (or it was
+   * free only a moment after this process tried to claim it): try again soon.
+   */
   | 'blocked';
 
 /** What one delivery attempt came to, for whatever wakes rows up (a queue, or this process). */
@@ -63,10 +66,45 @@ export interface DeliveryAttempt {
   next?: { id: string; channel: ChannelName };
 }
 
-type Row = NonNullable<Awaited<ReturnType<typeof loadRow>>>;
+/** An outbox row as a delivery batch reads it, with what the citizen and the provider said about opting out. */
+interface Row {
+  id: string;
+  channel: ChannelName;
+  address: string;
+  language: Lang;
+  replies: unknown;
+  kind: string;
+  urgent: boolean;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  claimedAt: Date | null;
+  handedAt: Date | null;
+  lastError: string | null;
+  providerMessageId: string | null;
+  sentAt: Date | null;
+  fallbackOfId: string | null;
+  /** The citizen sent STOP by SMS. */
+  smsOptOut: boolean;
+  /** The provider said the person at this address takes nothing more here. */
+  optedOut: boolean;
+}
 
-const loadRow = (prisma: PrismaClient, id: string) =>
-  prisma.outboxMessage.findUnique({ where: { id }, include: { citizen: true } });
+/** What becomes of a claimed row: written for the whole batch in one statement. */
+interface Settlement {
+  row: Row;
+  status: OutboxStatus;
+  attempts?: number;
+  lastError?: string;
+  nextAttemptAt?: Date;
+  sentAt?: Date;
+  providerMessageId?: string | null;
+}
+
+/** Rows claimed, sent and settled together: one statement each to load, claim and settle them. */
+const MAX_BATCH = 50;
+/** Batches one process has in flight at once (one claiming while another waits for providers). */
+const MAX_BATCHES_IN_FLIGHT = 4;
 
 /**
  * Delivers outbox rows through the channel senders this process has. The row is the truth:
@@ -89,6 +127,14 @@ export class OutboxRelay {
   /** Since when this process has reached the database without a break (null: not now). */
   private databaseUpSince: number | null = null;
   private closing: { until: number } | null = null;
+  /** Attempts waiting for a batch, and how many batches are in flight. */
+  private readonly queued: Array<{
+    id: string;
+    resolve: (attempt: DeliveryAttempt) => void;
+    reject: (error: unknown) => void;
+  }> = [];
+  private pumpScheduled = false;
+  private inFlight = 0;
 
   constructor(private readonly deps: OutboxRelayDeps) {
     this.instanceId = deps.instanceId ?? randomUUID();
@@ -97,22 +143,34 @@ export class OutboxRelay {
   /** Delivers the given rows now, in order; a failure is recorded and left for a later pass. */
   async deliver(ids: readonly string[]): Promise<DeliveryOutcome[]> {
     const outcomes: DeliveryOutcome[] = [];
-    for (const id of ids) outcomes.push((await this.deliverOne(id)).outcome);
+    for (const id of ids) outcomes.push((await this.deliverBatch([id]))[0]!.outcome);
     return outcomes;
   }
 
   /**
-   * One delivery attempt, for a queue worker. Throws only when this process could not reach its
-   * own database: such an error is never the message's fault and uses none of its attempts.
+   * One delivery attempt, for a queue worker. Attempts that arrive together (a worker running
+   * several jobs at once) are made as one batch. Throws only when this process could not reach
+   * its own database: such an error is never the message's fault and uses none of its attempts.
    */
-  async attempt(id: string): Promise<DeliveryAttempt> {
-    return this.deliverOne(id);
+  attempt(id: string): Promise<DeliveryAttempt> {
+    return new Promise((resolve, reject) => {
+      this.queued.push({ id, resolve, reject });
+      if (this.pumpScheduled) return;
+      this.pumpScheduled = true;
+      // The attempts of this turn of the event loop go together.
+      setImmediate(() => {
+        this.pumpScheduled = false;
+        this.pump();
+      });
+    });
   }
 
   /** Delivers every due row of the channels this process has, oldest first (after a restart, say). */
   async drainPending(limit = 100): Promise<number> {
     const rows = await this.dueIds(limit);
-    await this.deliver(rows.map((r) => r.id));
+    for (let i = 0; i < rows.length; i += MAX_BATCH) {
+      await this.deliverBatch(rows.slice(i, i + MAX_BATCH).map((r) => r.id));
+    }
     return rows.length;
   }
 
@@ -166,122 +224,228 @@ export class OutboxRelay {
     }
   }
 
-  private async deliverOne(id: string): Promise<DeliveryAttempt> {
-    const { prisma, senders, translator, logger } = this.deps;
-    const row = await loadRow(prisma, id);
-    if (!row || row.status !== 'pending') return { outcome: 'skipped' };
-    const sender = senders[row.channel];
-    if (!sender) return { outcome: 'skipped' };
+  /** Starts the queued attempts in batches, as many batches at once as allowed. */
+  private pump(): void {
+    while (this.inFlight < MAX_BATCHES_IN_FLIGHT && this.queued.length > 0) {
+      const batch = this.queued.splice(0, MAX_BATCH);
+      this.inFlight += 1;
+      this.deliverBatch(batch.map((b) => b.id))
+        .then(
+          (attempts) => batch.forEach((b, i) => b.resolve(attempts[i]!)),
+          (error: unknown) => batch.forEach((b) => b.reject(error)),
+        )
+        .finally(() => {
+          this.inFlight -= 1;
+          this.pump();
+        });
+    }
+  }
+
+  /**
+   * One delivery attempt for each of `ids` (answered in the same order): the rows loaded in one
+   * statement, claimed in one, sent at once, and settled in one transaction.
+   */
+  private async deliverBatch(ids: readonly string[]): Promise<DeliveryAttempt[]> {
+    const attempts = new Map<string, DeliveryAttempt>();
+    const unique = [...new Set(ids)];
+    const rows = new Map((await this.loadRows(unique)).map((row) => [row.id, row]));
     const now = this.deps.clock();
     const quietEnd = this.quietEnd(now);
-    if (quietEnd && deferrableInQuietHours(row)) return { outcome: 'deferred', at: quietEnd };
-    // A status notice waiting for further changes to go with it (see writeStatusNotice).
-    if (gathering(row, now)) return { outcome: 'deferred', at: row.nextAttemptAt! };
+    const candidates: Row[] = [];
+    for (const id of unique) {
+      const row = rows.get(id);
+      if (!row || row.status !== 'pending' || !this.deps.senders[row.channel]) {
+        attempts.set(id, { outcome: 'skipped' });
+      } else if (quietEnd && deferrableInQuietHours(row)) {
+        attempts.set(id, { outcome: 'deferred', at: quietEnd });
+      } else if (gathering(row, now)) {
+        // A status notice waiting for further changes to go with it (see writeStatusNotice).
+        attempts.set(id, { outcome: 'deferred', at: row.nextAttemptAt! });
+      } else {
+        candidates.push(row);
+      }
+    }
 
-    await this.heartbeat();
-    if (!(await this.claim(row, now, quietEnd !== null))) {
-      return { outcome: (await this.waitsBehindEarlier(row, now, quietEnd !== null)) ? 'blocked' : 'skipped' };
-    }
-    if (row.channel === 'sms' && row.citizen?.smsOptOut && row.kind !== 'optOutConfirmation') {
-      return { outcome: 'suppressed', next: await this.settle(row, { status: 'suppressed' }) };
-    }
-    // The provider said this person takes nothing more here (a blocked bot, an unsubscribed number).
-    if (row.kind !== 'optOutConfirmation' && (await isOptedOut(prisma, row.channel, row.address))) {
-      return { outcome: 'suppressed', next: await this.settle(row, { status: 'suppressed' }) };
-    }
-
-    const replies = (row.replies as unknown as Reply[]).map((r) => translator.render(row.language, r));
-    // Handed over before and never settled as sent: the provider may have it, or its first texts.
-    const resume = row.handedAt && (row.claimedAt || row.attempts > 0) ? await this.resumeOf(row) : undefined;
-    let providerMessageId: string | undefined;
-    try {
-      ({ providerMessageId } = await sender.send({
-        id: row.id,
-        channel: row.channel,
-        address: row.address,
-        lang: row.language,
-        replies,
-        urgent: row.urgent,
-        ...(resume ? { resume } : {}),
-        ...(row.fallbackOfId ? { fallback: true } : {}),
-      }));
-    } catch (error) {
-      if (error instanceof RecipientOptedOut) return this.optedOut(row, error);
-      // The provider refused or could not be reached: that counts as an attempt.
-      const attempts = row.attempts + 1;
-      const failed = attempts >= this.deps.maxAttempts;
-      const reason = storableText(String((error as Error).message ?? error), 500);
-      const retryInMs = this.retryDelay(attempts, error);
-      const next = await this.settle(row, {
-        status: failed ? 'failed' : 'pending',
+    if (candidates.length > 0) {
+      await this.heartbeat();
+      const claimed = await this.claim(candidates, now, quietEnd !== null);
+      const unclaimed = candidates.filter((row) => !claimed.has(row.id));
+      for (const [id, blocked] of await this.waitsBehindEarlier(unclaimed, now, quietEnd !== null)) {
+        attempts.set(id, { outcome: blocked ? 'blocked' : 'skipped' });
+      }
+      const settled = await this.sendClaimed(
+        candidates.filter((row) => claimed.has(row.id)),
         attempts,
-        lastError: reason,
-        nextAttemptAt: new Date(this.deps.clock().getTime() + retryInMs),
-      });
-      logger.warn(
-        { outboxId: id, channel: row.channel, address: row.address, attempts, failed },
-        'outbound send failed',
       );
-      return failed ? { outcome: 'failed', next } : { outcome: 'retry', retryInMs };
+      // A row of this batch that waited behind another row of it, settled now, goes at once.
+      const freed = settled.filter((s) => s.next && attempts.get(s.next.id)?.outcome === 'blocked');
+      if (freed.length > 0) {
+        const again = await this.deliverBatch(freed.map((s) => s.next!.id));
+        freed.forEach((s, i) => {
+          attempts.set(s.next!.id, again[i]!);
+          delete attempts.get(s.id)!.next;
+        });
+      }
     }
-    const next = await this.settle(row, {
-      status: 'sent',
-      attempts: row.attempts + 1,
-      sentAt: this.deps.clock(),
-      providerMessageId: providerMessageId ?? null,
+    // A repeated id was attempted once; its repeats find the row no longer theirs to send.
+    const seen = new Set<string>();
+    return ids.map((id) => {
+      if (seen.has(id)) return { outcome: 'skipped' };
+      seen.add(id);
+      return attempts.get(id) ?? { outcome: 'skipped' };
     });
-    return { outcome: 'sent', next };
   }
 
   /**
-   * The provider refused because the recipient opted out: no retry can pass. The row fails with
-   * the provider's reason, and the opt-out is recorded on the identity, so nothing more is tried
-   * there until the citizen writes again.
+   * Sends the claimed rows at once and settles them together; returns each settled row with the
+   * next pending row to its address (after sent, failed, suppressed).
    */
-  private async optedOut(row: Row, error: RecipientOptedOut): Promise<DeliveryAttempt> {
-    const next = await this.settle(row, {
-      status: 'failed',
-      attempts: row.attempts + 1,
-      lastError: storableText(error.message, 500),
-    });
-    await this.persistently(row.id, () =>
-      recordProviderOptOut(this.deps.prisma, this.deps.logger, {
-        channel: row.channel,
-        address: row.address,
-        reason: error.reason,
-        at: this.deps.clock(),
+  private async sendClaimed(
+    rows: Row[],
+    attempts: Map<string, DeliveryAttempt>,
+  ): Promise<Array<{ id: string; next?: { id: string; channel: ChannelName } }>> {
+    if (rows.length === 0) return [];
+    const { logger } = this.deps;
+    const optedOut: Array<{ row: Row; error: RecipientOptedOut }> = [];
+    const settlements = await Promise.all(
+      rows.map(async (row): Promise<Settlement> => {
+        // STOP by SMS, or the provider said this person takes nothing more here (a blocked bot, an
+        // unsubscribed number); the confirmation of a STOP still goes.
+        if (row.kind !== 'optOutConfirmation' && ((row.channel === 'sms' && row.smsOptOut) || row.optedOut)) {
+          attempts.set(row.id, { outcome: 'suppressed' });
+          return { row, status: 'suppressed' };
+        }
+        try {
+          const { providerMessageId } = await this.send(row);
+          attempts.set(row.id, { outcome: 'sent' });
+          return {
+            row,
+            status: 'sent',
+            attempts: row.attempts + 1,
+            sentAt: this.deps.clock(),
+            providerMessageId: providerMessageId ?? null,
+          };
+        } catch (error) {
+          if (error instanceof RecipientOptedOut) {
+            // No retry can pass: the row fails with the provider's reason, and the opt-out is
+            // recorded on the identity, so nothing more is tried there until the citizen writes again.
+            optedOut.push({ row, error });
+            attempts.set(row.id, { outcome: 'failed' });
+            return { row, status: 'failed', attempts: row.attempts + 1, lastError: storableText(error.message, 500) };
+          }
+          // The provider refused or could not be reached: that counts as an attempt.
+          const count = row.attempts + 1;
+          const failed = count >= this.deps.maxAttempts;
+          const retryInMs = this.retryDelay(count, error);
+          logger.warn(
+            { outboxId: row.id, channel: row.channel, address: row.address, attempts: count, failed },
+            'outbound send failed',
+          );
+          attempts.set(row.id, failed ? { outcome: 'failed' } : { outcome: 'retry', retryInMs });
+          return {
+            row,
+            status: failed ? 'failed' : 'pending',
+            attempts: count,
+            lastError: storableText(String((error as Error).message ?? error), 500),
+            nextAttemptAt: new Date(this.deps.clock().getTime() + retryInMs),
+          };
+        }
       }),
     );
-    return { outcome: 'failed', next };
+    const nexts = await this.settle(settlements);
+    for (const { row, error } of optedOut) {
+      await this.persistently(row.id, () =>
+        recordProviderOptOut(this.deps.prisma, this.deps.logger, {
+          channel: row.channel,
+          address: row.address,
+          reason: error.reason,
+          at: this.deps.clock(),
+        }),
+      );
+    }
+    return settlements.map(({ row, status }) => {
+      const next = status === 'pending' ? undefined : nexts.get(row.id);
+      if (next) attempts.get(row.id)!.next = { id: next, channel: row.channel };
+      return next ? { id: row.id, next: { id: next, channel: row.channel } } : { id: row.id };
+    });
+  }
+
+  /** Hands one claimed row to its channel's sender, rendered in the row's language. */
+  private async send(row: Row): Promise<{ providerMessageId?: string | undefined }> {
+    const replies = (row.replies as Reply[]).map((r) => this.deps.translator.render(row.language, r));
+    // Handed over before and never settled as sent: the provider may have it, or its first texts.
+    const resume = row.handedAt && (row.claimedAt || row.attempts > 0) ? await this.resumeOf(row) : undefined;
+    return this.deps.senders[row.channel]!.send({
+      id: row.id,
+      channel: row.channel,
+      address: row.address,
+      lang: row.language,
+      replies,
+      urgent: row.urgent,
+      ...(resume ? { resume } : {}),
+      ...(row.fallbackOfId ? { fallback: true } : {}),
+    });
+  }
+
+  /** The rows, with the citizen's STOP and the provider's opt-out of their address, in one statement. */
+  private loadRows(ids: readonly string[]): Promise<Row[]> {
+    return this.deps.prisma.$queryRaw<Row[]>`
+      SELECT o.id::text AS id, o.channel::text AS channel, o.address, o.language::text AS language,
+        o.replies, o.kind, o.urgent, o.status::text AS status, o.attempts, o."nextAttemptAt",
+        o."claimedAt", o."handedAt", o."lastError", o."providerMessageId", o."sentAt",
+        o."fallbackOfId"::text AS "fallbackOfId",
+        COALESCE(c."smsOptOut", false) AS "smsOptOut", (i."optedOutAt" IS NOT NULL) AS "optedOut"
+      FROM "OutboxMessage" o
+      LEFT JOIN "Citizen" c ON c.id = o."citizenId"
+      LEFT JOIN "ChannelIdentity" i ON i.channel = o.channel AND i.address = o.address
+      WHERE o.id = ANY(${ids}::uuid[])`;
   }
 
   /**
-   * Claims the row for this process, in one statement: still pending, not held by a live process
-   * (a claim may be taken over when it expired, or when its process has been silent while this
-   * one reached the database), and no earlier message to the same address still unsettled.
+   * Claims the rows for this process, in one statement: each still pending, not held by a live
+   * process (a claim may be taken over when it expired, or when its process has been silent while
+   * this one reached the database), and no earlier message to the same address still unsettled.
+   * Rows another process is claiming at this moment are skipped, not waited for.
    */
-  private async claim(row: Row, now: Date, quiet: boolean): Promise<boolean> {
+  private async claim(rows: Row[], now: Date, quiet: boolean): Promise<Set<string>> {
     const me = this.instanceId;
     const expired = new Date(now.getTime() - CLAIM_TTL_MS);
     const ownerSilentMs = this.deps.ownerSilentMs ?? 20_000;
     const silentSince = new Date(now.getTime() - ownerSilentMs);
     const mayTakeOver = this.databaseUpSince !== null && now.getTime() - this.databaseUpSince >= ownerSilentMs;
-    const claimed = await this.deps.prisma.$executeRaw`
+    const ids = rows.map((row) => row.id);
+    const claimed = await this.deps.prisma.$queryRaw<Array<{ id: string }>>`
+      WITH free AS (
+        SELECT o.id FROM "OutboxMessage" AS o
+        WHERE o.id = ANY(${ids}::uuid[]) AND o.status = 'pending'
+          AND (o."claimedAt" IS NULL OR o."claimedAt" < ${expired}
+            OR (${mayTakeOver} AND o."claimedBy" IS DISTINCT FROM ${me}::uuid AND NOT EXISTS (
+              SELECT 1 FROM "WorkerHeartbeat" h WHERE h.id = o."claimedBy" AND h."beatAt" >= ${silentSince})))
+          AND NOT ${earlierUnsettled(now, quiet)}
+        FOR UPDATE OF o SKIP LOCKED)
       UPDATE "OutboxMessage" AS o
       SET "claimedAt" = ${now}, "claimedBy" = ${me}::uuid, "handedAt" = COALESCE(o."handedAt", ${now})
-      WHERE o.id = ${row.id}::uuid AND o.status = 'pending'
-        AND (o."claimedAt" IS NULL OR o."claimedAt" < ${expired}
-          OR (${mayTakeOver} AND o."claimedBy" IS DISTINCT FROM ${me}::uuid AND NOT EXISTS (
-            SELECT 1 FROM "WorkerHeartbeat" h WHERE h.id = o."claimedBy" AND h."beatAt" >= ${silentSince})))
-        AND NOT ${earlierUnsettled(now, quiet)}`;
-    return claimed === 1;
+      FROM free WHERE o.id = free.id
+      RETURNING o.id::text AS id`;
+    return new Set(claimed.map((c) => c.id));
   }
 
-  /** Whether an earlier message to the row's address is still unsettled (the claim's last rule). */
-  private async waitsBehindEarlier(row: Row, now: Date, quiet: boolean): Promise<boolean> {
-    const [found] = await this.deps.prisma.$queryRaw<Array<{ blocked: boolean }>>`
-      SELECT ${earlierUnsettled(now, quiet)} AS blocked FROM "OutboxMessage" AS o WHERE o.id = ${row.id}::uuid`;
-    return found?.blocked === true;
+  /**
+   * For rows not claimed: whether each should be tried again soon, because an earlier message to
+   * its address is still unsettled (the claim's last rule) or because it is still pending and
+   * nobody holds it (it was free by the time of this read: the earlier message was settled
+   * meanwhile, or another process's claim of it just failed). A row held or settled by someone
+   * else is not.
+   */
+  private async waitsBehindEarlier(rows: Row[], now: Date, quiet: boolean): Promise<Map<string, boolean>> {
+    if (rows.length === 0) return new Map();
+    const ids = rows.map((row) => row.id);
+    const found = await this.deps.prisma.$queryRaw<Array<{ id: string; blocked: boolean }>>`
+      SELECT o.id::text AS id,
+        o.status = 'pending' AND (o."claimedAt" IS NULL OR ${earlierUnsettled(now, quiet)}) AS blocked
+      FROM "OutboxMessage" AS o WHERE o.id = ANY(${ids}::uuid[])`;
+    const blocked = new Map(found.map((f) => [f.id, f.blocked === true]));
+    return new Map(ids.map((id) => [id, blocked.get(id) ?? false]));
   }
 
   /** What a sender needs to ask its provider about an earlier hand-over of this row. */
@@ -301,55 +465,52 @@ export class OutboxRelay {
   }
 
   /**
-   * Records what became of a claimed row and releases the claim; returns the next pending row to
-   * the same address, which may go now. Kept trying while the database is away: the provider has
-   * answered, and only the record of it is missing.
+   * Records what became of the claimed rows and releases their claims, in one transaction;
+   * returns for each row the next pending row to the same address, which may go now. Kept trying
+   * while the database is away: the providers have answered, and only the record of it is missing.
    */
-  private async settle(
-    row: Row,
-    change: {
-      status: OutboxStatus;
-      attempts?: number;
-      lastError?: string;
-      nextAttemptAt?: Date;
-      sentAt?: Date;
-      providerMessageId?: string | null;
-    },
-  ): Promise<{ id: string; channel: ChannelName } | undefined> {
+  private async settle(settlements: Settlement[]): Promise<Map<string, string>> {
+    if (settlements.length === 0) return new Map();
     const { prisma } = this.deps;
-    // Each id of the row's texts gets its own row, in the same transaction: what reports look up.
-    const ids = (change.providerMessageId ?? '').split(',').filter(Boolean);
-    const providerIds = ids.map((providerMessageId) => ({
-      providerMessageId,
-      channel: row.channel,
-      outboxMessageId: row.id,
-    }));
-    const [settled] = await this.persistently(row.id, () =>
+    const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
+    const ids = settlements.map((s) => s.row.id);
+    const statuses = settlements.map((s) => s.status);
+    const attempts = settlements.map((s) => s.attempts ?? s.row.attempts);
+    const errors = settlements.map((s) => s.lastError ?? s.row.lastError);
+    const nextAttempts = settlements.map((s) => iso(s.nextAttemptAt ?? s.row.nextAttemptAt));
+    const sentAts = settlements.map((s) => iso(s.sentAt ?? s.row.sentAt));
+    const providerIds = settlements.map((s) =>
+      s.providerMessageId === undefined ? s.row.providerMessageId : s.providerMessageId,
+    );
+    // Each id of a row's texts gets its own row, in the same transaction: what reports look up.
+    const providerRows = settlements.flatMap((s) =>
+      (s.providerMessageId ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((providerMessageId) => ({ providerMessageId, channel: s.row.channel, outboxMessageId: s.row.id })),
+    );
+    const [settled] = await this.persistently(ids.join(','), () =>
       prisma.$transaction([
-        prisma.$queryRaw<Array<{ next: string | null }>>`
+        prisma.$queryRaw<Array<{ id: string; next: string | null }>>`
         UPDATE "OutboxMessage" AS o
-        SET status = ${change.status}::"OutboxStatus",
-            attempts = ${change.attempts ?? row.attempts},
-            "lastError" = ${change.lastError ?? row.lastError},
-            "nextAttemptAt" = ${change.nextAttemptAt ?? row.nextAttemptAt},
-            "sentAt" = ${change.sentAt ?? row.sentAt},
-            "providerMessageId" = ${change.providerMessageId === undefined ? row.providerMessageId : change.providerMessageId},
-            "claimedAt" = NULL,
-            "claimedBy" = NULL
-        WHERE o.id = ${row.id}::uuid
-        RETURNING (
+        SET status = u.status::"OutboxStatus", attempts = u.attempts, "lastError" = u.error,
+            "nextAttemptAt" = u.next_attempt::timestamptz, "sentAt" = u.sent::timestamptz,
+            "providerMessageId" = u.provider_id, "claimedAt" = NULL, "claimedBy" = NULL
+        FROM unnest(${ids}::uuid[], ${statuses}::text[], ${attempts}::int[], ${errors}::text[],
+          ${nextAttempts}::text[], ${sentAts}::text[], ${providerIds}::text[])
+          AS u(id, status, attempts, error, next_attempt, sent, provider_id)
+        WHERE o.id = u.id
+        RETURNING o.id::text AS id, (
           SELECT n.id FROM "OutboxMessage" n
           WHERE n.channel = o.channel AND n.address = o.address AND n.status = 'pending' AND n.seq > o.seq
           ORDER BY n.seq LIMIT 1
         )::text AS next`,
-        ...(providerIds.length > 0
-          ? [prisma.providerMessage.createMany({ data: providerIds, skipDuplicates: true })]
+        ...(providerRows.length > 0
+          ? [prisma.providerMessage.createMany({ data: providerRows, skipDuplicates: true })]
           : []),
       ]),
     );
-    if (change.status === 'pending') return undefined;
-    const next = settled[0]?.next;
-    return next ? { id: next, channel: row.channel } : undefined;
+    return new Map(settled.filter((s) => s.next).map((s) => [s.id, s.next!]));
   }
 
   private async persistently<T>(outboxId: string, write: () => Promise<T>): Promise<T> {
@@ -437,7 +598,7 @@ function earlierUnsettled(now: Date, quiet: boolean): Prisma.Sql {
  * A notification that has not been tried and is not due yet: a status notice gathering the
  * changes that follow it. It never holds up the messages after it (it is no reply to them).
  */
-function gathering(row: Row, now: Date): boolean {
+function gathering(row: Pick<Row, 'kind' | 'attempts' | 'nextAttemptAt'>, now: Date): boolean {
   return row.kind === 'notification' && row.attempts === 0 && row.nextAttemptAt !== null && row.nextAttemptAt > now;
 }
 
