@@ -1,11 +1,12 @@
 import type { CityData } from '../city/loadCityData.js';
 import { CaseError } from '../cases/CaseError.js';
-import { changeCaseStatus, changeCaseStatusIn, type StatusChanged } from '../cases/changeCaseStatus.js';
+import { changeCaseStatusIn, type StatusChanged } from '../cases/changeCaseStatus.js';
 import { recordFirstResponse } from '../cases/complaintService.js';
 import type { ChannelName, Lang, Line, Option, Reply } from '../conversation/types.js';
 import { formatDateTime } from '../domain/calendarDate.js';
 import { maskPhone } from '../domain/mask.js';
 import type { Officer, Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { openThread, type Thread } from '../conversation/thread.js';
 import type { Logger } from '../log/createLogger.js';
 import { writeNotification } from '../notify/writeNotification.js';
 import { recordCaseNote } from '../cases/recordCaseNote.js';
@@ -28,6 +29,16 @@ export interface OfficerDeps {
   defaultLanguage?: Lang;
 }
 
+type Tx = Prisma.TransactionClient;
+
+/** What the commands read and write through: the deps, and the transaction of the one message. */
+type InTx = OfficerDeps & { tx: Tx };
+
+/** Work a command leaves for the executor, in the same transaction. */
+export type OfficerEffect =
+  /** The citizen's next free text goes back to this officer while the case is open. */
+  { type: 'thread.open'; citizenId: string; thread: Thread };
+
 export interface OfficerOutcome {
   /** The answer to the officer. */
   replies: Reply[];
@@ -35,6 +46,8 @@ export interface OfficerOutcome {
   outbox: Array<{ id: string; channel: ChannelName }>;
   /** Status changes and first answers made, so the caller can move their SLA timers. */
   changes: CaseClocksChanged[];
+  /** What the executor does next in the same transaction. */
+  effects?: OfficerEffect[];
 }
 
 // Status words officers type, in both languages, to the lifecycle's names.
@@ -84,7 +97,8 @@ function visibleDepartments(officer: Officer): string[] | null {
 /**
  * An officer's message from their linked chat account: the department's queue, claiming,
  * replying to the citizen, moving a case, the timeline, search. Authorisation is decided here,
- * in the core; every action is an event with the officer as actor.
+ * in the core; every action is an event with the officer as actor. Everything the message does
+ * is one transaction: a failure changes nothing.
  */
 export async function handleOfficerMessage(
   deps: OfficerDeps,
@@ -92,14 +106,31 @@ export async function handleOfficerMessage(
   text: string,
   choice?: string,
 ): Promise<OfficerOutcome> {
-  const outcome = await answer(deps, officer, text, choice);
+  return deps.prisma.$transaction((tx) => handleOfficerMessageIn(deps, tx, officer, text, choice), {
+    timeout: 15_000,
+    maxWait: 10_000,
+  });
+}
+
+/** handleOfficerMessage in the caller's transaction (the inbound executor's, with the message's own records). */
+export async function handleOfficerMessageIn(
+  deps: OfficerDeps,
+  tx: Tx,
+  officer: Officer,
+  text: string,
+  choice?: string,
+): Promise<OfficerOutcome> {
+  const outcome = await answer({ ...deps, tx }, officer, text, choice);
+  for (const effect of outcome.effects ?? []) {
+    if (effect.type === 'thread.open') await openThread(tx, effect.citizenId, effect.thread);
+  }
   // An officer's "1" by SMS is no command (officers have no dialogue to number choices in): there
   // the lines carry the commands to type, and numbered buttons would only mislead.
   if (officer.channel !== 'sms') return outcome;
   return { ...outcome, replies: outcome.replies.map((r) => ({ lines: r.lines })) };
 }
 
-async function answer(deps: OfficerDeps, officer: Officer, text: string, choice?: string): Promise<OfficerOutcome> {
+async function answer(deps: InTx, officer: Officer, text: string, choice?: string): Promise<OfficerOutcome> {
   const command = parseOfficerCommand(text, choice);
   if (!command || command.name === 'help') return say([line('officer.help')]);
   if (command.name === 'register') return say([line('officer.alreadyRegistered', { name: officer.name })]);
@@ -107,7 +138,7 @@ async function answer(deps: OfficerDeps, officer: Officer, text: string, choice?
   if (command.name === 'search') return search(deps, officer, command.rest);
 
   const typed = command.args[0] ?? '';
-  const found = await findOfficerCase(deps.prisma, deps.city, typed);
+  const found = await findOfficerCase(deps.tx, deps.city, typed);
   if (!found) return say([line('officer.notFound', { trackingNumber: storableText(typed, 20) })]);
   if (!canSee(officer, found.departmentCode)) {
     deps.logger.warn(
@@ -124,6 +155,8 @@ async function answer(deps: OfficerDeps, officer: Officer, text: string, choice?
     );
     return say([line('officer.readOnly', { trackingNumber: found.trackingNumber })]);
   }
+  // A refused action (CaseError) is answered, and whatever it had written is undone.
+  await deps.tx.$executeRawUnsafe('SAVEPOINT officer_action');
   try {
     switch (command.name) {
       case 'claim':
@@ -155,6 +188,7 @@ async function answer(deps: OfficerDeps, officer: Officer, text: string, choice?
     }
   } catch (error) {
     if (!(error instanceof CaseError)) throw error;
+    await deps.tx.$executeRawUnsafe('ROLLBACK TO SAVEPOINT officer_action');
     const refused = line(`officer.refused.${error.code}`, { trackingNumber: found.trackingNumber });
     if (error.code !== 'invalid_transition') return say([refused]);
     // Say what can come next, so the officer is not left guessing the lifecycle.
@@ -163,8 +197,8 @@ async function answer(deps: OfficerDeps, officer: Officer, text: string, choice?
   }
 }
 
-async function queue(deps: OfficerDeps, officer: Officer): Promise<OfficerOutcome> {
-  const cases = await openCases(deps.prisma, deps.city, visibleDepartments(officer), 10);
+async function queue(deps: InTx, officer: Officer): Promise<OfficerOutcome> {
+  const cases = await openCases(deps.tx, deps.city, visibleDepartments(officer), 10);
   if (cases.length === 0) return say([line('officer.queueEmpty')]);
   const now = deps.clock().getTime();
   const lines = [line('officer.queueTitle', { count: cases.length })];
@@ -191,12 +225,12 @@ async function queue(deps: OfficerDeps, officer: Officer): Promise<OfficerOutcom
   return say(lines, options);
 }
 
-async function search(deps: OfficerDeps, officer: Officer, query: string): Promise<OfficerOutcome> {
+async function search(deps: InTx, officer: Officer, query: string): Promise<OfficerOutcome> {
   if (query.trim().length < 3) return say([line('officer.searchHow')]);
-  const direct = await findOfficerCase(deps.prisma, deps.city, query.trim());
+  const direct = await findOfficerCase(deps.tx, deps.city, query.trim());
   const cases = direct
     ? [direct]
-    : await searchCases(deps.prisma, deps.city, visibleDepartments(officer), query.trim(), 10);
+    : await searchCases(deps.tx, deps.city, visibleDepartments(officer), query.trim(), 10);
   const visible = cases.filter((c) => canSee(officer, c.departmentCode));
   if (visible.length === 0) return say([line('officer.searchNone')]);
   return say([
@@ -216,7 +250,7 @@ async function search(deps: OfficerDeps, officer: Officer, query: string): Promi
  * /ambil: the case becomes the officer's. One held by another officer of the department is
  * taken over only when confirmed ("/ambil <no> ya", or the button), and its holder is told.
  */
-async function claim(deps: OfficerDeps, officer: Officer, c: OfficerCase, confirmed: boolean): Promise<OfficerOutcome> {
+async function claim(deps: InTx, officer: Officer, c: OfficerCase, confirmed: boolean): Promise<OfficerOutcome> {
   if (!c.open) return say([line('officer.refused.invalid_transition', { trackingNumber: c.trackingNumber })]);
   const title = c.titles[languageOf(deps, officer)];
   const timelineButton = { id: `off.timeline:${c.trackingNumber}`, label: line('officer.option.timeline') };
@@ -236,45 +270,9 @@ async function claim(deps: OfficerDeps, officer: Officer, c: OfficerCase, confir
     );
   }
   const now = deps.clock();
-  const outbox = await deps.prisma.$transaction(async (tx) => {
-    // Only from the holder the officer was shown: one who changed meanwhile is asked about again.
-    const where = { id: c.id, assignedOfficerId: c.holderId };
-    const data = { assignedOfficerId: officer.id };
-    const taken =
-      c.kind === 'permit'
-        ? await tx.permitApplication.updateMany({ where, data })
-        : await tx.complaint.updateMany({ where, data });
-    if (taken.count === 0) return null;
-    const note = takingOver
-      ? `Diambil alih dari ${c.holderName ?? '-'} oleh ${officer.name}`
-      : `Diambil oleh ${officer.name}`;
-    await recordCaseNote(tx, c, { type: 'officer', id: officer.id }, note, now);
-    const previous = takingOver ? await tx.officer.findUnique({ where: { id: c.holderId! } }) : null;
-    if (!previous?.active || !previous.channel || !previous.address) return [];
-    const lang = languageOf(deps, previous);
-    return [
-      await writeNotification(tx, {
-        channel: previous.channel,
-        address: previous.address,
-        language: lang,
-        officerId: previous.id,
-        replies: [
-          {
-            lines: [
-              line('officer.takenOver', {
-                trackingNumber: c.trackingNumber,
-                title: c.titles[lang],
-                name: officer.name,
-              }),
-            ],
-            options: [timelineButton],
-          },
-        ],
-      }),
-    ];
-  });
+  const outbox = await take(deps, officer, c, takingOver, timelineButton, now);
   if (!outbox) {
-    const fresh = await findOfficerCase(deps.prisma, deps.city, c.trackingNumber);
+    const fresh = await findOfficerCase(deps.tx, deps.city, c.trackingNumber);
     return fresh
       ? claim(deps, officer, fresh, false)
       : say([line('officer.notFound', { trackingNumber: c.trackingNumber })]);
@@ -285,71 +283,103 @@ async function claim(deps: OfficerDeps, officer: Officer, c: OfficerCase, confir
   };
 }
 
-async function reply(deps: OfficerDeps, officer: Officer, c: OfficerCase, text: string): Promise<OfficerOutcome> {
-  if (!text) return say([line('officer.replyHow')]);
-  if (!c.open) return say([line('officer.refused.invalid_transition', { trackingNumber: c.trackingNumber })]);
-  const now = deps.clock();
-  const changes: CaseClocksChanged[] = [];
-  const { rows: outbox, reached } = await deps.prisma.$transaction(async (tx) => {
-    const citizen = await tx.citizen.findUniqueOrThrow({
-      where: { id: c.citizenId },
-      include: { identities: { orderBy: { lastSeenAt: 'desc' } } },
-    });
-    const identity = preferredIdentity(citizen.identities, citizen.smsOptOut);
-    await recordCaseNote(tx, c, { type: 'officer', id: officer.id }, `Balasan petugas: ${text}`, now);
-    // An officer's reply to the reporter is the first response (caseClocks.isFirstResponse).
-    const clocks = c.kind === 'complaint' && identity ? await recordFirstResponse(tx, c.id, now) : null;
-    const resolve = clocks?.find((k) => k.clock === 'resolve');
-    if (clocks && resolve) changes.push({ sla: resolve, clocks });
-    if (!identity) return { rows: [], reached: false };
-    // Every way to them opted out: the row is written and suppressed (the outbox shows it), and
-    // the officer hears it was not sent.
-    const reached = !identity.optedOutAt && !(identity.channel === 'sms' && citizen.smsOptOut);
-    // What a citizen sees of the officer, name or role only, is the city's choice.
-    const said = deps.city.privacy.showOfficerName
-      ? line('officer.toCitizenNamed', { trackingNumber: c.trackingNumber, name: officer.name, text })
-      : line('officer.toCitizen', { trackingNumber: c.trackingNumber, text });
-    const row = await writeNotification(tx, {
-      channel: identity.channel,
-      address: identity.address,
-      language: citizen.language,
-      citizenId: citizen.id,
-      // The citizen's own conversation with the officer: it goes at once, even at night.
-      conversation: true,
+/** Makes the case the officer's, from the holder they were shown; null when it changed meanwhile. */
+async function take(
+  deps: InTx,
+  officer: Officer,
+  c: OfficerCase,
+  takingOver: boolean,
+  timelineButton: Option,
+  now: Date,
+): Promise<Array<{ id: string; channel: ChannelName }> | null> {
+  const { tx } = deps;
+  // Only from the holder the officer was shown: one who changed meanwhile is asked about again.
+  const where = { id: c.id, assignedOfficerId: c.holderId };
+  const data = { assignedOfficerId: officer.id };
+  const taken =
+    c.kind === 'permit'
+      ? await tx.permitApplication.updateMany({ where, data })
+      : await tx.complaint.updateMany({ where, data });
+  if (taken.count === 0) return null;
+  const note = takingOver
+    ? `Diambil alih dari ${c.holderName ?? '-'} oleh ${officer.name}`
+    : `Diambil oleh ${officer.name}`;
+  await recordCaseNote(tx, c, { type: 'officer', id: officer.id }, note, now);
+  const previous = takingOver ? await tx.officer.findUnique({ where: { id: c.holderId! } }) : null;
+  if (!previous?.active || !previous.channel || !previous.address) return [];
+  const lang = languageOf(deps, previous);
+  return [
+    await writeNotification(tx, {
+      channel: previous.channel,
+      address: previous.address,
+      language: lang,
+      officerId: previous.id,
       replies: [
         {
-          lines: [said, line('officer.toCitizenHint')],
+          lines: [
+            line('officer.takenOver', {
+              trackingNumber: c.trackingNumber,
+              title: c.titles[lang],
+              name: officer.name,
+            }),
+          ],
+          options: [timelineButton],
         },
       ],
-    });
-    // The citizen's next free text goes back to this officer while the case is open: they are
-    // brought back to the menu, where free text is read as the answer. The row lock keeps a
-    // message of theirs arriving at this moment from overwriting the thread.
-    const [locked] = await tx.$queryRaw<Array<{ state: unknown }>>`
-      SELECT "state" FROM "Conversation" WHERE "citizenId" = ${citizen.id}::uuid FOR UPDATE`;
-    if (locked) {
-      const state = (locked.state ?? {}) as Record<string, unknown>;
-      await tx.conversation.update({
-        where: { citizenId: citizen.id },
-        data: {
-          state: {
-            ...state,
-            flow: { name: 'menu' },
-            options: [],
-            thread: { trackingNumber: c.trackingNumber, officerId: officer.id },
-          } as Prisma.InputJsonValue,
-        },
-      });
-    }
-    return { rows: [row], reached };
+    }),
+  ];
+}
+
+async function reply(deps: InTx, officer: Officer, c: OfficerCase, text: string): Promise<OfficerOutcome> {
+  if (!text) return say([line('officer.replyHow')]);
+  if (!c.open) return say([line('officer.refused.invalid_transition', { trackingNumber: c.trackingNumber })]);
+  const { tx } = deps;
+  const now = deps.clock();
+  const changes: CaseClocksChanged[] = [];
+  const citizen = await tx.citizen.findUniqueOrThrow({
+    where: { id: c.citizenId },
+    include: { identities: { orderBy: { lastSeenAt: 'desc' } } },
   });
-  if (!reached)
-    return { ...say([line('officer.replyNotSent', { trackingNumber: c.trackingNumber })]), outbox, changes };
-  return { ...say([line('officer.replySent', { trackingNumber: c.trackingNumber })]), outbox, changes };
+  const identity = preferredIdentity(citizen.identities, citizen.smsOptOut);
+  await recordCaseNote(tx, c, { type: 'officer', id: officer.id }, `Balasan petugas: ${text}`, now);
+  // An officer's reply to the reporter is the first response (caseClocks.isFirstResponse).
+  const clocks = c.kind === 'complaint' && identity ? await recordFirstResponse(tx, c.id, now) : null;
+  const resolve = clocks?.find((k) => k.clock === 'resolve');
+  if (clocks && resolve) changes.push({ sla: resolve, clocks });
+  if (!identity) return { ...say([line('officer.replyNotSent', { trackingNumber: c.trackingNumber })]), changes };
+  // Every way to them opted out: the row is written and suppressed (the outbox shows it), and
+  // the officer hears it was not sent.
+  const reached = !identity.optedOutAt && !(identity.channel === 'sms' && citizen.smsOptOut);
+  // What a citizen sees of the officer, name or role only, is the city's choice.
+  const said = deps.city.privacy.showOfficerName
+    ? line('officer.toCitizenNamed', { trackingNumber: c.trackingNumber, name: officer.name, text })
+    : line('officer.toCitizen', { trackingNumber: c.trackingNumber, text });
+  const row = await writeNotification(tx, {
+    channel: identity.channel,
+    address: identity.address,
+    language: citizen.language,
+    citizenId: citizen.id,
+    // The citizen's own conversation with the officer: it goes at once, even at night.
+    conversation: true,
+    replies: [{ lines: [said, line('officer.toCitizenHint')] }],
+  });
+  const told = line(reached ? 'officer.replySent' : 'officer.replyNotSent', { trackingNumber: c.trackingNumber });
+  return {
+    ...say([told]),
+    outbox: [row],
+    changes,
+    effects: [
+      {
+        type: 'thread.open',
+        citizenId: citizen.id,
+        thread: { trackingNumber: c.trackingNumber, officerId: officer.id },
+      },
+    ],
+  };
 }
 
 async function move(
-  deps: OfficerDeps,
+  deps: InTx,
   officer: Officer,
   c: OfficerCase,
   to: string | undefined,
@@ -359,7 +389,7 @@ async function move(
     const next = nextStatuses(c);
     return say([line('officer.statusHow'), ...next.lines], next.options);
   }
-  const changed = await changeCaseStatus(deps.prisma, deps.city, {
+  const changed = await changeCaseStatusIn(deps.tx, deps.city, {
     trackingNumber: c.trackingNumber,
     to: to as never,
     actor: { type: 'officer', id: officer.id },
@@ -385,26 +415,23 @@ async function move(
  * (a waiting complaint is verified, taken in process and done), each status its own event, all
  * in one transaction. The note goes with the last step; the citizen is told each as usual.
  */
-async function finish(deps: OfficerDeps, officer: Officer, c: OfficerCase, note: string): Promise<OfficerOutcome> {
+async function finish(deps: InTx, officer: Officer, c: OfficerCase, note: string): Promise<OfficerOutcome> {
   const steps = walkToDone(c.kind, c.status);
   if (!steps || steps.length === 1 || !canWalkToDone(officer, c.departmentCode))
     return move(deps, officer, c, 'done', note);
   const now = deps.clock();
-  const changed = await deps.prisma.$transaction(async (tx) => {
-    const made: StatusChanged[] = [];
-    for (const [i, to] of steps.entries()) {
-      made.push(
-        await changeCaseStatusIn(tx, deps.city, {
-          trackingNumber: c.trackingNumber,
-          to: to as never,
-          actor: { type: 'officer', id: officer.id },
-          note: i === steps.length - 1 ? note || undefined : undefined,
-          now,
-        }),
-      );
-    }
-    return made;
-  });
+  const changed: StatusChanged[] = [];
+  for (const [i, to] of steps.entries()) {
+    changed.push(
+      await changeCaseStatusIn(deps.tx, deps.city, {
+        trackingNumber: c.trackingNumber,
+        to: to as never,
+        actor: { type: 'officer', id: officer.id },
+        note: i === steps.length - 1 ? note || undefined : undefined,
+        now,
+      }),
+    );
+  }
   const last = changed.at(-1)!;
   return {
     replies: [
@@ -423,7 +450,7 @@ async function finish(deps: OfficerDeps, officer: Officer, c: OfficerCase, note:
 }
 
 async function forward(
-  deps: OfficerDeps,
+  deps: InTx,
   officer: Officer,
   c: OfficerCase,
   department: string,
@@ -432,7 +459,7 @@ async function forward(
   if (c.kind !== 'complaint') return say([line('officer.forwardPermit')]);
   if (!deps.city.departments.some((d) => d.code === department))
     return say([line('officer.forwardHow', { example: forwardExample(deps.city, c.departmentCode) })]);
-  const changed = await changeCaseStatus(deps.prisma, deps.city, {
+  const changed = await changeCaseStatusIn(deps.tx, deps.city, {
     trackingNumber: c.trackingNumber,
     to: 'dispositioned',
     departmentCode: department,
@@ -440,8 +467,11 @@ async function forward(
     note: note || `Diteruskan ke ${department}`,
     now: deps.clock(),
   });
-  const told = await deps.prisma.$transaction((tx) =>
-    notifyDepartment(tx, department, { trackingNumber: c.trackingNumber, title: c.title }, 'officer.forwardedToYou'),
+  const told = await notifyDepartment(
+    deps.tx,
+    department,
+    { trackingNumber: c.trackingNumber, title: c.title },
+    'officer.forwardedToYou',
   );
   return {
     replies: [{ lines: [line('officer.forwarded', { trackingNumber: c.trackingNumber, department })] }],
@@ -456,8 +486,8 @@ function forwardExample(city: CityData, from: string): string {
   return (takes[0] ?? city.departments[0]!).code;
 }
 
-async function timeline(deps: OfficerDeps, officer: Officer, c: OfficerCase): Promise<OfficerOutcome> {
-  const { prisma, city } = deps;
+async function timeline(deps: InTx, officer: Officer, c: OfficerCase): Promise<OfficerOutcome> {
+  const { tx: prisma, city } = deps;
   const events =
     c.kind === 'permit'
       ? await prisma.permitEvent.findMany({ where: { applicationId: c.id }, orderBy: { id: 'asc' } })

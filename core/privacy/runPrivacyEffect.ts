@@ -1,6 +1,6 @@
 import type { Effect, InboundEvent, StepEvent } from '../conversation/types.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import type { InboxDeps } from '../inbox/handleInbound.js';
+import type { InboxDeps } from '../inbox/inboxTypes.js';
 import { correctCitizenData } from './correctCitizenData.js';
 import { eraseCitizen, listOpenCases } from './eraseCitizen.js';
 import { answerMyData } from './answerMyData.js';

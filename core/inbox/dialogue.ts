@@ -1,0 +1,155 @@
+import { restoreState } from '../conversation/initialState.js';
+import { step } from '../conversation/step.js';
+import type {
+  ConversationState,
+  Effect,
+  InboundEvent,
+  Lang,
+  Reply,
+  StepContext,
+  StepEvent,
+} from '../conversation/types.js';
+import { normalizePhone } from '../domain/phone.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import type { OfficerCommand } from '../officers/parseOfficerCommand.js';
+import { findOrCreateCitizen } from './citizenIdentity.js';
+import { answers, runAnswering, runWriting, type EffectRun } from './effectHandlers.js';
+import { floodDecision, holdInbound } from './floodGate.js';
+import { recordInbound } from './inboundTransaction.js';
+import { capabilitiesOf, type DialogueCitizen, type InboundOutcome, type InboxDeps } from './inboxTypes.js';
+import { writeOutbox } from './outboxWriter.js';
+import { answerStranger } from './strangerCommand.js';
+
+// A step answers a query with another step; a dialogue never needs more than a few in a row.
+const MAX_STEPS_PER_MESSAGE = 5;
+
+/**
+ * A citizen's message in its transaction: recorded (a duplicate stops here), its sender found or
+ * created, their conversation locked, held when they are over their flood limit, else answered.
+ */
+export async function handleCitizenMessage(
+  deps: InboxDeps,
+  tx: Prisma.TransactionClient,
+  event: InboundEvent,
+  command: OfficerCommand | null,
+): Promise<InboundOutcome> {
+  const now = deps.clock();
+  await recordInbound(tx, event, now);
+  const citizen = await findOrCreateCitizen(deps, tx, event, now);
+  await tx.processedInbound.update({
+    where: { channel_externalId: { channel: event.channel, externalId: event.externalId } },
+    data: { citizenId: citizen.id },
+  });
+  const state = await lockConversation(tx, citizen, now);
+
+  // A flood from one number: every message is kept and answered in order as the limit allows;
+  // the sender is told so once.
+  if (capabilitiesOf(deps, event.channel).throttled && event.control === undefined) {
+    const decision = await floodDecision(tx, citizen.id, now, deps.floodPerMinute);
+    if (decision !== 'answer') {
+      await holdInbound(tx, event, now);
+      deps.logger.warn({ channel: event.channel, address: event.address, decision }, 'inbound flood: message held');
+      const replies: Reply[] = decision === 'holdAndTell' ? [{ lines: [{ key: 'flood.slowDown' }] }] : [];
+      const outboxIds = await writeOutbox(tx, citizen.id, event, state.lang, replies, 'reply');
+      return { status: 'handled', citizenId: citizen.id, outboxIds, replies };
+    }
+  }
+  return answerCitizen(deps, tx, citizen, state, event, command, now);
+}
+
+/** A message a citizen may have answered now: an officer-shaped one refused (or an invitation taken), any other through the dialogue. */
+export async function answerCitizen(
+  deps: InboxDeps,
+  tx: Prisma.TransactionClient,
+  citizen: DialogueCitizen,
+  state: ConversationState,
+  event: InboundEvent,
+  command: OfficerCommand | null,
+  now: Date,
+): Promise<InboundOutcome> {
+  if (!command) return runDialogue(deps, tx, citizen, state, event, now);
+  const replies = await answerStranger(deps, tx, event, command);
+  const outboxIds = await writeOutbox(tx, citizen.id, event, state.lang, replies, 'reply');
+  return { status: 'handled', citizenId: citizen.id, outboxIds, replies };
+}
+
+/** Creates the citizen's conversation row if needed, locks it and returns their state. */
+export async function lockConversation(
+  tx: Prisma.TransactionClient,
+  citizen: { id: string; language: Lang },
+  now: Date,
+): Promise<ConversationState> {
+  // One message at a time per citizen: the row lock serialises concurrent deliveries.
+  await tx.conversation.upsert({
+    where: { citizenId: citizen.id },
+    create: { citizenId: citizen.id, state: {}, lastActivityAt: now },
+    update: {},
+  });
+  const [row] = await tx.$queryRaw<Array<{ state: unknown }>>`
+    SELECT "state" FROM "Conversation" WHERE "citizenId" = ${citizen.id}::uuid FOR UPDATE`;
+  return restoreState(row?.state, citizen.language);
+}
+
+/**
+ * One message through the pure core: `step` runs, the effects it asks for run through the
+ * effect executor (those it waits on answer with its next step), then its writes are made, the
+ * new state saved and the replies written to the outbox.
+ */
+async function runDialogue(
+  deps: InboxDeps,
+  tx: Prisma.TransactionClient,
+  citizen: DialogueCitizen,
+  restored: ConversationState,
+  event: InboundEvent,
+  now: Date,
+): Promise<InboundOutcome> {
+  let state = restored;
+  const capabilities = capabilitiesOf(deps, event.channel);
+  const ctx: StepContext = {
+    now,
+    city: deps.city,
+    idleTimeoutMs: deps.idleTimeoutMs,
+    draftRetentionMs: deps.draftRetentionMs,
+    channel: { media: capabilities.media, compact: capabilities.compact },
+    words: deps.words,
+    citizenPhone: event.phone ? normalizePhone(event.phone) : null,
+    privacyNoticeDue: citizen.privacyNoticeAt === null,
+  };
+  const run: EffectRun = { ...deps, tx, citizenId: citizen.id, event, now, citizen, notifications: [], opened: [] };
+  const replies: Reply[] = [];
+  const writes: Effect[] = [];
+  let next: StepEvent | null = {
+    type: 'message',
+    text: event.text ?? '',
+    choice: event.choice,
+    start: event.start,
+    control: event.control,
+    location: event.location,
+    media: event.media ?? [],
+    mediaNotKept: event.mediaNotKept,
+  };
+  for (let i = 0; next && i < MAX_STEPS_PER_MESSAGE; i++) {
+    const result = step(state, next, ctx);
+    state = result.state;
+    replies.push(...result.replies);
+    next = null;
+    // The notice goes once, with the message's answer (after a query's, when it asked one).
+    if (result.effects.some((e) => e.type === 'privacy.noticeShown')) ctx.privacyNoticeDue = false;
+    for (const effect of result.effects) {
+      if (answers(effect)) next = await runAnswering(run, effect);
+      else writes.push(effect);
+    }
+  }
+  for (const effect of writes) if (!answers(effect)) await runWriting(run, effect);
+
+  const optingOut = writes.some((e) => e.type === 'citizen.setSmsOptOut' && e.optOut);
+  // updateMany: an erasure (HAPUS DATA SAYA) has removed the conversation with the rest.
+  await tx.conversation.updateMany({
+    where: { citizenId: citizen.id },
+    data: { state: state as unknown as Prisma.InputJsonValue, lastActivityAt: now },
+  });
+  const kind = optingOut ? 'optOutConfirmation' : 'reply';
+  const outboxIds = await writeOutbox(tx, citizen.id, event, state.lang, replies, kind);
+  const { notifications, opened } = run;
+  return { status: 'handled', citizenId: citizen.id, outboxIds, replies, notifications, opened };
+}
