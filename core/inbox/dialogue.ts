@@ -34,12 +34,9 @@ export async function handleCitizenMessage(
   command: OfficerCommand | null,
 ): Promise<InboundOutcome> {
   const now = deps.clock();
-  await recordInbound(tx, event, now);
   const citizen = await findOrCreateCitizen(deps, tx, event, now);
-  await tx.processedInbound.update({
-    where: { channel_externalId: { channel: event.channel, externalId: event.externalId } },
-    data: { citizenId: citizen.id },
-  });
+  // The duplicate guard: a seen id rolls back the transaction, the citizen's creation with it.
+  await recordInbound(tx, event, now, citizen.id);
   const state = await lockConversation(tx, citizen, now);
 
   // A flood from one number: every message is kept and answered in order as the limit allows;
@@ -73,20 +70,21 @@ export async function answerCitizen(
   return { status: 'handled', citizenId: citizen.id, outboxIds, replies };
 }
 
-/** Creates the citizen's conversation row if needed, locks it and returns their state. */
+/**
+ * Creates the citizen's conversation row if needed, locks it and returns their state, in one
+ * statement: an upsert that touches an existing row takes its row lock, as FOR UPDATE would.
+ */
 export async function lockConversation(
   tx: Prisma.TransactionClient,
   citizen: { id: string; language: Lang },
   now: Date,
 ): Promise<ConversationState> {
   // One message at a time per citizen: the row lock serialises concurrent deliveries.
-  await tx.conversation.upsert({
-    where: { citizenId: citizen.id },
-    create: { citizenId: citizen.id, state: {}, lastActivityAt: now },
-    update: {},
-  });
   const [row] = await tx.$queryRaw<Array<{ state: unknown }>>`
-    SELECT "state" FROM "Conversation" WHERE "citizenId" = ${citizen.id}::uuid FOR UPDATE`;
+    INSERT INTO "Conversation" ("citizenId", "state", "lastActivityAt", "updatedAt")
+    VALUES (${citizen.id}::uuid, '{}'::jsonb, ${now}, ${now})
+    ON CONFLICT ("citizenId") DO UPDATE SET "citizenId" = EXCLUDED."citizenId"
+    RETURNING "state"`;
   return restoreState(row?.state, citizen.language);
 }
 

@@ -27,10 +27,15 @@ export async function inTransaction<T>(
  * Records the inbound id in the message's transaction, so a provider's retry is recognised;
  * throws DuplicateInbound when it was seen already (which rolls the transaction back).
  */
-export async function recordInbound(tx: Prisma.TransactionClient, event: InboundEvent, now: Date): Promise<void> {
+export async function recordInbound(
+  tx: Prisma.TransactionClient,
+  event: InboundEvent,
+  now: Date,
+  citizenId: string | null = null,
+): Promise<void> {
   try {
     await tx.processedInbound.create({
-      data: { channel: event.channel, externalId: event.externalId, receivedAt: now },
+      data: { channel: event.channel, externalId: event.externalId, receivedAt: now, citizenId },
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw new DuplicateInbound();

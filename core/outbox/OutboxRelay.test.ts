@@ -192,6 +192,21 @@ describe.each(DB_KINDS)('OutboxRelay on %s', (kind) => {
     expect(sender.sent).toHaveLength(3);
   });
 
+  it('drains the rows of one address in one pass, in the order they were written', async () => {
+    const first = await addRow({ channel: 'sms', createdAt: new Date('2000-06-01T00:00:00Z') });
+    const second = await addRow({
+      channel: 'sms',
+      address: first.address,
+      createdAt: new Date('2000-06-01T00:00:01Z'),
+    });
+    const third = await addRow({ channel: 'sms', address: first.address, createdAt: new Date('2000-06-01T00:00:02Z') });
+    const sender = new RecordingSender();
+
+    await relayWith({ sms: sender }).drainPending(3);
+
+    expect(sender.sent.map((m) => m.id)).toEqual([first.id, second.id, third.id]);
+  });
+
   it('does not send an already sent row again', async () => {
     const sender = new RecordingSender();
     const relay = relayWith({ telegram: sender });

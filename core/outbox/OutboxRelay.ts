@@ -277,14 +277,17 @@ export class OutboxRelay {
         candidates.filter((row) => claimed.has(row.id)),
         attempts,
       );
-      // A row of this batch that waited behind another row of it, settled now, goes at once.
-      const freed = settled.filter((s) => s.next && attempts.get(s.next.id)?.outcome === 'blocked');
-      if (freed.length > 0) {
+      // A row of this batch that waited behind another row of it, settled now, goes at once (and
+      // so on down the line of one address).
+      let freed = settled.filter((s) => s.next && attempts.get(s.next.id)?.outcome === 'blocked');
+      while (freed.length > 0) {
         const again = await this.deliverBatch(freed.map((s) => s.next!.id));
-        freed.forEach((s, i) => {
+        const settledAgain = freed.map((s, i) => {
           attempts.set(s.next!.id, again[i]!);
           delete attempts.get(s.id)!.next;
+          return { id: s.next!.id, next: again[i]!.next };
         });
+        freed = settledAgain.filter((s) => s.next && attempts.get(s.next.id)?.outcome === 'blocked');
       }
     }
     // A repeated id was attempted once; its repeats find the row no longer theirs to send.
