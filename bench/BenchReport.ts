@@ -54,6 +54,19 @@ export function checkTargets(report: Omit<BenchReport, 'targets' | 'finishedAt'>
       met: inbound.msgsPerSec * 3 >= inbound.floorBullmqAddPerSec,
     });
     checks.push({ name: 'inbound p99 at 200 msg/s', target: '< 50 ms', value: inbound.p99Ms, met: inbound.p99Ms < 50 });
+    // Older reports (before the PostgreSQL floor and the per-kind counts) have neither.
+    if (inbound.floorPgTxPerSec) {
+      checks.push({
+        name: 'inbound vs PostgreSQL insert+commit floor',
+        target: '>= 0.15',
+        value: inbound.ratioToPgFloor,
+        met: inbound.msgsPerSec >= 0.15 * inbound.floorPgTxPerSec,
+      });
+    }
+    if (inbound.perKind) {
+      const most = Math.max(...Object.values(inbound.perKind).map((k) => k.sqlPerMessage));
+      checks.push({ name: 'SQL statements per message, every kind', target: '<= 8', value: most, met: most <= 8 });
+    }
   }
   if (timers) {
     checks.push({

@@ -23,12 +23,12 @@ export class OutboxWatch {
   }
 
   /** Waits until every SMS reply went out, so the next round starts with idle workers; returns what is left. */
-  async drained(timeoutMs = 120_000): Promise<number> {
+  async drained(timeoutMs = 120_000, pollMs = 250): Promise<number> {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const pending = await this.count('pending');
       if (pending === 0 || Date.now() > until) return pending;
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
   }
 

@@ -13,6 +13,8 @@ export interface BenchScale {
     openLoopWarmupMs: number;
     openLoopDurationMs: number;
     profileMs: number;
+    /** Messages sent one at a time to count each kind's statements and Redis commands. */
+    perKindMessages: number;
   };
   timers: { pending: number; due: number; leadMs: number; windowMs: number };
   memory: {
@@ -37,6 +39,7 @@ export const FULL: BenchScale = {
     openLoopWarmupMs: 5000,
     openLoopDurationMs: 30_000,
     profileMs: 15_000,
+    perKindMessages: 400,
   },
   timers: { pending: 100_000, due: 1000, leadMs: 3000, windowMs: 20_000 },
   memory: {
@@ -61,6 +64,7 @@ export const QUICK: BenchScale = {
     openLoopWarmupMs: 250,
     openLoopDurationMs: 1000,
     profileMs: 5000,
+    perKindMessages: 60,
   },
   timers: { pending: 5000, due: 100, leadMs: 500, windowMs: 1500 },
   memory: { openCases: 1000, conversations: 500, warmMessages: 50, reconcileTimeoutMs: 60_000, settleMs: 1000 },

@@ -20,8 +20,21 @@ export function formatReport(report: BenchReport): string {
     rows.push([
       `Inbound SMS, saturation (${inbound.clients} clients, closed loop), one process`,
       `${n(inbound.msgsPerSec)} msg/s`,
-      `HTTP floor ${n(inbound.floorHttpPerSec)}/s (ratio ${n(inbound.ratioToHttpFloor, 3)}); bare BullMQ add ${n(inbound.floorBullmqAddPerSec)}/s (ratio ${n(inbound.ratioToBullmqFloor, 3)}); replies delivered meanwhile ${n(sent(inbound.rounds.app))}/s`,
-      `≥ 1,000 msg/s: ${mark(t1?.met)}; ≥ 1/3 of BullMQ: ${mark(t2?.met)}`,
+      [
+        `HTTP floor ${n(inbound.floorHttpPerSec)}/s (ratio ${n(inbound.ratioToHttpFloor, 3)})`,
+        `bare BullMQ add ${n(inbound.floorBullmqAddPerSec)}/s (ratio ${n(inbound.ratioToBullmqFloor, 3)})`,
+        ...(inbound.floorPgTxPerSec
+          ? [`PostgreSQL insert+commit ${n(inbound.floorPgTxPerSec)} tx/s (ratio ${n(inbound.ratioToPgFloor, 3)})`]
+          : []),
+        `replies delivered meanwhile ${n(sent(inbound.rounds.app))}/s`,
+      ].join('; '),
+      [
+        `≥ 1,000 msg/s: ${mark(t1?.met)}`,
+        `≥ 1/3 of BullMQ: ${mark(t2?.met)}`,
+        ...(inbound.floorPgTxPerSec
+          ? [`≥ 0.15 of PostgreSQL: ${mark(target('inbound vs PostgreSQL insert+commit floor')?.met)}`]
+          : []),
+      ].join('; '),
     ]);
     rows.push([
       `Inbound latency at ${inbound.offeredPerSec} msg/s offered (open loop)`,
@@ -65,6 +78,18 @@ export function formatReport(report: BenchReport): string {
       `${sql} SQL statements, ${redis} Redis commands; neighbours' CPU ${neighbours} ms/msg`,
       '',
     ]);
+    if (inbound.perKind) {
+      rows.push([
+        'SQL statements / Redis commands per message by kind (one at a time, its reply delivered)',
+        Object.entries(inbound.perKind)
+          .map(([kind, k]) => `${kind} ${n(k.sqlPerMessage, 1)} / ${n(k.redisPerMessage, 1)}`)
+          .join('; '),
+        `messages counted: ${Object.entries(inbound.perKind)
+          .map(([kind, k]) => `${kind} ${k.messages}`)
+          .join(', ')}`,
+        `≤ 8 statements for every kind: ${mark(target('SQL statements per message, every kind')?.met)}`,
+      ]);
+    }
   }
   if (timers) {
     for (const pass of timers.byHz) {

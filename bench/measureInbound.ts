@@ -15,6 +15,8 @@ import { profileInbound, type InboundProfile } from './profileInbound.js';
 import { readAppLog } from './readAppLog.js';
 import { seedCitizensWithPermits } from './seedCitizensWithPermits.js';
 import { citizenPhones, SimulatedCitizens } from './SimulatedCitizens.js';
+import { countPerKind, type KindCost } from './countPerKind.js';
+import { measurePgFloor } from './measurePgFloor.js';
 import { SmsWebhookClient, type TwilioAccount } from './SmsWebhookClient.js';
 import { spawnBenchChild, type BenchChild } from './spawnBenchChild.js';
 import { median, round, type Distribution } from './stats.js';
@@ -63,12 +65,18 @@ export interface InboundFigures {
   achievedPerSec: number;
   floorHttpPerSec: number;
   floorBullmqAddPerSec: number;
+  /** PostgreSQL alone: single-row INSERT + COMMIT transactions per second from 8 connections (median of rounds). */
+  floorPgTxPerSec: number;
+  /** msgsPerSec / floorPgTxPerSec. */
+  ratioToPgFloor: number;
+  /** Statements and Redis commands per message by kind, its delivery included, one message at a time. */
+  perKind: Record<string, KindCost>;
   /** msgsPerSec / floorBullmqAddPerSec. */
   ratioToBullmqFloor: number;
   ratioToHttpFloor: number;
   clients: number;
   citizens: number;
-  rounds: { app: ClosedLoopRound[]; floorHttp: ClosedLoopRound[]; floorBullmqAdd: number[] };
+  rounds: { app: ClosedLoopRound[]; floorHttp: ClosedLoopRound[]; floorBullmqAdd: number[]; floorPgTx: number[] };
   openLoop: { completed: number; failed: number; errors: Record<string, number>; latencyMs: Distribution };
   /** Open-loop latency at half the measured saturation rate, where the app keeps up. */
   atHalfSaturation: {
@@ -328,6 +336,7 @@ export async function measureInbound(
 
   const floorHttp: ClosedLoopRound[] = [];
   const floorBullmq: number[] = [];
+  const floorPg: number[] = [];
   const mix: Record<string, number> = {};
   for (let r = 1; r <= s.rounds; r++) {
     await outbox.drained();
@@ -344,6 +353,9 @@ export async function measureInbound(
     });
     floorBullmq.push(round(added.perSecond));
     ctx.log(`round ${r}/${s.rounds} floor BullMQ add: ${round(added.perSecond)}/s`);
+    const pgTx = await measurePgFloor(db.url, 8, s.durationMs);
+    floorPg.push(pgTx);
+    ctx.log(`round ${r}/${s.rounds} floor PostgreSQL insert+commit (8 clients): ${pgTx}/s`);
     for (const layout of layouts) {
       const pending = await outbox.drained();
       if (pending > 0) ctx.log(`${pending} SMS replies still pending before ${layout.label}`);
@@ -394,7 +406,25 @@ export async function measureInbound(
   ctx.log(
     `open loop at ${halfRate}/s (half of saturation): p50 ${round(half.latencyMs.p50)} ms, p99 ${round(half.latencyMs.p99)} ms, failed ${half.failed}`,
   );
+  // Calls per message by kind: one at a time on the one-process layout, each reply delivered.
   await outbox.drained();
+  const kindClient = appClient([single.child.port!], 1);
+  const perKind = await countPerKind({
+    client: kindClient,
+    counts: () => single.child.counts(),
+    outbox,
+    citizens,
+    population: s.citizens,
+    messages: s.perKindMessages,
+    newcomers: new SimulatedCitizens({ ...citizenOptions, phones: citizenPhones(s.citizens, '+628139'), seed: 7 }),
+    firstContacts: Math.min(s.citizens, Math.ceil(s.perKindMessages / 10)),
+  });
+  kindClient.close();
+  ctx.log(
+    `calls per message by kind: ${Object.entries(perKind)
+      .map(([kind, k]) => `${kind} ${k.sqlPerMessage} SQL / ${k.redisPerMessage} Redis (${k.messages})`)
+      .join(', ')}`,
+  );
   await single.stop();
   const outboundDelivered = twilioApi.accepted() - deliveredBefore;
 
@@ -440,6 +470,7 @@ export async function measureInbound(
   const appRounds = layouts[0]!.rounds;
   const floorHttpPerSec = median(floorHttp.map((r) => r.perSecond));
   const floorBullmqAddPerSec = median(floorBullmq);
+  const floorPgTxPerSec = median(floorPg);
   const scalePerSec = median(scale.rounds.map((r) => r.perSecond));
   const split = layouts.find((l) => l.label === '1 web + 1 worker');
   return {
@@ -453,11 +484,14 @@ export async function measureInbound(
       achievedPerSec: round(open.perSecond),
       floorHttpPerSec,
       floorBullmqAddPerSec,
+      floorPgTxPerSec,
+      ratioToPgFloor: round(msgsPerSec / floorPgTxPerSec),
+      perKind,
       ratioToBullmqFloor: round(msgsPerSec / floorBullmqAddPerSec),
       ratioToHttpFloor: round(msgsPerSec / floorHttpPerSec),
       clients: s.clients,
       citizens: s.citizens,
-      rounds: { app: appRounds, floorHttp, floorBullmqAdd: floorBullmq },
+      rounds: { app: appRounds, floorHttp, floorBullmqAdd: floorBullmq, floorPgTx: floorPg },
       openLoop: { completed: open.completed, failed: open.failed, errors: open.errors, latencyMs: open.latencyMs },
       atHalfSaturation: {
         offeredPerSec: halfRate,
