@@ -1,37 +1,65 @@
-import type { InboundEvent } from '../conversation/types.js';
+import type { InboundEvent, Lang } from '../conversation/types.js';
 import { normalizePhone } from '../domain/phone.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import type { InboxDeps } from './inboxTypes.js';
+import type { DialogueCitizen, InboxDeps } from './inboxTypes.js';
 
-/** The citizen behind a channel address; a phone number known from another channel links them. */
+/** What the inbox reads of the citizen behind a message. */
+type InboxCitizen = DialogueCitizen & { phone: string | null };
+
+/**
+ * The citizen behind a channel address; a phone number known from another channel links them.
+ * A known address is read, marked seen and (off SMS) cleared of a provider's opt-out in one
+ * statement.
+ */
 export async function findOrCreateCitizen(
   deps: InboxDeps,
   tx: Prisma.TransactionClient,
   event: InboundEvent,
   now: Date,
-) {
-  const identity = await tx.channelIdentity.findUnique({
-    where: { channel_address: { channel: event.channel, address: event.address } },
-    include: { citizen: true },
-  });
+): Promise<InboxCitizen> {
+  // Writing again lifts an opt-out the provider reported here; on SMS only MULAI/START does,
+  // as the provider itself refuses the number until then.
+  const lifts = event.channel !== 'sms';
+  const [identity] = await tx.$queryRaw<
+    Array<{
+      identityId: string;
+      wasOptedOut: Date | null;
+      citizen: string;
+      language: Lang;
+      phone: string | null;
+      privacyNoticeAt: Date | null;
+    }>
+  >`
+    WITH old AS (
+      SELECT i.id, i."optedOutAt" FROM "ChannelIdentity" i
+      WHERE i."channel" = ${event.channel}::"Channel" AND i."address" = ${event.address}
+      FOR UPDATE
+    )
+    UPDATE "ChannelIdentity" AS i
+    SET "lastSeenAt" = ${now},
+      "optedOutAt" = CASE WHEN ${lifts} THEN NULL ELSE i."optedOutAt" END,
+      "optOutReason" = CASE WHEN ${lifts} THEN NULL ELSE i."optOutReason" END
+    FROM old, "Citizen" c
+    WHERE i.id = old.id AND c.id = i."citizenId"
+    RETURNING i.id::text AS "identityId", old."optedOutAt" AS "wasOptedOut", c.id::text AS citizen,
+      c.language::text AS language, c.phone, c."privacyNoticeAt"`;
   const phone = event.phone ? normalizePhone(event.phone) : null;
   if (identity) {
-    // Writing again lifts an opt-out the provider reported here; on SMS only MULAI/START does,
-    // as the provider itself refuses the number until then.
-    const lifted = identity.optedOutAt !== null && event.channel !== 'sms';
-    await tx.channelIdentity.update({
-      where: { id: identity.id },
-      data: { lastSeenAt: now, ...(lifted ? { optedOutAt: null, optOutReason: null } : {}) },
-    });
-    if (lifted)
+    if (lifts && identity.wasOptedOut !== null)
       deps.logger.info({ channel: event.channel, address: event.address }, 'opt-out lifted: the citizen wrote');
-    if (!phone || identity.citizen.phone === phone) return identity.citizen;
+    const citizen: InboxCitizen = {
+      id: identity.citizen,
+      language: identity.language,
+      phone: identity.phone,
+      privacyNoticeAt: identity.privacyNoticeAt,
+    };
+    if (!phone || citizen.phone === phone) return citizen;
     // The platform now vouches for a phone number (a Telegram contact shared later): link this
     // identity to the citizen who already has that number, or record it on this citizen.
     const owner = await tx.citizen.findUnique({ where: { phone } });
-    if (!owner) return tx.citizen.update({ where: { id: identity.citizenId }, data: { phone } });
-    if (identity.citizen.phone) return identity.citizen;
-    await tx.channelIdentity.update({ where: { id: identity.id }, data: { citizenId: owner.id } });
+    if (!owner) return tx.citizen.update({ where: { id: citizen.id }, data: { phone } });
+    if (citizen.phone) return citizen;
+    await tx.channelIdentity.update({ where: { id: identity.identityId }, data: { citizenId: owner.id } });
     deps.logger.info({ channel: event.channel, address: event.address }, 'channel identity linked by phone');
     return owner;
   }

@@ -17,7 +17,7 @@ import { answers, runAnswering, runWriting, type EffectRun } from './effectHandl
 import { floodDecision, holdInbound } from './floodGate.js';
 import { recordInbound } from './inboundTransaction.js';
 import { capabilitiesOf, type DialogueCitizen, type InboundOutcome, type InboxDeps } from './inboxTypes.js';
-import { writeOutbox } from './outboxWriter.js';
+import { saveStateAndReplies, writeOutbox } from './outboxWriter.js';
 import { answerStranger } from './strangerCommand.js';
 
 // A step answers a query with another step; a dialogue never needs more than a few in a row.
@@ -141,13 +141,8 @@ async function runDialogue(
   for (const effect of writes) if (!answers(effect)) await runWriting(run, effect);
 
   const optingOut = writes.some((e) => e.type === 'citizen.setSmsOptOut' && e.optOut);
-  // updateMany: an erasure (HAPUS DATA SAYA) has removed the conversation with the rest.
-  await tx.conversation.updateMany({
-    where: { citizenId: citizen.id },
-    data: { state: state as unknown as Prisma.InputJsonValue, lastActivityAt: now },
-  });
   const kind = optingOut ? 'optOutConfirmation' : 'reply';
-  const outboxIds = await writeOutbox(tx, citizen.id, event, state.lang, replies, kind);
+  const outboxIds = await saveStateAndReplies(tx, citizen.id, state, now, event, replies, kind);
   const { notifications, opened } = run;
   return { status: 'handled', citizenId: citizen.id, outboxIds, replies, notifications, opened };
 }

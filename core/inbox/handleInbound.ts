@@ -24,17 +24,21 @@ export async function handleInbound(deps: InboxDeps, received: InboundEvent): Pr
   capabilitiesOf(deps, received.channel);
   // Made storable before anything reads it: a NUL or half an emoji must not fail the save.
   const event = storableEvent(received, deps.maxChars);
-  const seen = await prisma.processedInbound.findUnique({
-    where: { channel_externalId: { channel: event.channel, externalId: event.externalId } },
-  });
-  if (seen) return { status: 'duplicate' };
-
-  // Officers write from their linked chat account. Anyone else typing an officer command is a
-  // resident like any other: answered in their dialogue's transaction, under its flood limit.
-  const officer = await prisma.officer.findUnique({
-    where: { channel_address: { channel: event.channel, address: event.address } },
-  });
-  if (officer?.active) return handleFromOfficer(deps, officer, event);
+  // Whether the id was seen, and whether an active officer writes from this account, in one
+  // statement. Officers write from their linked chat account. Anyone else typing an officer
+  // command is a resident like any other: answered in their dialogue's transaction, under its
+  // flood limit. (The transaction's own insert is what guards against a duplicate racing this.)
+  const [first] = await prisma.$queryRaw<Array<{ seen: boolean; officerId: string | null }>>`
+    SELECT EXISTS (
+        SELECT 1 FROM "ProcessedInbound"
+        WHERE "channel" = ${event.channel}::"Channel" AND "externalId" = ${event.externalId}) AS seen,
+      (SELECT o.id::text FROM "Officer" o
+        WHERE o."channel" = ${event.channel}::"Channel" AND o."address" = ${event.address} AND o."active") AS "officerId"`;
+  if (first?.seen) return { status: 'duplicate' };
+  if (first?.officerId) {
+    const officer = await prisma.officer.findUnique({ where: { id: first.officerId } });
+    if (officer?.active) return handleFromOfficer(deps, officer, event);
+  }
   const command = parseOfficerCommand(event.text ?? '', event.choice);
 
   // Photos are fetched and kept before the transaction: network time never holds a lock, and a

@@ -1,4 +1,5 @@
-import type { InboundEvent, Lang, Reply } from '../conversation/types.js';
+import { randomUUID } from 'node:crypto';
+import type { ConversationState, InboundEvent, Lang, Reply } from '../conversation/types.js';
 import type { Prisma } from '../generated/prisma/client.js';
 
 /** The replies of one inbound message as one outbox row, answered on the channel it came from. */
@@ -43,4 +44,32 @@ export async function writeDirect(
     select: { id: true },
   });
   return [row.id];
+}
+
+/**
+ * The end of a dialogue's message in one statement: the new state saved on the conversation (if
+ * it still exists: an erasure removes it) and the replies written as one outbox row, answered on
+ * the channel the message came from. Returns the row's id, if there were replies.
+ */
+export async function saveStateAndReplies(
+  tx: Prisma.TransactionClient,
+  citizenId: string,
+  state: ConversationState,
+  now: Date,
+  event: InboundEvent,
+  replies: Reply[],
+  kind: 'reply' | 'optOutConfirmation',
+): Promise<string[]> {
+  const id = randomUUID();
+  const rows = await tx.$queryRaw<Array<{ id: string }>>`
+    WITH saved AS (
+      UPDATE "Conversation" SET "state" = ${JSON.stringify(state)}::jsonb, "lastActivityAt" = ${now}, "updatedAt" = ${now}
+      WHERE "citizenId" = ${citizenId}::uuid
+    )
+    INSERT INTO "OutboxMessage" ("id", "citizenId", "channel", "address", "language", "kind", "replies")
+    SELECT ${id}::uuid, ${citizenId}::uuid, ${event.channel}::"Channel", ${event.address}, ${state.lang}::"Language",
+      ${kind}, ${JSON.stringify(replies)}::jsonb
+    WHERE ${replies.length > 0}
+    RETURNING "id"::text AS id`;
+  return rows.map((r) => r.id);
 }

@@ -468,7 +468,7 @@ export class OutboxRelay {
   }
 
   /**
-   * Records what became of the claimed rows and releases their claims, in one transaction;
+   * Records what became of the claimed rows and releases their claims, in one statement;
    * returns for each row the next pending row to the same address, which may go now. Kept trying
    * while the database is away: the providers have answered, and only the record of it is missing.
    */
@@ -485,33 +485,35 @@ export class OutboxRelay {
     const providerIds = settlements.map((s) =>
       s.providerMessageId === undefined ? s.row.providerMessageId : s.providerMessageId,
     );
-    // Each id of a row's texts gets its own row, in the same transaction: what reports look up.
-    const providerRows = settlements.flatMap((s) =>
-      (s.providerMessageId ?? '')
-        .split(',')
-        .filter(Boolean)
-        .map((providerMessageId) => ({ providerMessageId, channel: s.row.channel, outboxMessageId: s.row.id })),
-    );
-    const [settled] = await this.persistently(ids.join(','), () =>
-      prisma.$transaction([
-        prisma.$queryRaw<Array<{ id: string; next: string | null }>>`
-        UPDATE "OutboxMessage" AS o
-        SET status = u.status::"OutboxStatus", attempts = u.attempts, "lastError" = u.error,
-            "nextAttemptAt" = u.next_attempt::timestamptz, "sentAt" = u.sent::timestamptz,
-            "providerMessageId" = u.provider_id, "claimedAt" = NULL, "claimedBy" = NULL
-        FROM unnest(${ids}::uuid[], ${statuses}::text[], ${attempts}::int[], ${errors}::text[],
-          ${nextAttempts}::text[], ${sentAts}::text[], ${providerIds}::text[])
-          AS u(id, status, attempts, error, next_attempt, sent, provider_id)
-        WHERE o.id = u.id
-        RETURNING o.id::text AS id, (
+    // The provider ids this settlement adds (comma-joined): each gets its own ProviderMessage row,
+    // in the same statement, which is what delivery reports look up.
+    const newProviderIds = settlements.map((s) => s.providerMessageId ?? null);
+    const settled = await this.persistently(ids.join(','), () =>
+      prisma.$queryRaw<Array<{ id: string; next: string | null }>>`
+        WITH u AS (
+          SELECT * FROM unnest(${ids}::uuid[], ${statuses}::text[], ${attempts}::int[], ${errors}::text[],
+            ${nextAttempts}::text[], ${sentAts}::text[], ${providerIds}::text[], ${newProviderIds}::text[])
+            AS u(id, status, attempts, error, next_attempt, sent, provider_id, new_provider_ids)
+        ), settled AS (
+          UPDATE "OutboxMessage" AS o
+          SET status = u.status::"OutboxStatus", attempts = u.attempts, "lastError" = u.error,
+              "nextAttemptAt" = u.next_attempt::timestamptz, "sentAt" = u.sent::timestamptz,
+              "providerMessageId" = u.provider_id, "claimedAt" = NULL, "claimedBy" = NULL
+          FROM u WHERE o.id = u.id
+          RETURNING o.id, o.channel, o.address, o.seq
+        ), provider AS (
+          INSERT INTO "ProviderMessage" ("providerMessageId", "channel", "outboxMessageId")
+          SELECT p.id, s.channel, s.id FROM settled s JOIN u ON u.id = s.id
+            CROSS JOIN LATERAL unnest(string_to_array(u.new_provider_ids, ',')) AS p(id)
+          WHERE p.id <> ''
+          ON CONFLICT DO NOTHING
+        )
+        SELECT s.id::text AS id, (
           SELECT n.id FROM "OutboxMessage" n
-          WHERE n.channel = o.channel AND n.address = o.address AND n.status = 'pending' AND n.seq > o.seq
+          WHERE n.channel = s.channel AND n.address = s.address AND n.status = 'pending' AND n.seq > s.seq
           ORDER BY n.seq LIMIT 1
-        )::text AS next`,
-        ...(providerRows.length > 0
-          ? [prisma.providerMessage.createMany({ data: providerRows, skipDuplicates: true })]
-          : []),
-      ]),
+        )::text AS next
+        FROM settled s`,
     );
     return new Map(settled.filter((s) => s.next).map((s) => [s.id, s.next!]));
   }

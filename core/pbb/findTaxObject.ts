@@ -1,23 +1,42 @@
 import type { Prisma } from '../generated/prisma/client.js';
 import type { TaxObjectView } from '../conversation/types.js';
 
-type Reader = Pick<Prisma.TransactionClient, 'taxObject'>;
+type Reader = Pick<Prisma.TransactionClient, '$queryRaw'>;
 
-const isoDate = (d: Date): string => d.toISOString().slice(0, 10);
-
-/** A tax object with its SPPT bills by NOP (18 bare digits), or null when the ledger lacks it. */
+/**
+ * A tax object with its SPPT bills by NOP (18 bare digits), or null when the ledger lacks it:
+ * one statement (the object joined with its bills, oldest year first).
+ */
 export async function findTaxObject(db: Reader, nop: string): Promise<TaxObjectView | null> {
-  const found = await db.taxObject.findUnique({ where: { nop }, include: { bills: { orderBy: { year: 'asc' } } } });
-  if (!found) return null;
+  const rows = await db.$queryRaw<
+    Array<{
+      nop: string;
+      taxpayerName: string;
+      address: string;
+      year: number | null;
+      amountDue: bigint | null;
+      dueDate: string | null;
+      paidAt: string | null;
+    }>
+  >`
+    SELECT t.nop::text AS nop, t."taxpayerName", t.address, b.year, b."amountDue",
+      to_char(b."dueDate", 'YYYY-MM-DD') AS "dueDate", to_char(b."paidAt", 'YYYY-MM-DD') AS "paidAt"
+    FROM "TaxObject" t LEFT JOIN "SpptBill" b ON b.nop = t.nop
+    WHERE t.nop = ${nop}
+    ORDER BY b.year`;
+  const [first] = rows;
+  if (!first) return null;
   return {
-    nop: found.nop,
-    taxpayerName: found.taxpayerName,
-    address: found.address,
-    bills: found.bills.map((b) => ({
-      year: b.year,
-      amountDue: Number(b.amountDue),
-      dueDate: isoDate(b.dueDate),
-      paidAt: b.paidAt ? isoDate(b.paidAt) : null,
-    })),
+    nop: first.nop,
+    taxpayerName: first.taxpayerName,
+    address: first.address,
+    bills: rows
+      .filter((b) => b.year !== null)
+      .map((b) => ({
+        year: b.year!,
+        amountDue: Number(b.amountDue),
+        dueDate: b.dueDate!,
+        paidAt: b.paidAt,
+      })),
   };
 }
