@@ -2,7 +2,7 @@ import type { InboundEvent, Lang, Reply } from '../conversation/types.js';
 import { storableText } from '../domain/storableText.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { InboundOutcome, InboxDeps } from './inboxTypes.js';
-import { writeDirect, writeOutbox } from './outboxWriter.js';
+import { writeOutbox } from './outboxWriter.js';
 
 /**
  * Something failed while handling a message (the transaction is rolled back): the citizen still
@@ -71,7 +71,7 @@ export async function apologiseToOfficer(
     await tx.processedInbound.create({
       data: { channel: event.channel, externalId: event.externalId, receivedAt: deps.clock() },
     });
-    const outboxIds = await writeDirect(tx, event, replies, officer.language ?? deps.defaultLanguage);
+    const outboxIds = await writeOutbox(tx, null, event, officer.language ?? deps.defaultLanguage, replies, 'reply');
     return { status: 'handled', citizenId: '', outboxIds, replies };
   });
 }

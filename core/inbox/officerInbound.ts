@@ -4,7 +4,7 @@ import { handleOfficerMessageIn } from '../officers/handleOfficerMessage.js';
 import { apologiseToOfficer } from './apology.js';
 import { inTransaction, recordInbound } from './inboundTransaction.js';
 import type { InboundOutcome, InboxDeps } from './inboxTypes.js';
-import { writeDirect } from './outboxWriter.js';
+import { writeOutbox } from './outboxWriter.js';
 
 /**
  * A message from an officer's linked chat account, in one transaction: recorded (a duplicate
@@ -23,7 +23,7 @@ export async function handleFromOfficer(
       const outcome = await handleOfficerMessageIn(deps, tx, officer, event.text ?? '', event.choice);
       // Staff texts follow the officer's own language.
       const language = officer.language ?? deps.defaultLanguage;
-      const outboxIds = await writeDirect(tx, event, outcome.replies, language);
+      const outboxIds = await writeOutbox(tx, null, event, language, outcome.replies, 'reply');
       return {
         status: 'handled',
         citizenId: '',

@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { ConversationState, InboundEvent, Lang, Reply } from '../conversation/types.js';
 import type { Prisma } from '../generated/prisma/client.js';
 
-/** The replies of one inbound message as one outbox row, answered on the channel it came from. */
+/**
+ * The replies of one inbound message as one outbox row, answered on the channel it came from;
+ * `citizenId` null for an answer outside any dialogue (an officer's).
+ */
 export async function writeOutbox(
   tx: Prisma.TransactionClient,
-  citizenId: string,
+  citizenId: string | null,
   event: InboundEvent,
   language: Lang,
   replies: Reply[],
@@ -24,26 +27,6 @@ export async function writeOutbox(
     select: { id: true },
   });
   return [out.id];
-}
-
-/** An answer written straight to the address a message came from, outside any dialogue (an officer's). */
-export async function writeDirect(
-  tx: Prisma.TransactionClient,
-  event: InboundEvent,
-  replies: Reply[],
-  language: Lang,
-): Promise<string[]> {
-  if (replies.length === 0) return [];
-  const row = await tx.outboxMessage.create({
-    data: {
-      channel: event.channel,
-      address: event.address,
-      language,
-      replies: replies as unknown as Prisma.InputJsonValue,
-    },
-    select: { id: true },
-  });
-  return [row.id];
 }
 
 /**
