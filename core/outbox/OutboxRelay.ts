@@ -488,8 +488,10 @@ export class OutboxRelay {
     // The provider ids this settlement adds (comma-joined): each gets its own ProviderMessage row,
     // in the same statement, which is what delivery reports look up.
     const newProviderIds = settlements.map((s) => s.providerMessageId ?? null);
-    const settled = await this.persistently(ids.join(','), () =>
-      prisma.$queryRaw<Array<{ id: string; next: string | null }>>`
+    const settled = await this.persistently(
+      ids.join(','),
+      () =>
+        prisma.$queryRaw<Array<{ id: string; next: string | null }>>`
         WITH u AS (
           SELECT * FROM unnest(${ids}::uuid[], ${statuses}::text[], ${attempts}::int[], ${errors}::text[],
             ${nextAttempts}::text[], ${sentAts}::text[], ${providerIds}::text[], ${newProviderIds}::text[])
