@@ -63,6 +63,15 @@ export function checkTargets(report: Omit<BenchReport, 'targets' | 'finishedAt'>
         met: inbound.msgsPerSec >= 0.15 * inbound.floorPgTxPerSec,
       });
     }
+    if (inbound.deliveryScaling) {
+      const d = inbound.deliveryScaling;
+      checks.push({
+        name: 'two worker processes vs one',
+        target: '>= 1.7, no reply twice',
+        value: d.speedup,
+        met: d.speedup >= 1.7 && d.duplicates === 0,
+      });
+    }
     if (inbound.perKind) {
       const most = Math.max(...Object.values(inbound.perKind).map((k) => k.sqlPerMessage));
       checks.push({ name: 'SQL statements per message, every kind', target: '<= 8', value: most, met: most <= 8 });

@@ -15,6 +15,9 @@ export interface BenchScale {
     profileMs: number;
     /** Messages sent one at a time to count each kind's statements and Redis commands. */
     perKindMessages: number;
+    /** Replies written for each delivery round (one worker, then two), and the provider's time per message. */
+    deliveryRows: number;
+    deliveryLatencyMs: number;
   };
   timers: { pending: number; due: number; leadMs: number; windowMs: number };
   memory: {
@@ -40,6 +43,8 @@ export const FULL: BenchScale = {
     openLoopDurationMs: 30_000,
     profileMs: 15_000,
     perKindMessages: 400,
+    deliveryRows: 4000,
+    deliveryLatencyMs: 50,
   },
   timers: { pending: 100_000, due: 1000, leadMs: 3000, windowMs: 20_000 },
   memory: {
@@ -65,6 +70,8 @@ export const QUICK: BenchScale = {
     openLoopDurationMs: 1000,
     profileMs: 5000,
     perKindMessages: 60,
+    deliveryRows: 300,
+    deliveryLatencyMs: 50,
   },
   timers: { pending: 5000, due: 100, leadMs: 500, windowMs: 1500 },
   memory: { openCases: 1000, conversations: 500, warmMessages: 50, reconcileTimeoutMs: 60_000, settleMs: 1000 },

@@ -11,10 +11,10 @@ export interface FakeTwilioApi {
 }
 
 /**
- * Starts the fake on a free port. Unlike the tests' fake it keeps no record of the messages,
+ * Starts the fake on a free port, answering each message after `latencyMs`. Unlike the tests' fake it keeps no record of the messages,
  * so a long run does not grow it.
  */
-export async function startFakeTwilioApi(): Promise<FakeTwilioApi> {
+export async function startFakeTwilioApi(latencyMs = 0): Promise<FakeTwilioApi> {
   let serial = 0;
   const server = createServer((req, res) => {
     req.resume();
@@ -25,9 +25,13 @@ export async function startFakeTwilioApi(): Promise<FakeTwilioApi> {
         return;
       }
       const sid = `SM${String(++serial).padStart(32, '0')}`;
-      res
-        .writeHead(201, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ sid, account_sid: match[1], status: 'queued' }));
+      const answer = () =>
+        res
+          .writeHead(201, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ sid, account_sid: match[1], status: 'queued' }));
+      // A provider's own time to accept a message (Twilio's API takes tens of milliseconds).
+      if (latencyMs > 0) setTimeout(answer, latencyMs);
+      else answer();
     });
   });
   server.keepAliveTimeout = 60_000;

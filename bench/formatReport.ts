@@ -78,6 +78,15 @@ export function formatReport(report: BenchReport): string {
       `${sql} SQL statements, ${redis} Redis commands; neighbours' CPU ${neighbours} ms/msg`,
       '',
     ]);
+    if (inbound.deliveryScaling) {
+      const d = inbound.deliveryScaling;
+      rows.push([
+        `Delivery alone, ${n(d.rows)} replies a round, provider ${d.providerLatencyMs} ms per message`,
+        `one worker process ${n(d.oneWorkerPerSec)} replies/s; two ${n(d.twoWorkersPerSec)} replies/s`,
+        `× ${n(d.speedup, 2)}; sent twice: ${d.duplicates}`,
+        `two ≥ 1.7 × one, none twice: ${mark(target('two worker processes vs one')?.met)}`,
+      ]);
+    }
     if (inbound.perKind) {
       rows.push([
         'SQL statements / Redis commands per message by kind (one at a time, its reply delivered)',

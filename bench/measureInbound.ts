@@ -17,6 +17,7 @@ import { seedCitizensWithPermits } from './seedCitizensWithPermits.js';
 import { citizenPhones, SimulatedCitizens } from './SimulatedCitizens.js';
 import { countPerKind, type KindCost } from './countPerKind.js';
 import { measurePgFloor } from './measurePgFloor.js';
+import { measureDelivery, type DeliveryFigures } from './measureDelivery.js';
 import { SmsWebhookClient, type TwilioAccount } from './SmsWebhookClient.js';
 import { spawnBenchChild, type BenchChild } from './spawnBenchChild.js';
 import { median, round, type Distribution } from './stats.js';
@@ -71,6 +72,8 @@ export interface InboundFigures {
   ratioToPgFloor: number;
   /** Statements and Redis commands per message by kind, its delivery included, one message at a time. */
   perKind: Record<string, KindCost>;
+  /** Replies delivered per second by one worker process and by two, on one outbox. */
+  deliveryScaling?: DeliveryFigures;
   /** msgsPerSec / floorBullmqAddPerSec. */
   ratioToBullmqFloor: number;
   ratioToHttpFloor: number;
@@ -234,7 +237,7 @@ export async function measureInbound(
   };
   const logDir = path.join(ctx.scratch, 'logs');
   mkdirSync(logDir, { recursive: true });
-  const appSettings = (prefix: string, roles: string) =>
+  const appSettings = (prefix: string, roles: string, env: Record<string, string> = {}) =>
     ctx.appEnv({
       DATABASE_URL: db.url,
       ...benchRedisEnv(),
@@ -254,12 +257,19 @@ export async function measureInbound(
       INBOUND_FLOOD_PER_MINUTE: '1000000',
       BENCH_QUEUE_PREFIX: prefix,
       BENCH_TWILIO_API_URL: twilioApi.baseUrl,
+      ...env,
     });
   const appLogs: string[] = [];
-  const spawnApp = async (label: string, prefix: string, roles: string, nodeFlags: string[] = []) => {
+  const spawnApp = async (
+    label: string,
+    prefix: string,
+    roles: string,
+    nodeFlags: string[] = [],
+    env: Record<string, string> = {},
+  ) => {
     const logFile = path.join(logDir, `${label}.log`);
     appLogs.push(logFile);
-    const child = await spawnBenchChild('appProcess.ts', { env: appSettings(prefix, roles), logFile, nodeFlags });
+    const child = await spawnBenchChild('appProcess.ts', { env: appSettings(prefix, roles, env), logFile, nodeFlags });
     const stop = ctx.defer(`app process ${label}`, () => child.stop());
     return { child, stop };
   };
@@ -426,6 +436,34 @@ export async function measureInbound(
       .join(', ')}`,
   );
   await single.stop();
+
+  // Delivery alone: one worker process, then two, on one outbox, against a provider that takes
+  // its time (the fake Twilio API answering after providerLatencyMs).
+  // On a database of its own: no open cases, so a worker's start (its SLA reconcile) is quick.
+  const slowTwilio = await startFakeTwilioApi(s.deliveryLatencyMs);
+  ctx.defer('slow fake Twilio API', () => slowTwilio.stop());
+  const deliveryDb = await createBenchDatabase(ctx.city);
+  ctx.defer(`database ${deliveryDb.name}`, () => deliveryDb.drop());
+  await (await deliveryDb.open()).close();
+  const deliveryOutbox = await OutboxWatch.open(deliveryDb.url);
+  ctx.defer('delivery outbox watch', () => deliveryOutbox.close());
+  const deliveryEnv = { DATABASE_URL: deliveryDb.url, BENCH_TWILIO_API_URL: slowTwilio.baseUrl };
+  const deliveryScaling = await measureDelivery({
+    databaseUrl: deliveryDb.url,
+    outbox: deliveryOutbox,
+    provider: slowTwilio,
+    providerLatencyMs: s.deliveryLatencyMs,
+    rows: s.deliveryRows,
+    rounds: s.rounds,
+    prefix: (name) => ctx.prefix(name),
+    startWorkers: async (count, prefix) => {
+      const started = await Promise.all(
+        Array.from({ length: count }, (_, i) => spawnApp(`delivery-${prefix}-${i}`, prefix, 'worker', [], deliveryEnv)),
+      );
+      return { stop: async () => void (await Promise.all(started.map((p) => p.stop()))) };
+    },
+    log: (line) => ctx.log(line),
+  });
   const outboundDelivered = twilioApi.accepted() - deliveredBefore;
 
   let profile: InboundFigures['profile'];
@@ -487,6 +525,7 @@ export async function measureInbound(
       floorPgTxPerSec,
       ratioToPgFloor: round(msgsPerSec / floorPgTxPerSec),
       perKind,
+      deliveryScaling,
       ratioToBullmqFloor: round(msgsPerSec / floorBullmqAddPerSec),
       ratioToHttpFloor: round(msgsPerSec / floorHttpPerSec),
       clients: s.clients,
