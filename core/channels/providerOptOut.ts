@@ -62,12 +62,3 @@ export async function clearOptOut(db: Db, channel: ChannelName, address: string)
   });
   return cleared.count > 0;
 }
-
-/** Whether a message to `channel`/`address` must not go: its identity opted out. */
-export async function isOptedOut(db: Db, channel: ChannelName, address: string): Promise<boolean> {
-  const identity = await db.channelIdentity.findUnique({
-    where: { channel_address: { channel, address } },
-    select: { optedOutAt: true },
-  });
-  return Boolean(identity?.optedOutAt);
-}

@@ -243,7 +243,7 @@ export class OutboxRelay {
 
   /**
    * One delivery attempt for each of `ids` (answered in the same order): the rows loaded in one
-   * statement, claimed in one, sent at once, and settled in one transaction.
+   * statement, claimed in one, sent at once, and settled in one.
    */
   private async deliverBatch(ids: readonly string[]): Promise<DeliveryAttempt[]> {
     const attempts = new Map<string, DeliveryAttempt>();
@@ -273,21 +273,25 @@ export class OutboxRelay {
       for (const [id, blocked] of await this.waitsBehindEarlier(unclaimed, now, quietEnd !== null)) {
         attempts.set(id, { outcome: blocked ? 'blocked' : 'skipped' });
       }
-      const settled = await this.sendClaimed(
+      await this.sendClaimed(
         candidates.filter((row) => claimed.has(row.id)),
         attempts,
       );
       // A row of this batch that waited behind another row of it, settled now, goes at once (and
-      // so on down the line of one address).
-      let freed = settled.filter((s) => s.next && attempts.get(s.next.id)?.outcome === 'blocked');
-      while (freed.length > 0) {
-        const again = await this.deliverBatch(freed.map((s) => s.next!.id));
-        const settledAgain = freed.map((s, i) => {
-          attempts.set(s.next!.id, again[i]!);
-          delete attempts.get(s.id)!.next;
-          return { id: s.next!.id, next: again[i]!.next };
+      // so on down the line of one address): the one settled no longer names it as next.
+      const freeing = (settled: Iterable<string>) =>
+        [...settled].filter((id) => {
+          const next = attempts.get(id)?.next;
+          return next !== undefined && attempts.get(next.id)?.outcome === 'blocked';
         });
-        freed = settledAgain.filter((s) => s.next && attempts.get(s.next.id)?.outcome === 'blocked');
+      for (let freed = freeing(claimed); freed.length > 0;) {
+        const nextIds = freed.map((id) => attempts.get(id)!.next!.id);
+        const again = await this.deliverBatch(nextIds);
+        freed.forEach((id, i) => {
+          delete attempts.get(id)!.next;
+          attempts.set(nextIds[i]!, again[i]!);
+        });
+        freed = freeing(nextIds);
       }
     }
     // A repeated id was attempted once; its repeats find the row no longer theirs to send.
@@ -300,14 +304,11 @@ export class OutboxRelay {
   }
 
   /**
-   * Sends the claimed rows at once and settles them together; returns each settled row with the
-   * next pending row to its address (after sent, failed, suppressed).
+   * Sends the claimed rows at once and settles them together; each one's attempt names the next
+   * pending row to its address (after sent, failed, suppressed).
    */
-  private async sendClaimed(
-    rows: Row[],
-    attempts: Map<string, DeliveryAttempt>,
-  ): Promise<Array<{ id: string; next?: { id: string; channel: ChannelName } }>> {
-    if (rows.length === 0) return [];
+  private async sendClaimed(rows: Row[], attempts: Map<string, DeliveryAttempt>): Promise<void> {
+    if (rows.length === 0) return;
     const { logger } = this.deps;
     const optedOut: Array<{ row: Row; error: RecipientOptedOut }> = [];
     const settlements = await Promise.all(
@@ -366,11 +367,10 @@ export class OutboxRelay {
         }),
       );
     }
-    return settlements.map(({ row, status }) => {
+    for (const { row, status } of settlements) {
       const next = status === 'pending' ? undefined : nexts.get(row.id);
       if (next) attempts.get(row.id)!.next = { id: next, channel: row.channel };
-      return next ? { id: row.id, next: { id: next, channel: row.channel } } : { id: row.id };
-    });
+    }
   }
 
   /** Hands one claimed row to its channel's sender, rendered in the row's language. */
