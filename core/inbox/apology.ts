@@ -19,17 +19,9 @@ export async function apologise(deps: InboxDeps, event: InboundEvent, error: unk
     await tx.processedInbound.create({
       data: { channel: event.channel, externalId: event.externalId, citizenId: identity?.citizenId ?? null },
     });
-    const out = await tx.outboxMessage.create({
-      data: {
-        citizenId: identity?.citizenId ?? null,
-        channel: event.channel,
-        address: event.address,
-        language: identity?.citizen.language ?? deps.defaultLanguage,
-        replies: replies as unknown as Prisma.InputJsonValue,
-      },
-      select: { id: true },
-    });
-    return { status: 'handled', citizenId: identity?.citizenId ?? '', outboxIds: [out.id], replies };
+    const language = identity?.citizen.language ?? deps.defaultLanguage;
+    const outboxIds = await writeOutbox(tx, identity?.citizenId ?? null, event, language, replies, 'reply');
+    return { status: 'handled', citizenId: identity?.citizenId ?? '', outboxIds, replies };
   });
 }
 
