@@ -1,19 +1,11 @@
 import { restoreState } from '../conversation/initialState.js';
 import { step } from '../conversation/step.js';
-import type {
-  ConversationState,
-  Effect,
-  InboundEvent,
-  Lang,
-  Reply,
-  StepContext,
-  StepEvent,
-} from '../conversation/types.js';
+import type { ConversationState, InboundEvent, Lang, Reply, StepContext, StepEvent } from '../conversation/types.js';
 import { normalizePhone } from '../domain/phone.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { OfficerCommand } from '../officers/parseOfficerCommand.js';
 import { findOrCreateCitizen } from './citizenIdentity.js';
-import { answers, runAnswering, runWriting, type EffectRun } from './effectHandlers.js';
+import { answers, runAnswering, runWriting, type EffectRun, type WritingEffect } from './effectHandlers.js';
 import { floodDecision, holdInbound } from './floodGate.js';
 import { recordInbound } from './inboundTransaction.js';
 import { capabilitiesOf, type DialogueCitizen, type InboundOutcome, type InboxDeps } from './inboxTypes.js';
@@ -115,7 +107,7 @@ async function runDialogue(
   };
   const run: EffectRun = { ...deps, tx, citizenId: citizen.id, event, now, citizen, notifications: [], opened: [] };
   const replies: Reply[] = [];
-  const writes: Effect[] = [];
+  const writes: WritingEffect[] = [];
   let next: StepEvent | null = {
     type: 'message',
     text: event.text ?? '',
@@ -138,7 +130,7 @@ async function runDialogue(
       else writes.push(effect);
     }
   }
-  for (const effect of writes) if (!answers(effect)) await runWriting(run, effect);
+  for (const effect of writes) await runWriting(run, effect);
 
   const optingOut = writes.some((e) => e.type === 'citizen.setSmsOptOut' && e.optOut);
   const kind = optingOut ? 'optOutConfirmation' : 'reply';

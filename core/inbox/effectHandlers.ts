@@ -37,6 +37,7 @@ type Answering =
   | 'case.citizenReply';
 /** Writes that answer nothing: made after the last step, before the state is saved. */
 type Writing = Exclude<Effect['type'], Answering>;
+export type WritingEffect = EffectOf<Writing>;
 
 const ANSWERING: { [T in Answering]: (run: EffectRun, effect: EffectOf<T>) => Promise<StepEvent> } = {
   'query.pbb': async (run, e) => ({ type: 'pbb.result', nop: e.nop, taxObject: await findTaxObject(run.tx, e.nop) }),
