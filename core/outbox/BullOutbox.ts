@@ -156,13 +156,10 @@ export class BullOutbox implements OutboxDispatcher {
   private async attemptInTurn(relay: OutboxRelay, id: string): Promise<DeliveryAttempt> {
     let attempt = await relay.attempt(id);
     for (let tries = 0; attempt.outcome === 'blocked' && tries < BLOCKED_RETRIES && !this.closing; tries++) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, BLOCKED_WAIT_MS);
-        function done() {
-          clearTimeout(timer);
-          resolve();
-        }
-        this.inTurn.set(id, done);
+      // Woken by this process settling the earlier message, or by the wait running out.
+      await new Promise<void>((wake) => {
+        this.inTurn.set(id, wake);
+        setTimeout(wake, BLOCKED_WAIT_MS);
       });
       this.inTurn.delete(id);
       attempt = await relay.attempt(id);
