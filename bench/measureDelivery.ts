@@ -1,6 +1,7 @@
-import { Queue } from 'bullmq';
 import pg from 'pg';
 import { connectRedis } from '../app/connectRedis.js';
+import { createLogger } from '../core/log/createLogger.js';
+import { BullOutbox } from '../core/outbox/BullOutbox.js';
 import { benchKeyPrefix, benchRedis } from './BenchContext.js';
 import type { FakeTwilioApi } from './fakeTwilioApi.js';
 import type { OutboxWatch } from './OutboxWatch.js';
@@ -41,6 +42,7 @@ export async function measureDelivery(options: {
   await db.connect();
   const { redis, reason } = await connectRedis(benchRedis());
   if (!redis) throw new Error(`Redis is not reachable: ${reason}`);
+  const logger = createLogger('warn');
   const rounds: DeliveryFigures['rounds'] = [];
   let duplicates = 0;
   try {
@@ -48,7 +50,7 @@ export async function measureDelivery(options: {
       for (const workers of [1, 2]) {
         const prefix = options.prefix(`delivery-${workers}-${r}`);
         const started = await options.startWorkers(workers, prefix);
-        const { rows: ids } = await db.query<{ id: string }>(
+        const { rows: written } = await db.query<{ id: string }>(
           `INSERT INTO "OutboxMessage" ("id", "channel", "address", "language", "kind", "replies")
            SELECT gen_random_uuid(), 'sms', '+62819' || lpad((${r * 10 + workers} * 1000000 + i)::text, 9, '0'), 'id', 'reply',
              '[{"lines":[{"key":"menu.title"}]}]'::jsonb
@@ -57,20 +59,14 @@ export async function measureDelivery(options: {
           [options.rows],
         );
         const acceptedBefore = options.provider.accepted();
-        const queue = new Queue('outbox-sms', { connection: redis, prefix: benchKeyPrefix(prefix) });
+        const ids = written.map(({ id }) => ({ id, channel: 'sms' as const }));
+        // Woken as the web role wakes them: the app's own dispatch, its job ids and options.
+        const wakeUps = new BullOutbox({ connection: redis, prefix: benchKeyPrefix(prefix), logger });
         const t0 = performance.now();
-        for (let i = 0; i < ids.length; i += 1000) {
-          await queue.addBulk(
-            ids.slice(i, i + 1000).map(({ id }) => ({
-              name: 'deliver',
-              data: { id },
-              opts: { jobId: id, removeOnComplete: true, attempts: 20, backoff: { type: 'infra' } },
-            })),
-          );
-        }
+        for (let i = 0; i < ids.length; i += 1000) await wakeUps.dispatch(ids.slice(i, i + 1000));
         const left = await options.outbox.drained(300_000, 10);
         const seconds = (performance.now() - t0) / 1000;
-        await queue.close();
+        await wakeUps.close();
         await started.stop();
         duplicates += Math.max(0, options.provider.accepted() - acceptedBefore - ids.length);
         const perSecond = round((ids.length - left) / seconds);
