@@ -54,12 +54,12 @@ export async function measurePbbImport(ctx: BenchContext): Promise<ImportFigures
 
     const random = seededRandom(5);
     const pick = () => nops[Math.floor(random() * nops.length)]!;
-    for (let i = 0; i < 100; i++) await findTaxObject(database.prisma, pick());
+    for (let i = 0; i < 100; i++) await findTaxObject(database.statements, pick());
     const latencies: number[] = [];
     for (let i = 0; i < lookups; i++) {
       const nop = pick();
       const t0 = performance.now();
-      const found = await findTaxObject(database.prisma, nop);
+      const found = await findTaxObject(database.statements, nop);
       latencies.push(performance.now() - t0);
       if (!found) throw new Error(`NOP ${nop} was imported but is not found`);
     }

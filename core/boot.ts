@@ -85,6 +85,7 @@ export async function boot(
     cityWarnings: () => cityWarnings(city, clock()).warnings,
     inbox: {
       prisma: db.prisma,
+      db,
       city,
       logger,
       clock,

@@ -1,10 +1,45 @@
 import type { CityData } from '../city/loadCityData.js';
 import type { CaseSummary, CaseView } from '../conversation/types.js';
-import type { Prisma } from '../generated/prisma/client.js';
+import { statement, type SqlSession } from '../db/statements.js';
+import type { ComplaintStatus, Prisma } from '../generated/prisma/client.js';
 import { complaintClocks } from '../sla/caseClocks.js';
 import { COMPLAINT_OPEN_STATUSES } from './complaintLifecycle.js';
 
 type Tx = Prisma.TransactionClient;
+
+const PERMIT_VIEW = statement(
+  'cases_permit_view',
+  `SELECT p."trackingNumber", p."citizenId"::text AS "citizenId", p.status::text AS status, p."submittedAt",
+     p."deadlineAt", p."closedAt", t."nameId", t."nameEn", d.name AS department, o.name AS officer,
+     COALESCE((
+       SELECT json_agg(json_build_object(
+           'at', to_char(e."createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+           'status', e."toStatus", 'note', e.note) ORDER BY e.id)
+       FROM "PermitEvent" e WHERE e."applicationId" = p.id), '[]'::json)::text AS events
+   FROM "PermitApplication" p
+   JOIN "PermitType" t ON t.code = p."permitTypeCode"
+   JOIN "Department" d ON d.code = p."departmentCode"
+   LEFT JOIN "Officer" o ON o.id = p."assignedOfficerId"
+   WHERE p."trackingNumber" = $1`,
+);
+
+const COMPLAINT_VIEW = statement(
+  'cases_complaint_view',
+  `SELECT c."trackingNumber", c."citizenId"::text AS "citizenId", c.status::text AS status, c.rating,
+     c."createdAt", c."deadlineAt", c."closedAt", c."verifyDeadlineAt", c."verifiedAt",
+     c."firstResponseDeadlineAt", c."firstRespondedAt", k."nameId", k."nameEn", d.name AS department,
+     o.name AS officer,
+     COALESCE((
+       SELECT json_agg(json_build_object(
+           'at', to_char(e."createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+           'status', e."toStatus", 'note', e.note) ORDER BY e.id)
+       FROM "ComplaintEvent" e WHERE e."complaintId" = c.id), '[]'::json)::text AS events
+   FROM "Complaint" c
+   JOIN "ComplaintCategory" k ON k.code = c."categoryCode"
+   JOIN "Department" d ON d.code = c."departmentCode"
+   LEFT JOIN "Officer" o ON o.id = c."assignedOfficerId"
+   WHERE c."trackingNumber" = $1`,
+);
 
 /**
  * A case by tracking number (with or without its kind letter) as its owner or a stranger may
@@ -12,6 +47,7 @@ type Tx = Prisma.TransactionClient;
  */
 export async function findCaseView(
   tx: Tx,
+  sql: SqlSession,
   city: Pick<CityData, 'privacy'>,
   trackingNumber: string,
   viewerCitizenId: string,
@@ -20,37 +56,23 @@ export async function findCaseView(
   const m = /^([PA]?)(\d{8})$/.exec(trackingNumber);
   if (!m) return null;
   if (m[1] !== 'P') {
-    const complaint = await findComplaintView(tx, city, `A${m[2]}`, viewerCitizenId);
+    const complaint = await findComplaintView(sql, city, `A${m[2]}`, viewerCitizenId);
     if (complaint || m[1] === 'A') return complaint;
   }
   // The application with its type's and department's names, its officer and its events, in one statement.
-  const [permit] = await tx.$queryRaw<
-    Array<{
-      trackingNumber: string;
-      citizenId: string;
-      status: string;
-      submittedAt: Date;
-      deadlineAt: Date;
-      closedAt: Date | null;
-      nameId: string;
-      nameEn: string;
-      department: string;
-      officer: string | null;
-      events: string;
-    }>
-  >`
-    SELECT p."trackingNumber", p."citizenId"::text AS "citizenId", p.status::text AS status, p."submittedAt",
-      p."deadlineAt", p."closedAt", t."nameId", t."nameEn", d.name AS department, o.name AS officer,
-      COALESCE((
-        SELECT json_agg(json_build_object(
-            'at', to_char(e."createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-            'status', e."toStatus", 'note', e.note) ORDER BY e.id)
-        FROM "PermitEvent" e WHERE e."applicationId" = p.id), '[]'::json)::text AS events
-    FROM "PermitApplication" p
-    JOIN "PermitType" t ON t.code = p."permitTypeCode"
-    JOIN "Department" d ON d.code = p."departmentCode"
-    LEFT JOIN "Officer" o ON o.id = p."assignedOfficerId"
-    WHERE p."trackingNumber" = ${`P${m[2]}`}`;
+  const [permit] = await sql.query<{
+    trackingNumber: string;
+    citizenId: string;
+    status: string;
+    submittedAt: Date;
+    deadlineAt: Date;
+    closedAt: Date | null;
+    nameId: string;
+    nameEn: string;
+    department: string;
+    officer: string | null;
+    events: string;
+  }>(PERMIT_VIEW, [`P${m[2]}`]);
   if (!permit) return null;
   const base: CaseView = {
     kind: 'permit',
@@ -75,20 +97,34 @@ export async function findCaseView(
 }
 
 async function findComplaintView(
-  tx: Tx,
+  sql: SqlSession,
   city: Pick<CityData, 'privacy'>,
   trackingNumber: string,
   viewerCitizenId: string,
 ): Promise<CaseView | null> {
-  const complaint = await tx.complaint.findUnique({
-    where: { trackingNumber },
-    include: { category: true, department: true, assignedOfficer: true, events: { orderBy: { id: 'asc' } } },
-  });
+  const [complaint] = await sql.query<{
+    trackingNumber: string;
+    citizenId: string;
+    status: ComplaintStatus;
+    rating: number | null;
+    createdAt: Date;
+    deadlineAt: Date;
+    closedAt: Date | null;
+    verifyDeadlineAt: Date | null;
+    verifiedAt: Date | null;
+    firstResponseDeadlineAt: Date | null;
+    firstRespondedAt: Date | null;
+    nameId: string;
+    nameEn: string;
+    department: string;
+    officer: string | null;
+    events: string;
+  }>(COMPLAINT_VIEW, [trackingNumber]);
   if (!complaint) return null;
   const base: CaseView = {
     kind: 'complaint',
     trackingNumber: complaint.trackingNumber,
-    title: { id: complaint.category.nameId, en: complaint.category.nameEn },
+    title: { id: complaint.nameId, en: complaint.nameEn },
     status: complaint.status,
     isOwner: complaint.citizenId === viewerCitizenId,
   };
@@ -100,8 +136,8 @@ async function findComplaintView(
     ...base,
     actions,
     details: {
-      department: complaint.department.name,
-      officer: city.privacy.showOfficerName ? (complaint.assignedOfficer?.name ?? null) : null,
+      department: complaint.department,
+      officer: city.privacy.showOfficerName ? complaint.officer : null,
       submittedAt: complaint.createdAt.toISOString(),
       deadlineAt: complaint.deadlineAt.toISOString(),
       closedAt: complaint.closedAt?.toISOString() ?? null,
@@ -111,7 +147,7 @@ async function findComplaintView(
           ? []
           : [{ clock: k.clock, deadlineAt: k.deadlineAt.toISOString(), doneAt: k.stoppedAt?.toISOString() ?? null }],
       ),
-      events: complaint.events.map((e) => ({ at: e.createdAt.toISOString(), status: e.toStatus, note: e.note })),
+      events: JSON.parse(complaint.events) as Array<{ at: string; status: string; note: string | null }>,
     },
   };
 }

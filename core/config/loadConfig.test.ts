@@ -19,7 +19,7 @@ describe('loadConfig', () => {
     expect(loadConfig({})).toEqual({
       databaseUrl: undefined,
       databaseDirectUrl: undefined,
-      databasePool: { max: 10, connectTimeoutMs: undefined },
+      databasePool: { max: 10, connectTimeoutMs: undefined, preparedStatements: true },
       dataDir: path.resolve('data'),
       pgliteDir: path.join(path.resolve('data'), 'pglite'),
       cityDataDir: path.resolve('city/default'),
@@ -119,7 +119,7 @@ describe('loadConfig', () => {
     ).toEqual({
       databaseUrl: 'postgresql://lk@db:5432/layankota',
       databaseDirectUrl: 'postgresql://lk@db-primary:5432/layankota',
-      databasePool: { max: 4, connectTimeoutMs: 15_000 },
+      databasePool: { max: 4, connectTimeoutMs: 15_000, preparedStatements: false },
       dataDir: '/var/lib/layankota',
       pgliteDir: '/var/lib/layankota/pglite',
       cityDataDir: '/etc/layankota/city',
@@ -461,6 +461,20 @@ describe('loadConfig', () => {
       'DATABASE_POOL_TIMEOUT_SECONDS',
     ]);
     expect(bad.message).not.toContain('hunter2');
+  });
+
+  it('names the message path statements unless DATABASE_DIRECT_URL marks DATABASE_URL as a PgBouncer, or told', () => {
+    const pool = (env: Record<string, string>) => loadConfig(env).databasePool.preparedStatements;
+    const url = 'postgresql://lk@db:5432/layankota';
+    const bouncer = 'postgresql://lk@pgbouncer:6432/layankota';
+    expect(pool({ DATABASE_URL: url })).toBe(true);
+    expect(pool({ DATABASE_URL: bouncer, DATABASE_DIRECT_URL: url })).toBe(false);
+    // A PgBouncer 1.21+ with max_prepared_statements keeps them: told so.
+    expect(pool({ DATABASE_URL: bouncer, DATABASE_DIRECT_URL: url, DATABASE_PREPARED_STATEMENTS: 'true' })).toBe(true);
+    expect(pool({ DATABASE_URL: url, DATABASE_PREPARED_STATEMENTS: 'false' })).toBe(false);
+    expect(configErrorOf({ DATABASE_PREPARED_STATEMENTS: 'yes' }).problems[0]).toMatch(
+      /^DATABASE_PREPARED_STATEMENTS:/,
+    );
   });
 
   it('documents every setting in README.md', () => {

@@ -21,6 +21,10 @@ const envShape = z.object({
     .optional()
     .describe('PostgreSQL itself for migrations when DATABASE_URL goes through PgBouncer'),
   DATABASE_POOL_MAX: positiveInt(10),
+  DATABASE_PREPARED_STATEMENTS: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('named prepared statements on the message path; unset: true unless DATABASE_DIRECT_URL is set'),
   DATABASE_POOL_TIMEOUT_SECONDS: digits.transform(Number).pipe(z.number().int().positive()).optional(),
   DATA_DIR: z.string().min(1).default('data'),
   CITY_DATA_DIR: z.string().min(1).default('city/default'),
@@ -213,8 +217,13 @@ export interface Config {
   databaseUrl: string | undefined;
   /** DATABASE_DIRECT_URL: PostgreSQL itself, for migrations and their lock (DATABASE_URL may be PgBouncer). */
   databaseDirectUrl: string | undefined;
-  /** The PostgreSQL pool: at most `max` connections; `connectTimeoutMs` unset waits without limit. */
-  databasePool: { max: number; connectTimeoutMs: number | undefined };
+  /**
+   * The PostgreSQL pool: at most `max` connections; `connectTimeoutMs` unset waits without
+   * limit; `preparedStatements`: the message path's statements named (DATABASE_PREPARED_STATEMENTS;
+   * unset: off when DATABASE_DIRECT_URL says DATABASE_URL is a PgBouncer, which before 1.21 keeps
+   * no prepared statement across transactions).
+   */
+  databasePool: { max: number; connectTimeoutMs: number | undefined; preparedStatements: boolean };
   dataDir: string;
   pgliteDir: string;
   cityDataDir: string;
@@ -364,6 +373,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       max: e.DATABASE_POOL_MAX,
       connectTimeoutMs:
         e.DATABASE_POOL_TIMEOUT_SECONDS === undefined ? undefined : e.DATABASE_POOL_TIMEOUT_SECONDS * 1000,
+      preparedStatements:
+        e.DATABASE_PREPARED_STATEMENTS === undefined
+          ? e.DATABASE_DIRECT_URL === undefined
+          : e.DATABASE_PREPARED_STATEMENTS === 'true',
     },
     dataDir,
     pgliteDir: path.join(dataDir, 'pglite'),

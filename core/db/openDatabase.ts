@@ -1,8 +1,15 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
+import type { PoolClient } from 'pg';
 import type { Config } from '../config/loadConfig.js';
-import { PrismaClient } from '../generated/prisma/client.js';
+import { PrismaClient, type Prisma } from '../generated/prisma/client.js';
 import { lockEmbeddedDatabase } from './embeddedLock.js';
 import type { SqlRunner } from './SqlRunner.js';
+import { pgSession, prismaSession, type SqlSession } from './statements.js';
+
+/** What a transaction's work gets: Prisma's transaction client, and its connection for declared statements. */
+export type TransactionWork<T> = (tx: Prisma.TransactionClient, sql: SqlSession) => Promise<T>;
+export type TransactionOptions = { timeout?: number; maxWait?: number };
 
 /** An open database: the Prisma client, a raw runner for migrations, and how to close both. */
 export interface Database {
@@ -13,6 +20,14 @@ export interface Database {
    */
   sql: SqlRunner;
   kind: 'postgresql' | 'pglite';
+  /**
+   * A Prisma interactive transaction whose work may also run declared statements (statements.ts)
+   * on the same connection: the message path's statements go as named prepared statements
+   * there, the rest through Prisma.
+   */
+  transaction<T>(work: TransactionWork<T>, options?: TransactionOptions): Promise<T>;
+  /** Declared statements outside a transaction, on the pool. */
+  statements: SqlSession;
   close(): Promise<void>;
 }
 
@@ -28,6 +43,12 @@ export interface DatabaseOptions {
   poolMax?: number | undefined;
   /** How long to wait for a connection (opening one, or a free one in a full pool); unset: no limit. */
   connectTimeoutMs?: number | undefined;
+  /**
+   * Whether declared statements go as named prepared statements (true unless told). False
+   * behind a PgBouncer in transaction mode older than 1.21 or without `max_prepared_statements`:
+   * a statement prepared on one server connection is unknown on the next.
+   */
+  preparedStatements?: boolean | undefined;
   pgliteDir: string;
   /**
    * Told when an idle connection dies (a PostgreSQL restart, a terminated backend). Without a
@@ -43,9 +64,15 @@ export function databaseOptionsOf(config: Config): DatabaseOptions {
     directUrl: config.databaseDirectUrl,
     poolMax: config.databasePool.max,
     connectTimeoutMs: config.databasePool.connectTimeoutMs,
+    preparedStatements: config.databasePool.preparedStatements,
     pgliteDir: config.pgliteDir,
   };
 }
+
+type PoolCallback = (err: Error | undefined, client: PoolClient | undefined, done: (release?: unknown) => void) => void;
+
+/** Set while a transaction waits for its connection: the pool hands it over (see TransactionPool). */
+const transactionConnection = new AsyncLocalStorage<{ client?: PoolClient }>();
 
 /** What PostgreSQL's pg_stat_activity shows for the pool and for the direct session (unless the URL names its own). */
 export const APPLICATION_NAME = { pool: 'layankota', session: 'layankota-direct' } as const;
@@ -63,9 +90,28 @@ async function openPostgres(databaseUrl: string, options: DatabaseOptions): Prom
   const [{ default: pg }, { PrismaPg }] = await Promise.all([import('pg'), import('@prisma/adapter-pg')]);
   const connectionTimeoutMillis = options.connectTimeoutMs ?? 0;
   const onError = options.onConnectionError ?? (() => undefined);
-  // Safe behind PgBouncer in transaction mode: the adapter sends unnamed statements only (no
-  // statementNameGenerator), and nothing sets session state over the pool.
-  const pool = new pg.Pool({
+  // Prisma's adapter sends unnamed statements only (no statementNameGenerator) and nothing sets
+  // session state over the pool; the declared statements are named unless told not to be
+  // (preparedStatements false behind a PgBouncer in transaction mode that drops them).
+  const named = options.preparedStatements ?? true;
+  /**
+   * The pool Prisma's adapter takes a transaction's connection from (`connect()`, promise form;
+   * its plain queries use the callback form): handed to the transaction that asked for it, so
+   * its declared statements run on the same connection, inside the same BEGIN ... COMMIT.
+   */
+  class TransactionPool extends pg.Pool {
+    override connect(): Promise<PoolClient>;
+    override connect(callback: PoolCallback): void;
+    override connect(callback?: PoolCallback): Promise<PoolClient> | void {
+      if (callback) return super.connect(callback);
+      const waiting = transactionConnection.getStore();
+      return super.connect().then((client) => {
+        if (waiting && !waiting.client) waiting.client = client;
+        return client;
+      });
+    }
+  }
+  const pool = new TransactionPool({
     connectionString: databaseUrl,
     max: options.poolMax ?? 10,
     connectionTimeoutMillis,
@@ -89,6 +135,16 @@ async function openPostgres(databaseUrl: string, options: DatabaseOptions): Prom
   return {
     prisma,
     kind: 'postgresql',
+    transaction<T>(work: TransactionWork<T>, txOptions?: TransactionOptions): Promise<T> {
+      const waiting: { client?: PoolClient } = {};
+      return transactionConnection.run(waiting, () =>
+        prisma.$transaction((tx) => {
+          if (!waiting.client) throw new Error("the transaction's connection was not handed over by the pool");
+          return work(tx, pgSession(waiting.client, named));
+        }, txOptions),
+      );
+    },
+    statements: pgSession(pool, named),
     sql: {
       async exec(sql) {
         await session.query(sql);
@@ -124,6 +180,9 @@ async function openPglite(pgliteDir: string): Promise<Database> {
   return {
     prisma,
     kind: 'pglite',
+    // One connection, nothing to prepare on: declared statements go through Prisma's raw queries.
+    transaction: (work, txOptions) => prisma.$transaction((tx) => work(tx, prismaSession(tx)), txOptions),
+    statements: prismaSession(prisma),
     sql: {
       async exec(sql) {
         await lite.exec(sql);

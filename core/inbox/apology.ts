@@ -11,7 +11,7 @@ import { writeOutbox } from './outboxWriter.js';
 export async function apologise(deps: InboxDeps, event: InboundEvent, error: unknown): Promise<InboundOutcome> {
   deps.logger.error({ err: error, channel: event.channel, address: event.address }, 'inbound message failed');
   const replies: Reply[] = [{ lines: [{ key: 'error.generic' }] }];
-  return deps.prisma.$transaction(async (tx) => {
+  return deps.db.transaction(async (tx, sql) => {
     const identity = await tx.channelIdentity.findUnique({
       where: { channel_address: { channel: event.channel, address: event.address } },
       include: { citizen: true },
@@ -20,7 +20,7 @@ export async function apologise(deps: InboxDeps, event: InboundEvent, error: unk
       data: { channel: event.channel, externalId: event.externalId, citizenId: identity?.citizenId ?? null },
     });
     const language = identity?.citizen.language ?? deps.defaultLanguage;
-    const outboxIds = await writeOutbox(tx, identity?.citizenId ?? null, event, language, replies, 'reply');
+    const outboxIds = await writeOutbox(sql, identity?.citizenId ?? null, event, language, replies, 'reply');
     return { status: 'handled', citizenId: identity?.citizenId ?? '', outboxIds, replies };
   });
 }
@@ -34,13 +34,13 @@ export async function apologiseForHeld(
 ): Promise<InboundOutcome> {
   deps.logger.error({ err: error, channel: event.channel, address: event.address }, 'held inbound message failed');
   const replies: Reply[] = [{ lines: [{ key: 'error.generic' }] }];
-  return deps.prisma.$transaction(async (tx) => {
+  return deps.db.transaction(async (tx, sql) => {
     const citizen = await tx.citizen.findUniqueOrThrow({ where: { id: citizenId } });
     await tx.processedInbound.update({
       where: { channel_externalId: { channel: event.channel, externalId: event.externalId } },
       data: { heldAt: null, heldEvent: Prisma.DbNull, receivedAt: deps.clock() },
     });
-    const outboxIds = await writeOutbox(tx, citizenId, event, citizen.language, replies, 'reply');
+    const outboxIds = await writeOutbox(sql, citizenId, event, citizen.language, replies, 'reply');
     return { status: 'handled', citizenId, outboxIds, replies };
   });
 }
@@ -59,11 +59,11 @@ export async function apologiseToOfficer(
   deps.logger.error({ err: error, channel: event.channel, officerId: officer.id }, 'officer command failed');
   const command = storableText(event.text ?? event.choice ?? '', 300);
   const replies: Reply[] = [{ lines: [{ key: 'officer.failed', params: { command } }] }];
-  return deps.prisma.$transaction(async (tx) => {
+  return deps.db.transaction(async (tx, sql) => {
     await tx.processedInbound.create({
       data: { channel: event.channel, externalId: event.externalId, receivedAt: deps.clock() },
     });
-    const outboxIds = await writeOutbox(tx, null, event, officer.language ?? deps.defaultLanguage, replies, 'reply');
+    const outboxIds = await writeOutbox(sql, null, event, officer.language ?? deps.defaultLanguage, replies, 'reply');
     return { status: 'handled', citizenId: '', outboxIds, replies };
   });
 }

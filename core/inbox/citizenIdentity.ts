@@ -1,7 +1,25 @@
 import type { InboundEvent, Lang } from '../conversation/types.js';
 import { normalizePhone } from '../domain/phone.js';
+import { statement, type SqlSession } from '../db/statements.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { DialogueCitizen, InboxDeps } from './inboxTypes.js';
+
+const SEEN_IDENTITY = statement(
+  'inbox_seen_identity',
+  `WITH old AS (
+     SELECT i.id, i."optedOutAt" FROM "ChannelIdentity" i
+     WHERE i."channel" = $1::"Channel" AND i."address" = $2
+     FOR UPDATE
+   )
+   UPDATE "ChannelIdentity" AS i
+   SET "lastSeenAt" = $3,
+     "optedOutAt" = CASE WHEN $4::boolean THEN NULL ELSE i."optedOutAt" END,
+     "optOutReason" = CASE WHEN $4::boolean THEN NULL ELSE i."optOutReason" END
+   FROM old, "Citizen" c
+   WHERE i.id = old.id AND c.id = i."citizenId"
+   RETURNING i.id::text AS "identityId", old."optedOutAt" AS "wasOptedOut", c.id::text AS citizen,
+     c.language::text AS language, c.phone, c."privacyNoticeAt"`,
+);
 
 /** What the inbox reads of the citizen behind a message. */
 type InboxCitizen = DialogueCitizen & { phone: string | null };
@@ -14,35 +32,21 @@ type InboxCitizen = DialogueCitizen & { phone: string | null };
 export async function findOrCreateCitizen(
   deps: InboxDeps,
   tx: Prisma.TransactionClient,
+  sql: SqlSession,
   event: InboundEvent,
   now: Date,
 ): Promise<InboxCitizen> {
   // Writing again lifts an opt-out the provider reported here; on SMS only MULAI/START does,
   // as the provider itself refuses the number until then.
   const lifts = event.channel !== 'sms';
-  const [identity] = await tx.$queryRaw<
-    Array<{
-      identityId: string;
-      wasOptedOut: Date | null;
-      citizen: string;
-      language: Lang;
-      phone: string | null;
-      privacyNoticeAt: Date | null;
-    }>
-  >`
-    WITH old AS (
-      SELECT i.id, i."optedOutAt" FROM "ChannelIdentity" i
-      WHERE i."channel" = ${event.channel}::"Channel" AND i."address" = ${event.address}
-      FOR UPDATE
-    )
-    UPDATE "ChannelIdentity" AS i
-    SET "lastSeenAt" = ${now},
-      "optedOutAt" = CASE WHEN ${lifts} THEN NULL ELSE i."optedOutAt" END,
-      "optOutReason" = CASE WHEN ${lifts} THEN NULL ELSE i."optOutReason" END
-    FROM old, "Citizen" c
-    WHERE i.id = old.id AND c.id = i."citizenId"
-    RETURNING i.id::text AS "identityId", old."optedOutAt" AS "wasOptedOut", c.id::text AS citizen,
-      c.language::text AS language, c.phone, c."privacyNoticeAt"`;
+  const [identity] = await sql.query<{
+    identityId: string;
+    wasOptedOut: Date | null;
+    citizen: string;
+    language: Lang;
+    phone: string | null;
+    privacyNoticeAt: Date | null;
+  }>(SEEN_IDENTITY, [event.channel, event.address, now, lifts]);
   const phone = event.phone ? normalizePhone(event.phone) : null;
   if (identity) {
     if (lifts && identity.wasOptedOut !== null)

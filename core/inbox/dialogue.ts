@@ -1,6 +1,7 @@
 import { restoreState } from '../conversation/initialState.js';
 import { step } from '../conversation/step.js';
 import type { ConversationState, InboundEvent, Lang, Reply, StepContext, StepEvent } from '../conversation/types.js';
+import { statement, type SqlSession } from '../db/statements.js';
 import { normalizePhone } from '../domain/phone.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { OfficerCommand } from '../officers/parseOfficerCommand.js';
@@ -12,6 +13,14 @@ import { capabilitiesOf, type DialogueCitizen, type InboundOutcome, type InboxDe
 import { saveStateAndReplies, writeOutbox } from './outboxWriter.js';
 import { answerStranger } from './strangerCommand.js';
 
+const LOCK_CONVERSATION = statement(
+  'inbox_lock_conversation',
+  `INSERT INTO "Conversation" ("citizenId", "state", "lastActivityAt", "updatedAt")
+   VALUES ($1::uuid, '{}'::jsonb, $2, $2)
+   ON CONFLICT ("citizenId") DO UPDATE SET "citizenId" = EXCLUDED."citizenId"
+   RETURNING "state"`,
+);
+
 // A step answers a query with another step; a dialogue never needs more than a few in a row.
 const MAX_STEPS_PER_MESSAGE = 5;
 
@@ -22,43 +31,45 @@ const MAX_STEPS_PER_MESSAGE = 5;
 export async function handleCitizenMessage(
   deps: InboxDeps,
   tx: Prisma.TransactionClient,
+  sql: SqlSession,
   event: InboundEvent,
   command: OfficerCommand | null,
 ): Promise<InboundOutcome> {
   const now = deps.clock();
-  const citizen = await findOrCreateCitizen(deps, tx, event, now);
+  const citizen = await findOrCreateCitizen(deps, tx, sql, event, now);
   // The duplicate guard: a seen id rolls back the transaction, the citizen's creation with it.
-  await recordInbound(tx, event, now, citizen.id);
-  const state = await lockConversation(tx, citizen, now);
+  await recordInbound(sql, event, now, citizen.id);
+  const state = await lockConversation(sql, citizen, now);
 
   // A flood from one number: every message is kept and answered in order as the limit allows;
   // the sender is told so once.
   if (capabilitiesOf(deps, event.channel).throttled && event.control === undefined) {
-    const decision = await floodDecision(tx, citizen.id, now, deps.floodPerMinute);
+    const decision = await floodDecision(sql, citizen.id, now, deps.floodPerMinute);
     if (decision !== 'answer') {
       await holdInbound(tx, event, now);
       deps.logger.warn({ channel: event.channel, address: event.address, decision }, 'inbound flood: message held');
       const replies: Reply[] = decision === 'holdAndTell' ? [{ lines: [{ key: 'flood.slowDown' }] }] : [];
-      const outboxIds = await writeOutbox(tx, citizen.id, event, state.lang, replies, 'reply');
+      const outboxIds = await writeOutbox(sql, citizen.id, event, state.lang, replies, 'reply');
       return { status: 'handled', citizenId: citizen.id, outboxIds, replies };
     }
   }
-  return answerCitizen(deps, tx, citizen, state, event, command, now);
+  return answerCitizen(deps, tx, sql, citizen, state, event, command, now);
 }
 
 /** A message a citizen may have answered now: an officer-shaped one refused (or an invitation taken), any other through the dialogue. */
 export async function answerCitizen(
   deps: InboxDeps,
   tx: Prisma.TransactionClient,
+  sql: SqlSession,
   citizen: DialogueCitizen,
   state: ConversationState,
   event: InboundEvent,
   command: OfficerCommand | null,
   now: Date,
 ): Promise<InboundOutcome> {
-  if (!command) return runDialogue(deps, tx, citizen, state, event, now);
+  if (!command) return runDialogue(deps, tx, sql, citizen, state, event, now);
   const replies = await answerStranger(deps, tx, event, command);
-  const outboxIds = await writeOutbox(tx, citizen.id, event, state.lang, replies, 'reply');
+  const outboxIds = await writeOutbox(sql, citizen.id, event, state.lang, replies, 'reply');
   return { status: 'handled', citizenId: citizen.id, outboxIds, replies };
 }
 
@@ -67,16 +78,12 @@ export async function answerCitizen(
  * statement: an upsert that touches an existing row takes its row lock, as FOR UPDATE would.
  */
 export async function lockConversation(
-  tx: Prisma.TransactionClient,
+  sql: SqlSession,
   citizen: { id: string; language: Lang },
   now: Date,
 ): Promise<ConversationState> {
   // One message at a time per citizen: the row lock serialises concurrent deliveries.
-  const [row] = await tx.$queryRaw<Array<{ state: unknown }>>`
-    INSERT INTO "Conversation" ("citizenId", "state", "lastActivityAt", "updatedAt")
-    VALUES (${citizen.id}::uuid, '{}'::jsonb, ${now}, ${now})
-    ON CONFLICT ("citizenId") DO UPDATE SET "citizenId" = EXCLUDED."citizenId"
-    RETURNING "state"`;
+  const [row] = await sql.query<{ state: unknown }>(LOCK_CONVERSATION, [citizen.id, now]);
   return restoreState(row?.state, citizen.language);
 }
 
@@ -88,6 +95,7 @@ export async function lockConversation(
 async function runDialogue(
   deps: InboxDeps,
   tx: Prisma.TransactionClient,
+  sql: SqlSession,
   citizen: DialogueCitizen,
   restored: ConversationState,
   event: InboundEvent,
@@ -105,7 +113,17 @@ async function runDialogue(
     citizenPhone: event.phone ? normalizePhone(event.phone) : null,
     privacyNoticeDue: citizen.privacyNoticeAt === null,
   };
-  const run: EffectRun = { ...deps, tx, citizenId: citizen.id, event, now, citizen, notifications: [], opened: [] };
+  const run: EffectRun = {
+    ...deps,
+    tx,
+    sql,
+    citizenId: citizen.id,
+    event,
+    now,
+    citizen,
+    notifications: [],
+    opened: [],
+  };
   const replies: Reply[] = [];
   const writes: WritingEffect[] = [];
   let next: StepEvent | null = {
@@ -134,7 +152,7 @@ async function runDialogue(
 
   const optingOut = writes.some((e) => e.type === 'citizen.setSmsOptOut' && e.optOut);
   const kind = optingOut ? 'optOutConfirmation' : 'reply';
-  const outboxIds = await saveStateAndReplies(tx, citizen.id, state, now, event, replies, kind);
+  const outboxIds = await saveStateAndReplies(sql, citizen.id, state, now, event, replies, kind);
   const { notifications, opened } = run;
   return { status: 'handled', citizenId: citizen.id, outboxIds, replies, notifications, opened };
 }

@@ -1,6 +1,7 @@
 import { addComplaintInfo, rateComplaint } from '../cases/complaintService.js';
 import { findCaseView, listCitizenCases } from '../cases/findCases.js';
 import type { Effect, StepEvent } from '../conversation/types.js';
+import type { SqlSession } from '../db/statements.js';
 import { findTaxObject } from '../pbb/findTaxObject.js';
 import { runPrivacyEffect, writePrivacyEffect, type PrivacyDeps } from '../privacy/runPrivacyEffect.js';
 import type { SlaCase } from '../sla/planTimers.js';
@@ -12,6 +13,8 @@ import type { DialogueCitizen, Notifications } from './inboxTypes.js';
  * citizen it is for, and what the message leaves for after the commit.
  */
 export interface EffectRun extends PrivacyDeps {
+  /** The transaction's connection, for the message path's prepared statements. */
+  sql: SqlSession;
   citizen: DialogueCitizen;
   /** Rows to other people or channels, dispatched after the commit. */
   notifications: Notifications;
@@ -40,11 +43,11 @@ type Writing = Exclude<Effect['type'], Answering>;
 export type WritingEffect = EffectOf<Writing>;
 
 const ANSWERING: { [T in Answering]: (run: EffectRun, effect: EffectOf<T>) => Promise<StepEvent> } = {
-  'query.pbb': async (run, e) => ({ type: 'pbb.result', nop: e.nop, taxObject: await findTaxObject(run.tx, e.nop) }),
+  'query.pbb': async (run, e) => ({ type: 'pbb.result', nop: e.nop, taxObject: await findTaxObject(run.sql, e.nop) }),
   'query.case': async (run, e) => ({
     type: 'case.result',
     trackingNumber: e.trackingNumber,
-    view: await findCaseView(run.tx, run.city, e.trackingNumber, run.citizen.id),
+    view: await findCaseView(run.tx, run.sql, run.city, e.trackingNumber, run.citizen.id),
   }),
   'query.myCases': async (run) => ({ type: 'cases.mine', cases: await listCitizenCases(run.tx, run.citizen.id) }),
   'query.myData': runPrivacyEffect,

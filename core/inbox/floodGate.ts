@@ -1,4 +1,5 @@
 import type { InboundEvent } from '../conversation/types.js';
+import { statement, type SqlSession } from '../db/statements.js';
 import type { Prisma } from '../generated/prisma/client.js';
 
 /** The window a sender's flood limit counts over. */
@@ -16,27 +17,31 @@ export type FloodDecision = 'answer' | 'hold' | 'holdAndTell';
  * written before the lock) and the ones held, and decides.
  */
 export async function floodDecision(
-  tx: Prisma.TransactionClient,
+  sql: SqlSession,
   citizenId: string,
   now: Date,
   perMinute: number,
 ): Promise<FloodDecision> {
-  const { answered, held } = await countInbound(tx, citizenId, now);
+  const { answered, held } = await countInbound(sql, citizenId, now);
   if (held > 0) return 'hold';
   return answered > perMinute ? 'holdAndTell' : 'answer';
 }
 
-async function countInbound(tx: Prisma.TransactionClient, citizenId: string, now: Date) {
+// Two counts, each on its index: the sender's last minute (citizenId, receivedAt), and the
+// messages held anywhere (heldAt, few), not a pass over the sender's whole history.
+const COUNT_INBOUND = statement(
+  'inbox_count_inbound',
+  `SELECT
+     (SELECT count(*)::int FROM "ProcessedInbound"
+       WHERE "citizenId" = $1::uuid AND "receivedAt" > $2 AND "heldAt" IS NULL) AS answered,
+     (SELECT count(*)::int FROM "ProcessedInbound"
+       WHERE "heldAt" IS NOT NULL AND "citizenId" = $1::uuid) AS held`,
+);
+
+async function countInbound(sql: SqlSession, citizenId: string, now: Date) {
   const since = new Date(now.getTime() - FLOOD_WINDOW_MS);
-  // Two counts, each on its index: the sender's last minute (citizenId, receivedAt), and the
-  // messages held anywhere (heldAt, few), not a pass over the sender's whole history.
-  const [row] = await tx.$queryRaw<Array<{ answered: bigint; held: bigint }>>`
-    SELECT
-      (SELECT count(*) FROM "ProcessedInbound"
-        WHERE "citizenId" = ${citizenId}::uuid AND "receivedAt" > ${since} AND "heldAt" IS NULL) AS answered,
-      (SELECT count(*) FROM "ProcessedInbound"
-        WHERE "heldAt" IS NOT NULL AND "citizenId" = ${citizenId}::uuid) AS held`;
-  return { answered: Number(row?.answered ?? 0), held: Number(row?.held ?? 0) };
+  const [row] = await sql.query<{ answered: number; held: number }>(COUNT_INBOUND, [citizenId, since]);
+  return { answered: row?.answered ?? 0, held: row?.held ?? 0 };
 }
 
 /** Keeps a message on its dedupe row until the sender's minute allows an answer. */
@@ -63,11 +68,12 @@ export async function sendersWithHeldInbound(prisma: Prisma.TransactionClient, l
  */
 export async function takeHeldInbound(
   tx: Prisma.TransactionClient,
+  sql: SqlSession,
   citizenId: string,
   now: Date,
   perMinute: number,
 ): Promise<InboundEvent | null> {
-  const { answered } = await countInbound(tx, citizenId, now);
+  const { answered } = await countInbound(sql, citizenId, now);
   if (answered >= perMinute) return null;
   const [row] = await tx.$queryRaw<Array<{ event: unknown }>>`
     UPDATE "ProcessedInbound" AS p SET "heldAt" = NULL, "heldEvent" = NULL, "receivedAt" = ${now}

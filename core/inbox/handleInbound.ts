@@ -1,4 +1,5 @@
 import type { InboundEvent } from '../conversation/types.js';
+import { statement } from '../db/statements.js';
 import { parseOfficerCommand } from '../officers/parseOfficerCommand.js';
 import { apologise, apologiseForHeld } from './apology.js';
 import { answerCitizen, handleCitizenMessage, lockConversation } from './dialogue.js';
@@ -10,6 +11,14 @@ import { handleFromOfficer } from './officerInbound.js';
 import { storableEvent } from './storableEvent.js';
 
 export type { InboundOutcome, InboxDeps } from './inboxTypes.js';
+
+const SEEN_OR_OFFICER = statement(
+  'inbox_seen_or_officer',
+  `SELECT EXISTS (
+       SELECT 1 FROM "ProcessedInbound" WHERE "channel" = $1::"Channel" AND "externalId" = $2) AS seen,
+     (SELECT o.id::text FROM "Officer" o
+       WHERE o."channel" = $1::"Channel" AND o."address" = $3 AND o."active") AS "officerId"`,
+);
 
 /**
  * Where an inbound event goes. Each path runs in one transaction of its own executor:
@@ -28,12 +37,11 @@ export async function handleInbound(deps: InboxDeps, received: InboundEvent): Pr
   // statement. Officers write from their linked chat account. Anyone else typing an officer
   // command is a resident like any other: answered in their dialogue's transaction, under its
   // flood limit. (The transaction's own insert is what guards against a duplicate racing this.)
-  const [first] = await prisma.$queryRaw<Array<{ seen: boolean; officerId: string | null }>>`
-    SELECT EXISTS (
-        SELECT 1 FROM "ProcessedInbound"
-        WHERE "channel" = ${event.channel}::"Channel" AND "externalId" = ${event.externalId}) AS seen,
-      (SELECT o.id::text FROM "Officer" o
-        WHERE o."channel" = ${event.channel}::"Channel" AND o."address" = ${event.address} AND o."active") AS "officerId"`;
+  const [first] = await deps.db.statements.query<{ seen: boolean; officerId: string | null }>(SEEN_OR_OFFICER, [
+    event.channel,
+    event.externalId,
+    event.address,
+  ]);
   if (first?.seen) return { status: 'duplicate' };
   if (first?.officerId) {
     const officer = await prisma.officer.findUnique({ where: { id: first.officerId } });
@@ -46,7 +54,7 @@ export async function handleInbound(deps: InboxDeps, received: InboundEvent): Pr
   const kept = command ? { ...event, media: [] } : { ...event, ...(await keepMedia(deps, event)) };
   return inTransaction(
     deps,
-    (tx) => handleCitizenMessage(deps, tx, kept, command),
+    (tx, sql) => handleCitizenMessage(deps, tx, sql, kept, command),
     (error) => apologise(deps, event, error),
   );
 }
@@ -68,14 +76,14 @@ export async function releaseHeldInbound(
       const taken: { event: InboundEvent | null } = { event: null };
       const outcome = await inTransaction(
         deps,
-        async (tx) => {
+        async (tx, sql) => {
           const now = deps.clock();
           const citizen = await tx.citizen.findUniqueOrThrow({ where: { id: citizenId } });
-          const state = await lockConversation(tx, citizen, now);
-          taken.event = await takeHeldInbound(tx, citizenId, now, deps.floodPerMinute);
+          const state = await lockConversation(sql, citizen, now);
+          taken.event = await takeHeldInbound(tx, sql, citizenId, now, deps.floodPerMinute);
           if (!taken.event) return null;
           const command = parseOfficerCommand(taken.event.text ?? '', taken.event.choice);
-          return answerCitizen(deps, tx, citizen, state, taken.event, command, now);
+          return answerCitizen(deps, tx, sql, citizen, state, taken.event, command, now);
         },
         (error) => (taken.event ? apologiseForHeld(deps, citizenId, taken.event, error) : Promise.reject(error)),
       );

@@ -1,5 +1,7 @@
 import { Prisma } from '../generated/prisma/client.js';
 import type { InboundEvent } from '../conversation/types.js';
+import type { TransactionWork } from '../db/openDatabase.js';
+import { statement, type SqlSession } from '../db/statements.js';
 import type { InboundOutcome, InboxDeps } from './inboxTypes.js';
 
 /** The message was recorded already (a provider's retry, a duplicate webhook): nothing is done twice. */
@@ -8,12 +10,12 @@ export class DuplicateInbound extends Error {}
 /** Runs `work` in a transaction, retrying the race of two first messages; a failure is apologised for. */
 export async function inTransaction<T>(
   deps: InboxDeps,
-  work: (tx: Prisma.TransactionClient) => Promise<T>,
+  work: TransactionWork<T>,
   onFailure: (error: unknown) => Promise<InboundOutcome>,
 ): Promise<T | InboundOutcome> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await deps.prisma.$transaction(work, { timeout: 15_000, maxWait: 10_000 });
+      return await deps.db.transaction(work, { timeout: 15_000, maxWait: 10_000 });
     } catch (error) {
       if (error instanceof DuplicateInbound) return { status: 'duplicate' };
       // Two first messages from one new address race to create the citizen: the loser retries.
@@ -23,24 +25,27 @@ export async function inTransaction<T>(
   }
 }
 
+const RECORD_INBOUND = statement(
+  'inbox_record_inbound',
+  `INSERT INTO "ProcessedInbound" ("channel", "externalId", "receivedAt", "citizenId")
+   VALUES ($1::"Channel", $2, $3, $4::uuid)
+   ON CONFLICT ("channel", "externalId") DO NOTHING
+   RETURNING 1 AS recorded`,
+);
+
 /**
  * Records the inbound id in the message's transaction, so a provider's retry is recognised;
- * throws DuplicateInbound when it was seen already (which rolls the transaction back).
+ * throws DuplicateInbound when it was seen already (which rolls the transaction back). A
+ * concurrent copy of the same id waits here for the first one's transaction, then is a duplicate.
  */
 export async function recordInbound(
-  tx: Prisma.TransactionClient,
+  sql: SqlSession,
   event: InboundEvent,
   now: Date,
   citizenId: string | null = null,
 ): Promise<void> {
-  try {
-    await tx.processedInbound.create({
-      data: { channel: event.channel, externalId: event.externalId, receivedAt: now, citizenId },
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new DuplicateInbound();
-    throw error;
-  }
+  const recorded = await sql.query(RECORD_INBOUND, [event.channel, event.externalId, now, citizenId]);
+  if (recorded.length === 0) throw new DuplicateInbound();
 }
 
 export function isUniqueViolation(error: unknown): boolean {

@@ -2,6 +2,7 @@ import type { CityData } from '../city/loadCityData.js';
 import type { ChannelCapabilities, ChannelCapabilityMap } from '../channels/capabilities.js';
 import type { ChannelName, Lang, Reply } from '../conversation/types.js';
 import type { Lexicon } from '../conversation/understanding/Lexicon.js';
+import type { Database } from '../db/openDatabase.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../log/createLogger.js';
 import type { MediaFetcher } from '../media/storeMedia.js';
@@ -10,6 +11,8 @@ import type { SlaCase } from '../sla/planTimers.js';
 
 export interface InboxDeps {
   prisma: PrismaClient;
+  /** Its transactions, whose message-path statements run prepared on their connection. */
+  db: Pick<Database, 'transaction' | 'statements'>;
   city: CityData;
   logger: Logger;
   clock: () => Date;

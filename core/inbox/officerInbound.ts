@@ -18,12 +18,12 @@ export async function handleFromOfficer(
 ): Promise<InboundOutcome> {
   return inTransaction(
     deps,
-    async (tx): Promise<InboundOutcome> => {
-      await recordInbound(tx, event, deps.clock());
+    async (tx, sql): Promise<InboundOutcome> => {
+      await recordInbound(sql, event, deps.clock());
       const outcome = await handleOfficerMessageIn(deps, tx, officer, event.text ?? '', event.choice);
       // Staff texts follow the officer's own language.
       const language = officer.language ?? deps.defaultLanguage;
-      const outboxIds = await writeOutbox(tx, null, event, language, outcome.replies, 'reply');
+      const outboxIds = await writeOutbox(sql, null, event, language, outcome.replies, 'reply');
       return {
         status: 'handled',
         citizenId: '',

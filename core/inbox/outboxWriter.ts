@@ -1,13 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import type { ConversationState, InboundEvent, Lang, Reply } from '../conversation/types.js';
-import type { Prisma } from '../generated/prisma/client.js';
+import { statement, type SqlSession } from '../db/statements.js';
+
+const WRITE_OUTBOX = statement(
+  'inbox_write_outbox',
+  `INSERT INTO "OutboxMessage" ("id", "citizenId", "channel", "address", "language", "kind", "replies")
+   VALUES ($1::uuid, $2::uuid, $3::"Channel", $4, $5::"Language", $6, $7::jsonb)`,
+);
+
+const SAVE_STATE_AND_REPLIES = statement(
+  'inbox_save_state_and_replies',
+  `WITH saved AS (
+     UPDATE "Conversation" SET "state" = $1::jsonb, "lastActivityAt" = $2, "updatedAt" = $2
+     WHERE "citizenId" = $3::uuid
+   )
+   INSERT INTO "OutboxMessage" ("id", "citizenId", "channel", "address", "language", "kind", "replies")
+   SELECT $4::uuid, $3::uuid, $5::"Channel", $6, $7::"Language", $8, $9::jsonb
+   WHERE $10::boolean
+   RETURNING "id"::text AS id`,
+);
 
 /**
  * The replies of one inbound message as one outbox row, answered on the channel it came from;
  * `citizenId` null for an answer outside any dialogue (an officer's).
  */
 export async function writeOutbox(
-  tx: Prisma.TransactionClient,
+  sql: SqlSession,
   citizenId: string | null,
   event: InboundEvent,
   language: Lang,
@@ -15,18 +33,9 @@ export async function writeOutbox(
   kind: 'reply' | 'optOutConfirmation',
 ): Promise<string[]> {
   if (replies.length === 0) return [];
-  const out = await tx.outboxMessage.create({
-    data: {
-      citizenId,
-      channel: event.channel,
-      address: event.address,
-      language,
-      kind,
-      replies: replies as unknown as Prisma.InputJsonValue,
-    },
-    select: { id: true },
-  });
-  return [out.id];
+  const id = randomUUID();
+  await sql.query(WRITE_OUTBOX, [id, citizenId, event.channel, event.address, language, kind, JSON.stringify(replies)]);
+  return [id];
 }
 
 /**
@@ -35,7 +44,7 @@ export async function writeOutbox(
  * the channel the message came from. Returns the row's id, if there were replies.
  */
 export async function saveStateAndReplies(
-  tx: Prisma.TransactionClient,
+  sql: SqlSession,
   citizenId: string,
   state: ConversationState,
   now: Date,
@@ -43,16 +52,17 @@ export async function saveStateAndReplies(
   replies: Reply[],
   kind: 'reply' | 'optOutConfirmation',
 ): Promise<string[]> {
-  const id = randomUUID();
-  const rows = await tx.$queryRaw<Array<{ id: string }>>`
-    WITH saved AS (
-      UPDATE "Conversation" SET "state" = ${JSON.stringify(state)}::jsonb, "lastActivityAt" = ${now}, "updatedAt" = ${now}
-      WHERE "citizenId" = ${citizenId}::uuid
-    )
-    INSERT INTO "OutboxMessage" ("id", "citizenId", "channel", "address", "language", "kind", "replies")
-    SELECT ${id}::uuid, ${citizenId}::uuid, ${event.channel}::"Channel", ${event.address}, ${state.lang}::"Language",
-      ${kind}, ${JSON.stringify(replies)}::jsonb
-    WHERE ${replies.length > 0}
-    RETURNING "id"::text AS id`;
+  const rows = await sql.query<{ id: string }>(SAVE_STATE_AND_REPLIES, [
+    JSON.stringify(state),
+    now,
+    citizenId,
+    randomUUID(),
+    event.channel,
+    event.address,
+    state.lang,
+    kind,
+    JSON.stringify(replies),
+    replies.length > 0,
+  ]);
   return rows.map((r) => r.id);
 }

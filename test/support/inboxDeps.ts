@@ -18,6 +18,7 @@ export function inboxDeps(
   const captured = captureLogger();
   const deps: InboxDeps = {
     prisma: db.prisma,
+    db,
     city: defaultCity,
     logger: captured.logger,
     idleTimeoutMs: 30 * 60_000,
