@@ -7,7 +7,7 @@ import type { Prisma } from '../generated/prisma/client.js';
 import type { OfficerCommand } from '../officers/parseOfficerCommand.js';
 import { findOrCreateCitizen } from './citizenIdentity.js';
 import { answers, runAnswering, runWriting, type EffectRun, type WritingEffect } from './effectHandlers.js';
-import { floodDecision, holdInbound } from './floodGate.js';
+import { holdInbound, recordAndDecide } from './floodGate.js';
 import { recordInbound } from './inboundTransaction.js';
 import { capabilitiesOf, type DialogueCitizen, type InboundOutcome, type InboxDeps } from './inboxTypes.js';
 import { saveStateAndReplies, writeOutbox } from './outboxWriter.js';
@@ -25,8 +25,9 @@ const LOCK_CONVERSATION = statement(
 const MAX_STEPS_PER_MESSAGE = 5;
 
 /**
- * A citizen's message in its transaction: recorded (a duplicate stops here), its sender found or
- * created, their conversation locked, held when they are over their flood limit, else answered.
+ * A citizen's message in its transaction: its sender found or created, their conversation
+ * locked, the message recorded (a duplicate stops here) and, on a throttled channel, counted in
+ * the same statement; held when they are over their flood limit, else answered.
  */
 export async function handleCitizenMessage(
   deps: InboxDeps,
@@ -37,14 +38,12 @@ export async function handleCitizenMessage(
 ): Promise<InboundOutcome> {
   const now = deps.clock();
   const citizen = await findOrCreateCitizen(deps, tx, sql, event, now);
-  // The duplicate guard: a seen id rolls back the transaction, the citizen's creation with it.
-  await recordInbound(sql, event, now, citizen.id);
   const state = await lockConversation(sql, citizen, now);
-
-  // A flood from one number: every message is kept and answered in order as the limit allows;
-  // the sender is told so once.
+  // Recorded under the lock, which is the duplicate guard: a seen id rolls back the transaction,
+  // the citizen's creation with it. A flood from one number: every message is kept and answered
+  // in order as the limit allows; the sender is told so once.
   if (capabilitiesOf(deps, event.channel).throttled && event.control === undefined) {
-    const decision = await floodDecision(sql, citizen.id, now, deps.floodPerMinute);
+    const decision = await recordAndDecide(sql, event, now, citizen.id, deps.floodPerMinute);
     if (decision !== 'answer') {
       await holdInbound(tx, event, now);
       deps.logger.warn({ channel: event.channel, address: event.address, decision }, 'inbound flood: message held');
@@ -52,6 +51,8 @@ export async function handleCitizenMessage(
       const outboxIds = await writeOutbox(sql, citizen.id, event, state.lang, replies, 'reply');
       return { status: 'handled', citizenId: citizen.id, outboxIds, replies };
     }
+  } else {
+    await recordInbound(sql, event, now, citizen.id);
   }
   return answerCitizen(deps, tx, sql, citizen, state, event, command, now);
 }

@@ -1,5 +1,6 @@
 import type { InboundEvent } from '../conversation/types.js';
 import { statement, type SqlSession } from '../db/statements.js';
+import { DuplicateInbound } from './inboundTransaction.js';
 import type { Prisma } from '../generated/prisma/client.js';
 
 /** The window a sender's flood limit counts over. */
@@ -12,19 +13,45 @@ export const FLOOD_WINDOW_MS = 60_000;
  */
 export type FloodDecision = 'answer' | 'hold' | 'holdAndTell';
 
+const RECORD_AND_COUNT = statement(
+  'inbox_record_and_count_inbound',
+  `WITH recorded AS (
+     INSERT INTO "ProcessedInbound" ("channel", "externalId", "receivedAt", "citizenId")
+     VALUES ($1::"Channel", $2, $3, $4::uuid)
+     ON CONFLICT ("channel", "externalId") DO NOTHING
+     RETURNING 1
+   )
+   SELECT (SELECT count(*)::int FROM recorded) AS recorded,
+     (SELECT count(*)::int FROM "ProcessedInbound"
+       WHERE "citizenId" = $4::uuid AND "receivedAt" > $5 AND "heldAt" IS NULL) AS answered,
+     (SELECT count(*)::int FROM "ProcessedInbound"
+       WHERE "heldAt" IS NOT NULL AND "citizenId" = $4::uuid) AS held`,
+);
+
 /**
- * Counts the sender's messages answered in the last minute (this one included: its dedupe row is
- * written before the lock) and the ones held, and decides.
+ * Records the inbound id (throws DuplicateInbound when it was seen already) and decides, in one
+ * statement, from the sender's messages answered in the last minute and the ones held. Call it
+ * under the sender's conversation lock: the statement then sees every earlier message of theirs
+ * (its own row it cannot see, and counts it by hand).
  */
-export async function floodDecision(
+export async function recordAndDecide(
   sql: SqlSession,
-  citizenId: string,
+  event: InboundEvent,
   now: Date,
+  citizenId: string,
   perMinute: number,
 ): Promise<FloodDecision> {
-  const { answered, held } = await countInbound(sql, citizenId, now);
-  if (held > 0) return 'hold';
-  return answered > perMinute ? 'holdAndTell' : 'answer';
+  const since = new Date(now.getTime() - FLOOD_WINDOW_MS);
+  const [row] = await sql.query<{ recorded: number; answered: number; held: number }>(RECORD_AND_COUNT, [
+    event.channel,
+    event.externalId,
+    now,
+    citizenId,
+    since,
+  ]);
+  if (!row?.recorded) throw new DuplicateInbound();
+  if (row.held > 0) return 'hold';
+  return row.answered + 1 > perMinute ? 'holdAndTell' : 'answer';
 }
 
 // Two counts, each on its index: the sender's last minute (citizenId, receivedAt), and the
