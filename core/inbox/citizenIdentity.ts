@@ -4,52 +4,83 @@ import { statement, type SqlSession } from '../db/statements.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { DialogueCitizen, InboxDeps } from './inboxTypes.js';
 
-const SEEN_IDENTITY = statement(
-  'inbox_seen_identity',
-  `WITH old AS (
+// The sender of a message in one statement: an active officer writing from their linked chat
+// account, or else the citizen behind a known address, read, locked, marked seen and (when $4)
+// cleared of a provider's opt-out. One row always: officerId null and no identity for a new address.
+const FIND_SENDER = statement(
+  'inbox_find_sender',
+  `WITH officer AS (
+     SELECT o.id FROM "Officer" o
+     WHERE o."channel" = $1::"Channel" AND o."address" = $2 AND o."active"
+   ), old AS (
      SELECT i.id, i."optedOutAt" FROM "ChannelIdentity" i
-     WHERE i."channel" = $1::"Channel" AND i."address" = $2
-     FOR UPDATE
+     WHERE i."channel" = $1::"Channel" AND i."address" = $2 AND NOT EXISTS (SELECT 1 FROM officer)
+     FOR UPDATE OF i
+   ), seen AS (
+     UPDATE "ChannelIdentity" AS i
+     SET "lastSeenAt" = $3,
+       "optedOutAt" = CASE WHEN $4::boolean THEN NULL ELSE i."optedOutAt" END,
+       "optOutReason" = CASE WHEN $4::boolean THEN NULL ELSE i."optOutReason" END
+     FROM old, "Citizen" c
+     WHERE i.id = old.id AND c.id = i."citizenId"
+     RETURNING i.id::text AS "identityId", old."optedOutAt" AS "wasOptedOut", c.id::text AS citizen,
+       c.language::text AS language, c.phone, c."privacyNoticeAt"
    )
-   UPDATE "ChannelIdentity" AS i
-   SET "lastSeenAt" = $3,
-     "optedOutAt" = CASE WHEN $4::boolean THEN NULL ELSE i."optedOutAt" END,
-     "optOutReason" = CASE WHEN $4::boolean THEN NULL ELSE i."optOutReason" END
-   FROM old, "Citizen" c
-   WHERE i.id = old.id AND c.id = i."citizenId"
-   RETURNING i.id::text AS "identityId", old."optedOutAt" AS "wasOptedOut", c.id::text AS citizen,
-     c.language::text AS language, c.phone, c."privacyNoticeAt"`,
+   SELECT (SELECT officer.id::text FROM officer) AS "officerId", seen.*
+   FROM (SELECT 1) AS one LEFT JOIN seen ON true`,
 );
 
 /** What the inbox reads of the citizen behind a message. */
-type InboxCitizen = DialogueCitizen & { phone: string | null };
+export type InboxCitizen = DialogueCitizen & { phone: string | null };
+
+/** Who wrote: an active officer from their linked account, or a citizen (found or created). */
+export type Sender = { officerId: string } | { citizen: InboxCitizen };
 
 /**
- * The citizen behind a channel address; a phone number known from another channel links them.
- * A known address is read, marked seen and (off SMS) cleared of a provider's opt-out in one
- * statement.
+ * The sender of a message: an active officer writing from their linked chat account, or the
+ * citizen behind the channel address, found or created; a phone number known from another
+ * channel links them. An officer, or a known address read, marked seen and (off SMS) cleared of a
+ * provider's opt-out, is one statement.
  */
-export async function findOrCreateCitizen(
+export async function findSender(
   deps: InboxDeps,
   tx: Prisma.TransactionClient,
   sql: SqlSession,
   event: InboundEvent,
   now: Date,
-): Promise<InboxCitizen> {
+): Promise<Sender> {
   // Writing again lifts an opt-out the provider reported here; on SMS only MULAI/START does,
   // as the provider itself refuses the number until then.
   const lifts = event.channel !== 'sms';
-  const [identity] = await sql.query<{
-    identityId: string;
-    wasOptedOut: Date | null;
-    citizen: string;
-    language: Lang;
-    phone: string | null;
-    privacyNoticeAt: Date | null;
-  }>(SEEN_IDENTITY, [event.channel, event.address, now, lifts]);
+  const [found] = await sql.query<SenderRow>(FIND_SENDER, [event.channel, event.address, now, lifts]);
+  if (found?.officerId) return { officerId: found.officerId };
+  const known =
+    found?.identityId && found.citizen ? { ...found, identityId: found.identityId, citizen: found.citizen } : null;
+  return { citizen: await citizenOf(deps, tx, event, now, known) };
+}
+
+/** FIND_SENDER's row: the officer, or the known identity (all null for a new address). */
+type SenderRow = {
+  officerId: string | null;
+  identityId: string | null;
+  wasOptedOut: Date | null;
+  citizen: string | null;
+  language: Lang;
+  phone: string | null;
+  privacyNoticeAt: Date | null;
+};
+
+/** The citizen of a known identity (linked by a phone number the platform now vouches for), or of a new one. */
+async function citizenOf(
+  deps: InboxDeps,
+  tx: Prisma.TransactionClient,
+  event: InboundEvent,
+  now: Date,
+  identity: (SenderRow & { identityId: string; citizen: string }) | null,
+): Promise<InboxCitizen> {
   const phone = event.phone ? normalizePhone(event.phone) : null;
   if (identity) {
-    if (lifts && identity.wasOptedOut !== null)
+    if (event.channel !== 'sms' && identity.wasOptedOut !== null)
       deps.logger.info({ channel: event.channel, address: event.address }, 'opt-out lifted: the citizen wrote');
     const citizen: InboxCitizen = {
       id: identity.citizen,

@@ -5,7 +5,6 @@ import { statement, type SqlSession } from '../db/statements.js';
 import { normalizePhone } from '../domain/phone.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { OfficerCommand } from '../officers/parseOfficerCommand.js';
-import { findOrCreateCitizen } from './citizenIdentity.js';
 import { answers, runAnswering, runWriting, type EffectRun, type WritingEffect } from './effectHandlers.js';
 import { holdInbound, recordAndDecide } from './floodGate.js';
 import { recordInbound } from './inboundTransaction.js';
@@ -25,19 +24,19 @@ const LOCK_CONVERSATION = statement(
 const MAX_STEPS_PER_MESSAGE = 5;
 
 /**
- * A citizen's message in its transaction: its sender found or created, their conversation
- * locked, the message recorded (a duplicate stops here) and, on a throttled channel, counted in
- * the same statement; held when they are over their flood limit, else answered.
+ * A citizen's message in its transaction (the citizen found or created in it): their
+ * conversation locked, the message recorded (a duplicate stops here) and, on a throttled channel,
+ * counted in the same statement; held when they are over their flood limit, else answered.
  */
 export async function handleCitizenMessage(
   deps: InboxDeps,
   tx: Prisma.TransactionClient,
   sql: SqlSession,
+  citizen: DialogueCitizen,
   event: InboundEvent,
   command: OfficerCommand | null,
+  now: Date,
 ): Promise<InboundOutcome> {
-  const now = deps.clock();
-  const citizen = await findOrCreateCitizen(deps, tx, sql, event, now);
   const state = await lockConversation(sql, citizen, now);
   // Recorded under the lock, which is the duplicate guard: a seen id rolls back the transaction,
   // the citizen's creation with it. A flood from one number: every message is kept and answered

@@ -1,62 +1,77 @@
 import type { InboundEvent } from '../conversation/types.js';
 import { statement } from '../db/statements.js';
 import { parseOfficerCommand } from '../officers/parseOfficerCommand.js';
-import { apologise, apologiseForHeld } from './apology.js';
+import type { Officer } from '../generated/prisma/client.js';
+import { apologise, apologiseForHeld, apologiseToOfficer } from './apology.js';
+import { findSender } from './citizenIdentity.js';
 import { answerCitizen, handleCitizenMessage, lockConversation } from './dialogue.js';
 import { sendersWithHeldInbound, takeHeldInbound } from './floodGate.js';
 import { inTransaction } from './inboundTransaction.js';
 import { capabilitiesOf, type InboundOutcome, type InboxDeps } from './inboxTypes.js';
 import { keepMedia } from './keepMedia.js';
-import { handleFromOfficer } from './officerInbound.js';
+import { handleOfficerInbound } from './officerInbound.js';
 import { storableEvent } from './storableEvent.js';
 
 export type { InboundOutcome, InboxDeps } from './inboxTypes.js';
 
+// Only for a message with photos, before they are fetched: whether it is new and a citizen's.
 const SEEN_OR_OFFICER = statement(
   'inbox_seen_or_officer',
   `SELECT EXISTS (
        SELECT 1 FROM "ProcessedInbound" WHERE "channel" = $1::"Channel" AND "externalId" = $2) AS seen,
-     (SELECT o.id::text FROM "Officer" o
-       WHERE o."channel" = $1::"Channel" AND o."address" = $3 AND o."active") AS "officerId"`,
+     EXISTS (SELECT 1 FROM "Officer" o
+       WHERE o."channel" = $1::"Channel" AND o."address" = $3 AND o."active") AS "fromOfficer"`,
 );
 
 /**
- * Where an inbound event goes. Each path runs in one transaction of its own executor:
- * - from an officer's linked chat account: the officer's command (officerInbound.ts);
- * - from anyone else: their dialogue (dialogue.ts), with an officer-shaped command refused or an
+ * Where an inbound event goes, in one transaction whose first statement finds the sender
+ * (citizenIdentity.ts):
+ * - an active officer writing from their linked chat account: their command (officerInbound.ts);
+ * - anyone else: their dialogue (dialogue.ts), with an officer-shaped command refused or an
  *   invitation taken (strangerCommand.ts), its photos kept first (keepMedia.ts).
- * A seen id is a duplicate and does nothing; a failure is answered with an apology (apology.ts).
+ * Anyone but an officer typing an officer command is a resident like any other, answered in
+ * their dialogue under its flood limit. A seen id is a duplicate and does nothing; a failure is
+ * answered with an apology (apology.ts), to the officer in their words.
  */
 export async function handleInbound(deps: InboxDeps, received: InboundEvent): Promise<InboundOutcome> {
-  const { prisma } = deps;
   // A channel this process was not booted with fails before anything is stored: the provider retries.
   capabilitiesOf(deps, received.channel);
   // Made storable before anything reads it: a NUL or half an emoji must not fail the save.
   const event = storableEvent(received, deps.maxChars);
-  // Whether the id was seen, and whether an active officer writes from this account, in one
-  // statement. Officers write from their linked chat account. Anyone else typing an officer
-  // command is a resident like any other: answered in their dialogue's transaction, under its
-  // flood limit. (The transaction's own insert is what guards against a duplicate racing this.)
-  const [first] = await deps.db.statements.query<{ seen: boolean; officerId: string | null }>(SEEN_OR_OFFICER, [
+  const command = parseOfficerCommand(event.text ?? '', event.choice);
+  const kept = command ? { ...event, media: [] } : await withMediaKept(deps, event);
+  if (!kept) return { status: 'duplicate' };
+
+  const from: { officer: Officer | null } = { officer: null };
+  return inTransaction(
+    deps,
+    async (tx, sql) => {
+      const now = deps.clock();
+      from.officer = null;
+      const sender = await findSender(deps, tx, sql, kept, now);
+      if ('citizen' in sender) return handleCitizenMessage(deps, tx, sql, sender.citizen, kept, command, now);
+      from.officer = await tx.officer.findUniqueOrThrow({ where: { id: sender.officerId } });
+      return handleOfficerInbound(deps, tx, sql, from.officer, event, now);
+    },
+    (error) => (from.officer ? apologiseToOfficer(deps, from.officer, event, error) : apologise(deps, event, error)),
+  );
+}
+
+/**
+ * The message with its photos fetched and kept, before the transaction: network time never
+ * holds a lock, and a stored file is harmless if the message later fails. Null for a duplicate;
+ * an officer's photos are not kept (their commands read text).
+ */
+async function withMediaKept(deps: InboxDeps, event: InboundEvent): Promise<InboundEvent | null> {
+  if (!event.media?.length) return { ...event, ...(await keepMedia(deps, event)) };
+  const [first] = await deps.db.statements.query<{ seen: boolean; fromOfficer: boolean }>(SEEN_OR_OFFICER, [
     event.channel,
     event.externalId,
     event.address,
   ]);
-  if (first?.seen) return { status: 'duplicate' };
-  if (first?.officerId) {
-    const officer = await prisma.officer.findUnique({ where: { id: first.officerId } });
-    if (officer?.active) return handleFromOfficer(deps, officer, event);
-  }
-  const command = parseOfficerCommand(event.text ?? '', event.choice);
-
-  // Photos are fetched and kept before the transaction: network time never holds a lock, and a
-  // stored file is harmless if the message later fails.
-  const kept = command ? { ...event, media: [] } : { ...event, ...(await keepMedia(deps, event)) };
-  return inTransaction(
-    deps,
-    (tx, sql) => handleCitizenMessage(deps, tx, sql, kept, command),
-    (error) => apologise(deps, event, error),
-  );
+  if (first?.seen) return null;
+  if (first?.fromOfficer) return event;
+  return { ...event, ...(await keepMedia(deps, event)) };
 }
 
 /**
