@@ -73,6 +73,7 @@ export async function createRuntime(core: Core, options: RuntimeOptions = {}): P
   const senders = { ...channels.senders, ...options.senders };
   const relay = new OutboxRelay({
     prisma: core.db.prisma,
+    statements: core.db.statements,
     senders,
     translator: core.translator,
     logger: core.logger,

@@ -69,6 +69,7 @@ export async function runConsoleChat(core: Core, options: ConsoleChatOptions): P
   const write = (text: string) => void options.output.write(text);
   const relay = new OutboxRelay({
     prisma: core.db.prisma,
+    statements: core.db.statements,
     senders: {
       [options.surface]: createConsoleSender(write, options.surface, core.translator, options.smsMaxParts),
     },

@@ -91,6 +91,7 @@ describe('two outbox workers on one outbox', () => {
       redises.push(redis);
       const relay = new OutboxRelay({
         prisma: database.prisma,
+        statements: database.statements,
         senders: { telegram: new ProviderLog(name, provider) },
         translator,
         logger: captureLogger().logger,

@@ -44,6 +44,7 @@ describe.each(DB_KINDS)('OutboxRelay on %s', (kind) => {
   const relayWith = (senders: ChannelSenders, maxAttempts = 3, more: Partial<OutboxRelayDeps> = {}) =>
     new OutboxRelay({
       prisma: db.prisma,
+      statements: db.statements,
       senders,
       translator,
       logger,

@@ -2,16 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChannelSenders, SendResume } from '../channels/ChannelSender.js';
 import type { ChannelName, Lang, Reply } from '../conversation/types.js';
-import { Prisma, type OutboxStatus, type PrismaClient } from '../generated/prisma/client.js';
+import type { OutboxStatus, PrismaClient } from '../generated/prisma/client.js';
 import type { Translator } from '../i18n/createTranslator.js';
 import type { Logger } from '../log/createLogger.js';
 import { quietUntil } from '../notify/quietHours.js';
 import { storableText } from '../domain/storableText.js';
 import { recordProviderOptOut } from '../channels/providerOptOut.js';
 import { RecipientOptedOut } from '../channels/RecipientOptedOut.js';
+import { prismaSession, statement, type SqlSession } from '../db/statements.js';
 
 export interface OutboxRelayDeps {
   prisma: PrismaClient;
+  /**
+   * The pool's declared statements (the database's `statements`): a batch's load, claim and
+   * settlement go as prepared statements. Unset: the same statements through Prisma.
+   */
+  statements?: SqlSession;
   senders: ChannelSenders;
   translator: Translator;
   logger: Logger;
@@ -67,6 +73,83 @@ export interface DeliveryAttempt {
 }
 
 /** An outbox row as a delivery batch reads it, with what the citizen and the provider said about opting out. */
+/**
+ * Whether an earlier message to the same address is still unsettled, for the row `o`; `$quiet`
+ * and `$now` are the statement's parameters of those numbers. A non-urgent SMS notification
+ * deferred in quiet hours, or a status notice still gathering changes, holds nothing up.
+ */
+const earlierUnsettled = (quiet: string, now: string) => `EXISTS (
+    SELECT 1 FROM "OutboxMessage" e
+    WHERE e.channel = o.channel AND e.address = o.address AND e.status = 'pending' AND e.seq < o.seq
+      AND NOT (${quiet}::boolean AND e.channel = 'sms' AND e.kind = 'notification' AND NOT e.urgent)
+      AND NOT (e.kind = 'notification' AND e.attempts = 0 AND e."nextAttemptAt" IS NOT NULL
+        AND e."nextAttemptAt" > ${now}::timestamptz))`;
+
+const LOAD_ROWS = statement(
+  'outbox_load_rows',
+  `SELECT o.id::text AS id, o.channel::text AS channel, o.address, o.language::text AS language,
+     o.replies, o.kind, o.urgent, o.status::text AS status, o.attempts, o."nextAttemptAt",
+     o."claimedAt", o."handedAt", o."lastError", o."providerMessageId", o."sentAt",
+     o."fallbackOfId"::text AS "fallbackOfId",
+     COALESCE(c."smsOptOut", false) AS "smsOptOut", (i."optedOutAt" IS NOT NULL) AS "optedOut"
+   FROM "OutboxMessage" o
+   LEFT JOIN "Citizen" c ON c.id = o."citizenId"
+   LEFT JOIN "ChannelIdentity" i ON i.channel = o.channel AND i.address = o.address
+   WHERE o.id = ANY($1::uuid[])`,
+);
+
+// $1 ids, $2 claims older than this expired, $3 may take over a silent process's claims, $4 this
+// process, $5 silent since, $6 quiet hours, $7 now.
+const CLAIM_ROWS = statement(
+  'outbox_claim_rows',
+  `WITH free AS (
+     SELECT o.id FROM "OutboxMessage" AS o
+     WHERE o.id = ANY($1::uuid[]) AND o.status = 'pending'
+       AND (o."claimedAt" IS NULL OR o."claimedAt" < $2::timestamptz
+         OR ($3::boolean AND o."claimedBy" IS DISTINCT FROM $4::uuid AND NOT EXISTS (
+           SELECT 1 FROM "WorkerHeartbeat" h WHERE h.id = o."claimedBy" AND h."beatAt" >= $5::timestamptz)))
+       AND NOT ${earlierUnsettled('$6', '$7')}
+     FOR UPDATE OF o SKIP LOCKED)
+   UPDATE "OutboxMessage" AS o
+   SET "claimedAt" = $7::timestamptz, "claimedBy" = $4::uuid, "handedAt" = COALESCE(o."handedAt", $7::timestamptz)
+   FROM free WHERE o.id = free.id
+   RETURNING o.id::text AS id`,
+);
+
+const BLOCKED_ROWS = statement(
+  'outbox_blocked_rows',
+  `SELECT o.id::text AS id,
+     o.status = 'pending' AND (o."claimedAt" IS NULL OR ${earlierUnsettled('$2', '$3')}) AS blocked
+   FROM "OutboxMessage" AS o WHERE o.id = ANY($1::uuid[])`,
+);
+
+const SETTLE_ROWS = statement(
+  'outbox_settle_rows',
+  `WITH u AS (
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+       AS u(id, status, attempts, error, next_attempt, sent, provider_id, new_provider_ids)
+   ), settled AS (
+     UPDATE "OutboxMessage" AS o
+     SET status = u.status::"OutboxStatus", attempts = u.attempts, "lastError" = u.error,
+         "nextAttemptAt" = u.next_attempt::timestamptz, "sentAt" = u.sent::timestamptz,
+         "providerMessageId" = u.provider_id, "claimedAt" = NULL, "claimedBy" = NULL
+     FROM u WHERE o.id = u.id
+     RETURNING o.id, o.channel, o.address, o.seq
+   ), provider AS (
+     INSERT INTO "ProviderMessage" ("providerMessageId", "channel", "outboxMessageId")
+     SELECT p.id, s.channel, s.id FROM settled s JOIN u ON u.id = s.id
+       CROSS JOIN LATERAL unnest(string_to_array(u.new_provider_ids, ',')) AS p(id)
+     WHERE p.id <> ''
+     ON CONFLICT DO NOTHING
+   )
+   SELECT s.id::text AS id, (
+     SELECT n.id FROM "OutboxMessage" n
+     WHERE n.channel = s.channel AND n.address = s.address AND n.status = 'pending' AND n.seq > s.seq
+     ORDER BY n.seq LIMIT 1
+   )::text AS next
+   FROM settled s`,
+);
+
 interface Row {
   id: string;
   channel: ChannelName;
@@ -135,9 +218,11 @@ export class OutboxRelay {
   }> = [];
   private pumpScheduled = false;
   private inFlight = 0;
+  private readonly statements: SqlSession;
 
   constructor(private readonly deps: OutboxRelayDeps) {
     this.instanceId = deps.instanceId ?? randomUUID();
+    this.statements = deps.statements ?? prismaSession(deps.prisma);
   }
 
   /** Delivers the given rows now, in order; a failure is recorded and left for a later pass. */
@@ -392,16 +477,7 @@ export class OutboxRelay {
 
   /** The rows, with the citizen's STOP and the provider's opt-out of their address, in one statement. */
   private loadRows(ids: readonly string[]): Promise<Row[]> {
-    return this.deps.prisma.$queryRaw<Row[]>`
-      SELECT o.id::text AS id, o.channel::text AS channel, o.address, o.language::text AS language,
-        o.replies, o.kind, o.urgent, o.status::text AS status, o.attempts, o."nextAttemptAt",
-        o."claimedAt", o."handedAt", o."lastError", o."providerMessageId", o."sentAt",
-        o."fallbackOfId"::text AS "fallbackOfId",
-        COALESCE(c."smsOptOut", false) AS "smsOptOut", (i."optedOutAt" IS NOT NULL) AS "optedOut"
-      FROM "OutboxMessage" o
-      LEFT JOIN "Citizen" c ON c.id = o."citizenId"
-      LEFT JOIN "ChannelIdentity" i ON i.channel = o.channel AND i.address = o.address
-      WHERE o.id = ANY(${ids}::uuid[])`;
+    return this.statements.query<Row>(LOAD_ROWS, [ids]);
   }
 
   /**
@@ -417,19 +493,15 @@ export class OutboxRelay {
     const silentSince = new Date(now.getTime() - ownerSilentMs);
     const mayTakeOver = this.databaseUpSince !== null && now.getTime() - this.databaseUpSince >= ownerSilentMs;
     const ids = rows.map((row) => row.id);
-    const claimed = await this.deps.prisma.$queryRaw<Array<{ id: string }>>`
-      WITH free AS (
-        SELECT o.id FROM "OutboxMessage" AS o
-        WHERE o.id = ANY(${ids}::uuid[]) AND o.status = 'pending'
-          AND (o."claimedAt" IS NULL OR o."claimedAt" < ${expired}
-            OR (${mayTakeOver} AND o."claimedBy" IS DISTINCT FROM ${me}::uuid AND NOT EXISTS (
-              SELECT 1 FROM "WorkerHeartbeat" h WHERE h.id = o."claimedBy" AND h."beatAt" >= ${silentSince})))
-          AND NOT ${earlierUnsettled(now, quiet)}
-        FOR UPDATE OF o SKIP LOCKED)
-      UPDATE "OutboxMessage" AS o
-      SET "claimedAt" = ${now}, "claimedBy" = ${me}::uuid, "handedAt" = COALESCE(o."handedAt", ${now})
-      FROM free WHERE o.id = free.id
-      RETURNING o.id::text AS id`;
+    const claimed = await this.statements.query<{ id: string }>(CLAIM_ROWS, [
+      ids,
+      expired,
+      mayTakeOver,
+      me,
+      silentSince,
+      quiet,
+      now,
+    ]);
     return new Set(claimed.map((c) => c.id));
   }
 
@@ -443,10 +515,7 @@ export class OutboxRelay {
   private async waitsBehindEarlier(rows: Row[], now: Date, quiet: boolean): Promise<Map<string, boolean>> {
     if (rows.length === 0) return new Map();
     const ids = rows.map((row) => row.id);
-    const found = await this.deps.prisma.$queryRaw<Array<{ id: string; blocked: boolean }>>`
-      SELECT o.id::text AS id,
-        o.status = 'pending' AND (o."claimedAt" IS NULL OR ${earlierUnsettled(now, quiet)}) AS blocked
-      FROM "OutboxMessage" AS o WHERE o.id = ANY(${ids}::uuid[])`;
+    const found = await this.statements.query<{ id: string; blocked: boolean }>(BLOCKED_ROWS, [ids, quiet, now]);
     const blocked = new Map(found.map((f) => [f.id, f.blocked === true]));
     return new Map(ids.map((id) => [id, blocked.get(id) ?? false]));
   }
@@ -474,7 +543,6 @@ export class OutboxRelay {
    */
   private async settle(settlements: Settlement[]): Promise<Map<string, string>> {
     if (settlements.length === 0) return new Map();
-    const { prisma } = this.deps;
     const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
     const ids = settlements.map((s) => s.row.id);
     const statuses = settlements.map((s) => s.status);
@@ -488,34 +556,17 @@ export class OutboxRelay {
     // The provider ids this settlement adds (comma-joined): each gets its own ProviderMessage row,
     // in the same statement, which is what delivery reports look up.
     const newProviderIds = settlements.map((s) => s.providerMessageId ?? null);
-    const settled = await this.persistently(
-      ids.join(','),
-      () =>
-        prisma.$queryRaw<Array<{ id: string; next: string | null }>>`
-        WITH u AS (
-          SELECT * FROM unnest(${ids}::uuid[], ${statuses}::text[], ${attempts}::int[], ${errors}::text[],
-            ${nextAttempts}::text[], ${sentAts}::text[], ${providerIds}::text[], ${newProviderIds}::text[])
-            AS u(id, status, attempts, error, next_attempt, sent, provider_id, new_provider_ids)
-        ), settled AS (
-          UPDATE "OutboxMessage" AS o
-          SET status = u.status::"OutboxStatus", attempts = u.attempts, "lastError" = u.error,
-              "nextAttemptAt" = u.next_attempt::timestamptz, "sentAt" = u.sent::timestamptz,
-              "providerMessageId" = u.provider_id, "claimedAt" = NULL, "claimedBy" = NULL
-          FROM u WHERE o.id = u.id
-          RETURNING o.id, o.channel, o.address, o.seq
-        ), provider AS (
-          INSERT INTO "ProviderMessage" ("providerMessageId", "channel", "outboxMessageId")
-          SELECT p.id, s.channel, s.id FROM settled s JOIN u ON u.id = s.id
-            CROSS JOIN LATERAL unnest(string_to_array(u.new_provider_ids, ',')) AS p(id)
-          WHERE p.id <> ''
-          ON CONFLICT DO NOTHING
-        )
-        SELECT s.id::text AS id, (
-          SELECT n.id FROM "OutboxMessage" n
-          WHERE n.channel = s.channel AND n.address = s.address AND n.status = 'pending' AND n.seq > s.seq
-          ORDER BY n.seq LIMIT 1
-        )::text AS next
-        FROM settled s`,
+    const settled = await this.persistently(ids.join(','), () =>
+      this.statements.query<{ id: string; next: string | null }>(SETTLE_ROWS, [
+        ids,
+        statuses,
+        attempts,
+        errors,
+        nextAttempts,
+        sentAts,
+        providerIds,
+        newProviderIds,
+      ]),
     );
     return new Map(settled.filter((s) => s.next).map((s) => [s.id, s.next!]));
   }
@@ -592,15 +643,6 @@ export class OutboxRelay {
  * quiet hours and a status notice still gathering changes (`gathering`, in SQL), which are no
  * reply to what follows them. A notification with no wait set is due and does hold the rest up.
  */
-function earlierUnsettled(now: Date, quiet: boolean): Prisma.Sql {
-  return Prisma.sql`EXISTS (
-    SELECT 1 FROM "OutboxMessage" e
-    WHERE e.channel = o.channel AND e.address = o.address AND e.status = 'pending' AND e.seq < o.seq
-      AND NOT (${quiet} AND e.channel = 'sms' AND e.kind = 'notification' AND NOT e.urgent)
-      AND NOT (e.kind = 'notification' AND e.attempts = 0 AND e."nextAttemptAt" IS NOT NULL
-        AND e."nextAttemptAt" > ${now}))`;
-}
-
 /**
  * A notification that has not been tried and is not due yet: a status notice gathering the
  * changes that follow it. It never holds up the messages after it (it is no reply to them).
