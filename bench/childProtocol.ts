@@ -1,3 +1,5 @@
+import type { CallCounts } from './countCalls.js';
+
 /**
  * What the bench's child processes (the app, the bare floor server) and the runner say to each
  * other over the IPC channel.
@@ -11,8 +13,8 @@ export type FromChild =
   | { type: 'cpu'; userMicros: number; systemMicros: number }
   /** The monotonic clock in microseconds, as V8 stamps CPU profile samples. */
   | { type: 'clock'; micros: number }
-  /** SQL statements and Redis commands sent so far (the app process only). */
-  | { type: 'counts'; sql: number; redis: number }
+  /** SQL statements (of them prepared, and the outbox's delivery) and Redis commands sent so far (the app process only). */
+  | ({ type: 'counts' } & CallCounts)
   | { type: 'failed'; message: string };
 
 function memory(): FromChild {
@@ -30,7 +32,7 @@ function memory(): FromChild {
 /** Answers the runner's questions from inside a child; `stop` runs the child's shutdown, then exits. */
 export function answerRunner(
   shutdown: () => Promise<void>,
-  counts: () => { sql: number; redis: number } = () => ({ sql: 0, redis: 0 }),
+  counts: () => CallCounts = () => ({ sql: 0, prepared: 0, delivery: 0, redis: 0 }),
 ): void {
   const send = (message: FromChild) => process.send?.(message);
   process.on('message', (message: ToChild) => {

@@ -8,6 +8,10 @@ import { round } from './stats.js';
 export interface KindCost {
   messages: number;
   sqlPerMessage: number;
+  /** Of them, named prepared statements. */
+  preparedPerMessage: number;
+  /** Of them, the reply's delivery (the outbox relay's statements). */
+  deliverySqlPerMessage: number;
   redisPerMessage: number;
 }
 
@@ -28,15 +32,18 @@ export async function countPerKind(options: {
   newcomers: SimulatedCitizens;
   firstContacts: number;
 }): Promise<Record<string, KindCost>> {
-  const totals: Record<string, { messages: number; sql: number; redis: number }> = {};
+  const totals: Record<string, { messages: number; sql: number; prepared: number; delivery: number; redis: number }> =
+    {};
   const one = async (kind: string, from: string, body: string) => {
     const before = await options.counts();
     await options.client.post(from, body);
     await options.outbox.drained(60_000, 5);
     const after = await options.counts();
-    const t = (totals[kind] ??= { messages: 0, sql: 0, redis: 0 });
+    const t = (totals[kind] ??= { messages: 0, sql: 0, prepared: 0, delivery: 0, redis: 0 });
     t.messages += 1;
     t.sql += after.sql - before.sql;
+    t.prepared += after.prepared - before.prepared;
+    t.delivery += after.delivery - before.delivery;
     t.redis += after.redis - before.redis;
   };
   for (let i = 0; i < options.messages; i++) {
@@ -50,7 +57,13 @@ export async function countPerKind(options: {
   return Object.fromEntries(
     Object.entries(totals).map(([kind, t]) => [
       kind,
-      { messages: t.messages, sqlPerMessage: round(t.sql / t.messages), redisPerMessage: round(t.redis / t.messages) },
+      {
+        messages: t.messages,
+        sqlPerMessage: round(t.sql / t.messages),
+        preparedPerMessage: round(t.prepared / t.messages),
+        deliverySqlPerMessage: round(t.delivery / t.messages),
+        redisPerMessage: round(t.redis / t.messages),
+      },
     ]),
   );
 }

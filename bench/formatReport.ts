@@ -89,9 +89,12 @@ export function formatReport(report: BenchReport): string {
     }
     if (inbound.perKind) {
       rows.push([
-        'SQL statements / Redis commands per message by kind (one at a time, its reply delivered)',
+        'SQL statements (of them the delivery) / Redis commands per message by kind (one at a time, its reply delivered)',
         Object.entries(inbound.perKind)
-          .map(([kind, k]) => `${kind} ${n(k.sqlPerMessage, 1)} / ${n(k.redisPerMessage, 1)}`)
+          .map(
+            ([kind, k]) =>
+              `${kind} ${n(k.sqlPerMessage, 1)} (${n(k.deliverySqlPerMessage ?? 0, 1)}) / ${n(k.redisPerMessage, 1)}`,
+          )
           .join('; '),
         `messages counted: ${Object.entries(inbound.perKind)
           .map(([kind, k]) => `${kind} ${k.messages}`)

@@ -134,7 +134,15 @@ async function closedLoopRound(
   const pids = Object.fromEntries(Object.entries(processes).map(([name, p]) => [name, p.pid]));
   const countAll = async () => {
     const all = await Promise.all(Object.values(processes).map((p) => p.counts()));
-    return all.reduce((a, b) => ({ sql: a.sql + b.sql, redis: a.redis + b.redis }), { sql: 0, redis: 0 });
+    return all.reduce(
+      (a, b) => ({
+        sql: a.sql + b.sql,
+        prepared: a.prepared + b.prepared,
+        delivery: a.delivery + b.delivery,
+        redis: a.redis + b.redis,
+      }),
+      { sql: 0, prepared: 0, delivery: 0, redis: 0 },
+    );
   };
   let before: CpuSnapshot | null = null;
   let end: CpuSnapshot | null = null;
@@ -432,7 +440,10 @@ export async function measureInbound(
   kindClient.close();
   ctx.log(
     `calls per message by kind: ${Object.entries(perKind)
-      .map(([kind, k]) => `${kind} ${k.sqlPerMessage} SQL / ${k.redisPerMessage} Redis (${k.messages})`)
+      .map(
+        ([kind, k]) =>
+          `${kind} ${k.sqlPerMessage} SQL (${k.preparedPerMessage} prepared, ${k.deliverySqlPerMessage} delivery) / ${k.redisPerMessage} Redis (${k.messages})`,
+      )
       .join(', ')}`,
   );
   await single.stop();

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { FromChild, ToChild } from './childProtocol.js';
+import type { CallCounts } from './countCalls.js';
 import { tailOf } from './readAppLog.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -41,7 +42,7 @@ export interface BenchChild {
   /** Memory after a full garbage collection (the child must run with --expose-gc). */
   memoryAfterGc(): Promise<Extract<FromChild, { type: 'memory' }>>;
   /** SQL statements and Redis commands it has sent so far. */
-  counts(): Promise<{ sql: number; redis: number }>;
+  counts(): Promise<CallCounts>;
   /** Its monotonic clock in microseconds, to find a moment in its CPU profile. */
   clock(): Promise<number>;
   /** CPU time the process has used so far, in milliseconds. */
@@ -101,8 +102,8 @@ export async function spawnBenchChild(script: string, options: SpawnOptions): Pr
     memoryAfterGc: () => next('memory', { type: 'gc' }),
     clock: async () => (await next('clock', { type: 'clock' })).micros,
     async counts() {
-      const { sql, redis } = await next('counts', { type: 'counts' });
-      return { sql, redis };
+      const { sql, prepared, delivery, redis } = await next('counts', { type: 'counts' });
+      return { sql, prepared, delivery, redis };
     },
     async cpuMs() {
       const c = await next('cpu', { type: 'cpu' });
