@@ -85,35 +85,40 @@ const earlierUnsettled = (quiet: string, now: string) => `EXISTS (
       AND NOT (e.kind = 'notification' AND e.attempts = 0 AND e."nextAttemptAt" IS NOT NULL
         AND e."nextAttemptAt" > ${now}::timestamptz))`;
 
-const LOAD_ROWS = statement(
-  'outbox_load_rows',
-  `SELECT o.id::text AS id, o.channel::text AS channel, o.address, o.language::text AS language,
-     o.replies, o.kind, o.urgent, o.status::text AS status, o.attempts, o."nextAttemptAt",
-     o."claimedAt", o."handedAt", o."lastError", o."providerMessageId", o."sentAt",
-     o."fallbackOfId"::text AS "fallbackOfId",
-     COALESCE(c."smsOptOut", false) AS "smsOptOut", (i."optedOutAt" IS NOT NULL) AS "optedOut"
-   FROM "OutboxMessage" o
-   LEFT JOIN "Citizen" c ON c.id = o."citizenId"
-   LEFT JOIN "ChannelIdentity" i ON i.channel = o.channel AND i.address = o.address
-   WHERE o.id = ANY($1::uuid[])`,
-);
-
 // $1 ids, $2 claims older than this expired, $3 may take over a silent process's claims, $4 this
-// process, $5 silent since, $6 quiet hours, $7 now.
-const CLAIM_ROWS = statement(
-  'outbox_claim_rows',
+// process, $5 silent since, $6 quiet hours, $7 now, $8 the channels this process sends on. The
+// final SELECT reads the rows as they were before the claim (a data-modifying CTE's change is
+// not visible to its statement), as the row's earlier hand-over is judged by.
+const LOAD_AND_CLAIM = statement(
+  'outbox_load_and_claim',
   `WITH free AS (
      SELECT o.id FROM "OutboxMessage" AS o
-     WHERE o.id = ANY($1::uuid[]) AND o.status = 'pending'
+     WHERE o.id = ANY($1::uuid[]) AND o.status = 'pending' AND o.channel::text = ANY($8::text[])
+       AND NOT ($6::boolean AND o.channel = 'sms' AND o.kind = 'notification' AND NOT o.urgent)
+       AND NOT (o.kind = 'notification' AND o.attempts = 0 AND o."nextAttemptAt" IS NOT NULL
+         AND o."nextAttemptAt" > $7::timestamptz)
        AND (o."claimedAt" IS NULL OR o."claimedAt" < $2::timestamptz
          OR ($3::boolean AND o."claimedBy" IS DISTINCT FROM $4::uuid AND NOT EXISTS (
            SELECT 1 FROM "WorkerHeartbeat" h WHERE h.id = o."claimedBy" AND h."beatAt" >= $5::timestamptz)))
        AND NOT ${earlierUnsettled('$6', '$7')}
-     FOR UPDATE OF o SKIP LOCKED)
-   UPDATE "OutboxMessage" AS o
-   SET "claimedAt" = $7::timestamptz, "claimedBy" = $4::uuid, "handedAt" = COALESCE(o."handedAt", $7::timestamptz)
-   FROM free WHERE o.id = free.id
-   RETURNING o.id::text AS id`,
+     FOR UPDATE OF o SKIP LOCKED
+   ), claimed AS (
+     UPDATE "OutboxMessage" AS o
+     SET "claimedAt" = $7::timestamptz, "claimedBy" = $4::uuid, "handedAt" = COALESCE(o."handedAt", $7::timestamptz)
+     FROM free WHERE o.id = free.id
+     RETURNING o.id
+   )
+   SELECT o.id::text AS id, o.channel::text AS channel, o.address, o.language::text AS language,
+     o.replies, o.kind, o.urgent, o.status::text AS status, o.attempts, o."nextAttemptAt",
+     o."claimedAt", o."handedAt", o."lastError", o."providerMessageId", o."sentAt",
+     o."fallbackOfId"::text AS "fallbackOfId",
+     COALESCE(c."smsOptOut", false) AS "smsOptOut", (i."optedOutAt" IS NOT NULL) AS "optedOut",
+     (k.id IS NOT NULL) AS claimed
+   FROM "OutboxMessage" o
+   LEFT JOIN "Citizen" c ON c.id = o."citizenId"
+   LEFT JOIN "ChannelIdentity" i ON i.channel = o.channel AND i.address = o.address
+   LEFT JOIN claimed k ON k.id = o.id
+   WHERE o.id = ANY($1::uuid[])`,
 );
 
 const BLOCKED_ROWS = statement(
@@ -327,15 +332,18 @@ export class OutboxRelay {
   }
 
   /**
-   * One delivery attempt for each of `ids` (answered in the same order): the rows loaded in one
-   * statement, claimed in one, sent at once, and settled in one.
+   * One delivery attempt for each of `ids` (answered in the same order): the rows loaded and
+   * claimed in one statement, sent at once, and settled in one.
    */
   private async deliverBatch(ids: readonly string[]): Promise<DeliveryAttempt[]> {
     const attempts = new Map<string, DeliveryAttempt>();
     const unique = [...new Set(ids)];
-    const rows = new Map((await this.loadRows(unique)).map((row) => [row.id, row]));
     const now = this.deps.clock();
     const quietEnd = this.quietEnd(now);
+    await this.heartbeat();
+    const loaded = await this.loadAndClaim(unique, now, quietEnd !== null);
+    const rows = new Map(loaded.map((row) => [row.id, row]));
+    const claimed = new Set(loaded.filter((row) => row.claimed).map((row) => row.id));
     const candidates: Row[] = [];
     for (const id of unique) {
       const row = rows.get(id);
@@ -352,8 +360,6 @@ export class OutboxRelay {
     }
 
     if (candidates.length > 0) {
-      await this.heartbeat();
-      const claimed = await this.claim(candidates, now, quietEnd !== null);
       const unclaimed = candidates.filter((row) => !claimed.has(row.id));
       for (const [id, blocked] of await this.waitsBehindEarlier(unclaimed, now, quietEnd !== null)) {
         attempts.set(id, { outcome: blocked ? 'blocked' : 'skipped' });
@@ -475,34 +481,29 @@ export class OutboxRelay {
     });
   }
 
-  /** The rows, with the citizen's STOP and the provider's opt-out of their address, in one statement. */
-  private loadRows(ids: readonly string[]): Promise<Row[]> {
-    return this.statements.query<Row>(LOAD_ROWS, [ids]);
-  }
-
   /**
-   * Claims the rows for this process, in one statement: each still pending, not held by a live
-   * process (a claim may be taken over when it expired, or when its process has been silent while
-   * this one reached the database), and no earlier message to the same address still unsettled.
-   * Rows another process is claiming at this moment are skipped, not waited for.
+   * The rows (as they were before this statement), with the citizen's STOP and the provider's
+   * opt-out of their address, and claimed for this process, in one statement. A row is claimed
+   * when it is to go now (pending, its channel served here, neither deferred for quiet hours nor
+   * gathering), is not held by a live process (a claim may be taken over when it expired, or
+   * when its process has been silent while this one reached the database), and no earlier
+   * message to the same address is still unsettled. Rows another process is claiming at this
+   * moment are skipped, not waited for.
    */
-  private async claim(rows: Row[], now: Date, quiet: boolean): Promise<Set<string>> {
-    const me = this.instanceId;
-    const expired = new Date(now.getTime() - CLAIM_TTL_MS);
+  private loadAndClaim(ids: readonly string[], now: Date, quiet: boolean): Promise<Array<Row & { claimed: boolean }>> {
     const ownerSilentMs = this.deps.ownerSilentMs ?? 20_000;
-    const silentSince = new Date(now.getTime() - ownerSilentMs);
     const mayTakeOver = this.databaseUpSince !== null && now.getTime() - this.databaseUpSince >= ownerSilentMs;
-    const ids = rows.map((row) => row.id);
-    const claimed = await this.statements.query<{ id: string }>(CLAIM_ROWS, [
+    const served = Object.keys(this.deps.senders).filter((channel) => this.deps.senders[channel as ChannelName]);
+    return this.statements.query<Row & { claimed: boolean }>(LOAD_AND_CLAIM, [
       ids,
-      expired,
+      new Date(now.getTime() - CLAIM_TTL_MS),
       mayTakeOver,
-      me,
-      silentSince,
+      this.instanceId,
+      new Date(now.getTime() - ownerSilentMs),
       quiet,
       now,
+      served,
     ]);
-    return new Set(claimed.map((c) => c.id));
   }
 
   /**
