@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { InboundEvent, Lang } from '../conversation/types.js';
 import { normalizePhone } from '../domain/phone.js';
 import { statement, type SqlSession } from '../db/statements.js';
@@ -30,6 +31,29 @@ const FIND_SENDER = statement(
    FROM (SELECT 1) AS one LEFT JOIN seen ON true`,
 );
 
+// A new address: the citizen who already has the number the platform vouches for ($3), or a new
+// one, and the address's identity for them, in one statement. Two first messages from one new
+// address race here: the loser's insert fails as a unique violation and its transaction retries.
+const NEW_IDENTITY = statement(
+  'inbox_new_identity',
+  `WITH known AS (
+     SELECT c.id, c.language, c.phone, c."privacyNoticeAt" FROM "Citizen" c
+     WHERE $3::text IS NOT NULL AND c.phone = $3::text
+   ), created AS (
+     INSERT INTO "Citizen" ("id", "language", "phone", "updatedAt")
+     SELECT $4::uuid, $5::"Language", $3::text, $6::timestamptz WHERE NOT EXISTS (SELECT 1 FROM known)
+     RETURNING "id", "language", "phone", "privacyNoticeAt"
+   ), citizen AS (
+     SELECT * FROM known UNION ALL SELECT * FROM created
+   ), identity AS (
+     INSERT INTO "ChannelIdentity" ("id", "citizenId", "channel", "address", "createdAt", "lastSeenAt")
+     SELECT $7::uuid, citizen.id, $1::"Channel", $2, $6::timestamptz, $6::timestamptz FROM citizen
+   )
+   SELECT citizen.id::text AS id, citizen.language::text AS language, citizen.phone, citizen."privacyNoticeAt",
+     EXISTS (SELECT 1 FROM known) AS linked
+   FROM citizen`,
+);
+
 /** What the inbox reads of the citizen behind a message. */
 export type InboxCitizen = DialogueCitizen & { phone: string | null };
 
@@ -56,7 +80,7 @@ export async function findSender(
   if (found?.officerId) return { officerId: found.officerId };
   const known =
     found?.identityId && found.citizen ? { ...found, identityId: found.identityId, citizen: found.citizen } : null;
-  return { citizen: await citizenOf(deps, tx, event, now, known) };
+  return { citizen: await citizenOf(deps, tx, sql, event, now, known) };
 }
 
 /** FIND_SENDER's row: the officer, or the known identity (all null for a new address). */
@@ -70,10 +94,14 @@ type SenderRow = {
   privacyNoticeAt: Date | null;
 };
 
-/** The citizen of a known identity (linked by a phone number the platform now vouches for), or of a new one. */
+/**
+ * The citizen of a known identity (linked by a phone number the platform now vouches for), or,
+ * for a new address, the citizen with its number or a new one, with its identity, in one statement.
+ */
 async function citizenOf(
   deps: InboxDeps,
   tx: Prisma.TransactionClient,
+  sql: SqlSession,
   event: InboundEvent,
   now: Date,
   identity: (SenderRow & { identityId: string; citizen: string }) | null,
@@ -98,11 +126,17 @@ async function citizenOf(
     deps.logger.info({ channel: event.channel, address: event.address }, 'channel identity linked by phone');
     return owner;
   }
-  const known = phone ? await tx.citizen.findUnique({ where: { phone } }) : null;
-  const citizen = known ?? (await tx.citizen.create({ data: { language: deps.defaultLanguage, phone } }));
-  await tx.channelIdentity.create({
-    data: { citizenId: citizen.id, channel: event.channel, address: event.address, createdAt: now, lastSeenAt: now },
-  });
-  deps.logger.info({ channel: event.channel, address: event.address, linked: Boolean(known) }, 'new channel identity');
+  const [created] = await sql.query<InboxCitizen & { linked: boolean }>(NEW_IDENTITY, [
+    event.channel,
+    event.address,
+    phone,
+    randomUUID(),
+    deps.defaultLanguage,
+    now,
+    randomUUID(),
+  ]);
+  if (!created) throw new Error('the new identity was not written');
+  const { linked, ...citizen } = created;
+  deps.logger.info({ channel: event.channel, address: event.address, linked }, 'new channel identity');
   return citizen;
 }

@@ -48,6 +48,13 @@ export async function recordInbound(
   if (recorded.length === 0) throw new DuplicateInbound();
 }
 
+/**
+ * A unique violation, however it arrived: from Prisma's queries (P2002), from a raw statement
+ * through Prisma (P2010 with PostgreSQL's code), or from `pg` itself (SQLSTATE 23505).
+ */
 export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    return error.code === 'P2002' || (error.code === 'P2010' && (error.meta as { code?: unknown })?.code === '23505');
+  }
+  return (error as { code?: unknown } | null)?.code === '23505';
 }
