@@ -7,7 +7,9 @@ import type { DialogueCitizen, InboxDeps } from './inboxTypes.js';
 
 // The sender of a message in one statement: an active officer writing from their linked chat
 // account, or else the citizen behind a known address, read, locked, marked seen and (when $4)
-// cleared of a provider's opt-out. One row always: officerId null and no identity for a new address.
+// cleared of a provider's opt-out, with their conversation locked and read (see
+// lockConversation: the upsert takes the row lock; waiting for it, it returns the state the
+// holder committed). One row always: officerId null and no identity for a new address.
 const FIND_SENDER = statement(
   'inbox_find_sender',
   `WITH officer AS (
@@ -26,9 +28,14 @@ const FIND_SENDER = statement(
      WHERE i.id = old.id AND c.id = i."citizenId"
      RETURNING i.id::text AS "identityId", old."optedOutAt" AS "wasOptedOut", c.id::text AS citizen,
        c.language::text AS language, c.phone, c."privacyNoticeAt"
+   ), locked AS (
+     INSERT INTO "Conversation" ("citizenId", "state", "lastActivityAt", "updatedAt")
+     SELECT seen.citizen::uuid, '{}'::jsonb, $3, $3 FROM seen
+     ON CONFLICT ("citizenId") DO UPDATE SET "citizenId" = EXCLUDED."citizenId"
+     RETURNING "state"
    )
-   SELECT (SELECT officer.id::text FROM officer) AS "officerId", seen.*
-   FROM (SELECT 1) AS one LEFT JOIN seen ON true`,
+   SELECT (SELECT officer.id::text FROM officer) AS "officerId", seen.*, locked.state AS "conversation"
+   FROM (SELECT 1) AS one LEFT JOIN seen ON true LEFT JOIN locked ON true`,
 );
 
 // A new address: the citizen who already has the number the platform vouches for ($3), or a new
@@ -57,14 +64,17 @@ const NEW_IDENTITY = statement(
 /** What the inbox reads of the citizen behind a message. */
 export type InboxCitizen = DialogueCitizen & { phone: string | null };
 
-/** Who wrote: an active officer from their linked account, or a citizen (found or created). */
-export type Sender = { officerId: string } | { citizen: InboxCitizen };
+/**
+ * Who wrote: an active officer from their linked account, or a citizen (found or created), with
+ * their conversation's stored state when it was locked already (a known address).
+ */
+export type Sender = { officerId: string } | { citizen: InboxCitizen; lockedState?: unknown };
 
 /**
  * The sender of a message: an active officer writing from their linked chat account, or the
  * citizen behind the channel address, found or created; a phone number known from another
- * channel links them. An officer, or a known address read, marked seen and (off SMS) cleared of a
- * provider's opt-out, is one statement.
+ * channel links them. An officer, or a known address read, marked seen, (off SMS) cleared of a
+ * provider's opt-out and its citizen's conversation locked, is one statement.
  */
 export async function findSender(
   deps: InboxDeps,
@@ -80,7 +90,9 @@ export async function findSender(
   if (found?.officerId) return { officerId: found.officerId };
   const known =
     found?.identityId && found.citizen ? { ...found, identityId: found.identityId, citizen: found.citizen } : null;
-  return { citizen: await citizenOf(deps, tx, sql, event, now, known) };
+  const citizen = await citizenOf(deps, tx, sql, event, now, known);
+  // Linked to another citizen by phone just now, or new: their conversation is still to lock.
+  return citizen.id === known?.citizen ? { citizen, lockedState: known.conversation } : { citizen };
 }
 
 /** FIND_SENDER's row: the officer, or the known identity (all null for a new address). */
@@ -92,6 +104,8 @@ type SenderRow = {
   language: Lang;
   phone: string | null;
   privacyNoticeAt: Date | null;
+  /** The conversation's stored state, locked. */
+  conversation: unknown;
 };
 
 /**
