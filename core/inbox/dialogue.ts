@@ -24,20 +24,20 @@ const LOCK_CONVERSATION = statement(
 const MAX_STEPS_PER_MESSAGE = 5;
 
 /**
- * A citizen's message in its transaction (the citizen found or created in it): their
- * conversation locked, the message recorded (a duplicate stops here) and, on a throttled channel,
- * counted in the same statement; held when they are over their flood limit, else answered.
+ * A citizen's message in its transaction (the citizen found or created in it, their conversation
+ * locked and its state read): the message recorded (a duplicate stops here) and, on a throttled
+ * channel, counted in the same statement; held when they are over their flood limit, else answered.
  */
 export async function handleCitizenMessage(
   deps: InboxDeps,
   tx: Prisma.TransactionClient,
   sql: SqlSession,
   citizen: DialogueCitizen,
+  state: ConversationState,
   event: InboundEvent,
   command: OfficerCommand | null,
   now: Date,
 ): Promise<InboundOutcome> {
-  const state = await lockConversation(sql, citizen, now);
   // Recorded under the lock, which is the duplicate guard: a seen id rolls back the transaction,
   // the citizen's creation with it. A flood from one number: every message is kept and answered
   // in order as the limit allows; the sender is told so once.

@@ -1,3 +1,4 @@
+import { restoreState } from '../conversation/initialState.js';
 import type { InboundEvent } from '../conversation/types.js';
 import { statement } from '../db/statements.js';
 import { parseOfficerCommand } from '../officers/parseOfficerCommand.js';
@@ -49,7 +50,14 @@ export async function handleInbound(deps: InboxDeps, received: InboundEvent): Pr
       const now = deps.clock();
       from.officer = null;
       const sender = await findSender(deps, tx, sql, kept, now);
-      if ('citizen' in sender) return handleCitizenMessage(deps, tx, sql, sender.citizen, kept, command, now);
+      if ('citizen' in sender) {
+        const { citizen, lockedState } = sender;
+        const state =
+          lockedState === undefined
+            ? await lockConversation(sql, citizen, now)
+            : restoreState(lockedState, citizen.language);
+        return handleCitizenMessage(deps, tx, sql, citizen, state, kept, command, now);
+      }
       from.officer = await tx.officer.findUniqueOrThrow({ where: { id: sender.officerId } });
       return handleOfficerInbound(deps, tx, sql, from.officer, event, now);
     },
