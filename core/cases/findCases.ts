@@ -2,20 +2,23 @@ import type { CityData } from '../city/loadCityData.js';
 import type { CaseSummary, CaseView } from '../conversation/types.js';
 import { statement, type SqlSession } from '../db/statements.js';
 import type { ComplaintStatus, Prisma } from '../generated/prisma/client.js';
-import { complaintClocks } from '../sla/caseClocks.js';
+import { complaintClocks, type ComplaintClockFields } from '../sla/caseClocks.js';
 import { COMPLAINT_OPEN_STATUSES } from './complaintLifecycle.js';
 
 type Tx = Prisma.TransactionClient;
+
+/** A case's events as a JSON array of { at, status, note }, oldest first (text, for JSON.parse). */
+const timeline = (eventTable: string, caseColumn: string, caseId: string) => `COALESCE((
+       SELECT json_agg(json_build_object(
+           'at', to_char(e."createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+           'status', e."toStatus", 'note', e.note) ORDER BY e.id)
+       FROM ${eventTable} e WHERE e.${caseColumn} = ${caseId}), '[]'::json)::text AS events`;
 
 const PERMIT_VIEW = statement(
   'cases_permit_view',
   `SELECT p."trackingNumber", p."citizenId"::text AS "citizenId", p.status::text AS status, p."submittedAt",
      p."deadlineAt", p."closedAt", t."nameId", t."nameEn", d.name AS department, o.name AS officer,
-     COALESCE((
-       SELECT json_agg(json_build_object(
-           'at', to_char(e."createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-           'status', e."toStatus", 'note', e.note) ORDER BY e.id)
-       FROM "PermitEvent" e WHERE e."applicationId" = p.id), '[]'::json)::text AS events
+     ${timeline('"PermitEvent"', '"applicationId"', 'p.id')}
    FROM "PermitApplication" p
    JOIN "PermitType" t ON t.code = p."permitTypeCode"
    JOIN "Department" d ON d.code = p."departmentCode"
@@ -29,11 +32,7 @@ const COMPLAINT_VIEW = statement(
      c."createdAt", c."deadlineAt", c."closedAt", c."verifyDeadlineAt", c."verifiedAt",
      c."firstResponseDeadlineAt", c."firstRespondedAt", k."nameId", k."nameEn", d.name AS department,
      o.name AS officer,
-     COALESCE((
-       SELECT json_agg(json_build_object(
-           'at', to_char(e."createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-           'status', e."toStatus", 'note', e.note) ORDER BY e.id)
-       FROM "ComplaintEvent" e WHERE e."complaintId" = c.id), '[]'::json)::text AS events
+     ${timeline('"ComplaintEvent"', '"complaintId"', 'c.id')}
    FROM "Complaint" c
    JOIN "ComplaintCategory" k ON k.code = c."categoryCode"
    JOIN "Department" d ON d.code = c."departmentCode"
@@ -102,24 +101,19 @@ async function findComplaintView(
   trackingNumber: string,
   viewerCitizenId: string,
 ): Promise<CaseView | null> {
-  const [complaint] = await sql.query<{
-    trackingNumber: string;
-    citizenId: string;
-    status: ComplaintStatus;
-    rating: number | null;
-    createdAt: Date;
-    deadlineAt: Date;
-    closedAt: Date | null;
-    verifyDeadlineAt: Date | null;
-    verifiedAt: Date | null;
-    firstResponseDeadlineAt: Date | null;
-    firstRespondedAt: Date | null;
-    nameId: string;
-    nameEn: string;
-    department: string;
-    officer: string | null;
-    events: string;
-  }>(COMPLAINT_VIEW, [trackingNumber]);
+  const [complaint] = await sql.query<
+    ComplaintClockFields & {
+      trackingNumber: string;
+      citizenId: string;
+      status: ComplaintStatus;
+      rating: number | null;
+      nameId: string;
+      nameEn: string;
+      department: string;
+      officer: string | null;
+      events: string;
+    }
+  >(COMPLAINT_VIEW, [trackingNumber]);
   if (!complaint) return null;
   const base: CaseView = {
     kind: 'complaint',
