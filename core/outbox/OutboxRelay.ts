@@ -72,18 +72,21 @@ export interface DeliveryAttempt {
   next?: { id: string; channel: ChannelName };
 }
 
-/** An outbox row as a delivery batch reads it, with what the citizen and the provider said about opting out. */
 /**
- * Whether an earlier message to the same address is still unsettled, for the row `o`; `$quiet`
- * and `$now` are the statement's parameters of those numbers. A non-urgent SMS notification
- * deferred in quiet hours, or a status notice still gathering changes, holds nothing up.
+ * Whether the row `row` waits aside, neither sent now nor holding up the rows after it: a
+ * non-urgent SMS notification in quiet hours (deferrableInQuietHours), or a status notice still
+ * gathering changes (gathering). `quiet` and `now` name the statement's parameters of those.
  */
+const waitsAside = (row: string, quiet: string, now: string) => `(
+    (${quiet}::boolean AND ${row}.channel = 'sms' AND ${row}.kind = 'notification' AND NOT ${row}.urgent)
+    OR (${row}.kind = 'notification' AND ${row}.attempts = 0 AND ${row}."nextAttemptAt" IS NOT NULL
+      AND ${row}."nextAttemptAt" > ${now}::timestamptz))`;
+
+/** Whether an earlier message to the same address than the row `o` is still unsettled (see waitsAside). */
 const earlierUnsettled = (quiet: string, now: string) => `EXISTS (
     SELECT 1 FROM "OutboxMessage" e
     WHERE e.channel = o.channel AND e.address = o.address AND e.status = 'pending' AND e.seq < o.seq
-      AND NOT (${quiet}::boolean AND e.channel = 'sms' AND e.kind = 'notification' AND NOT e.urgent)
-      AND NOT (e.kind = 'notification' AND e.attempts = 0 AND e."nextAttemptAt" IS NOT NULL
-        AND e."nextAttemptAt" > ${now}::timestamptz))`;
+      AND NOT ${waitsAside('e', quiet, now)})`;
 
 // $1 ids, $2 claims older than this expired, $3 may take over a silent process's claims, $4 this
 // process, $5 silent since, $6 quiet hours, $7 now, $8 the channels this process sends on. The
@@ -94,9 +97,7 @@ const LOAD_AND_CLAIM = statement(
   `WITH free AS (
      SELECT o.id FROM "OutboxMessage" AS o
      WHERE o.id = ANY($1::uuid[]) AND o.status = 'pending' AND o.channel::text = ANY($8::text[])
-       AND NOT ($6::boolean AND o.channel = 'sms' AND o.kind = 'notification' AND NOT o.urgent)
-       AND NOT (o.kind = 'notification' AND o.attempts = 0 AND o."nextAttemptAt" IS NOT NULL
-         AND o."nextAttemptAt" > $7::timestamptz)
+       AND NOT ${waitsAside('o', '$6', '$7')}
        AND (o."claimedAt" IS NULL OR o."claimedAt" < $2::timestamptz
          OR ($3::boolean AND o."claimedBy" IS DISTINCT FROM $4::uuid AND NOT EXISTS (
            SELECT 1 FROM "WorkerHeartbeat" h WHERE h.id = o."claimedBy" AND h."beatAt" >= $5::timestamptz)))
@@ -155,6 +156,7 @@ const SETTLE_ROWS = statement(
    FROM settled s`,
 );
 
+/** An outbox row as a delivery batch reads it, with what the citizen and the provider said about opting out. */
 interface Row {
   id: string;
   channel: ChannelName;
