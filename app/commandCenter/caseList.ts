@@ -1,4 +1,5 @@
 import type { ChannelName, Lang } from '../../core/conversation/types.js';
+import { CASE_KIND, type CaseKind } from '../../core/cases/caseKinds.js';
 import { formatDateTime } from '../../core/domain/calendarDate.js';
 import { Prisma, type PrismaClient } from '../../core/generated/prisma/client.js';
 import type { Translator } from '../../core/i18n/createTranslator.js';
@@ -103,7 +104,7 @@ export function decodeCursor(text: string, sort: CaseSort): Cursor | null {
   const c = value as { sort?: unknown; now?: unknown; after?: unknown };
   if (c.sort !== sort || !instant(c.now) || !Array.isArray(c.after)) return null;
   const a = c.after as unknown[];
-  const isKind = (k: unknown) => k === 'permit' || k === 'complaint';
+  const isKind = (k: unknown) => typeof k === 'string' && Object.hasOwn(CASE_KIND, k);
   if (sort === 'urgency') {
     const ok =
       a.length === 4 &&
@@ -321,7 +322,7 @@ function boardCaseOf(
     clock: slaClock({ startedAt: r.started_at, deadlineAt: r.deadline_at, pausedAt: r.paused_at }, nowMs),
     clockName: r.clock_name,
     clockLabel:
-      r.kind === 'complaint'
+      CASE_KIND[r.kind].clocks.length > 1
         ? q.translator.t(q.lang, { key: 'sla.clockDeadline', params: { clock: r.clock_name, deadline } })
         : null,
     holder: r.holder_id ? { id: r.holder_id, name: r.holder_name ?? '' } : null,
@@ -395,7 +396,7 @@ export function caseFiltersOf(query: Record<string, unknown>): Omit<CaseFilters,
   const kind = str('kind');
   const clock = str('clock');
   return {
-    kind: kind === 'permit' || kind === 'complaint' ? kind : undefined,
+    kind: kind && Object.hasOwn(CASE_KIND, kind) ? (kind as CaseKind) : undefined,
     status: str('status'),
     clock: clock && (CLOCK_STATES as readonly string[]).includes(clock) ? (clock as ClockState) : undefined,
     q: str('q')?.slice(0, 100),

@@ -1,14 +1,22 @@
 import path from 'node:path';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Core } from '../../core/boot.js';
-import { COMPLAINT_OPEN_STATUSES } from '../../core/cases/complaintLifecycle.js';
-import { PERMIT_OPEN_STATUSES } from '../../core/cases/permitLifecycle.js';
+import {
+  CASE_KIND,
+  CASE_KIND_LIST,
+  caseColumn,
+  caseRowColumns,
+  clocksOf,
+  type CaseKind,
+  type CaseRow,
+} from '../../core/cases/caseKinds.js';
+import { prismaSession, statement, type Statement } from '../../core/db/statements.js';
 import type { Lang } from '../../core/conversation/types.js';
 import { formatDateTime, localDate } from '../../core/domain/calendarDate.js';
 import { parseTrackingNumber } from '../../core/domain/trackingNumber.js';
 import type { Officer } from '../../core/generated/prisma/client.js';
 import { recordPersonalData, type PersonalField } from '../../core/privacy/trail.js';
-import { complaintClocks, type CaseClock, type ClockName } from '../../core/sla/caseClocks.js';
+import type { CaseClock, ClockName } from '../../core/sla/caseClocks.js';
 import { slaClock, type SlaClock } from '../../web/slaClock.js';
 import { noStore, securityHeaders, WEB_DIR } from './boardRoutes.js';
 import { buildCaseReport } from './caseReport.js';
@@ -55,6 +63,50 @@ export interface CaseTimelineEntry {
   note: string | null;
 }
 
+type DetailRow = CaseRow & {
+  updatedAt: Date;
+  nameId: string;
+  nameEn: string;
+  departmentName: string;
+  holderName: string | null;
+  /** JSON: the timeline, oldest first, with the acting officer's name (a citizen is not named). */
+  events: string;
+  /** JSON: the photos' hashes, oldest first. */
+  photos: string;
+};
+
+/** Per kind: a case in the viewer's departments ($2, all when null) by its tracking number ($1), with its trail and photos. */
+const DETAIL = Object.fromEntries(
+  CASE_KIND_LIST.map(({ kind, sql }) => {
+    const department = sql.eventDepartmentColumn ? `e.${sql.eventDepartmentColumn}` : 'NULL::text';
+    const photos = sql.attachments
+      ? `COALESCE((SELECT json_agg(a.sha256 ORDER BY a."createdAt", a.sha256) FROM ${sql.attachments.table} a
+           WHERE a.${sql.attachments.caseColumn} = x.id), '[]'::json)::text`
+      : `'[]'`;
+    return [
+      kind,
+      statement(
+        `board_case_detail_${kind}`,
+        `SELECT ${caseRowColumns(kind)}, x."updatedAt", t."nameId", t."nameEn", d.name AS "departmentName",
+           o.name AS "holderName",
+           COALESCE((SELECT json_agg(json_build_object(
+               'at', to_char(e."createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+               'actor', json_build_object('type', e."actorType", 'name', CASE WHEN e."actorType" = 'officer' THEN eo.name END),
+               'fromStatus', e."fromStatus", 'toStatus', e."toStatus", 'departmentCode', ${department}, 'note', e.note)
+             ORDER BY e."createdAt", e.id)
+             FROM ${sql.eventTable} e LEFT JOIN "Officer" eo ON eo.id::text = e."actorId"
+             WHERE e.${sql.eventCaseColumn} = x.id), '[]'::json)::text AS events,
+           ${photos} AS photos
+         FROM ${sql.table} x
+         JOIN ${sql.typeTable} t ON t.code = ${caseColumn(kind, 'typeCode')}
+         JOIN "Department" d ON d.code = x."departmentCode"
+         LEFT JOIN "Officer" o ON o.id = x."assignedOfficerId"
+         WHERE x."trackingNumber" = $1 AND ($2::text[] IS NULL OR x."departmentCode" = ANY($2::text[]))`,
+      ),
+    ];
+  }),
+) as Record<CaseKind, Statement>;
+
 /**
  * A case's page and the period reports: `GET /api/cases/:trackingNumber`, `/board/cases/:trackingNumber`,
  * `GET /api/reports` and `/board/reports`. Signed-in officers only, each within their scope.
@@ -80,7 +132,6 @@ export function caseRoutes(core: Core, options: CaseRoutesOptions): Router {
     const lang = langOf(req, officer);
     const now = core.clock();
     const departments = departmentsOf(viewerScope(officer));
-    const inScope = departments ? { departmentCode: { in: departments } } : {};
     const t = (key: string) => core.translator.t(lang, { key });
     const instant = (d: Date): CityInstant => ({
       at: d.toISOString(),
@@ -97,110 +148,50 @@ export function caseRoutes(core: Core, options: CaseRoutesOptions): Router {
       slaClock:
         state === 'stopped' ? slaClock(c, (c.stoppedAt ?? now).getTime()) : slaClock({ ...c, pausedAt }, now.getTime()),
     });
-    type Event = {
-      actorType: CaseTimelineEntry['actor']['type'];
-      actorId: string | null;
-      fromStatus: string | null;
-      toStatus: string;
-      departmentCode?: string | null;
-      note: string | null;
-      createdAt: Date;
-    };
-    const timelineOf = async (kind: string, events: Event[]): Promise<CaseTimelineEntry[]> => {
-      const ids = [...new Set(events.flatMap((e) => (e.actorType === 'officer' && e.actorId ? [e.actorId] : [])))];
-      const officers = ids.length ? await prisma.officer.findMany({ where: { id: { in: ids } } }) : [];
-      return events.map((e) => ({
-        at: instant(e.createdAt),
-        // A citizen is not named: the page keeps to what handling the case needs.
-        actor: {
-          type: e.actorType,
-          name: e.actorType === 'officer' ? (officers.find((o) => o.id === e.actorId)?.name ?? null) : null,
-        },
-        fromStatus: e.fromStatus,
-        fromStatusLabel: e.fromStatus ? statusLabel(kind, e.fromStatus) : null,
-        toStatus: e.toStatus,
-        toStatusLabel: statusLabel(kind, e.toStatus),
-        departmentCode: e.departmentCode ?? null,
-        note: e.note,
-      }));
-    };
-    const holder = (o: { id: string; name: string } | null) => (o ? { id: o.id, name: o.name } : null);
-    const byTime = { orderBy: [{ createdAt: 'asc' as const }, { id: 'asc' as const }] };
-
-    let detail;
-    if (parsed.kind === 'permit') {
-      const p = await prisma.permitApplication.findFirst({
-        where: { trackingNumber: parsed.trackingNumber, ...inScope },
-        include: { permitType: true, department: true, assignedOfficer: true, events: byTime },
-      });
-      if (!p) return void notFound(res);
-      const open = PERMIT_OPEN_STATUSES.includes(p.status);
-      const pausedAt = p.status === 'needs_revision' ? (p.slaPausedAt ?? p.updatedAt) : null;
-      const resolve: CaseClock = {
-        clock: 'resolve',
-        startedAt: p.submittedAt,
-        deadlineAt: p.deadlineAt,
-        stoppedAt: p.closedAt,
-      };
-      detail = {
-        citizenId: p.citizenId,
-        kind: 'permit' as const,
-        trackingNumber: p.trackingNumber,
-        title: lang === 'en' ? p.permitType.nameEn : p.permitType.nameId,
-        departmentCode: p.departmentCode,
-        departmentName: p.department.name,
-        status: p.status,
-        statusLabel: statusLabel('permit', p.status),
-        open: open || p.status === 'needs_revision',
-        filedAt: instant(p.submittedAt),
-        closedAt: p.closedAt ? instant(p.closedAt) : null,
-        holder: holder(p.assignedOfficer),
-        clocks: [clockOf(resolve, open ? 'running' : pausedAt ? 'paused' : 'stopped', pausedAt)],
-        timeline: await timelineOf('permit', p.events),
-        description: null,
-        place: null,
-        latitude: null,
-        longitude: null,
-        photos: [] as string[],
-      };
-    } else {
-      const c = await prisma.complaint.findFirst({
-        where: { trackingNumber: parsed.trackingNumber, ...inScope },
-        include: {
-          category: true,
-          department: true,
-          assignedOfficer: true,
-          events: byTime,
-          attachments: { select: { sha256: true }, orderBy: [{ createdAt: 'asc' }, { sha256: 'asc' }] },
-        },
-      });
-      if (!c) return void notFound(res);
-      const open = COMPLAINT_OPEN_STATUSES.includes(c.status);
-      detail = {
-        citizenId: c.citizenId,
-        kind: 'complaint' as const,
-        trackingNumber: c.trackingNumber,
-        title: lang === 'en' ? c.category.nameEn : c.category.nameId,
-        departmentCode: c.departmentCode,
-        departmentName: c.department.name,
-        status: c.status,
-        statusLabel: statusLabel('complaint', c.status),
-        open,
-        filedAt: instant(c.createdAt),
-        closedAt: c.closedAt ? instant(c.closedAt) : null,
-        holder: holder(c.assignedOfficer),
-        // As the SLA scheduler runs them (complaintSlaCases): while open, and until their step is done.
-        clocks: complaintClocks(c).map((k) =>
-          clockOf(k, open && (k.clock === 'resolve' || k.stoppedAt === null) ? 'running' : 'stopped', null),
+    const spec = CASE_KIND[parsed.kind];
+    const [row] = await prismaSession(prisma).query<DetailRow>(DETAIL[parsed.kind], [
+      parsed.trackingNumber,
+      departments,
+    ]);
+    if (!row) return void notFound(res);
+    const open = spec.openStatuses.includes(row.status);
+    const pausedAt = spec.pausedStatuses.includes(row.status) ? (row.pausedAt ?? row.updatedAt) : null;
+    const events = JSON.parse(row.events) as Array<
+      Omit<CaseTimelineEntry, 'at' | 'fromStatusLabel' | 'toStatusLabel'> & { at: string }
+    >;
+    const detail = {
+      citizenId: row.citizenId,
+      kind: spec.kind,
+      trackingNumber: row.trackingNumber,
+      title: lang === 'en' ? row.nameEn : row.nameId,
+      departmentCode: row.departmentCode,
+      departmentName: row.departmentName,
+      status: row.status,
+      statusLabel: statusLabel(spec.kind, row.status),
+      open: open || pausedAt !== null,
+      filedAt: instant(row.filedAt),
+      closedAt: row.closedAt ? instant(row.closedAt) : null,
+      holder: row.assignedOfficerId ? { id: row.assignedOfficerId, name: row.holderName ?? '' } : null,
+      // As the SLA scheduler runs them (slaCasesOf): while open, and until their step is done.
+      clocks: clocksOf(row).map((k) =>
+        clockOf(
+          k,
+          open && (k.clock === 'resolve' || k.stoppedAt === null) ? 'running' : pausedAt ? 'paused' : 'stopped',
+          pausedAt,
         ),
-        timeline: await timelineOf('complaint', c.events),
-        description: c.description,
-        place: c.locationText,
-        latitude: c.latitude,
-        longitude: c.longitude,
-        photos: c.attachments.map((a) => casePhotoPath(c.trackingNumber, a.sha256)),
-      };
-    }
+      ),
+      timeline: events.map((e): CaseTimelineEntry => ({
+        ...e,
+        at: instant(new Date(e.at)),
+        fromStatusLabel: e.fromStatus ? statusLabel(spec.kind, e.fromStatus) : null,
+        toStatusLabel: statusLabel(spec.kind, e.toStatus),
+      })),
+      description: row.description,
+      place: row.place,
+      latitude: row.latitude,
+      longitude: row.longitude,
+      photos: (JSON.parse(row.photos) as string[]).map((sha256) => casePhotoPath(row.trackingNumber, sha256)),
+    };
     // The page shows a complaint's own words, place and photos: the read goes on the trail (UU PDP).
     const { citizenId, ...shown } = detail;
     const fields = shownFields(shown);

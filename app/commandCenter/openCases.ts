@@ -1,19 +1,59 @@
-import { COMPLAINT_OPEN_STATUSES } from '../../core/cases/complaintLifecycle.js';
+import {
+  CASE_KIND,
+  CASE_KIND_LIST,
+  caseColumn,
+  statusList,
+  type CaseKind,
+  type CaseKindSpec,
+} from '../../core/cases/caseKinds.js';
+import type { PermitStatus } from '../../core/cases/permitLifecycle.js';
 import { Prisma, type PrismaClient } from '../../core/generated/prisma/client.js';
 import { CLOSE_FRACTION, type ClockState } from '../../web/slaClock.js';
 
+/** Permit statuses shown on the board: the running ones and the one waiting on the applicant (paused). */
+export const PERMIT_BOARD_STATUSES = [
+  ...CASE_KIND.permit.openStatuses,
+  ...CASE_KIND.permit.pausedStatuses,
+] as readonly PermitStatus[];
+
 /**
- * Permit statuses shown on the board: the running ones (core's PERMIT_OPEN_STATUSES) and the one
- * waiting for the applicant, whose clock is paused.
+ * One kind's cases on the board (open ones, and those whose clock waits on the citizen, paused),
+ * each with the clock it shows: of those still running, the one due first, on a tie the earlier
+ * of LAPOR's steps (a kind with only `resolve` always shows that one).
  */
-export const PERMIT_BOARD_STATUSES = ['submitted', 'verified', 'in_process', 'needs_revision'] as const;
+function boardRows(k: CaseKindSpec): string {
+  const col = (name: Parameters<typeof caseColumn>[1]) => caseColumn(k.kind, name);
+  const paused = k.pausedStatuses.length
+    ? `CASE WHEN x."status" IN (${statusList(k.pausedStatuses)}) THEN COALESCE(${col('pausedAt')}, x."updatedAt") END`
+    : 'NULL::timestamptz';
+  return `
+    SELECT '${k.kind}'::text AS kind, x."id", x."trackingNumber" AS tracking_number, x."departmentCode" AS department_code,
+           ${col('typeCode')} AS type_code, x."status"::text AS status, x."assignedOfficerId" AS holder_id,
+           ${col('filedAt')} AS filed_at, ${col('filedAt')} AS started_at,
+           CASE c.clock_name WHEN 'verify' THEN ${col('verifyDeadlineAt')}
+                             WHEN 'firstResponse' THEN ${col('firstResponseDeadlineAt')} ELSE x."deadlineAt" END AS deadline_at,
+           ${paused} AS paused_at, c.clock_name, ${col('description')} AS description, ${col('place')} AS place,
+           ${col('latitude')} AS latitude, ${col('longitude')} AS longitude
+    FROM ${k.sql.table} x
+    CROSS JOIN LATERAL (
+      SELECT CASE
+        WHEN ${col('verifyDeadlineAt')} IS NOT NULL AND ${col('verifiedAt')} IS NULL
+             AND ${col('verifyDeadlineAt')} <= x."deadlineAt"
+             AND (${col('firstResponseDeadlineAt')} IS NULL OR ${col('firstRespondedAt')} IS NOT NULL
+                  OR ${col('verifyDeadlineAt')} <= ${col('firstResponseDeadlineAt')}) THEN 'verify'
+        WHEN ${col('firstResponseDeadlineAt')} IS NOT NULL AND ${col('firstRespondedAt')} IS NULL
+             AND ${col('firstResponseDeadlineAt')} <= x."deadlineAt" THEN 'firstResponse'
+        ELSE 'resolve' END AS clock_name
+    ) c
+    WHERE x."status" IN (${statusList([...k.openStatuses, ...k.pausedStatuses])})`;
+}
 
 export const CLOCK_STATES: readonly ClockState[] = ['on_time', 'close', 'overdue', 'paused'];
 
 /** Which open cases: a viewer's departments (null: all) and, optionally, one kind. */
 export interface OpenCaseScope {
   departments: string[] | null;
-  kind?: 'permit' | 'complaint' | undefined;
+  kind?: CaseKind | undefined;
 }
 
 /** Open cases by the state of their clock. `open` is their sum. */
@@ -52,47 +92,14 @@ function inDepartments(departments: string[] | null): Prisma.Sql {
 export function openCasesCte(now: Date, scope: OpenCaseScope): Prisma.Sql {
   const at = Prisma.sql`${now}::timestamptz`;
   const where = inDepartments(scope.departments);
-  const permits = Prisma.sql`
-    SELECT 'permit'::text AS kind, p."id", p."trackingNumber" AS tracking_number, p."departmentCode" AS department_code,
-           p."permitTypeCode" AS type_code, p."status"::text AS status, p."assignedOfficerId" AS holder_id,
-           p."submittedAt" AS filed_at, p."submittedAt" AS started_at, p."deadlineAt" AS deadline_at,
-           CASE WHEN p."status" = 'needs_revision' THEN COALESCE(p."slaPausedAt", p."updatedAt") END AS paused_at,
-           'resolve'::text AS clock_name, NULL::text AS description, NULL::text AS place,
-           NULL::float8 AS latitude, NULL::float8 AS longitude
-    FROM "PermitApplication" p
-    WHERE p."status" IN (${list(PERMIT_BOARD_STATUSES)}) ${where}`;
-  // The running clocks: verification until decided, first response until answered, resolution
-  // always (the complaint is open). Chosen by the earliest deadline, ties to the earlier step.
-  const complaints = Prisma.sql`
-    SELECT 'complaint'::text AS kind, c."id", c."trackingNumber" AS tracking_number, c."departmentCode" AS department_code,
-           c."categoryCode" AS type_code, c."status"::text AS status, c."assignedOfficerId" AS holder_id,
-           c."createdAt" AS filed_at, c."createdAt" AS started_at,
-           CASE k.clock_name WHEN 'verify' THEN c."verifyDeadlineAt"
-                             WHEN 'firstResponse' THEN c."firstResponseDeadlineAt" ELSE c."deadlineAt" END AS deadline_at,
-           NULL::timestamptz AS paused_at, k.clock_name, c."description", c."locationText" AS place,
-           c."latitude", c."longitude"
-    FROM "Complaint" c
-    CROSS JOIN LATERAL (
-      SELECT CASE
-        WHEN c."verifyDeadlineAt" IS NOT NULL AND c."verifiedAt" IS NULL
-             AND c."verifyDeadlineAt" <= c."deadlineAt"
-             AND (c."firstResponseDeadlineAt" IS NULL OR c."firstRespondedAt" IS NOT NULL
-                  OR c."verifyDeadlineAt" <= c."firstResponseDeadlineAt") THEN 'verify'
-        WHEN c."firstResponseDeadlineAt" IS NOT NULL AND c."firstRespondedAt" IS NULL
-             AND c."firstResponseDeadlineAt" <= c."deadlineAt" THEN 'firstResponse'
-        ELSE 'resolve' END AS clock_name
-    ) k
-    WHERE c."status" IN (${list(COMPLAINT_OPEN_STATUSES)}) ${where}`;
-  const parts =
-    scope.kind === 'permit'
-      ? permits
-      : scope.kind === 'complaint'
-        ? complaints
-        : Prisma.sql`${permits} UNION ALL ${complaints}`;
+  const parts = CASE_KIND_LIST.filter((k) => !scope.kind || k.kind === scope.kind).map(
+    (k) => Prisma.sql`${Prisma.raw(boardRows(k))} ${where}`,
+  );
+  const union = Prisma.join(parts, ' UNION ALL ');
   const ms = (later: Prisma.Sql, earlier: Prisma.Sql) =>
     Prisma.sql`(EXTRACT(EPOCH FROM (${later} - ${earlier})) * 1000)::float8`;
   return Prisma.sql`
-    WITH raw_cases AS (${parts}),
+    WITH raw_cases AS (${union}),
     timed AS (
       SELECT r.*, ${ms(Prisma.sql`r.deadline_at`, Prisma.sql`COALESCE(r.paused_at, ${at})`)} AS ms_left,
              GREATEST(1, ${ms(Prisma.sql`r.deadline_at`, Prisma.sql`r.started_at`)}) AS ms_span

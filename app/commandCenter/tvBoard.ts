@@ -1,4 +1,5 @@
 import type { CityData } from '../../core/city/loadCityData.js';
+import { CASE_KIND } from '../../core/cases/caseKinds.js';
 import type { Lang } from '../../core/conversation/types.js';
 import { formatDateTime } from '../../core/domain/calendarDate.js';
 import type { PrismaClient } from '../../core/generated/prisma/client.js';
@@ -114,7 +115,7 @@ export async function readTvBoard(
         deadlineAt: r.deadline_at.toISOString(),
         clockName: r.clock_name,
         clockLabel:
-          r.kind === 'complaint'
+          CASE_KIND[r.kind].clocks.length > 1
             ? translator.t(lang, { key: 'sla.clockDeadline', params: { clock: r.clock_name, deadline } })
             : null,
       };

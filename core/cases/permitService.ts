@@ -2,8 +2,10 @@ import { randomInt } from 'node:crypto';
 import type { CityData } from '../city/loadCityData.js';
 import { computeDeadline } from '../domain/deadline.js';
 import { makeTrackingNumber } from '../domain/trackingNumber.js';
+import { prismaSession, statement } from '../db/statements.js';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { CaseError, type Actor } from './CaseError.js';
+import { CASE_KIND_LIST, type CaseKind } from './caseKinds.js';
 import { canMovePermit, PERMIT_NOTE_REQUIRED, type PermitStatus } from './permitLifecycle.js';
 import { workingCalendarOf } from './workingCalendarOf.js';
 
@@ -23,18 +25,20 @@ export interface PermitSubmission {
 /** A uniform source of [0, 1) from the operating system's generator. */
 export const secureRandom = (): number => randomInt(0, 2 ** 47) / 2 ** 47;
 
+/** Whether a case of any kind has the digits $1 (tracking numbers' digits are unique across kinds). */
+const NUMBER_TAKEN = statement(
+  'cases_number_taken',
+  `SELECT (${CASE_KIND_LIST.map(
+    ({ letter, sql }) => `EXISTS (SELECT 1 FROM ${sql.table} WHERE "trackingNumber" = '${letter}' || $1)`,
+  ).join(' OR ')}) AS taken`,
+);
+
 /** A tracking number not yet used by any case (digits are unique across permits and complaints). */
-export async function newTrackingNumber(tx: Tx, kind: 'permit' | 'complaint', random = secureRandom): Promise<string> {
+export async function newTrackingNumber(tx: Tx, kind: CaseKind, random = secureRandom): Promise<string> {
   for (;;) {
     const candidate = makeTrackingNumber(kind, random);
-    const digits = candidate.slice(1);
-    // One query at a time: a transaction is one connection.
-    const permit = await tx.permitApplication.findUnique({
-      where: { trackingNumber: `P${digits}` },
-      select: { id: true },
-    });
-    const complaint = await tx.complaint.findUnique({ where: { trackingNumber: `A${digits}` }, select: { id: true } });
-    if (!permit && !complaint) return candidate;
+    const [found] = await prismaSession(tx).query<{ taken: boolean }>(NUMBER_TAKEN, [candidate.slice(1)]);
+    if (!found?.taken) return candidate;
   }
 }
 

@@ -1,5 +1,19 @@
+import { prismaSession, statement, type Statement } from '../db/statements.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Actor } from './CaseError.js';
+import { CASE_KIND, CASE_KIND_LIST, type CaseKind } from './caseKinds.js';
+
+/** Per kind: an event whose status stays what it is. */
+const NOTE = Object.fromEntries(
+  CASE_KIND_LIST.map(({ kind, sql }) => [
+    kind,
+    statement(
+      `cases_note_${kind}`,
+      `INSERT INTO ${sql.eventTable} (${sql.eventCaseColumn}, "actorType", "actorId", "fromStatus", "toStatus", note, "createdAt")
+       VALUES ($1::uuid, $2::"ActorType", $3, $4::${sql.statusType}, $4::${sql.statusType}, $5, $6)`,
+    ),
+  ]),
+) as Record<CaseKind, Statement>;
 
 /**
  * Appends a note to a case's event trail without moving it: an event whose status stays what it
@@ -7,17 +21,11 @@ import type { Actor } from './CaseError.js';
  */
 export async function recordCaseNote(
   tx: Prisma.TransactionClient,
-  c: { kind: 'permit' | 'complaint'; id: string; status: string },
+  c: { kind: CaseKind; id: string; status: string },
   actor: Actor,
   note: string,
   now: Date,
 ): Promise<void> {
-  const data = { actorType: actor.type, actorId: actor.id ?? null, note, createdAt: now };
-  if (c.kind === 'permit') {
-    const status = c.status as Prisma.PermitEventCreateInput['toStatus'];
-    await tx.permitEvent.create({ data: { ...data, applicationId: c.id, fromStatus: status, toStatus: status } });
-  } else {
-    const status = c.status as Prisma.ComplaintEventCreateInput['toStatus'];
-    await tx.complaintEvent.create({ data: { ...data, complaintId: c.id, fromStatus: status, toStatus: status } });
-  }
+  if (!CASE_KIND[c.kind].statuses.includes(c.status)) throw new Error(`not a ${c.kind} status: ${c.status}`);
+  await prismaSession(tx).query(NOTE[c.kind], [c.id, actor.type, actor.id ?? null, c.status, note, now]);
 }

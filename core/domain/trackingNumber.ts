@@ -37,7 +37,7 @@ export function dammDigit(digits: string): number {
  * @example makeTrackingNumber('permit', Math.random) // 'P48271633'
  */
 export function makeTrackingNumber(kind: CaseKind, random: () => number): string {
-  const letter = kind === 'permit' ? 'P' : 'A';
+  const letter = (Object.keys(CASE_KINDS) as CaseKindLetter[]).find((l) => CASE_KINDS[l] === kind)!;
   let body = String(1 + Math.floor(random() * 9));
   while (body.length < BODY_DIGITS) body += String(Math.floor(random() * 10));
   return `${letter}${body}${dammDigit(body)}`;

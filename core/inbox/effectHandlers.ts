@@ -47,7 +47,7 @@ const ANSWERING: { [T in Answering]: (run: EffectRun, effect: EffectOf<T>) => Pr
   'query.case': async (run, e) => ({
     type: 'case.result',
     trackingNumber: e.trackingNumber,
-    view: await findCaseView(run.tx, run.sql, run.city, e.trackingNumber, run.citizen.id),
+    view: await findCaseView(run.sql, run.city, e.trackingNumber, run.citizen.id),
   }),
   'query.myCases': async (run) => ({ type: 'cases.mine', cases: await listCitizenCases(run.tx, run.citizen.id) }),
   'query.myData': runPrivacyEffect,

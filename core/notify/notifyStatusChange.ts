@@ -1,4 +1,5 @@
 import type { CaseSummary, ChannelName, Line } from '../conversation/types.js';
+import { CASE_KIND } from '../cases/caseKinds.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { preferredIdentity } from './preferredIdentity.js';
 import { writeNotification } from './writeNotification.js';
@@ -40,7 +41,7 @@ export async function notifyStatusChange(
   // A finished complaint asks for the rating, in words any chat or SMS can answer from any step
   // (an email cannot be answered, so it does not ask).
   const rateHow: Line[] =
-    change.kind === 'complaint' && change.status === 'done'
+    CASE_KIND[change.kind].rated && change.status === 'done'
       ? [{ key: 'notify.rateHow', params: { trackingNumber: change.trackingNumber } }]
       : [];
   const chatReplies = [{ lines: [...lines, ...rateHow] }];

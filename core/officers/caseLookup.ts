@@ -1,15 +1,26 @@
 import type { CityData } from '../city/loadCityData.js';
-import { COMPLAINT_OPEN_STATUSES } from '../cases/complaintLifecycle.js';
-import { PERMIT_OPEN_STATUSES } from '../cases/permitLifecycle.js';
+import {
+  CASE_KIND,
+  CASE_KIND_LIST,
+  caseColumn,
+  caseRowColumns,
+  caseTitle,
+  clocksOf,
+  isOpenStatus,
+  statusList,
+  type CaseKind,
+  type CaseRow,
+} from '../cases/caseKinds.js';
+import { prismaSession, statement } from '../db/statements.js';
 import { parseTrackingNumber } from '../domain/trackingNumber.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { complaintClocks, type CaseClock } from '../sla/caseClocks.js';
+import type { CaseClock } from '../sla/caseClocks.js';
 
-type Db = Pick<Prisma.TransactionClient, 'permitApplication' | 'complaint' | 'officer'>;
+type Db = Pick<Prisma.TransactionClient, '$queryRawUnsafe'>;
 
 /** A case as an officer works it, permit or complaint alike. */
 export interface OfficerCase {
-  kind: 'permit' | 'complaint';
+  kind: CaseKind;
   id: string;
   trackingNumber: string;
   title: string;
@@ -33,53 +44,74 @@ export interface OfficerCase {
   reporter: { name: string | null; phone: string | null } | null;
 }
 
-function fromPermit(
-  city: CityData,
-  p: Prisma.PermitApplicationGetPayload<{ include: { assignedOfficer: true } }>,
-): OfficerCase {
-  return {
-    kind: 'permit',
-    id: p.id,
-    trackingNumber: p.trackingNumber,
-    ...titled(city.permitTypes.find((t) => t.code === p.permitTypeCode)?.name, p.permitTypeCode),
-    status: p.status,
-    open: PERMIT_OPEN_STATUSES.includes(p.status),
-    departmentCode: p.departmentCode,
-    citizenId: p.citizenId,
-    anonymous: false,
-    deadlineAt: p.deadlineAt,
-    submittedAt: p.submittedAt,
-    holderId: p.assignedOfficerId,
-    holderName: p.assignedOfficer?.name ?? null,
-    description: null,
-    deadlineVersion: p.deadlineVersion,
-    clocks: [{ clock: 'resolve', startedAt: p.submittedAt, deadlineAt: p.deadlineAt, stoppedAt: p.closedAt }],
-    reporter: null,
-  };
+/** A case with its holder's name: the shared columns of either kind. */
+type LookupRow = CaseRow & { holderName: string | null };
+
+/** The case rows of one kind with their holder, filtered on the kind's own table `x` (its indexes). */
+const rowsOf = (kind: CaseKind, where: string) =>
+  `SELECT ${caseRowColumns(kind)}, o.name AS "holderName"
+   FROM ${CASE_KIND[kind].sql.table} x LEFT JOIN "Officer" o ON o.id = x."assignedOfficerId"
+   WHERE ${where}`;
+
+/** Per kind: a case by its whole tracking number, or by id. */
+const BY_NUMBER = perKind((kind) =>
+  statement(`cases_officer_by_number_${kind}`, rowsOf(kind, `x."trackingNumber" = $1`)),
+);
+const BY_ID = perKind((kind) => statement(`cases_officer_by_id_${kind}`, rowsOf(kind, `x.id = $1::uuid`)));
+
+const IN_DEPARTMENTS = `($1::text[] IS NULL OR x."departmentCode" = ANY($1::text[]))`;
+
+/** Open cases of some departments (all when $1 is null), the nearest deadline first, at most $2. */
+const OPEN = statement(
+  'cases_officer_open',
+  CASE_KIND_LIST.map(
+    ({ kind, openStatuses }) =>
+      `(${rowsOf(kind, `x.status IN (${statusList(openStatuses)}) AND ${IN_DEPARTMENTS}`)} ORDER BY x."deadlineAt" LIMIT $2)`,
+  ).join(' UNION ALL ') + ' ORDER BY "deadlineAt" LIMIT $2',
+);
+
+/**
+ * Cases of some departments by their citizen's phone ending in $2 (an anonymous complaint never),
+ * or else by words of the kind's searched column ($3, a LIKE pattern); each kind's newest first,
+ * in the order of the kinds, at most $4.
+ */
+const SEARCH = statement(
+  'cases_officer_search',
+  CASE_KIND_LIST.map(({ kind, sql }, rank) => {
+    const matches = `CASE WHEN $2::text IS NOT NULL
+        THEN x."citizenId" IN (SELECT c.id FROM "Citizen" c WHERE c.phone LIKE '%' || $2::text LIMIT 50)
+             AND NOT ${caseColumn(kind, 'anonymous')}
+        ELSE x.${sql.searchColumn} ILIKE $3::text END`;
+    return `(SELECT *, ${rank} AS rank FROM (${rowsOf(kind, `${IN_DEPARTMENTS} AND ${matches}`)}
+       ORDER BY ${caseColumn(kind, 'filedAt')} DESC LIMIT $4) r)`;
+  }).join(' UNION ALL ') + ' ORDER BY rank, "filedAt" DESC LIMIT $4',
+);
+
+function perKind<T>(make: (kind: CaseKind) => T): Record<CaseKind, T> {
+  return Object.fromEntries(CASE_KIND_LIST.map(({ kind }) => [kind, make(kind)])) as Record<CaseKind, T>;
 }
 
-function fromComplaint(
-  city: CityData,
-  c: Prisma.ComplaintGetPayload<{ include: { assignedOfficer: true } }>,
-): OfficerCase {
+function fromRow(city: CityData, r: LookupRow): OfficerCase {
+  const titles = caseTitle(city, r.kind, r.typeCode);
   return {
-    kind: 'complaint',
-    id: c.id,
-    trackingNumber: c.trackingNumber,
-    ...titled(city.complaintCategories.find((k) => k.code === c.categoryCode)?.name, c.categoryCode),
-    status: c.status,
-    open: COMPLAINT_OPEN_STATUSES.includes(c.status),
-    departmentCode: c.departmentCode,
-    citizenId: c.citizenId,
-    anonymous: c.anonymous,
-    deadlineAt: c.deadlineAt,
-    submittedAt: c.createdAt,
-    holderId: c.assignedOfficerId,
-    holderName: c.assignedOfficer?.name ?? null,
-    description: c.description,
-    deadlineVersion: c.deadlineVersion,
-    clocks: complaintClocks(c),
-    reporter: c.reporterName || c.reporterPhone ? { name: c.reporterName, phone: c.reporterPhone } : null,
+    kind: r.kind,
+    id: r.id,
+    trackingNumber: r.trackingNumber,
+    title: titles.id,
+    titles,
+    status: r.status,
+    open: isOpenStatus(r.kind, r.status),
+    departmentCode: r.departmentCode,
+    citizenId: r.citizenId,
+    anonymous: r.anonymous,
+    deadlineAt: r.deadlineAt,
+    submittedAt: r.filedAt,
+    holderId: r.assignedOfficerId,
+    holderName: r.holderName,
+    description: r.description,
+    deadlineVersion: r.deadlineVersion,
+    clocks: clocksOf(r),
+    reporter: r.reporterName || r.reporterPhone ? { name: r.reporterName, phone: r.reporterPhone } : null,
   };
 }
 
@@ -87,37 +119,20 @@ function fromComplaint(
 export async function findOfficerCase(db: Db, city: CityData, typed: string): Promise<OfficerCase | null> {
   const parsed = parseTrackingNumber(typed);
   if (!parsed.ok) return null;
-  const digits = parsed.trackingNumber.replace(/^[PA]/, '');
-  if (parsed.kind !== 'complaint') {
-    const p = await db.permitApplication.findUnique({
-      where: { trackingNumber: `P${digits}` },
-      include: { assignedOfficer: true },
-    });
-    if (p) return fromPermit(city, p);
-  }
-  if (parsed.kind !== 'permit') {
-    const c = await db.complaint.findUnique({
-      where: { trackingNumber: `A${digits}` },
-      include: { assignedOfficer: true },
-    });
-    if (c) return fromComplaint(city, c);
+  const digits = parsed.trackingNumber.replace(/^[A-Z]/, '');
+  const sql = prismaSession(db);
+  for (const { kind, letter } of CASE_KIND_LIST) {
+    if (parsed.kind !== null && parsed.kind !== kind) continue;
+    const [row] = await sql.query<LookupRow>(BY_NUMBER[kind], [`${letter}${digits}`]);
+    if (row) return fromRow(city, row);
   }
   return null;
 }
 
 /** A case by its id, or null. */
-export async function findCaseById(
-  db: Db,
-  city: CityData,
-  kind: 'permit' | 'complaint',
-  id: string,
-): Promise<OfficerCase | null> {
-  if (kind === 'permit') {
-    const p = await db.permitApplication.findUnique({ where: { id }, include: { assignedOfficer: true } });
-    return p ? fromPermit(city, p) : null;
-  }
-  const c = await db.complaint.findUnique({ where: { id }, include: { assignedOfficer: true } });
-  return c ? fromComplaint(city, c) : null;
+export async function findCaseById(db: Db, city: CityData, kind: CaseKind, id: string): Promise<OfficerCase | null> {
+  const [row] = await prismaSession(db).query<LookupRow>(BY_ID[kind], [id]);
+  return row ? fromRow(city, row) : null;
 }
 
 /** Open cases of some departments (all when null), the nearest deadline first. */
@@ -127,60 +142,62 @@ export async function openCases(
   departments: string[] | null,
   limit: number,
 ): Promise<OfficerCase[]> {
-  const department = departments ? { departmentCode: { in: departments } } : {};
-  const permits = await db.permitApplication.findMany({
-    where: { status: { in: [...PERMIT_OPEN_STATUSES] }, ...department },
-    include: { assignedOfficer: true },
-    orderBy: { deadlineAt: 'asc' },
-    take: limit,
-  });
-  const complaints = await db.complaint.findMany({
-    where: { status: { in: [...COMPLAINT_OPEN_STATUSES] }, ...department },
-    include: { assignedOfficer: true },
-    orderBy: { deadlineAt: 'asc' },
-    take: limit,
-  });
-  return [...permits.map((p) => fromPermit(city, p)), ...complaints.map((c) => fromComplaint(city, c))]
-    .sort((a, b) => a.deadlineAt.getTime() - b.deadlineAt.getTime())
-    .slice(0, limit);
+  const rows = await prismaSession(db).query<LookupRow>(OPEN, [departments, limit]);
+  return rows.map((r) => fromRow(city, r));
 }
 
 /** Cases matching the last digits of the citizen's phone, or words of a description or applicant name. */
 export async function searchCases(
-  db: Db & Pick<Prisma.TransactionClient, 'citizen'>,
+  db: Db,
   city: CityData,
   departments: string[] | null,
   query: string,
   limit: number,
 ): Promise<OfficerCase[]> {
-  const department = departments ? { departmentCode: { in: departments } } : {};
-  const digits = query.replace(/\D/g, '');
   const byPhone = /^\d{4,}$/.test(query.replace(/[\s-]/g, ''));
-  const citizens = byPhone
-    ? await db.citizen.findMany({ where: { phone: { endsWith: digits } }, select: { id: true }, take: 50 })
-    : [];
-  const citizenIds = citizens.map((c) => c.id);
-  const permits = await db.permitApplication.findMany({
-    where: byPhone
-      ? { citizenId: { in: citizenIds }, ...department }
-      : { ...department, applicantName: { contains: query, mode: 'insensitive' } },
-    include: { assignedOfficer: true },
-    orderBy: { submittedAt: 'desc' },
-    take: limit,
-  });
-  const complaints = await db.complaint.findMany({
-    where: byPhone
-      ? { citizenId: { in: citizenIds }, anonymous: false, ...department }
-      : { ...department, description: { contains: query, mode: 'insensitive' } },
-    include: { assignedOfficer: true },
-    orderBy: { createdAt: 'desc' },
-    take: limit,
-  });
-  return [...permits.map((p) => fromPermit(city, p)), ...complaints.map((c) => fromComplaint(city, c))].slice(0, limit);
+  const digits = byPhone ? query.replace(/\D/g, '') : null;
+  const words = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows = await prismaSession(db).query<LookupRow>(SEARCH, [departments, digits, words, limit]);
+  return rows.map((r) => fromRow(city, r));
 }
 
-/** A case's title (Indonesian, the staff's default) and its names in both languages; the code when unknown. */
-function titled(name: { id: string; en: string } | undefined, code: string) {
-  const titles = name ?? { id: code, en: code };
-  return { title: titles.id, titles };
+/** Per kind: the case given to officer $2 if still held by $3 (null: nobody), its id $1. */
+const ASSIGN = perKind((kind) =>
+  statement(
+    `cases_assign_${kind}`,
+    `UPDATE ${CASE_KIND[kind].sql.table} SET "assignedOfficerId" = $2::uuid, "updatedAt" = now()
+     WHERE id = $1::uuid AND "assignedOfficerId" IS NOT DISTINCT FROM $3::uuid RETURNING id::text`,
+  ),
+);
+
+/** Makes a case `officerId`'s, only from the holder it had when read; false when that changed meanwhile. */
+export async function assignCase(
+  db: Db,
+  c: Pick<OfficerCase, 'kind' | 'id' | 'holderId'>,
+  officerId: string,
+): Promise<boolean> {
+  const taken = await prismaSession(db).query(ASSIGN[c.kind], [c.id, officerId, c.holderId]);
+  return taken.length > 0;
+}
+
+/** One event of a case's trail. */
+export interface CaseEvent {
+  actorType: string;
+  toStatus: string;
+  note: string | null;
+  createdAt: Date;
+}
+
+const EVENTS = perKind((kind) => {
+  const { eventTable, eventCaseColumn } = CASE_KIND[kind].sql;
+  return statement(
+    `cases_events_${kind}`,
+    `SELECT "actorType"::text AS "actorType", "toStatus"::text AS "toStatus", note, "createdAt"
+     FROM ${eventTable} WHERE ${eventCaseColumn} = $1::uuid ORDER BY id`,
+  );
+});
+
+/** A case's events, oldest first. */
+export function caseEvents(db: Db, c: Pick<OfficerCase, 'kind' | 'id'>): Promise<CaseEvent[]> {
+  return prismaSession(db).query<CaseEvent>(EVENTS[c.kind], [c.id]);
 }

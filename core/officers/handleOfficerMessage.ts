@@ -1,5 +1,6 @@
 import type { CityData } from '../city/loadCityData.js';
 import { CaseError } from '../cases/CaseError.js';
+import { CASE_KIND } from '../cases/caseKinds.js';
 import { changeCaseStatusIn, type StatusChanged } from '../cases/changeCaseStatus.js';
 import { recordFirstResponse } from '../cases/complaintService.js';
 import type { ChannelName, Lang, Line, Option, Reply } from '../conversation/types.js';
@@ -11,7 +12,7 @@ import type { Logger } from '../log/createLogger.js';
 import { writeNotification } from '../notify/writeNotification.js';
 import { recordCaseNote } from '../cases/recordCaseNote.js';
 import { canAct, canSee, canWalkToDone } from './authorize.js';
-import { findOfficerCase, openCases, searchCases, type OfficerCase } from './caseLookup.js';
+import { assignCase, caseEvents, findOfficerCase, openCases, searchCases, type OfficerCase } from './caseLookup.js';
 import { nextStatuses } from './nextStatuses.js';
 import { walkToDone } from './walkToDone.js';
 import { parseOfficerCommand, textAfter } from './parseOfficerCommand.js';
@@ -178,7 +179,9 @@ async function answer(deps: InTx, officer: Officer, text: string, choice?: strin
           deps,
           officer,
           found,
-          found.kind === 'complaint' && /bukan/i.test(command.args[1] ?? '') ? 'not_authority' : 'rejected',
+          CASE_KIND[found.kind].statuses.includes('not_authority') && /bukan/i.test(command.args[1] ?? '')
+            ? 'not_authority'
+            : 'rejected',
           textAfter(command.rest, 1),
         );
       case 'forward':
@@ -294,13 +297,7 @@ async function take(
 ): Promise<Array<{ id: string; channel: ChannelName }> | null> {
   const { tx } = deps;
   // Only from the holder the officer was shown: one who changed meanwhile is asked about again.
-  const where = { id: c.id, assignedOfficerId: c.holderId };
-  const data = { assignedOfficerId: officer.id };
-  const taken =
-    c.kind === 'permit'
-      ? await tx.permitApplication.updateMany({ where, data })
-      : await tx.complaint.updateMany({ where, data });
-  if (taken.count === 0) return null;
+  if (!(await assignCase(tx, c, officer.id))) return null;
   const note = takingOver
     ? `Diambil alih dari ${c.holderName ?? '-'} oleh ${officer.name}`
     : `Diambil oleh ${officer.name}`;
@@ -343,7 +340,8 @@ async function reply(deps: InTx, officer: Officer, c: OfficerCase, text: string)
   const identity = preferredIdentity(citizen.identities, citizen.smsOptOut);
   await recordCaseNote(tx, c, { type: 'officer', id: officer.id }, `Balasan petugas: ${text}`, now);
   // An officer's reply to the reporter is the first response (caseClocks.isFirstResponse).
-  const clocks = c.kind === 'complaint' && identity ? await recordFirstResponse(tx, c.id, now) : null;
+  const clocks =
+    CASE_KIND[c.kind].clocks.includes('firstResponse') && identity ? await recordFirstResponse(tx, c.id, now) : null;
   const resolve = clocks?.find((k) => k.clock === 'resolve');
   if (clocks && resolve) changes.push({ sla: resolve, clocks });
   if (!identity) return { ...say([line('officer.replyNotSent', { trackingNumber: c.trackingNumber })]), changes };
@@ -456,7 +454,7 @@ async function forward(
   department: string,
   note: string,
 ): Promise<OfficerOutcome> {
-  if (c.kind !== 'complaint') return say([line('officer.forwardPermit')]);
+  if (!CASE_KIND[c.kind].forwardable) return say([line('officer.forwardPermit')]);
   if (!deps.city.departments.some((d) => d.code === department))
     return say([line('officer.forwardHow', { example: forwardExample(deps.city, c.departmentCode) })]);
   const changed = await changeCaseStatusIn(deps.tx, deps.city, {
@@ -488,10 +486,7 @@ function forwardExample(city: CityData, from: string): string {
 
 async function timeline(deps: InTx, officer: Officer, c: OfficerCase): Promise<OfficerOutcome> {
   const { tx: prisma, city } = deps;
-  const events =
-    c.kind === 'permit'
-      ? await prisma.permitEvent.findMany({ where: { applicationId: c.id }, orderBy: { id: 'asc' } })
-      : await prisma.complaintEvent.findMany({ where: { complaintId: c.id }, orderBy: { id: 'asc' } });
+  const events = await caseEvents(prisma, c);
   const citizen = await prisma.citizen.findUnique({
     where: { id: c.citizenId },
     include: { identities: { where: { optedOutAt: { not: null } }, orderBy: { optedOutAt: 'asc' } } },

@@ -1,5 +1,4 @@
-import { COMPLAINT_NOTE_REQUIRED, COMPLAINT_TRANSITIONS } from '../cases/complaintLifecycle.js';
-import { PERMIT_NOTE_REQUIRED, PERMIT_TRANSITIONS } from '../cases/permitLifecycle.js';
+import { CASE_KIND, type CaseKind } from '../cases/caseKinds.js';
 import type { Line, Option } from '../conversation/types.js';
 
 /** The statuses an officer moves a case to by command; `submitted` is the applicant's own move. */
@@ -14,15 +13,13 @@ const OFFICER_MOVES = new Set([
 ]);
 
 /** Where an officer may move a case of `kind` from `status`, in the lifecycle's order. */
-export function officerMoves(kind: 'permit' | 'complaint', status: string): string[] {
-  const table: Readonly<Record<string, readonly string[]>> =
-    kind === 'permit' ? PERMIT_TRANSITIONS : COMPLAINT_TRANSITIONS;
-  return (table[status] ?? []).filter((s) => OFFICER_MOVES.has(s));
+export function officerMoves(kind: CaseKind, status: string): string[] {
+  return (CASE_KIND[kind].transitions[status] ?? []).filter((s) => OFFICER_MOVES.has(s));
 }
 
 /** Moves that need a reason typed with them, so no button can make them. */
-export function needsNote(kind: 'permit' | 'complaint', status: string): boolean {
-  return ((kind === 'permit' ? PERMIT_NOTE_REQUIRED : COMPLAINT_NOTE_REQUIRED) as readonly string[]).includes(status);
+export function needsNote(kind: CaseKind, status: string): boolean {
+  return CASE_KIND[kind].noteRequired.includes(status);
 }
 
 /**
@@ -31,7 +28,7 @@ export function needsNote(kind: 'permit' | 'complaint', status: string): boolean
  * @example nextStatuses({ kind: 'complaint', status: 'waiting', trackingNumber: 'A1' }).options
  * // [{ id: 'off.status:A1:verified', label: { key: 'status.complaint.verified' } }]
  */
-export function nextStatuses(c: { kind: 'permit' | 'complaint'; status: string; trackingNumber: string }): {
+export function nextStatuses(c: { kind: CaseKind; status: string; trackingNumber: string }): {
   lines: Line[];
   options: Option[];
 } {

@@ -1,11 +1,12 @@
 import { unlink } from 'node:fs/promises';
+import { CASE_KIND } from '../cases/caseKinds.js';
 import { COMPLAINT_OPEN_STATUSES } from '../cases/complaintLifecycle.js';
 import { changeCaseStatusIn } from '../cases/changeCaseStatus.js';
 import { PERMIT_STATUSES, type PermitStatus } from '../cases/permitLifecycle.js';
 import type { StepEvent } from '../conversation/types.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { PrivacyDeps } from './runPrivacyEffect.js';
-import { recordPersonalData, type PersonalDataEventInput, type PersonalField } from './trail.js';
+import { recordPersonalData, type PersonalDataEventInput } from './trail.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -171,9 +172,6 @@ export async function deleteFiles(paths: string[]): Promise<number> {
   return removed;
 }
 
-const PERMIT_FIELDS: PersonalField[] = ['name', 'nik', 'phone', 'email', 'fields'];
-const COMPLAINT_FIELDS: PersonalField[] = ['name', 'phone', 'email', 'location', 'photos'];
-
 function trailOf(citizenId: string, now: Date, cases: Pseudonymised['tracked']): PersonalDataEventInput[] {
   const actor = { type: 'citizen' as const, id: citizenId };
   const base = { at: now, actor, action: 'erase' as const, via: 'chat' as const, citizenId };
@@ -183,7 +181,7 @@ function trailOf(citizenId: string, now: Date, cases: Pseudonymised['tracked']):
       ...base,
       caseKind: c.kind,
       trackingNumber: c.trackingNumber,
-      fields: c.kind === 'permit' ? PERMIT_FIELDS : COMPLAINT_FIELDS,
+      fields: [...CASE_KIND[c.kind].personalFields],
     })),
   ];
 }

@@ -2,15 +2,22 @@ import { runRetention } from '../privacy/retention.js';
 import { Queue, Worker, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { CityData } from '../city/loadCityData.js';
-import { COMPLAINT_OPEN_STATUSES } from '../cases/complaintLifecycle.js';
-import { PERMIT_OPEN_STATUSES } from '../cases/permitLifecycle.js';
+import {
+  CASE_KIND_LIST,
+  clockDue,
+  caseRowColumns,
+  slaCasesOf,
+  statusList,
+  type CaseKind,
+  type CaseRow,
+} from '../cases/caseKinds.js';
+import { prismaSession, statement, type Statement } from '../db/statements.js';
 import type { ChannelName } from '../conversation/types.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../log/createLogger.js';
 import { infraBackoff, INFRA_RETRY, jobsNotRunning, STALL_CHECK } from '../outbox/queueJobs.js';
 import { restartStopped, watchWorkerErrors } from '../outbox/queueWorkerHealth.js';
 import { buildDigest } from './buildDigest.js';
-import { complaintSlaCases } from './caseClocks.js';
 import { fillComplaintClocks } from './fillComplaintClocks.js';
 import { fireTimer } from './fireTimer.js';
 import { planTimers, timerId, type PlannedTimer, type SlaCase } from './planTimers.js';
@@ -36,6 +43,25 @@ const PAGE = 500;
 const ADD_BATCH = 1000;
 /** Timer ids looked up in SlaNotice per query. */
 const NOTICE_LOOKUP = 100;
+
+/**
+ * Per kind: a page of open cases after id $1 (from the first when null), only those with a
+ * running clock due by $2 if given, at most $3.
+ */
+const OPEN_PAGE = Object.fromEntries(
+  CASE_KIND_LIST.map(({ kind, sql, openStatuses }) => {
+    return [
+      kind,
+      statement(
+        `sla_open_page_${kind}`,
+        `SELECT ${caseRowColumns(kind)} FROM ${sql.table} x
+         WHERE x.status IN (${statusList(openStatuses)}) AND ($1::uuid IS NULL OR x.id > $1::uuid)
+           AND ($2::timestamptz IS NULL OR ${clockDue(kind, '<=', '$2::timestamptz')})
+         ORDER BY x.id LIMIT $3`,
+      ),
+    ];
+  }),
+) as Record<CaseKind, Statement>;
 
 const JOB_OPTIONS: JobsOptions = {
   removeOnComplete: { age: 7 * 86_400 },
@@ -213,63 +239,14 @@ export class SlaScheduler {
    * with a running clock overdue at a moment if given.
    */
   private async *openCases(filter: { overdueAt?: Date }): AsyncGenerator<{ cases: number; clocks: SlaCase[] }> {
-    const { prisma } = this.deps;
-    const at = filter.overdueAt;
-    const overdue = at ? { deadlineAt: { lte: at } } : {};
-    for (let cursor: string | undefined; ;) {
-      const permits = await prisma.permitApplication.findMany({
-        where: { status: { in: [...PERMIT_OPEN_STATUSES] }, ...overdue },
-        select: { id: true, submittedAt: true, deadlineAt: true, deadlineVersion: true },
-        orderBy: { id: 'asc' },
-        take: PAGE,
-        ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-      });
-      if (permits.length === 0) break;
-      yield {
-        cases: permits.length,
-        clocks: permits.map((p) => ({
-          kind: 'permit' as const,
-          id: p.id,
-          startedAt: p.submittedAt,
-          deadlineAt: p.deadlineAt,
-          deadlineVersion: p.deadlineVersion,
-        })),
-      };
-      cursor = permits.at(-1)!.id;
-    }
-    const overdueClock = at
-      ? {
-          OR: [
-            { deadlineAt: { lte: at } },
-            { verifiedAt: null, verifyDeadlineAt: { lte: at } },
-            { firstRespondedAt: null, firstResponseDeadlineAt: { lte: at } },
-          ],
-        }
-      : {};
-    for (let cursor: string | undefined; ;) {
-      const complaints = await prisma.complaint.findMany({
-        where: { status: { in: [...COMPLAINT_OPEN_STATUSES] }, ...overdueClock },
-        select: {
-          id: true,
-          createdAt: true,
-          deadlineAt: true,
-          deadlineVersion: true,
-          closedAt: true,
-          verifyDeadlineAt: true,
-          verifiedAt: true,
-          firstResponseDeadlineAt: true,
-          firstRespondedAt: true,
-        },
-        orderBy: { id: 'asc' },
-        take: PAGE,
-        ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-      });
-      if (complaints.length === 0) break;
-      yield {
-        cases: complaints.length,
-        clocks: complaints.flatMap((c) => complaintSlaCases(c, true).filter((k) => k.running)),
-      };
-      cursor = complaints.at(-1)!.id;
+    const sql = prismaSession(this.deps.prisma);
+    for (const { kind } of CASE_KIND_LIST) {
+      for (let cursor: string | null = null; ;) {
+        const rows: CaseRow[] = await sql.query<CaseRow>(OPEN_PAGE[kind], [cursor, filter.overdueAt ?? null, PAGE]);
+        if (rows.length === 0) break;
+        yield { cases: rows.length, clocks: rows.flatMap((r) => slaCasesOf(r, true).filter((k) => k.running)) };
+        cursor = rows.at(-1)!.id;
+      }
     }
   }
 

@@ -1,10 +1,33 @@
 import type { CityData } from '../city/loadCityData.js';
-import { COMPLAINT_OPEN_STATUSES } from '../cases/complaintLifecycle.js';
-import { PERMIT_OPEN_STATUSES } from '../cases/permitLifecycle.js';
+import {
+  CASE_KIND_LIST,
+  clockDue,
+  caseRowColumns,
+  caseTitle,
+  clocksOf,
+  statusList,
+  type CaseKind,
+  type CaseRow,
+} from '../cases/caseKinds.js';
+import { prismaSession, statement, type Statement } from '../db/statements.js';
 import type { ChannelName, Line } from '../conversation/types.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { writeNotification } from '../notify/writeNotification.js';
-import { complaintClocks } from './caseClocks.js';
+
+/** Per kind: the open cases with a running clock past its deadline at $1, the nearest deadline first. */
+const OVERDUE = Object.fromEntries(
+  CASE_KIND_LIST.map(({ kind, sql, openStatuses }) => {
+    return [
+      kind,
+      statement(
+        `sla_digest_${kind}`,
+        `SELECT ${caseRowColumns(kind)} FROM ${sql.table} x
+         WHERE x.status IN (${statusList(openStatuses)}) AND ${clockDue(kind, '<', '$1')}
+         ORDER BY x."deadlineAt", x.id`,
+      ),
+    ];
+  }),
+) as Record<CaseKind, Statement>;
 
 /**
  * The daily digest for the Inspectorate (the first level of the escalation chain): every open
@@ -17,54 +40,29 @@ export async function buildDigest(
   city: CityData,
   now: Date,
 ): Promise<Array<{ id: string; channel: ChannelName }>> {
-  const permits = await prisma.permitApplication.findMany({
-    where: { status: { in: [...PERMIT_OPEN_STATUSES] }, deadlineAt: { lt: now } },
-    include: { permitType: true, department: true },
-    orderBy: { deadlineAt: 'asc' },
-  });
-  const complaints = await prisma.complaint.findMany({
-    where: {
-      status: { in: [...COMPLAINT_OPEN_STATUSES] },
-      OR: [
-        { deadlineAt: { lt: now } },
-        { verifiedAt: null, verifyDeadlineAt: { lt: now } },
-        { firstRespondedAt: null, firstResponseDeadlineAt: { lt: now } },
-      ],
-    },
-    include: { category: true, department: true },
-    orderBy: { createdAt: 'asc' },
-  });
   const level = city.sla.escalation[0];
   if (!level) return [];
   const lang = level.language ?? city.defaultLanguage;
   const hours = (d: Date) => Math.floor((now.getTime() - d.getTime()) / 3_600_000);
-  const lines: Line[] = [
-    ...permits.map((p) => ({
-      key: 'sla.digestItem',
-      params: {
-        trackingNumber: p.trackingNumber,
-        title: lang === 'en' ? p.permitType.nameEn : p.permitType.nameId,
-        department: p.department.code,
-        hours: hours(p.deadlineAt),
-      },
-    })),
-    ...complaints.flatMap((c) =>
-      complaintClocks(c)
-        .filter((k) => !k.stoppedAt && k.deadlineAt < now)
-        .map((k) => ({
-          key: k.clock === 'resolve' ? 'sla.digestItem' : 'sla.digestItemClock',
-          params: {
-            trackingNumber: c.trackingNumber,
-            title: lang === 'en' ? c.category.nameEn : c.category.nameId,
-            department: c.department.code,
-            hours: hours(k.deadlineAt),
-            clock: k.clock,
-          },
-        })),
-    ),
-  ];
+  const sql = prismaSession(prisma);
+  const overdue: CaseRow[] = [];
+  for (const { kind } of CASE_KIND_LIST) overdue.push(...(await sql.query<CaseRow>(OVERDUE[kind], [now])));
+  const lines: Line[] = overdue.flatMap((c) =>
+    clocksOf(c)
+      .filter((k) => !k.stoppedAt && k.deadlineAt < now)
+      .map((k) => ({
+        key: k.clock === 'resolve' ? 'sla.digestItem' : 'sla.digestItemClock',
+        params: {
+          trackingNumber: c.trackingNumber,
+          title: caseTitle(city, c.kind, c.typeCode)[lang],
+          department: c.departmentCode,
+          hours: hours(k.deadlineAt),
+          clock: k.clock,
+        },
+      })),
+  );
   if (lines.length === 0) return [];
-  const count = permits.length + complaints.length;
+  const count = overdue.length;
   return prisma.$transaction(async (tx) => {
     const written = [];
     for (const email of level.emails) {

@@ -1,4 +1,5 @@
 import type { ClockName } from './caseClocks.js';
+import { CASE_KIND, type CaseKind, type CaseKindSpec } from '../cases/caseKinds.js';
 
 /** One clock of a case as the SLA scheduler sees it. */
 export interface SlaCase {
@@ -52,13 +53,13 @@ export function timerId(
 
 /** Reads the parts back out of a timer id; null when it is not one. */
 export function parseTimerId(id: string): Omit<PlannedTimer, 'fireAt'> | null {
-  const m =
-    /^sla\.(permit|complaint)\.([0-9a-f-]{36})\.v(\d+)\.(?:(verify|firstResponse)\.)?(reminder|escalation)\.(\d+)$/.exec(
-      id,
-    );
+  const m = /^sla\.([a-z]+)\.([0-9a-f-]{36})\.v(\d+)\.(?:(verify|firstResponse)\.)?(reminder|escalation)\.(\d+)$/.exec(
+    id,
+  );
   if (!m) return null;
-  // Only a complaint keeps LAPOR's first two clocks.
-  if (m[4] && m[1] !== 'complaint') return null;
+  const kind = CASE_KIND[m[1] as CaseKind] as CaseKindSpec | undefined;
+  // A clock is named only on a kind that keeps it (a complaint, LAPOR's first two).
+  if (!kind || (m[4] && !kind.clocks.includes(m[4] as ClockName))) return null;
   return {
     id,
     caseKind: m[1] as SlaCase['kind'],
