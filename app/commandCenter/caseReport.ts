@@ -1,4 +1,5 @@
 import type { CityData } from '../../core/city/loadCityData.js';
+import { CASE_KIND_LIST, caseColumn, statusList } from '../../core/cases/caseKinds.js';
 import { Prisma, type PrismaClient } from '../../core/generated/prisma/client.js';
 
 /** Ageing buckets of open cases, in whole days since filing. */
@@ -68,22 +69,23 @@ export async function buildCaseReport(prisma: PrismaClient, city: CityData, q: R
       : Prisma.sql`AND false`
     : Prisma.empty;
   // One row per case that matters to the period: filed or closed in it, or open now.
-  const cases = Prisma.sql`
-    WITH c AS (
-      SELECT "departmentCode" AS department, "assignedOfficerId" AS holder, "status"::text AS status,
-             "submittedAt" AS filed, "deadlineAt" AS deadline, "closedAt" AS closed,
-             "status" IN ('submitted', 'verified', 'in_process', 'needs_revision') AS open,
-             CASE WHEN "status" = 'needs_revision' THEN COALESCE("slaPausedAt", "updatedAt") END AS paused
-      FROM "PermitApplication"
-      WHERE (("submittedAt" >= ${start} AND "submittedAt" < ${end}) OR ("closedAt" >= ${start} AND "closedAt" < ${end})
-             OR "status" IN ('submitted', 'verified', 'in_process', 'needs_revision')) ${inDepartments}
-      UNION ALL
-      SELECT "departmentCode", "assignedOfficerId", "status"::text, "createdAt", "deadlineAt", "closedAt",
-             "status" IN ('waiting', 'verified', 'dispositioned', 'in_process'), NULL
-      FROM "Complaint"
-      WHERE (("createdAt" >= ${start} AND "createdAt" < ${end}) OR ("closedAt" >= ${start} AND "closedAt" < ${end})
-             OR "status" IN ('waiting', 'verified', 'dispositioned', 'in_process')) ${inDepartments}
-    )`;
+  // A case waiting on the citizen (paused) is still open: it counts as open, not overdue while it waits.
+  const kinds = CASE_KIND_LIST.map((k) => {
+    const filed = caseColumn(k.kind, 'filedAt');
+    const open = statusList([...k.openStatuses, ...k.pausedStatuses]);
+    const paused = k.pausedStatuses.length
+      ? `CASE WHEN x."status" IN (${statusList(k.pausedStatuses)}) THEN COALESCE(${caseColumn(k.kind, 'pausedAt')}, x."updatedAt") END`
+      : 'NULL::timestamptz';
+    return Prisma.sql`
+      SELECT x."departmentCode" AS department, x."assignedOfficerId" AS holder, x."status"::text AS status,
+             ${Prisma.raw(filed)} AS filed, x."deadlineAt" AS deadline, x."closedAt" AS closed,
+             x."status" IN (${Prisma.raw(open)}) AS open, ${Prisma.raw(paused)} AS paused
+      FROM ${Prisma.raw(k.sql.table)} x
+      WHERE ((${Prisma.raw(filed)} >= ${start} AND ${Prisma.raw(filed)} < ${end})
+             OR (x."closedAt" >= ${start} AND x."closedAt" < ${end})
+             OR x."status" IN (${Prisma.raw(open)})) ${inDepartments}`;
+  });
+  const cases = Prisma.sql`WITH c AS (${Prisma.join(kinds, ' UNION ALL ')})`;
   const inPeriod = (column: string) =>
     Prisma.sql`(${Prisma.raw(column)} >= ${start} AND ${Prisma.raw(column)} < ${end})`;
   const closedIn = Prisma.sql`(NOT open AND closed IS NOT NULL AND ${inPeriod('closed')})`;

@@ -1,16 +1,8 @@
 import path from 'node:path';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Core } from '../../core/boot.js';
-import {
-  CASE_KIND,
-  CASE_KIND_LIST,
-  caseColumn,
-  caseRowColumns,
-  clocksOf,
-  type CaseKind,
-  type CaseRow,
-} from '../../core/cases/caseKinds.js';
-import { prismaSession, statement, type Statement } from '../../core/db/statements.js';
+import { CASE_KIND, caseColumn, caseRowColumns, perKind, clocksOf, type CaseRow } from '../../core/cases/caseKinds.js';
+import { prismaSession, statement } from '../../core/db/statements.js';
 import type { Lang } from '../../core/conversation/types.js';
 import { formatDateTime, localDate } from '../../core/domain/calendarDate.js';
 import { parseTrackingNumber } from '../../core/domain/trackingNumber.js';
@@ -76,18 +68,15 @@ type DetailRow = CaseRow & {
 };
 
 /** Per kind: a case in the viewer's departments ($2, all when null) by its tracking number ($1), with its trail and photos. */
-const DETAIL = Object.fromEntries(
-  CASE_KIND_LIST.map(({ kind, sql }) => {
-    const department = sql.eventDepartmentColumn ? `e.${sql.eventDepartmentColumn}` : 'NULL::text';
-    const photos = sql.attachments
-      ? `COALESCE((SELECT json_agg(a.sha256 ORDER BY a."createdAt", a.sha256) FROM ${sql.attachments.table} a
+const DETAIL = perKind(({ kind, sql }) => {
+  const department = sql.eventDepartmentColumn ? `e.${sql.eventDepartmentColumn}` : 'NULL::text';
+  const photos = sql.attachments
+    ? `COALESCE((SELECT json_agg(a.sha256 ORDER BY a."createdAt", a.sha256) FROM ${sql.attachments.table} a
            WHERE a.${sql.attachments.caseColumn} = x.id), '[]'::json)::text`
-      : `'[]'`;
-    return [
-      kind,
-      statement(
-        `board_case_detail_${kind}`,
-        `SELECT ${caseRowColumns(kind)}, x."updatedAt", t."nameId", t."nameEn", d.name AS "departmentName",
+    : `'[]'`;
+  return statement(
+    `board_case_detail_${kind}`,
+    `SELECT ${caseRowColumns(kind)}, x."updatedAt", t."nameId", t."nameEn", d.name AS "departmentName",
            o.name AS "holderName",
            COALESCE((SELECT json_agg(json_build_object(
                'at', to_char(e."createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
@@ -102,10 +91,8 @@ const DETAIL = Object.fromEntries(
          JOIN "Department" d ON d.code = x."departmentCode"
          LEFT JOIN "Officer" o ON o.id = x."assignedOfficerId"
          WHERE x."trackingNumber" = $1 AND ($2::text[] IS NULL OR x."departmentCode" = ANY($2::text[]))`,
-      ),
-    ];
-  }),
-) as Record<CaseKind, Statement>;
+  );
+});
 
 /**
  * A case's page and the period reports: `GET /api/cases/:trackingNumber`, `/board/cases/:trackingNumber`,

@@ -1,4 +1,5 @@
 import type { CityData } from '../../core/city/loadCityData.js';
+import { CASE_KIND_LIST, caseColumn } from '../../core/cases/caseKinds.js';
 import type { Lang } from '../../core/conversation/types.js';
 import { localDate } from '../../core/domain/calendarDate.js';
 import { Prisma, type PrismaClient } from '../../core/generated/prisma/client.js';
@@ -64,14 +65,15 @@ export async function computeBoardStats(prisma: PrismaClient, city: CityData, q:
     SELECT "departmentCode" AS department, count(*)::int AS closed,
            count(*) FILTER (WHERE done)::int AS done,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) FILTER (WHERE done) AS median
-    FROM (
-      SELECT "departmentCode", "status" = 'done' AS done,
-             (EXTRACT(EPOCH FROM ("closedAt" - "submittedAt")) / 3600)::float8 AS hours
-      FROM "PermitApplication" WHERE "closedAt" IS NOT NULL ${inDepartments}
-      UNION ALL
-      SELECT "departmentCode", "status" = 'done', (EXTRACT(EPOCH FROM ("closedAt" - "createdAt")) / 3600)::float8
-      FROM "Complaint" WHERE "closedAt" IS NOT NULL ${inDepartments}
-    ) c
+    FROM (${Prisma.join(
+      CASE_KIND_LIST.map(
+        (k) => Prisma.sql`
+          SELECT x."departmentCode", x."status" = 'done' AS done,
+                 (EXTRACT(EPOCH FROM (x."closedAt" - ${Prisma.raw(caseColumn(k.kind, 'filedAt'))})) / 3600)::float8 AS hours
+          FROM ${Prisma.raw(k.sql.table)} x WHERE x."closedAt" IS NOT NULL ${inDepartments}`,
+      ),
+      ' UNION ALL ',
+    )}) c
     GROUP BY "departmentCode"`;
   const ratings = await prisma.complaint.groupBy({
     by: ['departmentCode'],
@@ -131,12 +133,15 @@ async function casesPerDay(
     localDate(new Date(now.getTime() - (days - 1 - i) * 86_400_000), timeZone),
   );
   const since = new Date(now.getTime() - (days + 1) * 86_400_000);
-  const rows = await prisma.$queryRaw<Array<{ kind: string; day: string; n: number }>>`
-    SELECT 'permit' AS kind, to_char("submittedAt" AT TIME ZONE ${timeZone}, 'YYYY-MM-DD') AS day, count(*)::int AS n
-    FROM "PermitApplication" WHERE "submittedAt" >= ${since} ${inDepartments} GROUP BY 2
-    UNION ALL
-    SELECT 'complaint', to_char("createdAt" AT TIME ZONE ${timeZone}, 'YYYY-MM-DD'), count(*)::int
-    FROM "Complaint" WHERE "createdAt" >= ${since} ${inDepartments} GROUP BY 2`;
+  const perKind = CASE_KIND_LIST.map((k) => {
+    const filed = Prisma.raw(caseColumn(k.kind, 'filedAt'));
+    return Prisma.sql`
+      SELECT ${k.kind}::text AS kind, to_char(${filed} AT TIME ZONE ${timeZone}, 'YYYY-MM-DD') AS day, count(*)::int AS n
+      FROM ${Prisma.raw(k.sql.table)} x WHERE ${filed} >= ${since} ${inDepartments} GROUP BY 2`;
+  });
+  const rows = await prisma.$queryRaw<
+    Array<{ kind: string; day: string; n: number }>
+  >`${Prisma.join(perKind, ' UNION ALL ')}`;
   const count = (kind: string, date: string) => rows.find((r) => r.kind === kind && r.day === date)?.n ?? 0;
   return dates.map((date) => ({ date, permits: count('permit', date), complaints: count('complaint', date) }));
 }

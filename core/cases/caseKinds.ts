@@ -170,6 +170,11 @@ export const CASE_KIND: Readonly<Record<CaseKind, CaseKindSpec>> = {
 /** Every kind, in the order lists show them. */
 export const CASE_KIND_LIST: readonly CaseKindSpec[] = Object.values(CASE_KIND);
 
+/** One thing made for each kind from its description (a statement over its tables, say). */
+export function perKind<T>(make: (spec: CaseKindSpec) => T): Record<CaseKind, T> {
+  return Object.fromEntries(CASE_KIND_LIST.map((spec) => [spec.kind, make(spec)])) as Record<CaseKind, T>;
+}
+
 /** The kind of a tracking number's letter. */
 export function kindOfLetter(letter: CaseKindLetter): CaseKindSpec {
   return CASE_KIND[CASE_KINDS[letter]];

@@ -1,11 +1,12 @@
 import type { CityData } from '../city/loadCityData.js';
 import type { CaseSummary, CaseView } from '../conversation/types.js';
-import { prismaSession, statement, type SqlSession, type Statement } from '../db/statements.js';
+import { prismaSession, statement, type SqlSession } from '../db/statements.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import {
   CASE_KIND_LIST,
   caseColumn,
   caseRowColumns,
+  perKind,
   clocksOf,
   type CaseKind,
   type CaseKindSpec,
@@ -22,21 +23,18 @@ const timeline = (eventTable: string, caseColumn: string, caseId: string) => `CO
        FROM ${eventTable} e WHERE e.${caseColumn} = ${caseId}), '[]'::json)::text AS events`;
 
 /** Per kind: a case with its type's and department's names, its officer and its events, in one statement. */
-const VIEW = Object.fromEntries(
-  CASE_KIND_LIST.map(({ kind, sql }) => [
-    kind,
-    statement(
-      `cases_view_${kind}`,
-      `SELECT ${caseRowColumns(kind)}, t."nameId", t."nameEn", d.name AS department, o.name AS officer,
+const VIEW = perKind(({ kind, sql }) =>
+  statement(
+    `cases_view_${kind}`,
+    `SELECT ${caseRowColumns(kind)}, t."nameId", t."nameEn", d.name AS department, o.name AS officer,
          ${timeline(sql.eventTable, sql.eventCaseColumn, 'x.id')}
        FROM ${sql.table} x
        JOIN ${sql.typeTable} t ON t.code = ${caseColumn(kind, 'typeCode')}
        JOIN "Department" d ON d.code = x."departmentCode"
        LEFT JOIN "Officer" o ON o.id = x."assignedOfficerId"
        WHERE x."trackingNumber" = $1`,
-    ),
-  ]),
-) as Record<CaseKind, Statement>;
+  ),
+);
 
 type ViewRow = CaseRow & { nameId: string; nameEn: string; department: string; officer: string | null; events: string };
 

@@ -1,19 +1,16 @@
-import { prismaSession, statement, type Statement } from '../db/statements.js';
+import { prismaSession, statement } from '../db/statements.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Actor } from './CaseError.js';
-import { CASE_KIND, CASE_KIND_LIST, type CaseKind } from './caseKinds.js';
+import { CASE_KIND, perKind, type CaseKind } from './caseKinds.js';
 
 /** Per kind: an event whose status stays what it is. */
-const NOTE = Object.fromEntries(
-  CASE_KIND_LIST.map(({ kind, sql }) => [
-    kind,
-    statement(
-      `cases_note_${kind}`,
-      `INSERT INTO ${sql.eventTable} (${sql.eventCaseColumn}, "actorType", "actorId", "fromStatus", "toStatus", note, "createdAt")
-       VALUES ($1::uuid, $2::"ActorType", $3, $4::${sql.statusType}, $4::${sql.statusType}, $5, $6)`,
-    ),
-  ]),
-) as Record<CaseKind, Statement>;
+const NOTE = perKind(({ kind, sql }) =>
+  statement(
+    `cases_note_${kind}`,
+    `INSERT INTO ${sql.eventTable} (${sql.eventCaseColumn}, "actorType", "actorId", "fromStatus", "toStatus", note, "createdAt")
+     VALUES ($1::uuid, $2::"ActorType", $3, $4::${sql.statusType}, $4::${sql.statusType}, $5, $6)`,
+  ),
+);
 
 /**
  * Appends a note to a case's event trail without moving it: an event whose status stays what it

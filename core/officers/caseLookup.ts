@@ -7,6 +7,7 @@ import {
   caseTitle,
   clocksOf,
   isOpenStatus,
+  perKind,
   statusList,
   type CaseKind,
   type CaseRow,
@@ -54,10 +55,10 @@ const rowsOf = (kind: CaseKind, where: string) =>
    WHERE ${where}`;
 
 /** Per kind: a case by its whole tracking number, or by id. */
-const BY_NUMBER = perKind((kind) =>
+const BY_NUMBER = perKind(({ kind }) =>
   statement(`cases_officer_by_number_${kind}`, rowsOf(kind, `x."trackingNumber" = $1`)),
 );
-const BY_ID = perKind((kind) => statement(`cases_officer_by_id_${kind}`, rowsOf(kind, `x.id = $1::uuid`)));
+const BY_ID = perKind(({ kind }) => statement(`cases_officer_by_id_${kind}`, rowsOf(kind, `x.id = $1::uuid`)));
 
 const IN_DEPARTMENTS = `($1::text[] IS NULL OR x."departmentCode" = ANY($1::text[]))`;
 
@@ -86,10 +87,6 @@ const SEARCH = statement(
        ORDER BY ${caseColumn(kind, 'filedAt')} DESC LIMIT $4) r)`;
   }).join(' UNION ALL ') + ' ORDER BY rank, "filedAt" DESC LIMIT $4',
 );
-
-function perKind<T>(make: (kind: CaseKind) => T): Record<CaseKind, T> {
-  return Object.fromEntries(CASE_KIND_LIST.map(({ kind }) => [kind, make(kind)])) as Record<CaseKind, T>;
-}
 
 function fromRow(city: CityData, r: LookupRow): OfficerCase {
   const titles = caseTitle(city, r.kind, r.typeCode);
@@ -162,10 +159,10 @@ export async function searchCases(
 }
 
 /** Per kind: the case given to officer $2 if still held by $3 (null: nobody), its id $1. */
-const ASSIGN = perKind((kind) =>
+const ASSIGN = perKind(({ kind, sql }) =>
   statement(
     `cases_assign_${kind}`,
-    `UPDATE ${CASE_KIND[kind].sql.table} SET "assignedOfficerId" = $2::uuid, "updatedAt" = now()
+    `UPDATE ${sql.table} SET "assignedOfficerId" = $2::uuid, "updatedAt" = now()
      WHERE id = $1::uuid AND "assignedOfficerId" IS NOT DISTINCT FROM $3::uuid RETURNING id::text`,
   ),
 );
@@ -188,14 +185,13 @@ export interface CaseEvent {
   createdAt: Date;
 }
 
-const EVENTS = perKind((kind) => {
-  const { eventTable, eventCaseColumn } = CASE_KIND[kind].sql;
-  return statement(
+const EVENTS = perKind(({ kind, sql: { eventTable, eventCaseColumn } }) =>
+  statement(
     `cases_events_${kind}`,
     `SELECT "actorType"::text AS "actorType", "toStatus"::text AS "toStatus", note, "createdAt"
      FROM ${eventTable} WHERE ${eventCaseColumn} = $1::uuid ORDER BY id`,
-  );
-});
+  ),
+);
 
 /** A case's events, oldest first. */
 export function caseEvents(db: Db, c: Pick<OfficerCase, 'kind' | 'id'>): Promise<CaseEvent[]> {

@@ -6,12 +6,12 @@ import {
   CASE_KIND_LIST,
   clockDue,
   caseRowColumns,
+  perKind,
   slaCasesOf,
   statusList,
-  type CaseKind,
   type CaseRow,
 } from '../cases/caseKinds.js';
-import { prismaSession, statement, type Statement } from '../db/statements.js';
+import { prismaSession, statement } from '../db/statements.js';
 import type { ChannelName } from '../conversation/types.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../log/createLogger.js';
@@ -48,20 +48,15 @@ const NOTICE_LOOKUP = 100;
  * Per kind: a page of open cases after id $1 (from the first when null), only those with a
  * running clock due by $2 if given, at most $3.
  */
-const OPEN_PAGE = Object.fromEntries(
-  CASE_KIND_LIST.map(({ kind, sql, openStatuses }) => {
-    return [
-      kind,
-      statement(
-        `sla_open_page_${kind}`,
-        `SELECT ${caseRowColumns(kind)} FROM ${sql.table} x
+const OPEN_PAGE = perKind(({ kind, sql, openStatuses }) => {
+  return statement(
+    `sla_open_page_${kind}`,
+    `SELECT ${caseRowColumns(kind)} FROM ${sql.table} x
          WHERE x.status IN (${statusList(openStatuses)}) AND ($1::uuid IS NULL OR x.id > $1::uuid)
            AND ($2::timestamptz IS NULL OR ${clockDue(kind, '<=', '$2::timestamptz')})
          ORDER BY x.id LIMIT $3`,
-      ),
-    ];
-  }),
-) as Record<CaseKind, Statement>;
+  );
+});
 
 const JOB_OPTIONS: JobsOptions = {
   removeOnComplete: { age: 7 * 86_400 },

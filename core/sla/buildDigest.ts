@@ -3,31 +3,26 @@ import {
   CASE_KIND_LIST,
   clockDue,
   caseRowColumns,
+  perKind,
   caseTitle,
   clocksOf,
   statusList,
-  type CaseKind,
   type CaseRow,
 } from '../cases/caseKinds.js';
-import { prismaSession, statement, type Statement } from '../db/statements.js';
+import { prismaSession, statement } from '../db/statements.js';
 import type { ChannelName, Line } from '../conversation/types.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { writeNotification } from '../notify/writeNotification.js';
 
 /** Per kind: the open cases with a running clock past its deadline at $1, the nearest deadline first. */
-const OVERDUE = Object.fromEntries(
-  CASE_KIND_LIST.map(({ kind, sql, openStatuses }) => {
-    return [
-      kind,
-      statement(
-        `sla_digest_${kind}`,
-        `SELECT ${caseRowColumns(kind)} FROM ${sql.table} x
+const OVERDUE = perKind(({ kind, sql, openStatuses }) => {
+  return statement(
+    `sla_digest_${kind}`,
+    `SELECT ${caseRowColumns(kind)} FROM ${sql.table} x
          WHERE x.status IN (${statusList(openStatuses)}) AND ${clockDue(kind, '<', '$1')}
          ORDER BY x."deadlineAt", x.id`,
-      ),
-    ];
-  }),
-) as Record<CaseKind, Statement>;
+  );
+});
 
 /**
  * The daily digest for the Inspectorate (the first level of the escalation chain): every open
