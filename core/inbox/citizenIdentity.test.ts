@@ -34,10 +34,11 @@ describe('findSender on postgresql', () => {
     const address = '6281355500001';
     const first = await db.transaction((tx, sql) => findSender(deps, tx, sql, event(address), NOW));
     if (!('citizen' in first)) throw new Error('expected a citizen');
-    // A new address: its conversation is locked afterwards, by the dialogue.
-    expect(first.lockedState).toBeUndefined();
+    // A new address: the statement that made the citizen also made their conversation, empty, and locked it.
+    expect(first.lockedState).toEqual({});
     const citizenId = first.citizen.id;
-    await db.prisma.conversation.create({ data: { citizenId, state: { step: 'before' }, lastActivityAt: NOW } });
+    expect(await db.prisma.conversation.findUnique({ where: { citizenId } })).toMatchObject({ state: {} });
+    await db.prisma.conversation.update({ where: { citizenId }, data: { state: { step: 'before' } } });
 
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));

@@ -39,7 +39,8 @@ const FIND_SENDER = statement(
 );
 
 // A new address: the citizen who already has the number the platform vouches for ($3), or a new
-// one, and the address's identity for them, in one statement. Two first messages from one new
+// one, and the address's identity for them, with the citizen's conversation locked and read (as
+// in FIND_SENDER: a new one is created empty), in one statement. Two first messages from one new
 // address race here: the loser's insert fails as a unique violation and its transaction retries.
 const NEW_IDENTITY = statement(
   'inbox_new_identity',
@@ -55,9 +56,14 @@ const NEW_IDENTITY = statement(
    ), identity AS (
      INSERT INTO "ChannelIdentity" ("id", "citizenId", "channel", "address", "createdAt", "lastSeenAt")
      SELECT $7::uuid, citizen.id, $1::"Channel", $2, $6::timestamptz, $6::timestamptz FROM citizen
+   ), locked AS (
+     INSERT INTO "Conversation" ("citizenId", "state", "lastActivityAt", "updatedAt")
+     SELECT citizen.id, '{}'::jsonb, $6::timestamptz, $6::timestamptz FROM citizen
+     ON CONFLICT ("citizenId") DO UPDATE SET "citizenId" = EXCLUDED."citizenId"
+     RETURNING "state"
    )
    SELECT citizen.id::text AS id, citizen.language::text AS language, citizen.phone, citizen."privacyNoticeAt",
-     EXISTS (SELECT 1 FROM known) AS linked
+     EXISTS (SELECT 1 FROM known) AS linked, (SELECT locked.state FROM locked) AS conversation
    FROM citizen`,
 );
 
@@ -90,9 +96,10 @@ export async function findSender(
   if (found?.officerId) return { officerId: found.officerId };
   const known =
     found?.identityId && found.citizen ? { ...found, identityId: found.identityId, citizen: found.citizen } : null;
-  const citizen = await citizenOf(deps, tx, sql, event, now, known);
-  // Linked to another citizen by phone just now, or new: their conversation is still to lock.
-  return citizen.id === known?.citizen ? { citizen, lockedState: known.conversation } : { citizen };
+  if (!known) return createIdentity(deps, sql, event, now);
+  const citizen = await citizenOf(deps, tx, event, known);
+  // Linked to another citizen by phone just now: their conversation is still to lock.
+  return citizen.id === known.citizen ? { citizen, lockedState: known.conversation } : { citizen };
 }
 
 /** FIND_SENDER's row: the officer, or the known identity (all null for a new address). */
@@ -109,38 +116,42 @@ type SenderRow = {
 };
 
 /**
- * The citizen of a known identity (linked by a phone number the platform now vouches for), or,
- * for a new address, the citizen with its number or a new one, with its identity, in one statement.
+ * The citizen of a known identity: its own, or the one who has the phone number the platform now
+ * vouches for (then linked to it).
  */
 async function citizenOf(
   deps: InboxDeps,
   tx: Prisma.TransactionClient,
-  sql: SqlSession,
   event: InboundEvent,
-  now: Date,
-  identity: (SenderRow & { identityId: string; citizen: string }) | null,
+  identity: SenderRow & { identityId: string; citizen: string },
 ): Promise<InboxCitizen> {
   const phone = event.phone ? normalizePhone(event.phone) : null;
-  if (identity) {
-    if (event.channel !== 'sms' && identity.wasOptedOut !== null)
-      deps.logger.info({ channel: event.channel, address: event.address }, 'opt-out lifted: the citizen wrote');
-    const citizen: InboxCitizen = {
-      id: identity.citizen,
-      language: identity.language,
-      phone: identity.phone,
-      privacyNoticeAt: identity.privacyNoticeAt,
-    };
-    if (!phone || citizen.phone === phone) return citizen;
-    // The platform now vouches for a phone number (a Telegram contact shared later): link this
-    // identity to the citizen who already has that number, or record it on this citizen.
-    const owner = await tx.citizen.findUnique({ where: { phone } });
-    if (!owner) return tx.citizen.update({ where: { id: citizen.id }, data: { phone } });
-    if (citizen.phone) return citizen;
-    await tx.channelIdentity.update({ where: { id: identity.identityId }, data: { citizenId: owner.id } });
-    deps.logger.info({ channel: event.channel, address: event.address }, 'channel identity linked by phone');
-    return owner;
-  }
-  const [created] = await sql.query<InboxCitizen & { linked: boolean }>(NEW_IDENTITY, [
+  if (event.channel !== 'sms' && identity.wasOptedOut !== null)
+    deps.logger.info({ channel: event.channel, address: event.address }, 'opt-out lifted: the citizen wrote');
+  const citizen: InboxCitizen = {
+    id: identity.citizen,
+    language: identity.language,
+    phone: identity.phone,
+    privacyNoticeAt: identity.privacyNoticeAt,
+  };
+  if (!phone || citizen.phone === phone) return citizen;
+  // The platform now vouches for a phone number (a Telegram contact shared later): link this
+  // identity to the citizen who already has that number, or record it on this citizen.
+  const owner = await tx.citizen.findUnique({ where: { phone } });
+  if (!owner) return tx.citizen.update({ where: { id: citizen.id }, data: { phone } });
+  if (citizen.phone) return citizen;
+  await tx.channelIdentity.update({ where: { id: identity.identityId }, data: { citizenId: owner.id } });
+  deps.logger.info({ channel: event.channel, address: event.address }, 'channel identity linked by phone');
+  return owner;
+}
+
+/**
+ * A new address: the citizen with its number or a new one, with its identity, and their
+ * conversation locked and read, in one statement.
+ */
+async function createIdentity(deps: InboxDeps, sql: SqlSession, event: InboundEvent, now: Date): Promise<Sender> {
+  const phone = event.phone ? normalizePhone(event.phone) : null;
+  const [created] = await sql.query<InboxCitizen & { linked: boolean; conversation: unknown }>(NEW_IDENTITY, [
     event.channel,
     event.address,
     phone,
@@ -150,7 +161,7 @@ async function citizenOf(
     randomUUID(),
   ]);
   if (!created) throw new Error('the new identity was not written');
-  const { linked, ...citizen } = created;
+  const { linked, conversation, ...citizen } = created;
   deps.logger.info({ channel: event.channel, address: event.address, linked }, 'new channel identity');
-  return citizen;
+  return { citizen, lockedState: conversation };
 }

@@ -4,6 +4,7 @@ import type { Effect, StepEvent } from '../conversation/types.js';
 import type { SqlSession } from '../db/statements.js';
 import { findTaxObject } from '../pbb/findTaxObject.js';
 import { runPrivacyEffect, writePrivacyEffect, type PrivacyDeps } from '../privacy/runPrivacyEffect.js';
+import { recordNoticeShown } from '../privacy/trail.js';
 import type { SlaCase } from '../sla/planTimers.js';
 import { forwardToOfficer, refusedAs, submitComplaintDraft, submitDraft } from './caseEffects.js';
 import type { DialogueCitizen, Notifications } from './inboxTypes.js';
@@ -81,7 +82,7 @@ const ANSWERING: { [T in Answering]: (run: EffectRun, effect: EffectOf<T>) => Pr
 };
 
 const WRITING: { [T in Writing]: (run: EffectRun, effect: EffectOf<T>) => Promise<void> } = {
-  'privacy.noticeShown': writePrivacyEffect,
+  'privacy.noticeShown': (run) => recordNoticeShown(run.sql, run.citizen.id, run.now),
   'privacy.emailNotices': writePrivacyEffect,
   'citizen.setLanguage': async (run, e) => {
     await run.tx.citizen.update({ where: { id: run.citizen.id }, data: { language: e.lang } });

@@ -16,7 +16,7 @@ export interface PrivacyDeps extends InboxDeps {
 }
 
 type PrivacyQuery = Extract<Effect, { type: 'query.myData' | 'query.openCases' | 'privacy.correct' | 'privacy.erase' }>;
-type PrivacyWrite = Extract<Effect, { type: 'privacy.noticeShown' | 'privacy.emailNotices' }>;
+type PrivacyWrite = Extract<Effect, { type: 'privacy.emailNotices' }>;
 
 /** A privacy effect whose answer is the dialogue's next event. */
 export async function runPrivacyEffect(deps: PrivacyDeps, effect: PrivacyQuery): Promise<StepEvent> {
@@ -37,10 +37,6 @@ export async function writePrivacyEffect(deps: PrivacyDeps, effect: PrivacyWrite
   const { tx, citizenId, now } = deps;
   const actor = { type: 'citizen' as const, id: citizenId };
   switch (effect.type) {
-    case 'privacy.noticeShown':
-      await tx.citizen.update({ where: { id: citizenId }, data: { privacyNoticeAt: now } });
-      await recordPersonalData(tx, [{ at: now, actor, action: 'notice', via: 'chat', citizenId, fields: [] }]);
-      return;
     case 'privacy.emailNotices':
       await tx.citizen.update({ where: { id: citizenId }, data: { emailNoticesOff: !effect.on } });
       await recordPersonalData(tx, [{ at: now, actor, action: 'consent', via: 'chat', citizenId, fields: ['email'] }]);
