@@ -44,6 +44,8 @@ export interface Citizen {
   /** The tracking number of a permit this citizen filed before the run, if any. */
   ownCase: string | null;
   where: Where;
+  /** Has written to the city before: seeded with a case, or sent a message in this run. */
+  wrote: boolean;
   queue: CitizenMessage[];
   /** The tail of this citizen's in-flight messages: a dialogue is never pipelined. */
   busy: Promise<void>;
@@ -90,6 +92,7 @@ export class SimulatedCitizens {
       phone,
       ownCase: owned.get(phone) ?? null,
       where: 'new',
+      wrote: owned.has(phone),
       queue: [],
       busy: Promise.resolve(),
     }));
@@ -98,11 +101,21 @@ export class SimulatedCitizens {
     this.totalWeight = this.weights.reduce((sum, [, w]) => sum + w, 0);
   }
 
-  /** Citizen i's next message; a new dialogue starts when the last one is done. */
-  next(i: number): CitizenMessage {
+  /**
+   * Citizen i's next message; a new dialogue starts when the last one is done. `firstContact`:
+   * the citizen never wrote before (the app makes them a citizen and shows its privacy notice).
+   */
+  next(i: number): CitizenMessage & { firstContact: boolean } {
     const citizen = this.citizens[i % this.citizens.length]!;
     if (citizen.queue.length === 0) this.startDialogue(citizen);
-    return citizen.queue.shift()!;
+    const firstContact = !citizen.wrote;
+    citizen.wrote = true;
+    return { ...citizen.queue.shift()!, firstContact };
+  }
+
+  /** The indexes of the citizens who have not written yet. */
+  newcomers(): number[] {
+    return this.citizens.flatMap((c, i) => (c.wrote ? [] : [i]));
   }
 
   private pick<T>(items: readonly T[]): T {

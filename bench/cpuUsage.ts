@@ -1,11 +1,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import pg from 'pg';
 
 /** CPU time in milliseconds, by who used it. */
 export interface CpuSnapshot {
   /** Every process of the machine (busy time of all cores, from /proc/stat). */
   machine: number;
-  /** By process id, so that a backend which exits or starts between two snapshots is counted right. */
+  /**
+   * This run's PostgreSQL: the backends of its own database and the cluster's background
+   * processes (WAL writer, checkpointer, ...), by process id, so that a backend which exits or
+   * starts between two snapshots is counted right. Every PostgreSQL process when the run's own
+   * are not known.
+   */
   postgres: Map<string, number>;
+  /** The backends of other databases on the same server (another tenant's tests, say). */
+  otherPostgres: Map<string, number>;
   redis: Map<string, number>;
   /** The processes the bench started, by label. */
   processes: Record<string, number>;
@@ -46,15 +54,21 @@ function machineBusyMs(): number {
  * have used so far. Two snapshots around a measurement say where its CPU went; what the machine
  * used beyond them is other tenants of a shared machine. Linux only (NaN elsewhere).
  */
-export function cpuSnapshot(children: Record<string, number> = {}): CpuSnapshot {
+export function cpuSnapshot(
+  children: Record<string, number> = {},
+  ownPostgres: PostgresBackends | null = null,
+): CpuSnapshot {
   const postgres = new Map<string, number>();
+  const otherPostgres = new Map<string, number>();
+  const own = ownPostgres?.pids() ?? null;
   const redis = new Map<string, number>();
   try {
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       const stat = readTicks(entry);
       if (!stat) continue;
-      if (stat.comm === 'postgres') postgres.set(entry, stat.ticks * TICK_MS);
+      if (stat.comm === 'postgres')
+        (!own || own.has(entry) ? postgres : otherPostgres).set(entry, stat.ticks * TICK_MS);
       else if (stat.comm.startsWith('redis-server')) redis.set(entry, stat.ticks * TICK_MS);
     }
   } catch {
@@ -63,8 +77,15 @@ export function cpuSnapshot(children: Record<string, number> = {}): CpuSnapshot 
   const processes: Record<string, number> = {};
   for (const [label, pid] of Object.entries(children))
     processes[label] = (readTicks(pid)?.ticks ?? Number.NaN) * TICK_MS;
-  const own = process.cpuUsage();
-  return { machine: machineBusyMs(), postgres, redis, processes, self: (own.user + own.system) / 1000 };
+  const self = process.cpuUsage();
+  return {
+    machine: machineBusyMs(),
+    postgres,
+    otherPostgres,
+    redis,
+    processes,
+    self: (self.user + self.system) / 1000,
+  };
 }
 
 /**
@@ -88,13 +109,59 @@ export function cpuPerUnit(before: CpuSnapshot, after: CpuSnapshot, units: numbe
     out[label] = per(0, used);
   }
   const postgres = used(before.postgres, after.postgres);
+  const otherPostgres = used(before.otherPostgres, after.otherPostgres);
   const redis = used(before.redis, after.redis);
   const self = after.self - before.self;
-  known += postgres + redis + self;
+  known += postgres + otherPostgres + redis + self;
   out.postgres = per(0, postgres);
+  out.otherPostgres = per(0, otherPostgres);
   out.redis = per(0, redis);
   out.loadGenerator = per(0, self);
   out.otherProcesses = per(0, after.machine - before.machine - known);
   out.machine = per(before.machine, after.machine);
   return out;
+}
+
+/**
+ * The process ids of one database's backends and of the server's background processes, polled
+ * from pg_stat_activity, so that CPU snapshots count this run's PostgreSQL and not another
+ * database's on the same server. A snapshot reads the last poll: pools keep their connections,
+ * so a backend of the run is known long before a measurement window opens.
+ */
+export class PostgresBackends {
+  private known = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+
+  private constructor(
+    private readonly client: pg.Client,
+    private readonly database: string,
+  ) {}
+
+  static async watch(databaseUrl: string, database: string, everyMs = 250): Promise<PostgresBackends> {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    const watch = new PostgresBackends(client, database);
+    await watch.poll();
+    watch.timer = setInterval(() => void watch.poll().catch(() => undefined), everyMs);
+    return watch;
+  }
+
+  pids(): ReadonlySet<string> {
+    return this.known;
+  }
+
+  private async poll(): Promise<void> {
+    const { rows } = await this.client.query<{ pid: number }>({
+      name: 'bench_own_backends',
+      text: `SELECT pid FROM pg_stat_activity WHERE datname = $1 OR datname IS NULL`,
+      values: [this.database],
+    });
+    // A pid once ours stays ours: a backend that exits still used its CPU in this run.
+    for (const r of rows) this.known.add(String(r.pid));
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.client.end();
+  }
 }

@@ -72,10 +72,15 @@ export function formatReport(report: BenchReport): string {
       mid((r) => r.cpuMsPerMessage.otherProcesses),
       1,
     );
+    const otherPg = n(
+      mid((r) => r.cpuMsPerMessage.otherPostgres),
+      1,
+    );
+    const firstContacts = rounds.reduce((sum, r) => sum + (r.firstContacts ?? 0), 0);
     rows.push([
-      'Inbound cost per message (one process, median of rounds)',
-      `app ${appCpu} ms CPU, PostgreSQL ${pgCpu} ms`,
-      `${sql} SQL statements, ${redis} Redis commands; neighbours' CPU ${neighbours} ms/msg`,
+      'Inbound cost per message (one process, median of rounds; returning citizens only)',
+      `app ${appCpu} ms CPU, this run's PostgreSQL ${pgCpu} ms (other databases' ${otherPg} ms)`,
+      `${sql} SQL statements, ${redis} Redis commands; neighbours' CPU ${neighbours} ms/msg; first contacts in the windows: ${firstContacts}`,
       '',
     ]);
     if (inbound.deliveryScaling) {

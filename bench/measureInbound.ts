@@ -5,10 +5,10 @@ import pg from 'pg';
 import { importLedger } from '../core/pbb/importLedger.js';
 import { benchKeyPrefix, benchRedis, benchRedisEnv, CITY_DIR, type BenchContext } from './BenchContext.js';
 import { createBenchDatabase } from './createBenchDatabase.js';
-import { cpuPerUnit, cpuSnapshot, type CpuSnapshot } from './cpuUsage.js';
+import { cpuPerUnit, cpuSnapshot, PostgresBackends, type CpuSnapshot } from './cpuUsage.js';
 import { startFakeTwilioApi, type FakeTwilioApi } from './fakeTwilioApi.js';
 import { measureBullmqAdd } from './measureBullmqAdd.js';
-import { runClosedLoop, type LoadResult } from './runClosedLoop.js';
+import { greetNewcomers, runClosedLoop, type LoadResult } from './runClosedLoop.js';
 import { runOpenLoop } from './runOpenLoop.js';
 import { OutboxWatch } from './OutboxWatch.js';
 import { profileInbound, type InboundProfile } from './profileInbound.js';
@@ -42,8 +42,14 @@ export interface ClosedLoopRound {
   latencyMs: Distribution;
   failed: number;
   errors: Record<string, number>;
-  /** CPU milliseconds per message, by process (the app's, PostgreSQL, Redis, the load generator, the rest). */
+  /**
+   * CPU milliseconds per message, by process: the app's, this run's PostgreSQL (its database's
+   * backends and the server's background processes), other databases' backends, Redis, the load
+   * generator, the rest of the machine.
+   */
   cpuMsPerMessage: Record<string, number>;
+  /** Messages in the window that were a citizen's first (0: the window saw returning citizens only). */
+  firstContacts: number;
   /** SQL statements and Redis commands the app process(es) sent per message, outbound delivery included. */
   sqlPerMessage: number;
   redisPerMessage: number;
@@ -128,6 +134,7 @@ async function closedLoopRound(
   citizens: SimulatedCitizens,
   processes: Record<string, BenchChild>,
   outbox: OutboxWatch | null,
+  backends: PostgresBackends,
   mix?: Record<string, number>,
 ): Promise<ClosedLoopRound> {
   const s = ctx.scale.inbound;
@@ -159,11 +166,11 @@ async function closedLoopRound(
     signal: ctx.interrupt.signal,
     onWindow: (edge) => {
       if (edge === 'start') {
-        before = cpuSnapshot(pids);
+        before = cpuSnapshot(pids, backends);
         countsBefore = countAll();
         if (outbox) sentBefore = outbox.sent();
       } else {
-        end = cpuSnapshot(pids);
+        end = cpuSnapshot(pids, backends);
         countsAfter = countAll();
         if (outbox) sentAfter = outbox.sent();
       }
@@ -178,6 +185,7 @@ async function closedLoopRound(
     failed: result.failed,
     errors: result.errors,
     cpuMsPerMessage: before && end ? cpuPerUnit(before, end, result.completed) : {},
+    firstContacts: result.firstContacts,
     sqlPerMessage: per(c1.sql - c0.sql),
     redisPerMessage: per(c1.redis - c0.redis),
     ...(outbox ? { repliesSentPerSecond: round((s1 - s0) / (s.durationMs / 1000)) } : {}),
@@ -187,7 +195,7 @@ async function closedLoopRound(
 /** One line for the progress log. */
 function describe(label: string, r: ClosedLoopRound): string {
   const appCpu = Object.entries(r.cpuMsPerMessage)
-    .filter(([k]) => !['postgres', 'redis', 'loadGenerator', 'otherProcesses', 'machine'].includes(k))
+    .filter(([k]) => !['postgres', 'otherPostgres', 'redis', 'loadGenerator', 'otherProcesses', 'machine'].includes(k))
     .reduce((sum, [, v]) => sum + v, 0);
   const parts = [
     `${label}: ${r.perSecond}/s`,
@@ -196,6 +204,7 @@ function describe(label: string, r: ClosedLoopRound): string {
     `failed ${r.failed}`,
     `app CPU ${round(appCpu)} ms/msg`,
     `others ${r.cpuMsPerMessage.otherProcesses ?? '?'} ms/msg`,
+    `first contacts ${r.firstContacts}`,
   ];
   if (r.repliesSentPerSecond !== undefined) parts.push(`replies sent ${r.repliesSentPerSecond}/s`);
   return parts.join(', ');
@@ -290,6 +299,8 @@ export async function measureInbound(
     return c;
   };
 
+  const backends = await PostgresBackends.watch(db.url, db.name);
+  ctx.defer('PostgreSQL backend watch', () => backends.close());
   const outbox = await OutboxWatch.open(db.url);
   ctx.defer('outbox watch', () => outbox.close());
   const floorServer = await spawnBenchChild('floorHttpProcess.ts', {
@@ -351,6 +362,10 @@ export async function measureInbound(
       signal: ctx.interrupt.signal,
     });
   }
+  // Then every citizen who has not written yet does, so the measured windows see returning
+  // citizens (the steady state), not a stream of first contacts: each round says how many it saw.
+  const greeting = await greetNewcomers(layouts[0]!.client, citizens, s.clients, ctx.interrupt.signal);
+  ctx.log(`${greeting.greeted} new citizens wrote once before the rounds (${greeting.failed} not answered)`);
 
   const floorHttp: ClosedLoopRound[] = [];
   const floorBullmq: number[] = [];
@@ -358,7 +373,7 @@ export async function measureInbound(
   const mix: Record<string, number> = {};
   for (let r = 1; r <= s.rounds; r++) {
     await outbox.drained();
-    const floor = await closedLoopRound(ctx, floorClient, floorCitizens, { floor: floorServer }, null);
+    const floor = await closedLoopRound(ctx, floorClient, floorCitizens, { floor: floorServer }, null, backends);
     floorHttp.push(floor);
     ctx.log(describe(`round ${r}/${s.rounds} floor HTTP`, floor));
     const added = await measureBullmqAdd({
@@ -383,6 +398,7 @@ export async function measureInbound(
         citizens,
         layout.processes,
         outbox,
+        backends,
         layout === layouts[0] ? mix : undefined,
       );
       layout.rounds.push(result);

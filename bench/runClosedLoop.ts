@@ -17,6 +17,8 @@ export interface LoadResult {
   errors: Record<string, number>;
   /** Messages completed in the window by kind of dialogue. */
   kinds: Record<string, number>;
+  /** Of those, first messages of a citizen who never wrote before (a steady state has none). */
+  firstContacts: number;
 }
 
 export interface ClosedLoopOptions {
@@ -39,9 +41,16 @@ export class WindowTally {
   readonly kinds: Record<string, number> = {};
   ok = 0;
   failed = 0;
+  firstContacts = 0;
 
-  record(latencyMs: number, kind: string, outcome: { status: number; twiml: boolean } | Error): void {
+  record(
+    latencyMs: number,
+    kind: string,
+    outcome: { status: number; twiml: boolean } | Error,
+    firstContact = false,
+  ): void {
     this.latencies.push(latencyMs);
+    if (firstContact) this.firstContacts++;
     this.kinds[kind] = (this.kinds[kind] ?? 0) + 1;
     if (outcome instanceof Error) {
       this.failed++;
@@ -67,6 +76,7 @@ export class WindowTally {
       latencyMs: distribution(this.latencies),
       errors: this.errors,
       kinds: this.kinds,
+      firstContacts: this.firstContacts,
     };
   }
 }
@@ -111,7 +121,8 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<LoadRes
         outcome = error as Error;
       }
       const doneAt = performance.now();
-      if (doneAt >= windowStart && doneAt < windowEnd) tally.record(doneAt - sentAt, message.kind, outcome);
+      if (doneAt >= windowStart && doneAt < windowEnd)
+        tally.record(doneAt - sentAt, message.kind, outcome, message.firstContact);
     }
   };
   await Promise.all(Array.from({ length: clients }, (_, j) => sender(j)));
@@ -119,4 +130,29 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<LoadRes
   if (!opened) options.onWindow?.('start');
   if (!closed) options.onWindow?.('end');
   return tally.result(options.durationMs / 1000);
+}
+
+/**
+ * One message from every citizen who has not written yet, `clients` at a time: afterwards every
+ * citizen is known to the app, so a measurement window sees the steady state of returning
+ * citizens rather than first contacts. Returns how many wrote, and how many were not answered.
+ */
+export async function greetNewcomers(
+  client: SmsWebhookClient,
+  citizens: SimulatedCitizens,
+  clients: number,
+  signal?: AbortSignal,
+): Promise<{ greeted: number; failed: number }> {
+  const waiting = citizens.newcomers();
+  let failed = 0;
+  const sender = async () => {
+    for (let i = waiting.pop(); i !== undefined && !signal?.aborted; i = waiting.pop()) {
+      const message = citizens.next(i);
+      const outcome = await client.post(message.from, message.body).catch((error: unknown) => error as Error);
+      if (outcome instanceof Error || outcome.status !== 200) failed++;
+    }
+  };
+  const total = waiting.length;
+  await Promise.all(Array.from({ length: clients }, sender));
+  return { greeted: total - waiting.length, failed };
 }

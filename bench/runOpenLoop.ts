@@ -45,7 +45,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<LoadResult 
       }
       const doneAt = performance.now();
       if (k >= warmup) {
-        tally.record(doneAt - due, message.kind, outcome);
+        tally.record(doneAt - due, message.kind, outcome, message.firstContact);
         lastDone = Math.max(lastDone, doneAt);
       }
     });
