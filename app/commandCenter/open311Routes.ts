@@ -6,7 +6,7 @@ import { submitComplaint } from '../../core/cases/complaintService.js';
 import { normalizePhone } from '../../core/domain/phone.js';
 import { storableText } from '../../core/domain/storableText.js';
 import type { Prisma } from '../../core/generated/prisma/client.js';
-import { notifyDepartment } from '../../core/officers/handleOfficerMessage.js';
+import { notifyDepartment } from '../../core/officers/notifyDepartment.js';
 import { publishedCoordinate } from '../../core/privacy/publishedCoordinate.js';
 import type { Runtime } from '../createRuntime.js';
 import { open311Format, sendOpen311, sendOpen311Error, type Open311Row } from './open311Answer.js';

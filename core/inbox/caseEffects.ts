@@ -6,7 +6,7 @@ import type { ComplaintDraft, PermitDraft, StepEvent } from '../conversation/typ
 import type { Prisma } from '../generated/prisma/client.js';
 import { writeNotification } from '../notify/writeNotification.js';
 import { findOfficerCase } from '../officers/caseLookup.js';
-import { notifyDepartment } from '../officers/handleOfficerMessage.js';
+import { notifyDepartment } from '../officers/notifyDepartment.js';
 import type { SlaCase } from '../sla/planTimers.js';
 import type { InboxDeps, Notifications } from './inboxTypes.js';
 

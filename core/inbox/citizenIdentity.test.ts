@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundEvent } from '../conversation/types.js';
 import { inboxDeps } from '../../test/support/inboxDeps.js';
-import { eventually } from '../../test/support/startApp.js';
+import { untilSomeoneWaitsForALock } from '../../test/support/lockWaits.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/testDatabase.js';
 import { findSender } from './citizenIdentity.js';
 import type { InboxDeps } from './inboxTypes.js';
@@ -54,12 +54,7 @@ describe('findSender on postgresql', () => {
     await held;
     const b = db.transaction((tx, sql) => findSender(deps, tx, sql, event(address), NOW));
     // B is waiting for A's locks before A commits.
-    await eventually(async () => {
-      const [row] = await db.prisma.$queryRaw<Array<{ waiting: number }>>`
-        SELECT count(*)::int AS waiting FROM pg_stat_activity
-        WHERE datname = current_database() AND wait_event_type = 'Lock'`;
-      return (row?.waiting ?? 0) > 0;
-    });
+    await untilSomeoneWaitsForALock(db.prisma);
     release();
     await a;
     expect(await b).toMatchObject({ citizen: { id: citizenId }, lockedState: { step: 'written by A' } });

@@ -116,7 +116,7 @@ const CLOSING: readonly ComplaintStatus[] = ['done', 'rejected', 'not_authority'
 /**
  * Whether a move is the first response (LAPOR's "tanggapan awal": the first answer to the
  * reporter from whoever handles the complaint). Decided here once, for the status moves; an
- * officer's reply (/balas) is a first response too (see handleOfficerMessage):
+ * officer's reply (/balas) is a first response too (see decideOfficerCommand):
  * - an officer's own words that reach the reporter: a reply, or a status move with a note,
  *   which the status notice carries to the reporter (a forward's note included);
  * - a closing status (done, rejected, not our authority): the final answer answers it;
