@@ -1,6 +1,6 @@
 import type { CityData } from '../city/loadCityData.js';
 import { CASE_KINDS, type CaseKind, type CaseKindLetter } from '../domain/trackingNumber.js';
-import { complaintClocks, type CaseClock, type ClockName } from '../sla/caseClocks.js';
+import { complaintClocks, slaCasesOfClocks, type CaseClock, type ClockName } from '../sla/caseClocks.js';
 import type { PersonalField } from '../privacy/trail.js';
 import type { SlaCase } from '../sla/planTimers.js';
 import {
@@ -305,13 +305,5 @@ export function slaCasesOf(
   row: CaseRow,
   open = isOpenStatus(row.kind, row.status),
 ): Array<SlaCase & { running: boolean }> {
-  return clocksOf(row).map((k) => ({
-    kind: row.kind,
-    id: row.id,
-    clock: k.clock,
-    startedAt: k.startedAt,
-    deadlineAt: k.deadlineAt,
-    deadlineVersion: row.deadlineVersion,
-    running: open && (k.clock === 'resolve' || k.stoppedAt === null),
-  }));
+  return slaCasesOfClocks(row, clocksOf(row), open);
 }

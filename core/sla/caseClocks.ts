@@ -65,8 +65,24 @@ export function complaintSlaCases(
   c: ComplaintClockFields & { id: string; deadlineVersion: number },
   open: boolean,
 ): Array<SlaCase & { running: boolean }> {
-  return complaintClocks(c).map((k) => ({
-    kind: 'complaint',
+  return slaCasesOfClocks(
+    { kind: 'complaint', id: c.id, deadlineVersion: c.deadlineVersion },
+    complaintClocks(c),
+    open,
+  );
+}
+
+/**
+ * A case's clocks as the SLA scheduler sees them, and whether each runs: while the case is open
+ * and the clock has not stopped (the resolution clock runs until the case closes).
+ */
+export function slaCasesOfClocks(
+  c: Pick<SlaCase, 'kind' | 'id' | 'deadlineVersion'>,
+  clocks: readonly CaseClock[],
+  open: boolean,
+): Array<SlaCase & { running: boolean }> {
+  return clocks.map((k) => ({
+    kind: c.kind,
     id: c.id,
     clock: k.clock,
     startedAt: k.startedAt,
