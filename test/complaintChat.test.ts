@@ -8,6 +8,7 @@ import { CHANNEL_CAPABILITIES } from '../bots/channels.js';
 import { boot, type Core } from '../core/boot.js';
 import { loadConfig } from '../core/config/loadConfig.js';
 import { parseTrackingNumber } from '../core/domain/trackingNumber.js';
+import { writeNotification } from '../core/notify/writeNotification.js';
 import { captureLogger } from './support/silentLogger.js';
 import { createTestDatabase, DB_KINDS, type TestDatabase } from './support/testDatabase.js';
 
@@ -254,5 +255,30 @@ describe.each(DB_KINDS)('a complaint by console chat, end to end, on %s', (kind)
       expect(answer).toContain(`Pengaduan diterima dan diteruskan ke ${PUPR}.`);
       expect(await complaintsOf(from)).toHaveLength(2);
     });
+  });
+  it("shows the messages written to its own number meanwhile (an officer's reply) before its own replies", async () => {
+    const from = '6281377712345';
+    // A message to this number written by someone else, as an officer's reply from another terminal is.
+    await writeNotification(core.db.prisma, {
+      channel: 'sms',
+      address: from,
+      language: 'id',
+      conversation: true,
+      replies: [
+        { lines: [{ key: 'officer.toCitizen', params: { trackingNumber: 'A48271633', text: 'Tim datang sore ini' } }] },
+      ],
+    });
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let written = '';
+    output.on('data', (chunk: Buffer) => (written += chunk.toString('utf8')));
+    input.end('halo\n');
+    await runConsoleChat(core, { surface: 'sms', from, input, output, interactive: false, smsMaxParts: 3 });
+    // Before, the greeting waited behind the earlier row, which nobody sent: the terminal showed nothing.
+    const officer = written.indexOf('Tim datang sore ini');
+    expect(officer).toBeGreaterThanOrEqual(0);
+    expect(written.indexOf('Pilih layanan', officer)).toBeGreaterThan(officer);
+    const pending = await core.db.prisma.outboxMessage.count({ where: { address: from, status: 'pending' } });
+    expect(pending).toBe(0);
   });
 });

@@ -83,11 +83,18 @@ export async function runConsoleChat(core: Core, options: ConsoleChatOptions): P
   if (options.surface === 'console') await relay.drainPending();
 
   const send = async (text: string, start = false) => {
-    const outcome = await handleInbound(
-      core.inbox,
-      consoleEvent(options.surface, options.from, text, core.clock(), start),
-    );
-    if (outcome.status === 'handled') await relay.deliver(outcome.outboxIds);
+    const event = consoleEvent(options.surface, options.from, text, core.clock(), start);
+    const outcome = await handleInbound(core.inbox, event);
+    if (outcome.status !== 'handled') return;
+    // Rows to this terminal's own address written meanwhile by others (an officer's reply from
+    // another terminal, a status notice) are this terminal's too, and go first: its own replies
+    // wait behind them, as they would behind any earlier message to the same address.
+    const waiting = await core.db.prisma.outboxMessage.findMany({
+      where: { channel: event.channel, address: event.address, status: 'pending', id: { notIn: outcome.outboxIds } },
+      orderBy: { seq: 'asc' },
+      select: { id: true },
+    });
+    await relay.deliver([...waiting.map((r) => r.id), ...outcome.outboxIds]);
   };
 
   // A terminal needs the output too, for the prompt and the echo of what is typed.

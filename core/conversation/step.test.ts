@@ -438,3 +438,34 @@ describe('state is plain JSON', () => {
     expect(inMemory.lang).toBe('en');
   });
 });
+
+describe('a citizen writing to an officer whose case closed meanwhile', () => {
+  const thread = { trackingNumber: 'A48271633', officerId: 'o-1' };
+  const lineKeys = (r: StepResult) => r.replies.flatMap((reply) => reply.lines.map((l) => l.key));
+
+  it('reads the words again as a message of its own: "halo" is greeted and the thread is over', () => {
+    const talking: ConversationState = { ...initialState('id'), thread };
+    const asked = step(talking, { type: 'message', text: 'halo', media: [] }, ctx);
+    expect(asked.effects).toContainEqual({ type: 'case.citizenReply', ...thread, text: 'halo' });
+    const answered = step(
+      asked.state,
+      { type: 'case.citizenReplied', trackingNumber: thread.trackingNumber, forwarded: false, text: 'halo' },
+      ctx,
+    );
+    expect(lineKeys(answered)).toContain('menu.smallTalk.greeting');
+    expect(lineKeys(answered)).not.toContain('menu.notUnderstood');
+    expect(answered.state.thread ?? null).toBeNull();
+  });
+
+  it('a problem told then is a new complaint, not lost', () => {
+    const talking: ConversationState = { ...initialState('id'), thread };
+    const text = 'lampu jalan mati lagi di depan sekolah';
+    const asked = step(talking, { type: 'message', text, media: [] }, ctx);
+    const answered = step(
+      asked.state,
+      { type: 'case.citizenReplied', trackingNumber: thread.trackingNumber, forwarded: false, text },
+      ctx,
+    );
+    expect(answered.state.flow.name).toMatch(/^complaint\./);
+  });
+});

@@ -89,7 +89,10 @@ function stepOnce(state: ConversationState, event: StepEvent, ctx: StepContext):
           .say(message([line('officer.forwardedToOfficer', { trackingNumber: event.trackingNumber })]))
           .result();
       }
+      // The thread is over (the case closed, the officer gone): the words are read as any
+      // message, so "halo" is greeted and a new problem is a new complaint.
       turn.state = { ...turn.state, thread: null };
+      if (event.text) return onMessage(turn, { type: 'message', text: event.text, media: [] }, ctx, false).result();
       return showMenu(turn, ctx, 'menu.notUnderstood', undefined, false).result();
     case 'complaint.submitted':
     case 'complaint.duplicateFound':

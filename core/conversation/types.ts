@@ -235,7 +235,11 @@ export type StepEvent =
   | { type: 'complaint.rated'; trackingNumber: string; reopened: boolean }
   | { type: 'complaint.refused'; trackingNumber: string | null }
   | { type: 'cases.mine'; cases: CaseSummary[] }
-  | { type: 'case.citizenReplied'; trackingNumber: string; forwarded: boolean }
+  /**
+   * A citizen's answer to an officer: forwarded, or not (the case closed meanwhile, the officer
+   * gone), when `text` is read again as a message of its own.
+   */
+  | { type: 'case.citizenReplied'; trackingNumber: string; forwarded: boolean; text?: string | undefined }
   /**
    * DATA SAYA answered: the summary, or why it was refused (`notYours`: the case or NIK named
    * is not held under this channel account; `unknown`: nothing by that name).

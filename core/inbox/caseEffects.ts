@@ -22,7 +22,7 @@ export async function forwardToOfficer(
   const found = await findOfficerCase(tx, deps.city, reply.trackingNumber);
   const officer = await tx.officer.findUnique({ where: { id: reply.officerId } });
   if (!found || !found.open || found.citizenId !== citizenId || !officer?.channel || !officer.address) {
-    return { type: 'case.citizenReplied', trackingNumber: reply.trackingNumber, forwarded: false };
+    return { type: 'case.citizenReplied', trackingNumber: reply.trackingNumber, forwarded: false, text: reply.text };
   }
   await recordCaseNote(tx, found, { type: 'citizen', id: citizenId }, `Balasan warga: ${reply.text}`, now);
   notifications.push(
