@@ -6,10 +6,14 @@ import type { Prisma } from '../generated/prisma/client.js';
 import type { DialogueCitizen, InboxDeps } from './inboxTypes.js';
 
 // The sender of a message in one statement: an active officer writing from their linked chat
-// account, or else the citizen behind a known address, read, locked, marked seen and (when $4)
-// cleared of a provider's opt-out, with their conversation locked and read (see
-// lockConversation: the upsert takes the row lock; waiting for it, it returns the state the
-// holder committed). One row always: officerId null and no identity for a new address.
+// account; or else the citizen behind a known address, read, locked, marked seen and (when $4)
+// cleared of a provider's opt-out; or else, for a new address, the citizen who already has the
+// number the platform vouches for ($5), or a new one ($6, in language $7), with the address's
+// identity for them ($8). A citizen's conversation is locked and read in the same statement
+// (created empty for a new one): the upsert takes the row lock, and waiting for it, it returns
+// the state the holder committed. One row always: officerId null and no citizen only when an
+// officer wrote. Two first messages from one new address race here: the loser's insert fails as
+// a unique violation and its transaction retries (then finding the identity).
 const FIND_SENDER = statement(
   'inbox_find_sender',
   `WITH officer AS (
@@ -26,45 +30,39 @@ const FIND_SENDER = statement(
        "optOutReason" = CASE WHEN $4::boolean THEN NULL ELSE i."optOutReason" END
      FROM old, "Citizen" c
      WHERE i.id = old.id AND c.id = i."citizenId"
-     RETURNING i.id::text AS "identityId", old."optedOutAt" AS "wasOptedOut", c.id::text AS citizen,
-       c.language::text AS language, c.phone, c."privacyNoticeAt"
-   ), locked AS (
-     INSERT INTO "Conversation" ("citizenId", "state", "lastActivityAt", "updatedAt")
-     SELECT seen.citizen::uuid, '{}'::jsonb, $3, $3 FROM seen
-     ON CONFLICT ("citizenId") DO UPDATE SET "citizenId" = EXCLUDED."citizenId"
-     RETURNING "state"
-   )
-   SELECT (SELECT officer.id::text FROM officer) AS "officerId", seen.*, locked.state AS "conversation"
-   FROM (SELECT 1) AS one LEFT JOIN seen ON true LEFT JOIN locked ON true`,
-);
-
-// A new address: the citizen who already has the number the platform vouches for ($3), or a new
-// one, and the address's identity for them, with the citizen's conversation locked and read (as
-// in FIND_SENDER: a new one is created empty), in one statement. Two first messages from one new
-// address race here: the loser's insert fails as a unique violation and its transaction retries.
-const NEW_IDENTITY = statement(
-  'inbox_new_identity',
-  `WITH known AS (
-     SELECT c.id, c.language, c.phone, c."privacyNoticeAt" FROM "Citizen" c
-     WHERE $3::text IS NOT NULL AND c.phone = $3::text
+     RETURNING i.id::text AS "identityId", old."optedOutAt" AS "wasOptedOut", c.id AS citizen,
+       c.language, c.phone, c."privacyNoticeAt"
+   ), fresh AS (
+     SELECT 1 AS one WHERE NOT EXISTS (SELECT 1 FROM officer) AND NOT EXISTS (SELECT 1 FROM old)
+   ), known AS (
+     SELECT c.id, c.language, c.phone, c."privacyNoticeAt" FROM "Citizen" c, fresh
+     WHERE $5::text IS NOT NULL AND c.phone = $5::text
    ), created AS (
      INSERT INTO "Citizen" ("id", "language", "phone", "updatedAt")
-     SELECT $4::uuid, $5::"Language", $3::text, $6::timestamptz WHERE NOT EXISTS (SELECT 1 FROM known)
+     SELECT $6::uuid, $7::"Language", $5::text, $3::timestamptz FROM fresh WHERE NOT EXISTS (SELECT 1 FROM known)
      RETURNING "id", "language", "phone", "privacyNoticeAt"
-   ), citizen AS (
-     SELECT * FROM known UNION ALL SELECT * FROM created
+   ), newcomer AS (
+     SELECT *, true AS linked FROM known UNION ALL SELECT *, false FROM created
    ), identity AS (
      INSERT INTO "ChannelIdentity" ("id", "citizenId", "channel", "address", "createdAt", "lastSeenAt")
-     SELECT $7::uuid, citizen.id, $1::"Channel", $2, $6::timestamptz, $6::timestamptz FROM citizen
+     SELECT $8::uuid, newcomer.id, $1::"Channel", $2, $3::timestamptz, $3::timestamptz FROM newcomer
+   ), sender AS (
+     SELECT seen."identityId", seen."wasOptedOut", seen.citizen, seen.language, seen.phone, seen."privacyNoticeAt",
+       NULL::boolean AS linked
+     FROM seen
+     UNION ALL
+     SELECT NULL, NULL, newcomer.id, newcomer.language, newcomer.phone, newcomer."privacyNoticeAt", newcomer.linked
+     FROM newcomer
    ), locked AS (
      INSERT INTO "Conversation" ("citizenId", "state", "lastActivityAt", "updatedAt")
-     SELECT citizen.id, '{}'::jsonb, $6::timestamptz, $6::timestamptz FROM citizen
+     SELECT sender.citizen, '{}'::jsonb, $3, $3 FROM sender
      ON CONFLICT ("citizenId") DO UPDATE SET "citizenId" = EXCLUDED."citizenId"
      RETURNING "state"
    )
-   SELECT citizen.id::text AS id, citizen.language::text AS language, citizen.phone, citizen."privacyNoticeAt",
-     EXISTS (SELECT 1 FROM known) AS linked, (SELECT locked.state FROM locked) AS conversation
-   FROM citizen`,
+   SELECT (SELECT officer.id::text FROM officer) AS "officerId", sender."identityId", sender."wasOptedOut",
+     sender.citizen::text AS citizen, sender.language::text AS language, sender.phone, sender."privacyNoticeAt",
+     sender.linked, (SELECT locked.state FROM locked) AS "conversation"
+   FROM (SELECT 1) AS one LEFT JOIN sender ON true`,
 );
 
 /** What the inbox reads of the citizen behind a message. */
@@ -92,20 +90,42 @@ export async function findSender(
   // Writing again lifts an opt-out the provider reported here; on SMS only MULAI/START does,
   // as the provider itself refuses the number until then.
   const lifts = event.channel !== 'sms';
-  const [found] = await sql.query<SenderRow>(FIND_SENDER, [event.channel, event.address, now, lifts]);
+  const phone = event.phone ? normalizePhone(event.phone) : null;
+  const [found] = await sql.query<SenderRow>(FIND_SENDER, [
+    event.channel,
+    event.address,
+    now,
+    lifts,
+    phone,
+    randomUUID(),
+    deps.defaultLanguage,
+    randomUUID(),
+  ]);
   if (found?.officerId) return { officerId: found.officerId };
-  const known =
-    found?.identityId && found.citizen ? { ...found, identityId: found.identityId, citizen: found.citizen } : null;
-  if (!known) return createIdentity(deps, sql, event, now);
+  if (!found?.citizen) throw new Error('the sender was neither found nor created');
+  if (!found.identityId) {
+    // A new address: made with its citizen (one who has the number, or a new one) just now.
+    deps.logger.info({ channel: event.channel, address: event.address, linked: found.linked }, 'new channel identity');
+    const citizen = {
+      id: found.citizen,
+      language: found.language,
+      phone: found.phone,
+      privacyNoticeAt: found.privacyNoticeAt,
+    };
+    return { citizen, lockedState: found.conversation };
+  }
+  const known = { ...found, identityId: found.identityId, citizen: found.citizen };
   const citizen = await citizenOf(deps, tx, event, known);
   // Linked to another citizen by phone just now: their conversation is still to lock.
   return citizen.id === known.citizen ? { citizen, lockedState: known.conversation } : { citizen };
 }
 
-/** FIND_SENDER's row: the officer, or the known identity (all null for a new address). */
+/** FIND_SENDER's row: the officer, or the citizen of a known identity, or of a new one (identityId null). */
 type SenderRow = {
   officerId: string | null;
   identityId: string | null;
+  /** A new address's citizen was found by the phone number (true) or made (false). */
+  linked: boolean | null;
   wasOptedOut: Date | null;
   citizen: string | null;
   language: Lang;
@@ -143,25 +163,4 @@ async function citizenOf(
   await tx.channelIdentity.update({ where: { id: identity.identityId }, data: { citizenId: owner.id } });
   deps.logger.info({ channel: event.channel, address: event.address }, 'channel identity linked by phone');
   return owner;
-}
-
-/**
- * A new address: the citizen with its number or a new one, with its identity, and their
- * conversation locked and read, in one statement.
- */
-async function createIdentity(deps: InboxDeps, sql: SqlSession, event: InboundEvent, now: Date): Promise<Sender> {
-  const phone = event.phone ? normalizePhone(event.phone) : null;
-  const [created] = await sql.query<InboxCitizen & { linked: boolean; conversation: unknown }>(NEW_IDENTITY, [
-    event.channel,
-    event.address,
-    phone,
-    randomUUID(),
-    deps.defaultLanguage,
-    now,
-    randomUUID(),
-  ]);
-  if (!created) throw new Error('the new identity was not written');
-  const { linked, conversation, ...citizen } = created;
-  deps.logger.info({ channel: event.channel, address: event.address, linked }, 'new channel identity');
-  return { citizen, lockedState: conversation };
 }

@@ -4,7 +4,6 @@ import type { Effect, StepEvent } from '../conversation/types.js';
 import type { SqlSession } from '../db/statements.js';
 import { findTaxObject } from '../pbb/findTaxObject.js';
 import { runPrivacyEffect, writePrivacyEffect, type PrivacyDeps } from '../privacy/runPrivacyEffect.js';
-import { recordNoticeShown } from '../privacy/trail.js';
 import type { SlaCase } from '../sla/planTimers.js';
 import { forwardToOfficer, refusedAs, submitComplaintDraft, submitDraft } from './caseEffects.js';
 import type { DialogueCitizen, Notifications } from './inboxTypes.js';
@@ -21,6 +20,8 @@ export interface EffectRun extends PrivacyDeps {
   notifications: Notifications;
   /** Cases opened, whose SLA timers start after the commit. */
   opened: SlaCase[];
+  /** The first-contact privacy notice went with the replies: saved with the state. */
+  noticeShown?: boolean;
 }
 
 type EffectOf<T extends Effect['type']> = Extract<Effect, { type: T }>;
@@ -82,7 +83,11 @@ const ANSWERING: { [T in Answering]: (run: EffectRun, effect: EffectOf<T>) => Pr
 };
 
 const WRITING: { [T in Writing]: (run: EffectRun, effect: EffectOf<T>) => Promise<void> } = {
-  'privacy.noticeShown': (run) => recordNoticeShown(run.sql, run.citizen.id, run.now),
+  // Recorded by the statement that saves the state (saveStateAndReplies), with the replies it went with.
+  'privacy.noticeShown': (run) => {
+    run.noticeShown = true;
+    return Promise.resolve();
+  },
   'privacy.emailNotices': writePrivacyEffect,
   'citizen.setLanguage': async (run, e) => {
     await run.tx.citizen.update({ where: { id: run.citizen.id }, data: { language: e.lang } });

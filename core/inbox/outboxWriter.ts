@@ -8,11 +8,19 @@ const WRITE_OUTBOX = statement(
    VALUES ($1::uuid, $2::uuid, $3::"Channel", $4, $5::"Language", $6, $7::jsonb)`,
 );
 
+// The state saved, and when $11 the first-contact privacy notice went with the replies: the
+// citizen marked as told and the trail's event (UU PDP: they were told, and when).
 const SAVE_STATE_AND_REPLIES = statement(
   'inbox_save_state_and_replies',
   `WITH saved AS (
      UPDATE "Conversation" SET "state" = $1::jsonb, "lastActivityAt" = $2, "updatedAt" = $2
      WHERE "citizenId" = $3::uuid
+   ), told AS (
+     UPDATE "Citizen" SET "privacyNoticeAt" = $2, "updatedAt" = now() WHERE $11::boolean AND id = $3::uuid
+     RETURNING id
+   ), trail AS (
+     INSERT INTO "PersonalDataEvent" (at, "actorType", "actorId", action, via, "citizenId", fields)
+     SELECT $2, 'citizen', told.id::text, 'notice', 'chat', told.id, '{}' FROM told
    )
    INSERT INTO "OutboxMessage" ("id", "citizenId", "channel", "address", "language", "kind", "replies")
    SELECT $4::uuid, $3::uuid, $5::"Channel", $6, $7::"Language", $8, $9::jsonb
@@ -40,8 +48,9 @@ export async function writeOutbox(
 
 /**
  * The end of a dialogue's message in one statement: the new state saved on the conversation (if
- * it still exists: an erasure removes it) and the replies written as one outbox row, answered on
- * the channel the message came from. Returns the row's id, if there were replies.
+ * it still exists: an erasure removes it), the privacy notice recorded when it went with the
+ * replies, and the replies written as one outbox row, answered on the channel the message came
+ * from. Returns the row's id, if there were replies.
  */
 export async function saveStateAndReplies(
   sql: SqlSession,
@@ -51,6 +60,7 @@ export async function saveStateAndReplies(
   event: InboundEvent,
   replies: Reply[],
   kind: 'reply' | 'optOutConfirmation',
+  noticeShown = false,
 ): Promise<string[]> {
   const rows = await sql.query<{ id: string }>(SAVE_STATE_AND_REPLIES, [
     JSON.stringify(state),
@@ -63,6 +73,7 @@ export async function saveStateAndReplies(
     kind,
     JSON.stringify(replies),
     replies.length > 0,
+    noticeShown,
   ]);
   return rows.map((r) => r.id);
 }

@@ -1,5 +1,4 @@
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
-import { statement, type SqlSession } from '../db/statements.js';
 
 /**
  * The trail of personal data (UU PDP): who read or changed whose data, when, through what, and
@@ -73,20 +72,4 @@ export async function recordPersonalData(db: Db, events: readonly PersonalDataEv
       fields: [...e.fields],
     })),
   });
-}
-
-// The first-contact privacy notice went out: the citizen marked as told, and the trail's event,
-// in one statement (on the message path, every new resident's first message).
-const NOTICE_SHOWN = statement(
-  'privacy_notice_shown',
-  `WITH told AS (
-     UPDATE "Citizen" SET "privacyNoticeAt" = $2, "updatedAt" = now() WHERE id = $1::uuid RETURNING id
-   )
-   INSERT INTO "PersonalDataEvent" (at, "actorType", "actorId", action, via, "citizenId", fields)
-   SELECT $2, 'citizen', told.id::text, 'notice', 'chat', told.id, '{}' FROM told`,
-);
-
-/** Records that a citizen was shown the privacy notice at `at` (UU PDP: they were told, and when). */
-export async function recordNoticeShown(sql: SqlSession, citizenId: string, at: Date): Promise<void> {
-  await sql.query(NOTICE_SHOWN, [citizenId, at]);
 }
