@@ -77,8 +77,10 @@ export type Sender = { officerId: string } | { citizen: InboxCitizen; lockedStat
 /**
  * The sender of a message: an active officer writing from their linked chat account, or the
  * citizen behind the channel address, found or created; a phone number known from another
- * channel links them. An officer, or a known address read, marked seen, (off SMS) cleared of a
- * provider's opt-out and its citizen's conversation locked, is one statement.
+ * channel links them. One statement finds an officer, or reads a known address, marks it seen,
+ * (off SMS) clears a provider's opt-out and locks its citizen's conversation, or makes a new
+ * address's identity and citizen and locks theirs; only a known address that the platform now
+ * links by phone to another citizen takes more.
  */
 export async function findSender(
   deps: InboxDeps,
