@@ -236,6 +236,8 @@ describe('planTimers', () => {
     { label: 'an empty string', id: '' },
     { label: 'a case id that is not a uuid', id: 'sla.permit.abc.v0.reminder.0' },
     { label: 'an unknown case kind', id: `sla.pbb.${CASE_ID}.v0.reminder.0` },
+    { label: "an object's own property for a kind", id: `sla.constructor.${CASE_ID}.v0.reminder.0` },
+    { label: 'a prototype key with a clock', id: `sla.constructor.${CASE_ID}.v0.verify.reminder.0` },
     { label: 'an unknown timer kind', id: `sla.permit.${CASE_ID}.v0.digest.0` },
     { label: 'no version', id: `sla.permit.${CASE_ID}.reminder.0` },
     { label: 'colons instead of dots', id: `sla:permit:${CASE_ID}:v0:reminder:0` },

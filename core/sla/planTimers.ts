@@ -1,5 +1,5 @@
 import type { ClockName } from './caseClocks.js';
-import { CASE_KIND, type CaseKind, type CaseKindSpec } from '../cases/caseKinds.js';
+import { CASE_KIND, type CaseKind } from '../cases/caseKinds.js';
 
 /** One clock of a case as the SLA scheduler sees it. */
 export interface SlaCase {
@@ -57,7 +57,8 @@ export function parseTimerId(id: string): Omit<PlannedTimer, 'fireAt'> | null {
     id,
   );
   if (!m) return null;
-  const kind = CASE_KIND[m[1] as CaseKind] as CaseKindSpec | undefined;
+  // Own keys only: "sla.constructor...." names no kind.
+  const kind = Object.hasOwn(CASE_KIND, m[1]!) ? CASE_KIND[m[1] as CaseKind] : undefined;
   // A clock is named only on a kind that keeps it (a complaint, LAPOR's first two).
   if (!kind || (m[4] && !kind.clocks.includes(m[4] as ClockName))) return null;
   return {
