@@ -1,5 +1,5 @@
 import type { CityData } from '../../core/city/loadCityData.js';
-import { CASE_KIND_LIST, caseColumn, statusList } from '../../core/cases/caseKinds.js';
+import { CASE_KIND_LIST, activeStatuses, caseColumn, pausedSince, statusList } from '../../core/cases/caseKinds.js';
 import { Prisma, type PrismaClient } from '../../core/generated/prisma/client.js';
 
 /** Ageing buckets of open cases, in whole days since filing. */
@@ -72,10 +72,8 @@ export async function buildCaseReport(prisma: PrismaClient, city: CityData, q: R
   // A case waiting on the citizen (paused) is still open: it counts as open, not overdue while it waits.
   const kinds = CASE_KIND_LIST.map((k) => {
     const filed = caseColumn(k.kind, 'filedAt');
-    const open = statusList([...k.openStatuses, ...k.pausedStatuses]);
-    const paused = k.pausedStatuses.length
-      ? `CASE WHEN x."status" IN (${statusList(k.pausedStatuses)}) THEN COALESCE(${caseColumn(k.kind, 'pausedAt')}, x."updatedAt") END`
-      : 'NULL::timestamptz';
+    const open = statusList(activeStatuses(k));
+    const paused = pausedSince(k);
     return Prisma.sql`
       SELECT x."departmentCode" AS department, x."assignedOfficerId" AS holder, x."status"::text AS status,
              ${Prisma.raw(filed)} AS filed, x."deadlineAt" AS deadline, x."closedAt" AS closed,

@@ -1,7 +1,15 @@
 import path from 'node:path';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Core } from '../../core/boot.js';
-import { CASE_KIND, caseColumn, caseRowColumns, perKind, clocksOf, type CaseRow } from '../../core/cases/caseKinds.js';
+import {
+  CASE_KIND,
+  caseColumn,
+  caseRowColumns,
+  perKind,
+  clocksOf,
+  type CaseRow,
+  pausedSince,
+} from '../../core/cases/caseKinds.js';
 import { prismaSession, statement } from '../../core/db/statements.js';
 import type { Lang } from '../../core/conversation/types.js';
 import { formatDateTime, localDate } from '../../core/domain/calendarDate.js';
@@ -56,7 +64,8 @@ export interface CaseTimelineEntry {
 }
 
 type DetailRow = CaseRow & {
-  updatedAt: Date;
+  /** Since when it waits on the citizen (pausedSince); null while it does not. */
+  pausedSince: Date | null;
   nameId: string;
   nameEn: string;
   departmentName: string;
@@ -68,7 +77,8 @@ type DetailRow = CaseRow & {
 };
 
 /** Per kind: a case in the viewer's departments ($2, all when null) by its tracking number ($1), with its trail and photos. */
-const DETAIL = perKind(({ kind, sql }) => {
+const DETAIL = perKind((spec) => {
+  const { kind, sql } = spec;
   const department = sql.eventDepartmentColumn ? `e.${sql.eventDepartmentColumn}` : 'NULL::text';
   const photos = sql.attachments
     ? `COALESCE((SELECT json_agg(a.sha256 ORDER BY a."createdAt", a.sha256) FROM ${sql.attachments.table} a
@@ -76,7 +86,7 @@ const DETAIL = perKind(({ kind, sql }) => {
     : `'[]'`;
   return statement(
     `board_case_detail_${kind}`,
-    `SELECT ${caseRowColumns(kind)}, x."updatedAt", t."nameId", t."nameEn", d.name AS "departmentName",
+    `SELECT ${caseRowColumns(kind)}, ${pausedSince(spec)} AS "pausedSince", t."nameId", t."nameEn", d.name AS "departmentName",
            o.name AS "holderName",
            COALESCE((SELECT json_agg(json_build_object(
                'at', to_char(e."createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
@@ -142,7 +152,7 @@ export function caseRoutes(core: Core, options: CaseRoutesOptions): Router {
     ]);
     if (!row) return void notFound(res);
     const open = spec.openStatuses.includes(row.status);
-    const pausedAt = spec.pausedStatuses.includes(row.status) ? (row.pausedAt ?? row.updatedAt) : null;
+    const pausedAt = row.pausedSince;
     const events = JSON.parse(row.events) as Array<
       Omit<CaseTimelineEntry, 'at' | 'fromStatusLabel' | 'toStatusLabel'> & { at: string }
     >;

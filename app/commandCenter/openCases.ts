@@ -1,7 +1,9 @@
 import {
   CASE_KIND,
   CASE_KIND_LIST,
+  activeStatuses,
   caseColumn,
+  pausedSince,
   statusList,
   type CaseKind,
   type CaseKindSpec,
@@ -11,10 +13,7 @@ import { Prisma, type PrismaClient } from '../../core/generated/prisma/client.js
 import { CLOSE_FRACTION, type ClockState } from '../../web/slaClock.js';
 
 /** Permit statuses shown on the board: the running ones and the one waiting on the applicant (paused). */
-export const PERMIT_BOARD_STATUSES = [
-  ...CASE_KIND.permit.openStatuses,
-  ...CASE_KIND.permit.pausedStatuses,
-] as readonly PermitStatus[];
+export const PERMIT_BOARD_STATUSES = activeStatuses(CASE_KIND.permit) as readonly PermitStatus[];
 
 /**
  * One kind's cases on the board (open ones, and those whose clock waits on the citizen, paused),
@@ -23,16 +22,13 @@ export const PERMIT_BOARD_STATUSES = [
  */
 function boardRows(k: CaseKindSpec): string {
   const col = (name: Parameters<typeof caseColumn>[1]) => caseColumn(k.kind, name);
-  const paused = k.pausedStatuses.length
-    ? `CASE WHEN x."status" IN (${statusList(k.pausedStatuses)}) THEN COALESCE(${col('pausedAt')}, x."updatedAt") END`
-    : 'NULL::timestamptz';
   return `
     SELECT '${k.kind}'::text AS kind, x."id", x."trackingNumber" AS tracking_number, x."departmentCode" AS department_code,
            ${col('typeCode')} AS type_code, x."status"::text AS status, x."assignedOfficerId" AS holder_id,
            ${col('filedAt')} AS filed_at, ${col('filedAt')} AS started_at,
            CASE c.clock_name WHEN 'verify' THEN ${col('verifyDeadlineAt')}
                              WHEN 'firstResponse' THEN ${col('firstResponseDeadlineAt')} ELSE x."deadlineAt" END AS deadline_at,
-           ${paused} AS paused_at, c.clock_name, ${col('description')} AS description, ${col('place')} AS place,
+           ${pausedSince(k)} AS paused_at, c.clock_name, ${col('description')} AS description, ${col('place')} AS place,
            ${col('latitude')} AS latitude, ${col('longitude')} AS longitude
     FROM ${k.sql.table} x
     CROSS JOIN LATERAL (
@@ -45,7 +41,7 @@ function boardRows(k: CaseKindSpec): string {
              AND ${col('firstResponseDeadlineAt')} <= x."deadlineAt" THEN 'firstResponse'
         ELSE 'resolve' END AS clock_name
     ) c
-    WHERE x."status" IN (${statusList([...k.openStatuses, ...k.pausedStatuses])})`;
+    WHERE x."status" IN (${statusList(activeStatuses(k))})`;
 }
 
 export const CLOCK_STATES: readonly ClockState[] = ['on_time', 'close', 'overdue', 'paused'];

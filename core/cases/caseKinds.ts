@@ -262,6 +262,21 @@ export function clockDue(kind: CaseKind, op: '<' | '<=', at: string): string {
     OR (${col('firstRespondedAt')} IS NULL AND ${col('firstResponseDeadlineAt')} ${op} ${at}))`;
 }
 
+/** The statuses of a case still being worked: open, or waiting on the citizen (paused). */
+export function activeStatuses(spec: CaseKindSpec): readonly string[] {
+  return [...spec.openStatuses, ...spec.pausedStatuses];
+}
+
+/**
+ * SQL: since when the case `x` waits on the citizen (its own pause column, or its last change
+ * when that is unset), NULL while it is not paused.
+ */
+export function pausedSince(spec: CaseKindSpec): string {
+  if (spec.pausedStatuses.length === 0) return 'NULL::timestamptz';
+  return `CASE WHEN x."status" IN (${statusList(spec.pausedStatuses)})
+    THEN COALESCE(${caseColumn(spec.kind, 'pausedAt')}, x."updatedAt") END`;
+}
+
 /** SQL: the statuses as a list of literals (the lifecycle's own names, never input). */
 export function statusList(statuses: readonly string[]): string {
   return statuses.map((s) => `'${s}'`).join(', ');
