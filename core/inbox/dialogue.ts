@@ -152,7 +152,8 @@ async function runDialogue(
 
   const optingOut = writes.some((e) => e.type === 'citizen.setSmsOptOut' && e.optOut);
   const kind = optingOut ? 'optOutConfirmation' : 'reply';
-  const outboxIds = await saveStateAndReplies(sql, citizen.id, state, now, event, replies, kind, run.noticeShown);
+  const noticeShown = writes.some((e) => e.type === 'privacy.noticeShown');
+  const outboxIds = await saveStateAndReplies(sql, citizen.id, state, now, event, replies, kind, noticeShown);
   const { notifications, opened } = run;
   return { status: 'handled', citizenId: citizen.id, outboxIds, replies, notifications, opened };
 }

@@ -20,8 +20,6 @@ export interface EffectRun extends PrivacyDeps {
   notifications: Notifications;
   /** Cases opened, whose SLA timers start after the commit. */
   opened: SlaCase[];
-  /** The first-contact privacy notice went with the replies: saved with the state. */
-  noticeShown?: boolean;
 }
 
 type EffectOf<T extends Effect['type']> = Extract<Effect, { type: T }>;
@@ -83,11 +81,8 @@ const ANSWERING: { [T in Answering]: (run: EffectRun, effect: EffectOf<T>) => Pr
 };
 
 const WRITING: { [T in Writing]: (run: EffectRun, effect: EffectOf<T>) => Promise<void> } = {
-  // Recorded by the statement that saves the state (saveStateAndReplies), with the replies it went with.
-  'privacy.noticeShown': (run) => {
-    run.noticeShown = true;
-    return Promise.resolve();
-  },
+  // Written by the statement that saves the state with the replies it went with (saveStateAndReplies).
+  'privacy.noticeShown': () => Promise.resolve(),
   'privacy.emailNotices': writePrivacyEffect,
   'citizen.setLanguage': async (run, e) => {
     await run.tx.citizen.update({ where: { id: run.citizen.id }, data: { language: e.lang } });
